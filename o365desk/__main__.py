@@ -1,0 +1,7 @@
+"""`python -m o365desk`: the same entry point as the `o365desk` command."""
+
+import sys
+
+from o365desk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Qt-free domain: connections, clouds, nickname rules."""

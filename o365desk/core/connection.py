@@ -1,0 +1,170 @@
+"""A saved connection to a Microsoft 365 tenant, and its derived status."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from o365desk.core.clouds import Cloud
+from o365desk.core.tenant import DEFAULT_TENANT
+
+# Microsoft's public "Microsoft Graph Command Line Tools" client, used by many admin tools.
+DEFAULT_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
+
+
+class Kind(str, enum.Enum):
+    DELEGATED = "delegated"
+    APP_ONLY = "app-only"
+
+
+class Status(str, enum.Enum):
+    """What a person needs to know about a connection at a glance."""
+
+    NOT_SIGNED_IN = "not signed in"
+    SIGNED_IN = "signed in"
+    SIGN_IN_NEEDED = "sign-in needed"
+    KEYCHAIN_UNAVAILABLE = "keychain unavailable"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class FormatError(ValueError):
+    """Stored connection data has a missing or wrongly typed field."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Account:
+    """The account a connection is signed in as (never a secret)."""
+
+    username: str
+    home_account_id: str
+    tenant_id: str
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Connection:
+    nickname: str
+    id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
+    description: str = ""
+    tenant: str = DEFAULT_TENANT
+    cloud: Cloud = Cloud.GLOBAL
+    client_id: str = DEFAULT_CLIENT_ID
+    authority: str | None = None
+    kind: Kind = Kind.DELEGATED
+    scopes: tuple[str, ...] = ()
+    account: Account | None = None
+    created_at: datetime = dataclasses.field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    expires_at: datetime | None = None
+
+    def effective_authority(self) -> str:
+        return self.authority or self.cloud.authority_for(self.tenant)
+
+    def status(self, keychain_ok: bool = True) -> Status:
+        """Status known without touching the keychain or the network."""
+        if self.account is None:
+            return Status.NOT_SIGNED_IN
+        if not keychain_ok:
+            return Status.KEYCHAIN_UNAVAILABLE
+        return Status.SIGNED_IN
+
+    def replace(self, **changes: Any) -> Connection:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form stored in the config file and printed by `--json`."""
+        return {
+            "id": self.id,
+            "nickname": self.nickname,
+            "description": self.description,
+            "tenant": self.tenant,
+            "cloud": self.cloud.value,
+            "client_id": self.client_id,
+            "authority": self.authority,
+            "kind": self.kind.value,
+            "scopes": list(self.scopes),
+            "account": dataclasses.asdict(self.account) if self.account else None,
+            "created_at": _iso(self.created_at),
+            "last_used_at": _iso(self.last_used_at),
+            "expires_at": _iso(self.expires_at),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Connection:
+        """Build from stored JSON; raise FormatError naming the first bad field."""
+        if not isinstance(data, Mapping):
+            raise FormatError("a connection entry is not an object")
+        try:
+            ident = str(uuid.UUID(_req(data, "id", str)))
+        except ValueError:
+            raise FormatError(f"connection id {data.get('id')!r} is not a UUID") from None
+        account = data.get("account")
+        if account is not None:
+            if not isinstance(account, Mapping):
+                raise FormatError(f"connection {ident}: account is not an object")
+            account = Account(
+                username=_req(account, "username", str),
+                home_account_id=_req(account, "home_account_id", str),
+                tenant_id=_req(account, "tenant_id", str),
+            )
+        scopes = _opt(data, "scopes", list) or []
+        if not all(isinstance(s, str) for s in scopes):
+            raise FormatError(f"connection {ident}: scopes must be a list of strings")
+        try:
+            cloud = Cloud(_req(data, "cloud", str))
+            kind = Kind(_opt(data, "kind", str) or Kind.DELEGATED.value)
+        except ValueError as exc:
+            raise FormatError(f"connection {ident}: {exc}") from None
+        return cls(
+            id=ident,
+            nickname=_req(data, "nickname", str),
+            description=_opt(data, "description", str) or "",
+            tenant=_req(data, "tenant", str),
+            cloud=cloud,
+            client_id=_req(data, "client_id", str),
+            authority=_opt(data, "authority", str),
+            kind=kind,
+            scopes=tuple(scopes),
+            account=account,
+            created_at=_time(data, "created_at") or utcnow(),
+            last_used_at=_time(data, "last_used_at"),
+            expires_at=_time(data, "expires_at"),
+        )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _req(data: Mapping, key: str, typ: type) -> Any:
+    if key not in data:
+        raise FormatError(f"field {key!r} is missing")
+    value = data[key]
+    if not isinstance(value, typ) or isinstance(value, bool) and typ is not bool:
+        raise FormatError(f"field {key!r} should be {typ.__name__}, found {type(value).__name__}")
+    return value
+
+
+def _opt(data: Mapping, key: str, typ: type) -> Any:
+    return None if data.get(key) is None else _req(data, key, typ)
+
+
+def _time(data: Mapping, key: str) -> datetime | None:
+    text = _opt(data, key, str)
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise FormatError(f"field {key!r} is not a date and time: {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
