@@ -1,0 +1,1 @@
+"""Qt-free storage: the connection store (versioned JSON) and the keychain vault."""
