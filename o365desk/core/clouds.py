@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 
-class Cloud(str, enum.Enum):
+class Cloud(enum.StrEnum):
     """A Microsoft national or global cloud; the value is what the config file and CLI use."""
 
     GLOBAL = "global"
@@ -34,7 +34,9 @@ class Cloud(str, enum.Enum):
             return cls(text.strip().lower())
         except ValueError:
             names = ", ".join(c.value for c in cls)
-            raise ValueError(f'"{text}" is not a cloud o365desk knows. Use one of: {names}.') from None
+            raise ValueError(
+                f'"{text}" is not a cloud o365desk knows. Use one of: {names}.'
+            ) from None
 
 
 _LABELS = {

@@ -6,7 +6,7 @@ import dataclasses
 import enum
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from o365desk.core.clouds import Cloud
@@ -16,12 +16,12 @@ from o365desk.core.tenant import DEFAULT_TENANT
 DEFAULT_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     DELEGATED = "delegated"
     APP_ONLY = "app-only"
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """What a person needs to know about a connection at a glance."""
 
     NOT_SIGNED_IN = "not signed in"
@@ -48,7 +48,7 @@ class Account:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -167,4 +167,4 @@ def _time(data: Mapping, key: str) -> datetime | None:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise FormatError(f"field {key!r} is not a date and time: {text!r}") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

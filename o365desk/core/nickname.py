@@ -8,7 +8,9 @@ from collections.abc import Iterable
 MAX_LENGTH = 64
 
 # Characters that reorder text on screen; a nickname holding one can look like another.
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 class NicknameError(ValueError):

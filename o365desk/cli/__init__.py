@@ -1,0 +1,19 @@
+"""Command line: the same services as the window, for scripts and headless machines."""
+
+from __future__ import annotations
+
+import sys
+
+from o365desk.cli.parser import build_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command, or the window when none is given; return the exit code."""
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command is None:
+        from o365desk.app import run_gui
+
+        return run_gui([sys.argv[0]], smoke=args.smoke)
+    from o365desk.cli.commands import run
+
+    return run(args)

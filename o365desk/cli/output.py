@@ -1,0 +1,73 @@
+"""How the CLI prints connections: aligned text for people, stable JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from o365desk.core.connection import Connection
+
+JSON_VERSION = 1
+
+
+def connection_json(connection: Connection) -> dict[str, Any]:
+    """One connection as documented in README.md ("JSON output"); never holds a secret."""
+    data = connection.to_dict()
+    data["effective_authority"] = connection.effective_authority()
+    data["status"] = connection.status().value
+    return data
+
+
+def dumps(payload: Any) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def list_json(connections: list[Connection]) -> str:
+    return dumps(
+        {"version": JSON_VERSION, "connections": [connection_json(c) for c in connections]}
+    )
+
+
+def show_json(connection: Connection) -> str:
+    return dumps({"version": JSON_VERSION, "connection": connection_json(connection)})
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+def list_text(connections: list[Connection]) -> str:
+    if not connections:
+        return 'No connections yet. Add one with: o365desk add NICKNAME'
+    rows = [("NICKNAME", "ACCOUNT", "TENANT", "CLOUD", "STATUS", "LAST USED")]
+    for c in sorted(connections, key=lambda c: c.nickname.casefold()):
+        account = c.account.username if c.account else "-"
+        rows.append((c.nickname, account, c.tenant, c.cloud.value, c.status().value,
+                     _when(c.last_used_at)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def show_text(c: Connection) -> str:
+    account = c.account
+    lines = [
+        ("Nickname", c.nickname),
+        ("Description", c.description or "-"),
+        ("ID", c.id),
+        ("Status", c.status().label),
+        ("Account", account.username if account else "not signed in"),
+        ("Tenant", c.tenant),
+        ("Cloud", c.cloud.label),
+        ("Authority", c.effective_authority() + ("  (override)" if c.authority else "")),
+        ("Client ID", c.client_id),
+        ("Kind", c.kind.value),
+        ("Scopes", " ".join(c.scopes) or "-"),
+        ("Created", _when(c.created_at)),
+        ("Last used", _when(c.last_used_at)),
+    ]
+    width = max(len(k) for k, _ in lines)
+    return "\n".join(f"{k + ':':<{width + 1}} {v}" for k, v in lines)

@@ -1,0 +1,59 @@
+"""The CLI's commands and options; wrong usage exits with code 2 (argparse's own)."""
+
+from __future__ import annotations
+
+import argparse
+
+from o365desk import __version__
+from o365desk.core.clouds import Cloud
+
+EPILOG = """\
+Run without a command to open the window.
+Exit codes: 0 success, 1 an error explained on stderr, 2 wrong usage.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="o365desk",
+        description="Manage Microsoft 365 / Entra ID admin connections.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"o365desk {__version__}")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the window, exit right after it first paints, and print the "
+        "milliseconds from process start to first paint on stderr",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    add = sub.add_parser("add", help="save a new connection (not signed in yet)")
+    add.add_argument("nickname", metavar="NICK")
+    add.add_argument("--tenant", default="", help='domain, tenant ID, or "organizations"')
+    add.add_argument(
+        "--cloud", default=Cloud.GLOBAL.value, choices=[c.value for c in Cloud]
+    )
+    add.add_argument("--client-id", default=None, help="app registration's client ID")
+    add.add_argument("--authority", default=None, help="authority override, https://host/tenant")
+    add.add_argument("--scopes", default="", help='space-separated, e.g. "User.Read Mail.Send"')
+    add.add_argument("--description", default="")
+
+    lst = sub.add_parser("list", help="list saved connections")
+    lst.add_argument("--json", action="store_true", help="print stable JSON (see README)")
+
+    show = sub.add_parser("show", help="show one connection")
+    show.add_argument("nickname", metavar="NICK")
+    show.add_argument("--json", action="store_true", help="print stable JSON (see README)")
+
+    rename = sub.add_parser("rename", help="give a connection a new nickname")
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+
+    delete = sub.add_parser("delete", help="delete a connection and its saved sign-in")
+    delete.add_argument("nickname", metavar="NICK")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    sub.add_parser("doctor", help="check the keychain, QtWebEngine, config and TLS set-up")
+    return parser
