@@ -18,7 +18,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 bench: system-deps-run $(VENV)/.installed-test
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks.run
 
 screenshots: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py screenshots

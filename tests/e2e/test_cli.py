@@ -1,0 +1,157 @@
+"""The CLI as scripts use it: real processes, real config files, documented exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from o365desk.core.connection import Account
+from o365desk.storage.store import ConnectionStore
+
+
+def o365desk(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "o365desk", *args],
+        capture_output=True, text=True, input=stdin, timeout=120, env=os.environ.copy(),
+    )
+
+
+def test_add_list_show_rename_delete(config_dir):
+    added = o365desk("add", "Contoso prod", "--tenant", "Contoso.onmicrosoft.com",
+                     "--cloud", "usgov", "--scopes", "User.Read.All Group.Read.All User.Read.All",
+                     "--description", "Main tenant")
+    assert added.returncode == 0, added.stderr
+    assert "Contoso prod" in added.stdout
+
+    listed = o365desk("list")
+    assert "Contoso prod" in listed.stdout and "contoso.onmicrosoft.com" in listed.stdout
+
+    shown = json.loads(o365desk("show", "CONTOSO PROD", "--json").stdout)
+    assert shown["version"] == 1
+    connection = shown["connection"]
+    assert connection["nickname"] == "Contoso prod"
+    assert connection["tenant"] == "contoso.onmicrosoft.com"
+    assert connection["cloud"] == "usgov"
+    assert connection["scopes"] == ["User.Read.All", "Group.Read.All"]
+    assert connection["effective_authority"] == "https://login.microsoftonline.us/contoso.onmicrosoft.com"
+    assert connection["status"] == "not signed in"
+    assert connection["account"] is None
+    uuid.UUID(connection["id"])
+
+    assert o365desk("rename", "contoso prod", "Contoso").returncode == 0
+    assert o365desk("delete", "Contoso", "--yes").returncode == 0
+    assert json.loads(o365desk("list", "--json").stdout) == {"version": 1, "connections": []}
+
+
+def test_list_json_fields_are_the_documented_ones(config_dir):
+    o365desk("add", "A", "--authority", "https://login.example.test/tenant-a")
+    (entry,) = json.loads(o365desk("list", "--json").stdout)["connections"]
+    assert set(entry) == {
+        "id", "nickname", "description", "tenant", "cloud", "client_id", "authority",
+        "effective_authority", "kind", "scopes", "account", "status", "created_at",
+        "last_used_at", "expires_at",
+    }
+    assert entry["effective_authority"] == "https://login.example.test/tenant-a"
+    assert entry["created_at"].endswith("Z")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("add", "   "), "can't be empty"),
+        (("add", "x" * 65), "at most 64"),
+        (("add", "ok", "--tenant", "not a tenant!"), "organisation"),
+        (("add", "ok", "--client-id", "nope"), "client ID"),
+        (("add", "ok", "--authority", "http://insecure/t"), "https://"),
+        (("show", "missing"), "missing"),
+        (("rename", "missing", "x"), "missing"),
+        (("delete", "missing", "--yes"), "missing"),
+    ],
+)
+def test_errors_exit_1_with_one_line(config_dir, args, fragment):
+    result = o365desk(*args)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("o365desk: ")
+    assert fragment in lines[0]
+
+
+def test_duplicate_nickname_ignoring_case_is_refused(config_dir):
+    assert o365desk("add", "Fabrikam").returncode == 0
+    result = o365desk("add", "FABRIKAM")
+    assert result.returncode == 1 and "already exists" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("bogus",), ("add",), ("list", "--nope"), ("add", "x", "--cloud", "mars"), ("rename", "a")],
+)
+def test_wrong_usage_exits_2(args):
+    assert o365desk(*args).returncode == 2
+
+
+def test_delete_without_yes_and_without_a_terminal_is_refused(config_dir):
+    o365desk("add", "Keep me")
+    result = o365desk("delete", "Keep me", stdin="")
+    assert result.returncode == 2 and "--yes" in result.stderr
+    assert "Keep me" in o365desk("list").stdout
+
+
+def test_version():
+    result = o365desk("--version")
+    assert result.returncode == 0 and result.stdout.startswith("o365desk ")
+
+
+def test_corrupt_config_is_kept_and_reported(config_dir):
+    config_dir.mkdir(parents=True)
+    (config_dir / "connections.json").write_text("{ not json")
+    result = o365desk("list")
+    assert result.returncode == 0
+    kept = [p for p in config_dir.iterdir() if ".corrupt-" in p.name]
+    assert len(kept) == 1 and kept[0].read_text() == "{ not json"
+    assert str(kept[0]) in result.stderr
+
+
+def test_smoke_paints_and_exits(config_dir):
+    o365desk("add", "Smoke")
+    result = o365desk("--smoke")
+    assert result.returncode == 0, result.stderr
+    ms = int(result.stderr.split("first paint: ")[1].split(" ms")[0])
+    assert ms > 0
+
+
+@pytest.mark.secret_service
+def test_delete_removes_keychain_entries(config_dir, secret_service_vault):
+    o365desk("add", "Signed")
+    store = ConnectionStore(config_dir / "connections.json")
+    store.load()
+    connection = store.find("Signed")
+    store.update(connection.replace(account=Account("a@b.example", "uid.tid", "tid")))
+    secret_service_vault.set(connection.id, "msal-cache", "t" * 9000)
+
+    result = o365desk("delete", "Signed", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "a@b.example" in result.stdout
+    assert secret_service_vault.get(connection.id, "msal-cache") is None
+
+
+@pytest.mark.secret_service
+def test_doctor_reports_a_working_set_up(secret_service_vault):
+    result = o365desk("doctor")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[ok] Keychain:" in result.stdout and "write, read and delete work" in result.stdout
+    assert "[ok] QtWebEngine: importable" in result.stdout
+    assert "[ok] TLS:" in result.stdout
+
+
+def test_doctor_without_a_keychain_says_so(monkeypatch):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    result = o365desk("doctor")
+    assert result.returncode == 1
+    assert "[problem] Keychain:" in result.stdout
+    assert result.stderr.strip().count("\n") == 0 and "keychain" in result.stderr
