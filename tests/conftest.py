@@ -29,3 +29,36 @@ def config_dir(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "config"
     monkeypatch.setenv("O365DESK_CONFIG_DIR", str(path))
     return path
+
+
+def _secret_service_problem() -> str | None:
+    """Why the real Secret Service can't be used here, or None when it can."""
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return "no D-Bus session bus (run the suite through `make test`)"
+    try:
+        from keyring.backends import SecretService
+
+        backend = SecretService.Keyring()
+        backend.get_password("o365desk-test", "probe")
+    except Exception as exc:  # any failure means: not usable here
+        return f"Secret Service not usable: {exc!r}"
+    return None
+
+
+@pytest.fixture
+def secret_service_vault():
+    """A Vault over the real Secret Service (gnome-keyring under `make test`).
+
+    Skips where there is none, except when O365DESK_REQUIRE_SECRET_SERVICE=1 (set by
+    `make test`): there a missing Secret Service fails the test instead of hiding it.
+    """
+    problem = _secret_service_problem()
+    if problem:
+        if os.environ.get("O365DESK_REQUIRE_SECRET_SERVICE") == "1":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    from keyring.backends import SecretService
+
+    from o365desk.storage.vault import Vault
+
+    return Vault(SecretService.Keyring())
