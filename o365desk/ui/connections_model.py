@@ -1,0 +1,322 @@
+"""The connections list as a Qt table model, and the proxy that filters and sorts it."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import QApplication, QStyle
+
+from o365desk.core.connection import Connection, Status, utcnow
+from o365desk.core.nickname import NicknameError, normalize
+from o365desk.storage.store import StoreError
+
+_USER = Qt.ItemDataRole.UserRole
+ConnectionRole = _USER + 1  # the Connection behind a row
+ConnectionIdRole = _USER + 2  # its UUID, for finding the row again after a reload
+SortRole = _USER + 3  # what the column sorts by (the real timestamp for "Last used")
+SearchTextRole = _USER + 4  # case-folded text the filter matches against
+StatusRole = _USER + 5  # the Status enum member
+
+_ANY_INDEX = QModelIndex | QPersistentModelIndex
+
+
+class Column(enum.IntEnum):
+    NICKNAME = 0
+    ACCOUNT = 1
+    TENANT = 2
+    CLOUD = 3
+    STATUS = 4
+    LAST_USED = 5
+
+
+def relative_time(when: datetime | None, now: datetime) -> str:
+    """ "5 minutes ago", "yesterday", "never": how people say when something last happened."""
+    if when is None:
+        return QCoreApplication.translate("ConnectionsModel", "never")
+    seconds = (now - when).total_seconds()
+    if seconds < 60:  # also covers a clock that is slightly behind the file's
+        return QCoreApplication.translate("ConnectionsModel", "just now")
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        if minutes == 1:
+            return QCoreApplication.translate("ConnectionsModel", "1 minute ago")
+        return QCoreApplication.translate("ConnectionsModel", "%n minutes ago", None, minutes)
+    hours = minutes // 60
+    if hours < 24:
+        if hours == 1:
+            return QCoreApplication.translate("ConnectionsModel", "1 hour ago")
+        return QCoreApplication.translate("ConnectionsModel", "%n hours ago", None, hours)
+    days = hours // 24
+    if days == 1:
+        return QCoreApplication.translate("ConnectionsModel", "yesterday")
+    if days < 31:
+        return QCoreApplication.translate("ConnectionsModel", "%n days ago", None, days)
+    return format_date(when)
+
+
+def _to_qdatetime(when: datetime) -> QDateTime:
+    return QDateTime.fromSecsSinceEpoch(int(when.timestamp())).toLocalTime()
+
+
+def _c_locale(locale: QLocale) -> bool:
+    # The "C" locale (no LANG set) formats dates as "18 10 2026": ISO 8601 reads better.
+    return locale.language() == QLocale.Language.C
+
+
+def format_date(when: datetime) -> str:
+    locale = QLocale()
+    if _c_locale(locale):
+        return _to_qdatetime(when).toString("yyyy-MM-dd")
+    return locale.toString(_to_qdatetime(when).date(), QLocale.FormatType.ShortFormat)
+
+
+def format_datetime(when: datetime | None) -> str:
+    """A date and time in the user's locale and time zone; "never" when there is none."""
+    if when is None:
+        return QCoreApplication.translate("ConnectionsModel", "never")
+    locale = QLocale()
+    if _c_locale(locale):
+        return _to_qdatetime(when).toString("yyyy-MM-dd HH:mm")
+    return locale.toString(_to_qdatetime(when), QLocale.FormatType.ShortFormat)
+
+
+class ConnectionsModel(QAbstractTableModel):
+    """Rows of saved connections; renaming a nickname cell goes through the store."""
+
+    # connection id, the nickname that was refused, and the rule's message
+    rename_failed = Signal(str, str, str)
+
+    def __init__(
+        self,
+        renamer: Callable[[str, str], Connection],
+        clock: Callable[[], datetime] = utcnow,
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self._rows: list[Connection] = []
+        self._renamer = renamer
+        self._clock = clock
+        self._keychain_ok = True
+        self._editable = True
+
+    # --- reading -------------------------------------------------------------------------
+
+    def rowCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._titles()[Column(section)]
+        return None
+
+    def _titles(self) -> dict[Column, str]:
+        return {
+            Column.NICKNAME: self.tr("Nickname"),
+            Column.ACCOUNT: self.tr("Account"),
+            Column.TENANT: self.tr("Tenant"),
+            Column.CLOUD: self.tr("Cloud"),
+            Column.STATUS: self.tr("Status"),
+            Column.LAST_USED: self.tr("Last used"),
+        }
+
+    def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        conn = self._rows[index.row()]
+        column = Column(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._display(conn, column)
+        if role == ConnectionRole:
+            return conn
+        if role == ConnectionIdRole:
+            return conn.id
+        if role == StatusRole:
+            return conn.status(self._keychain_ok)
+        if role == SortRole:
+            return self._sort_key(conn, column)
+        if role == SearchTextRole:
+            account = conn.account.username if conn.account else ""
+            return " ".join((conn.nickname, account, conn.tenant, conn.description)).casefold()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(conn, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
+            if conn.status(self._keychain_ok) == Status.KEYCHAIN_UNAVAILABLE:
+                return QApplication.style().standardIcon(
+                    QStyle.StandardPixmap.SP_MessageBoxWarning
+                )
+        return None
+
+    def _display(self, conn: Connection, column: Column) -> str:
+        if column == Column.NICKNAME:
+            return conn.nickname
+        if column == Column.ACCOUNT:
+            # Blank, not "not signed in": the Status column already says so.
+            return conn.account.username if conn.account else ""
+        if column == Column.TENANT:
+            return conn.tenant
+        if column == Column.CLOUD:
+            return conn.cloud.label
+        if column == Column.STATUS:
+            return status_label(conn.status(self._keychain_ok))
+        return relative_time(conn.last_used_at, self._clock())
+
+    def _sort_key(self, conn: Connection, column: Column):
+        if column == Column.LAST_USED:
+            # Never-used connections sort as the oldest; the timestamp, not the text, decides.
+            return conn.last_used_at.timestamp() if conn.last_used_at else -1.0
+        if column == Column.ACCOUNT:
+            return conn.account.username if conn.account else ""
+        return self._display(conn, column)
+
+    def _tooltip(self, conn: Connection, column: Column) -> str | None:
+        if column == Column.NICKNAME and conn.description:
+            return conn.description
+        if column == Column.LAST_USED:
+            return format_datetime(conn.last_used_at)
+        if column in (Column.ACCOUNT, Column.TENANT, Column.CLOUD):
+            return self._display(conn, column)  # in full, should the column cut it off
+        return None
+
+    def flags(self, index: _ANY_INDEX) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == Column.NICKNAME and self._editable:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    # --- renaming ------------------------------------------------------------------------
+
+    def setData(self, index: _ANY_INDEX, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if (
+            role != Qt.ItemDataRole.EditRole
+            or not index.isValid()
+            or index.column() != Column.NICKNAME
+            or not self._editable
+        ):
+            return False
+        conn = self._rows[index.row()]
+        text = "" if value is None else str(value)
+        if normalize(text) == conn.nickname:
+            return False  # Enter without a change: nothing to save, nothing to complain about
+        try:
+            updated = self._renamer(conn.id, text)
+        except (NicknameError, StoreError) as exc:
+            # The row keeps the stored name; the controller shows why.
+            self.rename_failed.emit(conn.id, text, str(exc))
+            return False
+        self.replace(updated)
+        return True
+
+    # --- changes from the controller -----------------------------------------------------
+
+    def connections(self) -> list[Connection]:
+        return list(self._rows)
+
+    def row_of(self, connection_id: str) -> int:
+        for row, conn in enumerate(self._rows):
+            if conn.id == connection_id:
+                return row
+        return -1
+
+    def set_connections(self, connections: Sequence[Connection]) -> None:
+        new = list(connections)
+        if [c.id for c in new] == [c.id for c in self._rows]:
+            # Same rows: update in place so selection and an open editor survive.
+            self._rows = new
+            if new:
+                self._changed(0, len(new) - 1)
+            return
+        self.beginResetModel()
+        self._rows = new
+        self.endResetModel()
+
+    def replace(self, connection: Connection) -> None:
+        row = self.row_of(connection.id)
+        if row < 0:
+            return
+        self._rows[row] = connection
+        self._changed(row, row)
+
+    def remove(self, connection_id: str) -> None:
+        row = self.row_of(connection_id)
+        if row < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self.endRemoveRows()
+
+    def set_keychain_ok(self, ok: bool) -> None:
+        if ok != self._keychain_ok:
+            self._keychain_ok = ok
+            self._changed(0, len(self._rows) - 1, Column.STATUS, Column.STATUS)
+
+    def set_editable(self, editable: bool) -> None:
+        self._editable = editable
+
+    def refresh_times(self) -> None:
+        """Re-say "5 minutes ago" as the minutes pass."""
+        self._changed(0, len(self._rows) - 1, Column.LAST_USED, Column.LAST_USED)
+
+    def _changed(self, first: int, last: int, left: int = 0, right: int = len(Column) - 1):
+        if last >= first >= 0:
+            self.dataChanged.emit(self.index(first, left), self.index(last, right))
+
+
+def status_label(status: Status) -> str:
+    labels = {
+        Status.NOT_SIGNED_IN: QCoreApplication.translate("ConnectionsModel", "Not signed in"),
+        Status.SIGNED_IN: QCoreApplication.translate("ConnectionsModel", "Signed in"),
+        Status.SIGN_IN_NEEDED: QCoreApplication.translate("ConnectionsModel", "Sign-in needed"),
+        Status.KEYCHAIN_UNAVAILABLE: QCoreApplication.translate(
+            "ConnectionsModel", "Keychain unavailable"
+        ),
+    }
+    return labels[status]
+
+
+class ConnectionsProxy(QSortFilterProxyModel):
+    """Filters as the user types: every word must appear in nickname, account, tenant or
+    description, in any order and any case."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._words: tuple[str, ...] = ()
+        self.setSortRole(SortRole)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setSortLocaleAware(True)
+        self.setDynamicSortFilter(True)
+
+    def filter_text(self) -> str:
+        return " ".join(self._words)
+
+    def set_filter_text(self, text: str) -> None:
+        words = tuple(text.casefold().split())
+        if words == self._words:
+            return
+        self.beginFilterChange()
+        self._words = words
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _ANY_INDEX) -> bool:
+        if not self._words:
+            return True
+        source = self.sourceModel()
+        text = source.data(source.index(source_row, 0, source_parent), SearchTextRole) or ""
+        return all(word in text for word in self._words)

@@ -1,0 +1,189 @@
+"""The pane beside the list that shows everything about the selected connection."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from o365desk.core.connection import Connection, Kind, Status
+from o365desk.ui.connections_model import format_datetime, relative_time, status_label
+
+
+class DetailsPane(QWidget):
+    """Read-only facts about one connection, plus the Rename and Delete buttons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Connection details"))
+        self.stack = QStackedWidget(self)
+        self.placeholder = QLabel(self.tr("Select a connection to see its details."), self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setEnabled(False)  # greyed: it is a hint, not content
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self._build_details())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    def _build_details(self) -> QWidget:
+        page = QWidget(self)
+        self.title = self._value(page)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.rename_button = QPushButton(self.tr("&Rename"), page)
+        self.rename_button.setAccessibleName(self.tr("Rename connection"))
+        self.delete_button = QPushButton(self.tr("&Delete\u2026"), page)
+        self.delete_button.setAccessibleName(self.tr("Delete connection"))
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.rename_button)
+        header.addWidget(self.delete_button)
+
+        self.description = self._value(page)
+        self.status = self._value(page)
+        self.status.setAccessibleName(self.tr("Status"))
+        bold = QFont(self.status.font())
+        bold.setBold(True)
+        self.status.setFont(bold)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.status.setWordWrap(False)  # two or three words: the sentence beside it wraps
+        self.status_text = self._value(page)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status)
+        status_row.addWidget(self.status_text, 1)
+
+        # Two columns: who and where on the left, how (app, permissions, dates) on the right.
+        left, right = self._form(), self._form()
+        self.account = self._row(left, page, self.tr("Account:"))
+        self.tenant = self._row(left, page, self.tr("Tenant:"))
+        self.cloud = self._row(left, page, self.tr("Cloud:"))
+        self.kind = self._row(left, page, self.tr("Kind:"))
+        self.authority = self._row(right, page, self.tr("Authority:"))
+        self.client_id = self._row(right, page, self.tr("Client ID:"))
+        self.scopes = self._row(right, page, self.tr("Permissions:"))
+        self.created = self._row(right, page, self.tr("Created:"))
+        self.last_used = self._row(right, page, self.tr("Last used:"))
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addSpacing(24)
+        columns.addLayout(right, 1)
+
+        inner = QWidget(page)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(4, 0, 4, 0)
+        inner_layout.addWidget(self.description)
+        inner_layout.addLayout(status_row)
+        inner_layout.addSpacing(4)
+        inner_layout.addLayout(columns)
+        inner_layout.addStretch(1)
+        scroll = QScrollArea(page)
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setAccessibleName(self.tr("Connection details"))
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(4, 6, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(scroll, 1)
+        return page
+
+    @staticmethod
+    def _form() -> QFormLayout:
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(3)
+        return form
+
+    def _value(self, parent: QWidget) -> QLabel:
+        label = QLabel(parent)
+        label.setWordWrap(True)
+        # Mouse-selectable so a tenant or client ID can be copied; not keyboard-selectable,
+        # which would add a dozen tab stops between the list and the buttons.
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def _row(self, form: QFormLayout, parent: QWidget, caption: str) -> QLabel:
+        value = self._value(parent)
+        caption_label = QLabel(caption, parent)
+        caption_label.setBuddy(value)
+        form.addRow(caption_label, value)
+        value.setAccessibleName(caption.rstrip(":"))
+        return value
+
+    def clear(self) -> None:
+        self.stack.setCurrentIndex(0)
+
+    def show_connection(
+        self, conn: Connection, status: Status, backend: str | None, now: datetime
+    ) -> None:
+        """Fill the pane; `backend` is the keychain's name once known, else None."""
+        self.stack.setCurrentIndex(1)
+        self.title.setText(conn.nickname)
+        self.description.setText(conn.description)
+        self.description.setVisible(bool(conn.description))
+        self.status.setText(status_label(status))
+        self.status_text.setText(self._explain(conn, status, backend))
+        self.account.setText(conn.account.username if conn.account else self.tr("none yet"))
+        self.tenant.setText(conn.tenant)
+        self.cloud.setText(conn.cloud.label)
+        self.authority.setText(conn.effective_authority())
+        self.client_id.setText(conn.client_id)
+        self.kind.setText(
+            self.tr("Delegated (acts as the person who signs in)")
+            if conn.kind == Kind.DELEGATED
+            else self.tr("App-only (acts as the app itself, nobody signs in)")
+        )
+        self.scopes.setText(", ".join(conn.scopes) if conn.scopes else self.tr("none chosen"))
+        self.created.setText(format_datetime(conn.created_at))
+        if conn.last_used_at is None:
+            self.last_used.setText(relative_time(None, now))
+        else:
+            self.last_used.setText(
+                self.tr("{when} ({ago})").format(
+                    when=format_datetime(conn.last_used_at),
+                    ago=relative_time(conn.last_used_at, now),
+                )
+            )
+
+    def _explain(self, conn: Connection, status: Status, backend: str | None) -> str:
+        if status == Status.NOT_SIGNED_IN:
+            return self.tr(
+                "Nobody has signed in with this connection yet, so it holds no tokens."
+            )
+        if status == Status.SIGN_IN_NEEDED:
+            return self.tr(
+                "The saved sign-in has expired or was withdrawn. Sign in again to use "
+                "this connection."
+            )
+        if status == Status.KEYCHAIN_UNAVAILABLE:
+            return self.tr(
+                "Its saved sign-in is in the keychain, which can't be reached right now. "
+                "The message at the top of the window says what to do."
+            )
+        user = conn.account.username if conn.account else ""
+        if backend:
+            return self.tr("The saved sign-in for {user} is kept in {backend}.").format(
+                user=user, backend=backend
+            )
+        return self.tr("The saved sign-in for {user} is kept in the keychain.").format(
+            user=user
+        )

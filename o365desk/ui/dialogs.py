@@ -1,0 +1,150 @@
+"""Message boxes: the one blocking confirmation, and non-blocking notes and error details."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from o365desk.core.connection import Connection
+
+
+def confirm(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    informative: str,
+    accept_label: str,
+    accept_accessible_name: str,
+) -> bool:
+    """Ask before something that can't be undone; Cancel is the default and Esc answers it.
+
+    Tests replace this function (monkeypatch dialogs.confirm) instead of clicking a modal box.
+    """
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(informative)
+    box.setAccessibleName(title)
+    accept = box.addButton(accept_label, QMessageBox.ButtonRole.DestructiveRole)
+    accept.setAccessibleName(accept_accessible_name)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    cancel.setAccessibleName(QCoreApplication.translate("Dialogs", "Cancel"))
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is accept
+
+
+def confirm_delete(parent: QWidget | None, conn: Connection, keychain: str | None) -> bool:
+    """Say exactly what deleting removes, and what it leaves alone; True to go ahead.
+
+    `keychain` is the keychain's name once known, else None.
+    """
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("Dialogs", text)
+
+    if conn.account is None:
+        what = tr(
+            'This removes the connection "{name}" from this computer. It has no saved sign-in.'
+        ).format(name=conn.nickname)
+    else:
+        what = tr(
+            'This removes the connection "{name}" from this computer, and its saved sign-in '
+            "for {user} (tokens in {where})."
+        ).format(
+            name=conn.nickname, user=conn.account.username, where=keychain or tr("the keychain")
+        )
+    unchanged = tr(
+        "Nothing changes in your organisation or in the app registration: users, "
+        "permissions and consents stay as they are."
+    )
+    return confirm(
+        parent,
+        tr("Delete Connection"),
+        tr('Delete "{name}"?').format(name=conn.nickname),
+        what + "\n\n" + unchanged,
+        tr("&Delete"),
+        tr("Delete connection"),
+    )
+
+
+def inform(parent: QWidget | None, title: str, text: str, informative: str = "") -> QMessageBox:
+    """A window-modal note that does not block the caller (open(), not exec())."""
+    box = _box(parent, QMessageBox.Icon.Information, title, text, informative)
+    box.open()
+    return box
+
+
+def show_details(
+    parent: QWidget | None, title: str, text: str, detail: str, informative: str = ""
+) -> QMessageBox:
+    """A warning with the raw error one click away ("Show Details..."), for IT."""
+    box = _box(parent, QMessageBox.Icon.Warning, title, text, informative)
+    box.setDetailedText(detail or QCoreApplication.translate("Dialogs", "No further details."))
+    box.open()
+    return box
+
+
+def _box(
+    parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, informative: str
+) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setAccessibleName(title)
+    if informative:
+        box.setInformativeText(informative)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    ok = box.addButton(QMessageBox.StandardButton.Ok)
+    ok.setAccessibleName(QCoreApplication.translate("Dialogs", "OK"))
+    box.setDefaultButton(ok)
+    return box
+
+
+# --- notes for what comes in a later version ----------------------------------------------
+
+
+def new_connection_note(parent: QWidget | None) -> None:
+    inform(
+        parent,
+        QCoreApplication.translate("Dialogs", "New connection"),
+        QCoreApplication.translate(
+            "Dialogs",
+            "Creating connections from this window comes with sign-in, in a later version.",
+        ),
+        QCoreApplication.translate(
+            "Dialogs",
+            "For now, someone comfortable with a terminal can create one by typing:\n\n"
+            "    o365desk add NICKNAME\n\n"
+            "with a name you'll recognise instead of NICKNAME. The new connection appears in "
+            "this window as soon as it is saved.",
+        ),
+    )
+
+
+def permissions_note(parent: QWidget | None) -> None:
+    inform(
+        parent,
+        QCoreApplication.translate("Dialogs", "Permissions"),
+        QCoreApplication.translate("Dialogs", "The permissions browser comes in a later version."),
+        QCoreApplication.translate(
+            "Dialogs",
+            "It will list every Microsoft Graph permission, grouped and searchable, and work "
+            "without a network connection.",
+        ),
+    )
+
+
+def about(parent: QWidget | None, version: str) -> None:
+    inform(
+        parent,
+        QCoreApplication.translate("Dialogs", "About o365desk"),
+        QCoreApplication.translate("Dialogs", "o365desk {version}").format(version=version),
+        QCoreApplication.translate(
+            "Dialogs",
+            "A desktop connection manager for Microsoft 365 and Entra ID admin connections.",
+        ),
+    )

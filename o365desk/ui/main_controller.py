@@ -1,0 +1,385 @@
+"""The main window's behaviour: the slots behind its actions and the jobs they start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QModelIndex, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView
+
+from o365desk import __version__
+from o365desk.core.connection import Connection, utcnow
+from o365desk.services import KeychainState, Services
+from o365desk.storage.store import NotFoundError, StoreError
+from o365desk.storage.vault import VaultError, VaultUnavailable
+from o365desk.ui import dialogs
+from o365desk.ui.async_runner import TaskRunner, off_gui_thread
+from o365desk.ui.connections_model import (
+    Column,
+    ConnectionRole,
+    ConnectionsModel,
+    ConnectionsProxy,
+)
+from o365desk.ui.keychain_status import KeychainStatus
+from o365desk.ui.main_window import MainWindow, window_settings
+from o365desk.ui.store_watcher import StoreWatcher
+
+
+class MainController(QObject):
+    """Connects the window to the services; owns the model and the background jobs."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        services: Services,
+        clock: Callable[[], datetime] = utcnow,
+        settings: QSettings | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.services = services
+        self.store = services.store
+        self._clock = clock
+        self.model = ConnectionsModel(self._rename, clock, self)
+        self.proxy = ConnectionsProxy(self)
+        self.proxy.setSourceModel(self.model)
+        window.table.setModel(self.proxy)
+        window.table.sortByColumn(Column.NICKNAME, Qt.SortOrder.AscendingOrder)
+        self.runner = TaskRunner(self)
+        self.keychain_status = KeychainStatus(window, services, self.model, self.runner, self)
+        self._deleting: set[str] = set()
+        self._reload_pending = False
+        self._rename_attempt: tuple[str, str] | None = None  # (connection id, typed text)
+        self._error_detail = ""
+        self._settings = settings if settings is not None else window_settings()
+        self._watcher = StoreWatcher(self.store.path, self)
+        self._minute = QTimer(self)
+        self._minute.setInterval(60_000)
+        self._minute.timeout.connect(self._on_minute)
+        self._minute.start()
+        self._connect()
+        # After setModel: the header's saved column widths need its sections to exist.
+        window.restore_state(self._settings)
+
+    def _connect(self) -> None:
+        w = self.window
+        w.act_new.triggered.connect(self._on_new_connection)
+        w.empty_state.new_button.clicked.connect(self._on_new_connection)
+        w.act_quit.triggered.connect(w.close)
+        w.act_rename.triggered.connect(self._on_rename)
+        w.details.rename_button.clicked.connect(self._on_rename)
+        w.act_delete.triggered.connect(self._on_delete)
+        w.details.delete_button.clicked.connect(self._on_delete)
+        w.act_copy_id.triggered.connect(self._on_copy_id)
+        w.act_filter.triggered.connect(self._on_focus_filter)
+        w.act_permissions.triggered.connect(self._on_permissions)
+        w.act_about.triggered.connect(self._on_about)
+        w.filter_edit.textChanged.connect(self._on_filter_changed)
+        w.filter_edit.returnPressed.connect(w.table.setFocus)
+        w.clear_filter_shortcut.activated.connect(self._on_clear_filter)
+        w.edit_again_button.clicked.connect(self._on_edit_again)
+        w.error_details_button.clicked.connect(self._on_error_details)
+        w.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        w.closing.connect(self._on_closing)
+        w.nickname_delegate.closeEditor.connect(self._flush_pending_reload)
+        self.model.rename_failed.connect(self._on_rename_failed)
+        self.model.dataChanged.connect(self._on_selection_changed)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._on_rows_changed)
+        self._watcher.changed.connect(self._on_store_file_changed)
+        self.runner.failed.connect(self._on_job_failed)
+        self.keychain_status.changed.connect(self._refresh_details)
+
+    # --- loading -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read connections.json (fast, local) and fill the list; never touches the keychain."""
+        self._read_store()
+        self._select(None)
+
+    def _read_store(self) -> None:
+        try:
+            self.store.load()
+        except StoreError as exc:
+            self._show_error(
+                self.tr("The saved connections could not be read. {reason}").format(reason=exc)
+            )
+        self._watcher.mark_seen()
+        notices = list(self.store.notices)
+        if notices:
+            self.window.notice_bar.show_message("\n".join(notices))
+        self.model.set_editable(not self.store.read_only)
+        try:
+            connections = list(self.store.connections)
+        except StoreError:
+            connections = []
+        self.model.set_connections(connections)
+
+    def _reload(self) -> None:
+        current = self._current()
+        self._read_store()
+        self._select(current.id if current else None)
+
+    def _select(self, connection_id: str | None) -> None:
+        """Select that connection if it is listed, else the first row (if any)."""
+        row = self.model.row_of(connection_id) if connection_id else -1
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else None
+        if index is None or not index.isValid():
+            index = self.proxy.index(0, 0)
+        if index.isValid():
+            self.window.table.selectRow(index.row())
+        self._update_actions()
+
+    def _on_store_file_changed(self) -> None:
+        editing = self.window.table.state() == QAbstractItemView.State.EditingState
+        if self._deleting or editing:
+            self._reload_pending = True  # reloading now would close the editor or race
+            return
+        self._reload()
+
+    def _flush_pending_reload(self, *_args) -> None:
+        if self._reload_pending and not self._deleting:
+            self._reload_pending = False
+            # Later, not now: the editor that just closed is still being torn down.
+            QTimer.singleShot(0, self._on_store_file_changed)
+
+    def _on_minute(self) -> None:
+        self.model.refresh_times()
+        self._flush_pending_reload()
+
+    # --- keychain ------------------------------------------------------------------------
+
+    @property
+    def keychain(self) -> KeychainState | None:
+        return self.keychain_status.state
+
+    def start_keychain_check(self) -> None:
+        """Ask the keychain which backend it is and whether it answers, off the GUI thread."""
+        self.keychain_status.start_check()
+
+    def apply_keychain_state(self, state: KeychainState) -> None:
+        self.keychain_status.apply(state)
+
+    # --- selection -----------------------------------------------------------------------
+
+    def _current_index(self) -> QModelIndex:
+        """The selected row, as an index into the model (not the proxy); invalid if none."""
+        rows = self.window.table.selectionModel().selectedRows(Column.NICKNAME)
+        if not rows:
+            return QModelIndex()
+        return self.proxy.mapToSource(rows[0])
+
+    def _current(self) -> Connection | None:
+        index = self._current_index()
+        return index.data(ConnectionRole) if index.isValid() else None
+
+    def _on_selection_changed(self, *_args) -> None:
+        self._refresh_details()
+        self._update_actions()
+
+    def _refresh_details(self) -> None:
+        conn = self._current()
+        if conn is None:
+            self.window.details.clear()
+            return
+        ok = self.keychain_status.available
+        backend = self.keychain_status.backend
+        self.window.details.show_connection(conn, conn.status(ok), backend, self._clock())
+
+    def _update_actions(self) -> None:
+        w = self.window
+        conn = self._current()
+        if conn is None:
+            reason = self.tr("Select a connection first.")
+        elif self.store.read_only:
+            # The store's notices say why it is read-only (newer file, damaged file...).
+            reason = " ".join(self.store.notices) or self.tr(
+                "Changes to connections are turned off; restart o365desk to try again."
+            )
+        elif self._deleting:
+            reason = self.tr("Wait until the deletion has finished.")
+        else:
+            reason = ""
+        self.model.set_editable(not self.store.read_only and not self._deleting)
+        for action, button, tip in (
+            (w.act_rename, w.details.rename_button, self.tr("Give the connection a new name")),
+            (
+                w.act_delete,
+                w.details.delete_button,
+                self.tr("Delete the connection and its saved sign-in from this computer"),
+            ),
+        ):
+            action.setEnabled(not reason)
+            button.setEnabled(not reason)
+            action.setToolTip(reason or tip)
+            button.setToolTip(reason or tip)
+        w.act_copy_id.setEnabled(conn is not None)
+
+    def _on_rows_changed(self, *_args) -> None:
+        has_rows = self.model.rowCount() > 0
+        w = self.window
+        w.stack.setCurrentWidget(w.splitter if has_rows else w.empty_state)
+        self._update_count()
+        self._on_selection_changed()
+
+    def _update_count(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        if shown == total:
+            text = self.tr("1 connection") if total == 1 else self.tr("%n connections", "", total)
+        else:
+            text = self.tr("{shown} of {total} connections shown").format(
+                shown=shown, total=total
+            )
+        self.window.count_label.setText(text)
+        self.window.no_match.setVisible(total > 0 and shown == 0)
+
+    # --- filter --------------------------------------------------------------------------
+
+    def _on_filter_changed(self, text: str) -> None:
+        self.proxy.set_filter_text(text)
+        self._update_count()
+        if self._current() is None and self.proxy.rowCount():
+            self.window.table.selectRow(0)  # keep the details pane on a visible match
+        self._on_selection_changed()
+
+    def _on_clear_filter(self) -> None:
+        self.window.filter_edit.clear()
+
+    def _on_focus_filter(self) -> None:
+        self.window.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.window.filter_edit.selectAll()
+
+    # --- rename --------------------------------------------------------------------------
+
+    def _rename(self, connection_id: str, nickname: str) -> Connection:
+        """The model's renamer: the store checks the nickname rules and saves."""
+        renamed = self.store.rename(connection_id, nickname)
+        self._watcher.mark_seen()
+        if self._rename_attempt is not None:
+            self._rename_attempt = None
+            self.window.error_bar.hide()
+        return renamed
+
+    def _on_rename(self) -> None:
+        index = self._current_index()
+        if not index.isValid() or not self.window.act_rename.isEnabled():
+            return
+        view_index = self.proxy.mapFromSource(index.siblingAtColumn(Column.NICKNAME))
+        self.window.table.setCurrentIndex(view_index)
+        self.window.table.edit(view_index)
+
+    def _on_rename_failed(self, connection_id: str, attempted: str, message: str) -> None:
+        self._rename_attempt = (connection_id, attempted)
+        row = self.model.row_of(connection_id)
+        old = self.model.connections()[row].nickname if row >= 0 else ""
+        self._show_error(
+            self.tr("\"{old}\" was not renamed. {reason}").format(old=old, reason=message),
+            edit_again=True,
+        )
+
+    def _on_edit_again(self) -> None:
+        if self._rename_attempt is None:
+            return
+        connection_id, attempted = self._rename_attempt
+        row = self.model.row_of(connection_id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, Column.NICKNAME))
+        if not index.isValid():
+            self.window.filter_edit.clear()  # the row is filtered out: show it again
+            index = self.proxy.mapFromSource(self.model.index(row, Column.NICKNAME))
+        self.window.error_bar.hide()
+        self.window.table.setFocus()
+        self.window.table.selectRow(index.row())
+        self.window.nickname_delegate.pending_text = attempted
+        if not self.window.table.edit(index):
+            self.window.nickname_delegate.pending_text = None
+
+    # --- delete --------------------------------------------------------------------------
+
+    def _on_delete(self) -> None:
+        conn = self._current()
+        if conn is None or not self.window.act_delete.isEnabled():
+            return
+        if not dialogs.confirm_delete(self.window, conn, self.keychain_status.backend):
+            return
+        self._deleting.add(conn.id)
+        self._update_actions()
+        self.window.statusBar().showMessage(
+            self.tr("Deleting \"{name}\"\u2026").format(name=conn.nickname)
+        )
+        self.runner.start(self._delete(conn))
+
+    async def _delete(self, conn: Connection) -> None:
+        bar = self.window.statusBar()
+        try:
+            await off_gui_thread(self.services.delete_connection, conn)
+        except NotFoundError:
+            pass  # someone else deleted it meanwhile: the outcome the user asked for
+        except (VaultError, StoreError) as exc:
+            bar.clearMessage()
+            text = self.tr("\"{name}\" was not deleted. {reason}")
+            if isinstance(exc, VaultUnavailable):
+                text = self.tr(
+                    "\"{name}\" was not deleted: its saved sign-in could not be removed "
+                    "from the keychain. {reason}"
+                )
+                # The keychain just refused: show that where its state is shown, with Retry.
+                backend = self.keychain.backend if self.keychain else ""
+                self.apply_keychain_state(KeychainState(backend, False, str(exc), exc.detail))
+            detail = exc.detail if isinstance(exc, VaultError) else ""
+            self._show_error(text.format(name=conn.nickname, reason=exc), detail=detail)
+            return
+        finally:
+            self._deleting.discard(conn.id)
+            self._watcher.mark_seen()
+            self._update_actions()
+            self._flush_pending_reload()
+        self.model.remove(conn.id)
+        bar.showMessage(self.tr("Deleted \"{name}\".").format(name=conn.nickname), 5000)
+
+    # --- the rest ------------------------------------------------------------------------
+
+    def _show_error(self, text: str, detail: str = "", edit_again: bool = False) -> None:
+        self._error_detail = detail
+        self.window.error_details_button.setVisible(bool(detail))
+        self.window.edit_again_button.setVisible(edit_again)
+        self.window.error_bar.show_message(text)
+
+    def _on_error_details(self) -> None:
+        dialogs.show_details(
+            self.window,
+            self.tr("Error details"),
+            self.window.error_bar.text(),
+            self._error_detail,
+        )
+
+    def _on_job_failed(self, error: str) -> None:
+        self._show_error(
+            self.tr("Something went wrong in the background. Try again; if it keeps "
+                    "happening, send the details to your IT contact."),
+            detail=error,
+        )
+
+    def _on_copy_id(self) -> None:
+        conn = self._current()
+        if conn is None:
+            return
+        QGuiApplication.clipboard().setText(conn.id)
+        self.window.statusBar().showMessage(
+            self.tr("Copied the ID of \"{name}\".").format(name=conn.nickname), 5000
+        )
+
+    def _on_new_connection(self) -> None:
+        dialogs.new_connection_note(self.window)
+
+    def _on_permissions(self) -> None:
+        dialogs.permissions_note(self.window)
+
+    def _on_about(self) -> None:
+        dialogs.about(self.window, __version__)
+
+    def _on_closing(self) -> None:
+        self.window.save_state(self._settings)

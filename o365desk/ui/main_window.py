@@ -1,0 +1,335 @@
+"""The main window's layout: menus, toolbar, message bars, the list, details and status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QStyledItemDelegate,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from o365desk.core import paths
+from o365desk.ui.connections_model import Column
+from o365desk.ui.details_pane import DetailsPane
+from o365desk.ui.empty_state import EmptyState
+from o365desk.ui.message_bar import Level, MessageBar
+
+# Widths a first start opens with, before the user has resized anything.
+_DEFAULT_WIDTHS = {
+    Column.NICKNAME: 200,
+    Column.ACCOUNT: 250,
+    Column.TENANT: 230,
+    Column.CLOUD: 180,
+    Column.STATUS: 170,
+}
+
+
+def window_settings() -> QSettings:
+    """Window geometry lives beside connections.json, so a test's config dir isolates it."""
+    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+class NicknameDelegate(QStyledItemDelegate):
+    """Gives the in-place editor a name for screen readers, and can reopen with given text."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.pending_text: str | None = None
+
+    def createEditor(self, parent, option, index):
+        editor = super().createEditor(parent, option, index)
+        editor.setAccessibleName(self.tr("Nickname"))
+        return editor
+
+    def setEditorData(self, editor, index):
+        if self.pending_text is not None and isinstance(editor, QLineEdit):
+            # "Edit again" after a refused rename: give back what the user typed.
+            editor.setText(self.pending_text)
+            self.pending_text = None
+            return
+        super().setEditorData(editor, index)
+
+
+class MainWindow(QMainWindow):
+    """Widgets and actions only; MainController connects them to the services."""
+
+    first_painted = Signal()
+    closing = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._painted = False
+        self.setWindowTitle(self.tr("o365desk"))
+        self.setAccessibleName(self.tr("o365desk connections"))
+        self.resize(1180, 660)
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_central()
+        self._build_status_bar()
+        self._name_unnamed_buttons()
+
+    # --- building ------------------------------------------------------------------------
+
+    def _action(self, text: str, shortcut=None, tip: str = "", icon: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        if icon:
+            action.setIcon(QIcon.fromTheme(icon))
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_new = self._action(
+            self.tr("&New connection\u2026"),
+            QKeySequence.StandardKey.New,
+            self.tr("Save a new connection to a Microsoft 365 organisation"),
+            "document-new",
+        )
+        self.act_quit = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
+        self.act_rename = self._action(
+            self.tr("&Rename"), Qt.Key.Key_F2, self.tr("Give the connection a new nickname")
+        )
+        self.act_delete = self._action(
+            self.tr("&Delete\u2026"),
+            QKeySequence.StandardKey.Delete,
+            self.tr("Delete the connection and its saved sign-in from this computer"),
+            "edit-delete",
+        )
+        self.act_copy_id = self._action(
+            self.tr("Copy &ID"),
+            "Ctrl+Shift+C",
+            self.tr("Copy the connection's ID, which scripts and the command line accept"),
+        )
+        self.act_filter = self._action(
+            self.tr("&Filter Connections"),
+            QKeySequence.StandardKey.Find,
+            self.tr("Type to show only matching connections"),
+        )
+        self.act_permissions = self._action(
+            self.tr("&Permissions\u2026"),
+            None,
+            self.tr("Browse the Microsoft Graph permissions"),
+        )
+        self.act_about = self._action(self.tr("&About o365desk"))
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.setAccessibleName(self.tr("Menu bar"))
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addAction(self.act_new)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        conn_menu = bar.addMenu(self.tr("&Connection"))
+        for action in (self.act_rename, self.act_delete, self.act_copy_id):
+            conn_menu.addAction(action)
+        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu.addAction(self.act_filter)
+        tools_menu = bar.addMenu(self.tr("&Tools"))
+        tools_menu.addAction(self.act_permissions)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.act_about)
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar(self.tr("Main toolbar"), self)
+        self.toolbar.setObjectName("mainToolbar")  # saveState() needs the name
+        self.toolbar.setAccessibleName(self.tr("Main toolbar"))
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.act_new, None, self.act_rename, self.act_delete, None):
+            if action is None:
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(action)
+        self.toolbar.addAction(self.act_permissions)
+        self.addToolBar(self.toolbar)
+
+    def _build_central(self) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setSpacing(6)
+
+        self.notice_bar = MessageBar(Level.INFO, self.tr("Notice about the connections file"))
+        self.keychain_bar = MessageBar(Level.WARNING, self.tr("Keychain warning"))
+        self.retry_button = self.keychain_bar.add_button(
+            self.tr("Retr&y"), self.tr("Check the keychain again")
+        )
+        self.keychain_details_button = self.keychain_bar.add_button(
+            self.tr("Detai&ls\u2026"), self.tr("Show the keychain error for IT")
+        )
+        self.error_bar = MessageBar(Level.ERROR, self.tr("Error message"))
+        self.edit_again_button = self.error_bar.add_button(
+            self.tr("Edit &Again"), self.tr("Edit the nickname again")
+        )
+        self.error_details_button = self.error_bar.add_button(
+            self.tr("Detail&s\u2026"), self.tr("Show the error details for IT")
+        )
+        for bar in (self.notice_bar, self.keychain_bar, self.error_bar):
+            layout.addWidget(bar)
+
+        self.empty_state = EmptyState(central)
+        self.details = DetailsPane(central)
+        # Details below the list: six columns need the window's whole width to show
+        # an e-mail address, a tenant and a cloud name without cutting them off.
+        self.splitter = QSplitter(Qt.Orientation.Vertical, central)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self._build_list(central))
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setSizes([360, 210])
+
+        self.stack = QStackedWidget(central)
+        self.stack.addWidget(self.empty_state)
+        self.stack.addWidget(self.splitter)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.setTabOrder(self.filter_edit, self.table)
+        self.setTabOrder(self.table, self.details.rename_button)
+        self.setTabOrder(self.details.rename_button, self.details.delete_button)
+
+    def _build_list(self, parent: QWidget) -> QWidget:
+        page = QWidget(parent)
+        self.filter_edit = QLineEdit(page)
+        self.filter_edit.setPlaceholderText(self.tr("Filter connections"))
+        self.filter_edit.setAccessibleName(self.tr("Filter connections"))
+        self.filter_edit.setToolTip(
+            self.tr("Matches nickname, account, tenant and description (Ctrl+F; Esc clears)")
+        )
+        self.filter_edit.setClearButtonEnabled(True)
+        filter_label = QLabel(self.tr("F&ilter:"), page)
+        filter_label.setBuddy(self.filter_edit)
+        self.clear_filter_shortcut = QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self.filter_edit,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+
+        self.table = QTableView(page)
+        self.table.setAccessibleName(self.tr("Connections"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as in any list box
+        self.table.verticalHeader().hide()
+        # Compact rows: one line of text and a little air, whatever the style's default.
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
+        header = self.table.horizontalHeader()
+        header.setAccessibleName(self.tr("Column headings"))
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)  # order and widths are remembered in window.ini
+        self.nickname_delegate = NicknameDelegate(self.table)
+        self.table.setItemDelegateForColumn(Column.NICKNAME, self.nickname_delegate)
+        self.no_match = QLabel(self.tr("No connection matches the filter."), page)
+        self.no_match.setEnabled(False)
+        self.no_match.hide()
+
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(filter_label)
+        filter_row.addWidget(self.filter_edit, 1)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.no_match)
+        return page
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setAccessibleName(self.tr("Status bar"))
+        self.count_label = QLabel(bar)
+        self.count_label.setAccessibleName(self.tr("Number of connections"))
+        bar.addWidget(self.count_label)
+        self.keychain_label = QLabel(self.tr("Keychain: checking\u2026"), bar)
+        self.keychain_label.setAccessibleName(self.tr("Keychain status"))
+        bar.addPermanentWidget(self.keychain_label)
+
+    def _name_unnamed_buttons(self) -> None:
+        """Qt makes some buttons itself (toolbar, clear button, table corner): name them."""
+        for action in self.toolbar.actions():
+            widget = self.toolbar.widgetForAction(action)
+            if widget is not None and not action.isSeparator():
+                widget.setAccessibleName(action.text().replace("&", "").rstrip("\u2026"))
+        names = {
+            "qt_toolbar_ext_button": self.tr("More toolbar buttons"),
+            "qt_menubar_ext_button": self.tr("More menus"),
+            "qt_tableview_cornerbutton": self.tr("Select all"),
+        }
+        for button in self.findChildren(QAbstractButton):
+            if button.accessibleName():
+                continue
+            if button.parent() is self.filter_edit:
+                button.setAccessibleName(self.tr("Clear filter"))
+            else:
+                button.setAccessibleName(names.get(button.objectName(), button.text()))
+
+    # --- state ---------------------------------------------------------------------------
+
+    def restore_state(self, settings: QSettings) -> None:
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        elif self.screen() is not None:
+            # First start: a roomy window, but never larger than a small laptop screen.
+            room = self.screen().availableGeometry().size() * 0.9
+            self.resize(min(self.width(), room.width()), min(self.height(), room.height()))
+        for key, restore in (
+            ("window/state", self.restoreState),
+            ("window/splitter", self.splitter.restoreState),
+            ("window/header", self.table.horizontalHeader().restoreState),
+        ):
+            value = settings.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                restore(value)
+        if not settings.contains("window/header"):
+            for column, width in _DEFAULT_WIDTHS.items():
+                self.table.setColumnWidth(column, width)
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/splitter", self.splitter.saveState())
+        settings.setValue("window/header", self.table.horizontalHeader().saveState())
+        settings.sync()
+
+    # --- events --------------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:
+        self.closing.emit()
+        super().closeEvent(event)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()

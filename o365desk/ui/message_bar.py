@@ -1,0 +1,102 @@
+"""An inline, non-modal message strip for the top of a window (info, warning or error)."""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QToolButton,
+)
+
+
+class Level(enum.Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+# Fixed light tints with dark text: readable in light and dark themes alike, because the
+# bar sets both colours instead of mixing its background with the theme's text colour.
+_COLOURS = {
+    Level.INFO: ("#e8f1fb", "#8fb3d9"),
+    Level.WARNING: ("#fff4e0", "#e0a340"),
+    Level.ERROR: ("#fdecea", "#d9837b"),
+}
+_ICONS = {
+    Level.INFO: QStyle.StandardPixmap.SP_MessageBoxInformation,
+    Level.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
+    Level.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
+}
+
+
+class MessageBar(QFrame):
+    """A sentence the user can act on, with optional buttons and a close button."""
+
+    dismissed = Signal()
+
+    def __init__(self, level: Level, accessible_name: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.setAccessibleName(accessible_name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self._icon = QLabel(self)
+        self._icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.close_button = QToolButton(self)
+        self.close_button.setText("\u2715")
+        self.close_button.setAutoRaise(True)
+        self.close_button.setToolTip(self.tr("Dismiss this message"))
+        self.close_button.setAccessibleName(self.tr("Dismiss message"))
+        self.close_button.clicked.connect(self.dismiss)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(10, 6, 6, 6)
+        self._layout.addWidget(self._icon)
+        self._layout.addWidget(self.label, 1)
+        self._buttons = QHBoxLayout()
+        self._layout.addLayout(self._buttons)
+        self._layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.set_level(level)
+        self.hide()
+
+    def set_level(self, level: Level) -> None:
+        self.level = level
+        background, border = _COLOURS[level]
+        self.setStyleSheet(
+            f"#messageBar {{ background: {background}; border: 1px solid {border};"
+            " border-radius: 4px; }"
+            " #messageBar QLabel { color: #1f1f1f; background: transparent; }"
+        )
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        self._icon.setPixmap(self.style().standardIcon(_ICONS[level]).pixmap(size, size))
+
+    def add_button(self, text: str, accessible_name: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(accessible_name)
+        self._buttons.addWidget(button)
+        return button
+
+    def show_message(self, text: str, level: Level | None = None) -> None:
+        if level is not None and level != self.level:
+            self.set_level(level)
+        self.label.setText(text)
+        # Screen readers read the description when the bar gets attention.
+        self.setAccessibleDescription(text)
+        self.show()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def dismiss(self) -> None:
+        self.hide()
+        self.dismissed.emit()

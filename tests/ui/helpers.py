@@ -1,0 +1,55 @@
+"""Small helpers shared by the window tests."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
+
+
+def visible_nicknames(controller) -> list[str]:
+    proxy = controller.proxy
+    return [proxy.index(row, 0).data() for row in range(proxy.rowCount())]
+
+
+def row_texts(controller, nickname: str) -> list[str]:
+    proxy = controller.proxy
+    for row in range(proxy.rowCount()):
+        if proxy.index(row, 0).data() == nickname:
+            return [proxy.index(row, col).data() for col in range(proxy.columnCount())]
+    raise AssertionError(f"{nickname!r} is not listed")
+
+
+def select(window, controller, nickname: str) -> None:
+    proxy = controller.proxy
+    for row in range(proxy.rowCount()):
+        if proxy.index(row, 0).data() == nickname:
+            window.table.selectRow(row)
+            return
+    raise AssertionError(f"{nickname!r} is not listed")
+
+
+def saved_nicknames(path) -> list[str]:
+    """What is really in the file, read without the app's store."""
+    if not path.exists():
+        return []
+    return [c["nickname"] for c in json.loads(path.read_text("utf-8"))["connections"]]
+
+
+def rename_in_place(qtbot, window, controller, nickname: str, new_text: str) -> None:
+    """Select the row, press F2 (the Rename action), type, and press Enter."""
+    select(window, controller, nickname)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit), "F2 did not open the nickname editor"
+    assert editor.text() == nickname
+    editor.setText(new_text)
+    commit(qtbot, window, editor)
+
+
+def commit(qtbot, window, editor) -> None:
+    """Press Enter in the editor; the delegate commits through a queued call, so wait."""
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.table.state() != QAbstractItemView.State.EditingState)

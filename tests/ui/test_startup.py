@@ -1,0 +1,99 @@
+"""Start-up in a fresh process: paints without msal, keyring or QtWebEngine loaded."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("msal", "keyring", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineCore")
+
+# A fresh interpreter: this test process may have imported the heavy modules already.
+SMOKE = textwrap.dedent(
+    f"""
+    import sys
+    from o365desk.app import run_gui
+    code = run_gui([sys.argv[0]], smoke=True)
+    print("LOADED:" + ",".join(m for m in {HEAVY!r} if m in sys.modules))
+    sys.exit(code)
+    """
+)
+
+# Normal mode: note what is loaded when the keychain check is about to start (right after
+# the first paint), then let it run and quit once it has answered.
+NORMAL = textwrap.dedent(
+    f"""
+    import sys
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    import o365desk.ui.main_controller as mc
+    from o365desk.app import run_gui
+
+    start = mc.MainController.start_keychain_check
+
+    def hooked(self):
+        print("AT-PAINT:" + ",".join(m for m in {HEAVY!r} if m in sys.modules))
+        start(self)
+
+        def poll():
+            if self.keychain is None:
+                QTimer.singleShot(20, poll)
+                return
+            print("STATUS:" + self.window.keychain_label.text())
+            QApplication.quit()
+
+        poll()
+
+    mc.MainController.start_keychain_check = hooked
+    sys.exit(run_gui([sys.argv[0]]))
+    """
+)
+
+
+def _run(script: str, config_dir: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        O365DESK_CONFIG_DIR=str(config_dir),
+        # No real keychain here: the fail backend answers at once instead of a D-Bus wait.
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        PYTHONPATH=str(ROOT),
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def saved_connection(config_dir):
+    from o365desk.core.connection import Connection
+    from o365desk.storage.store import ConnectionStore
+
+    ConnectionStore(config_dir / "connections.json").add(Connection(nickname="Contoso"))
+
+
+def test_smoke_paints_without_heavy_modules(config_dir, saved_connection):
+    result = _run(SMOKE, config_dir)
+    assert result.returncode == 0, result.stderr
+    assert "LOADED:\n" in result.stdout  # nothing heavy
+    lines = [line for line in result.stderr.splitlines() if line.startswith("first paint: ")]
+    assert len(lines) == 1, result.stderr
+    ms = int(lines[0].removeprefix("first paint: ").removesuffix(" ms"))
+    assert 0 < ms < 30_000
+
+
+def test_keychain_is_checked_only_after_first_paint(config_dir, saved_connection):
+    result = _run(NORMAL, config_dir)
+    assert result.returncode == 0, result.stderr
+    assert "AT-PAINT:\n" in result.stdout  # neither keyring nor msal before the check
+    assert "STATUS:Keychain unavailable" in result.stdout
