@@ -7,6 +7,7 @@ import sys
 import uuid
 
 from o365desk.cli import output
+from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_CLIENT_ID, Connection
 from o365desk.core.nickname import NicknameError
@@ -23,9 +24,11 @@ class UsageError(Exception):
 def run(args: argparse.Namespace, services: Services | None = None) -> int:
     services = services or Services()
     try:
-        services.store.load()
-        for notice in services.store.notices:
-            print(f"o365desk: note: {notice}", file=sys.stderr)
+        # The permission catalog needs no connections: a damaged store must not block it.
+        if args.command not in _CATALOG_COMMANDS:
+            services.store.load()
+            for notice in services.store.notices:
+                print(f"o365desk: note: {notice}", file=sys.stderr)
         return _COMMANDS[args.command](args, services)
     except UsageError as exc:
         print(f"o365desk: {exc}", file=sys.stderr)
@@ -112,7 +115,11 @@ def cmd_doctor(args: argparse.Namespace, services: Services) -> int:
     return doctor(services)
 
 
+_CATALOG_COMMANDS = ("scopes", "scope")
+
 _COMMANDS = {
+    "scopes": cmd_scopes,
+    "scope": cmd_scope,
     "add": cmd_add,
     "list": cmd_list,
     "show": cmd_show,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from o365desk import __version__
+from o365desk.cli.scopes import add_scope_parsers
 from o365desk.core.clouds import Cloud
 
 EPILOG = """\
@@ -56,4 +57,5 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     sub.add_parser("doctor", help="check the keychain, QtWebEngine, config and TLS set-up")
+    add_scope_parsers(sub)
     return parser

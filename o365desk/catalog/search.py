@@ -1,0 +1,152 @@
+"""Search as you type over names, descriptions, IDs and API paths, with filters.
+
+Each permission gets one precomputed lowercase haystack, built on the first search; a
+keystroke is then a substring test per permission (well under 5 ms for the whole catalog).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from functools import lru_cache
+
+from o365desk.catalog.catalog import Catalog
+from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status
+
+_GRAPH_URL = re.compile(r"https?://graph\.microsoft\.(?:com|us|de)|graph\.microsoft\.com"
+                        r"|/(?:v1\.0|beta)(?=/)", re.IGNORECASE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Filters:
+    """What the tree and the CLI can narrow to; None means "any"."""
+
+    kind: str | None = None  # DELEGATED or APPLICATION: the permission must have that variant
+    admin_consent: bool | None = None  # some (chosen-kind) variant needs admin consent / not
+    privileges: frozenset[int] | None = None  # levels 1..4; 0 stands for "not given"
+    status: Status | None = None  # for the chosen kind when one is set
+    group: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in (None, DELEGATED, APPLICATION):
+            raise ValueError(f'kind must be "{DELEGATED}" or "{APPLICATION}", not {self.kind!r}')
+        if self.status is not None and not isinstance(self.status, Status):
+            object.__setattr__(self, "status", Status(self.status))
+        if self.privileges is not None:
+            object.__setattr__(self, "privileges", frozenset(self.privileges))
+
+    def accepts(self, p: Permission) -> bool:
+        variants = p.variants if self.kind is None else (
+            (p.variant(self.kind),) if p.variant(self.kind) else ())
+        if self.kind is not None and not variants:
+            return False
+        if self.group is not None and p.group != self.group:
+            return False
+        if self.admin_consent is not None and not any(
+                v.admin_consent is self.admin_consent for v in variants):
+            return False
+        if self.privileges is not None and not any(
+                (v.privilege or 0) in self.privileges for v in variants):
+            return False
+        if self.status is not None:
+            state = p.status.state if self.kind is None else p.status.for_kind(self.kind)
+            if state is not self.status:
+                return False
+        return True
+
+
+NO_FILTERS = Filters()
+
+
+def haystack(p: Permission, tenant=None) -> str:
+    """Everything a query may match, lowercased: name, description, IDs, API paths."""
+    parts = [p.name, p.description, *p.ids(), *p.path_strings()]
+    if tenant is not None:
+        parts.extend(tenant.texts(p.name))
+    return "\n".join(parts).lower()
+
+
+class SearchIndex:
+    """Haystacks and filter results for one catalog, computed once and reused."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.permissions = catalog.permissions
+        self.names = [p.name.lower() for p in self.permissions]
+        self.hay = [haystack(p, catalog.tenant) for p in self.permissions]
+        self._candidates = lru_cache(maxsize=64)(self._filter)
+
+    def _filter(self, filters: Filters) -> tuple[int, ...]:
+        return tuple(i for i, p in enumerate(self.permissions) if filters.accepts(p))
+
+    def search(self, query: str, filters: Filters = NO_FILTERS) -> list[Permission]:
+        """Matches of every word of `query`, best first: exact name, name start, all words
+        in the name, then description, ID or path; within a rank in name order."""
+        candidates = self._candidates(filters)
+        terms = normalize_query(query)
+        if not terms:
+            return [self.permissions[i] for i in candidates]
+        hay = self.hay
+        if len(terms) == 1:
+            term = terms[0]
+            hits = [i for i in candidates if term in hay[i]]
+        else:
+            hits = [i for i in candidates if all(t in hay[i] for t in terms)]
+        whole = " ".join(terms)
+        names = self.names
+
+        def rank(i: int) -> int:
+            name = names[i]
+            if name == whole:
+                return 0
+            if name.startswith(whole):
+                return 1
+            return 2 if all(t in name for t in terms) else 3
+
+        return [self.permissions[i] for i in sorted(hits, key=lambda i: (rank(i), i))]
+
+
+def normalize_query(query: str) -> list[str]:
+    """Lowercase terms; a pasted Graph URL is cut down to its path."""
+    query = _GRAPH_URL.sub("", query.strip()).split("?", 1)[0]
+    return [t for t in query.lower().split() if t]
+
+
+def index_for(catalog: Catalog) -> SearchIndex:
+    if catalog.search_index is None:
+        catalog.search_index = SearchIndex(catalog)
+    return catalog.search_index
+
+
+def search(catalog: Catalog, query: str = "", filters: Filters = NO_FILTERS) -> list[Permission]:
+    return index_for(catalog).search(query, filters)
+
+
+_SEGMENT = re.compile(r"^\{[^}]*\}$")
+
+
+def for_request(catalog: Catalog, url: str, method: str | None = None,
+                kind: str | None = None) -> list[tuple[Permission, bool]]:
+    """Permissions that allow a concrete request, e.g. ("GET", "/users/42/messages"): each
+    with True when Microsoft marks it least-privileged there. Least-privileged first."""
+    terms = normalize_query(url)
+    if not terms:
+        return []
+    wanted = [s for s in terms[-1].split("/") if s]
+    method = method.upper() if method else None
+    found: dict[str, tuple[Permission, bool]] = {}
+    for p in catalog.permissions:
+        for api in p.paths:
+            if method and method not in api.methods:
+                continue
+            if kind and kind not in api.kinds:
+                continue
+            segments = [s for s in api.path.lower().split("/") if s]
+            if len(segments) != len(wanted) or not all(
+                    s == w or _SEGMENT.match(s) for s, w in zip(segments, wanted, strict=True)):
+                continue
+            least = bool(api.least) and (kind is None or kind in api.least)
+            if least or p.name not in found:
+                found[p.name] = (p, least or found.get(p.name, (p, False))[1])
+    return sorted(found.values(), key=lambda item: (not item[1], item[0].max_privilege,
+                                                    item[0].name.casefold()))
