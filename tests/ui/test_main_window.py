@@ -190,7 +190,7 @@ def test_menu_entries_that_come_later_explain_themselves(make_window, dialog_log
     window.act_permissions.trigger()
     window.act_about.trigger()
     titles = [info["title"] for info in dialog_log.infos]
-    assert titles == ["New Connection", "Permissions", "About o365desk"]
+    assert titles == ["New connection", "Permissions", "About o365desk"]
     assert "0.1.0" in dialog_log.infos[2]["text"]
     assert window.act_new.shortcut().toString() == "Ctrl+N"
 
