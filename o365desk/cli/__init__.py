@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import sys
 
-from o365desk.cli.parser import build_parser
-
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command, or the window when none is given; return the exit code."""
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv in ([], ["--smoke"]):
+        # Opening the window is the common case: building the parser (argparse and every
+        # command's modules and options) would cost ~5 ms before the window can paint.
+        from o365desk.app import run_gui
+
+        return run_gui([sys.argv[0]], smoke=bool(argv))
+    from o365desk.cli.parser import build_parser
+
+    args = build_parser().parse_args(argv)
     if args.command is None:
         from o365desk.app import run_gui
 

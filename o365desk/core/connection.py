@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from o365desk.core.clouds import Cloud
+from o365desk.core.ids import canonical_uuid, new_uuid
 from o365desk.core.tenant import DEFAULT_TENANT
 
 # Microsoft's public "Microsoft Graph Command Line Tools" client, used by many admin tools.
@@ -54,7 +54,7 @@ def utcnow() -> datetime:
 @dataclasses.dataclass(frozen=True)
 class Connection:
     nickname: str
-    id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = dataclasses.field(default_factory=new_uuid)
     description: str = ""
     tenant: str = DEFAULT_TENANT
     cloud: Cloud = Cloud.GLOBAL
@@ -105,7 +105,7 @@ class Connection:
         if not isinstance(data, Mapping):
             raise FormatError("a connection entry is not an object")
         try:
-            ident = str(uuid.UUID(_req(data, "id", str)))
+            ident = canonical_uuid(_req(data, "id", str))
         except ValueError:
             raise FormatError(f"connection id {data.get('id')!r} is not a UUID") from None
         account = data.get("account")

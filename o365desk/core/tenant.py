@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import uuid
 from urllib.parse import urlsplit
+
+from o365desk.core.ids import canonical_uuid
 
 DEFAULT_TENANT = "organizations"
 
@@ -24,7 +25,7 @@ def normalize_tenant(raw: str) -> str:
     if text.lower() == DEFAULT_TENANT:
         return DEFAULT_TENANT
     try:
-        return str(uuid.UUID(text))
+        return canonical_uuid(text)
     except ValueError:
         pass
     domain = text.lower().rstrip(".")

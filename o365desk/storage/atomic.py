@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +38,7 @@ def write(target: Path, data: bytes, temp_prefix: str) -> None:
     rename is only atomic within one file system); callers that may be interrupted use the
     same prefix for every write so remove_temps() can find what a killed writer left.
     """
-    temp = target.with_name(f"{temp_prefix}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    temp = target.with_name(f"{temp_prefix}{TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}")
     # 0o600: the file names accounts and tenants; other users of the machine needn't see them.
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:

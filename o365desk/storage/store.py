@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,6 +13,7 @@ from typing import TypeVar
 
 from o365desk.core import nickname as nick
 from o365desk.core.connection import Connection, utcnow
+from o365desk.core.ids import canonical_uuid
 from o365desk.storage import atomic, migrations
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ class ConnectionStore:
         connections = self.connections
         text = key.strip()
         try:
-            ident = str(uuid.UUID(text))
+            ident = canonical_uuid(text)
         except ValueError:
             ident = text
         for connection in connections:

@@ -26,13 +26,13 @@ written in index order and deleted in reverse, so those that exist are always in
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import secrets as _secrets
+import os
 import threading
-import uuid
 from collections.abc import Iterator
 from typing import Any
+
+from o365desk.core.ids import canonical_uuid
 
 SERVICE = "o365desk"
 MSAL_CACHE = "msal-cache"
@@ -121,6 +121,8 @@ def fits_inline(value: str) -> bool:
 
 
 def _digest(value: str) -> str:
+    import hashlib  # here: OpenSSL takes ~2 ms to load, and the window starts without it
+
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
@@ -129,7 +131,7 @@ def _dump(manifest: dict[str, Any]) -> str:
 
 
 def _new_generation() -> str:
-    return _secrets.token_hex(_GEN_BYTES)
+    return os.urandom(_GEN_BYTES).hex()
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -377,7 +379,7 @@ class Vault:
     @staticmethod
     def _check_id(connection_id: str) -> None:
         try:
-            uuid.UUID(connection_id)
+            canonical_uuid(connection_id)
         except (TypeError, ValueError, AttributeError):
             raise ValueError(f"connection id must be a UUID, not {connection_id!r}") from None
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from asyncio import Task
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -19,6 +21,8 @@ async def off_gui_thread(fn: Callable[..., T], *args: Any) -> T:
     Under qasync the result comes back on the GUI thread, so code after the await may
     touch widgets.
     """
+    import asyncio  # loaded by now: the loop that runs this coroutine is asyncio's
+
     return await asyncio.to_thread(fn, *args)
 
 
@@ -35,13 +39,16 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[Task] = set()
 
     @property
     def busy(self) -> bool:
         return bool(self._tasks)
 
-    def start(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task:
+    def start(self, coro: Coroutine[Any, Any, Any]) -> Task:
+        # Imported here, not at the top: the window paints before asyncio is loaded.
+        import asyncio
+
         task = asyncio.ensure_future(coro)
         was_busy = self.busy
         self._tasks.add(task)
@@ -54,7 +61,7 @@ class TaskRunner(QObject):
         for task in list(self._tasks):
             task.cancel()
 
-    def _finished(self, task: asyncio.Task) -> None:
+    def _finished(self, task: Task) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             exc = task.exception()

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from o365desk.core.connection import Connection
+
+# QMessageBox is imported where a box is made: its class and enums take ~2 ms to load,
+# which the main window would otherwise spend before its first paint.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 
 def confirm(
@@ -20,6 +27,8 @@ def confirm(
 
     Tests replace this function (monkeypatch dialogs.confirm) instead of clicking a modal box.
     """
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
@@ -71,6 +80,8 @@ def confirm_delete(parent: QWidget | None, conn: Connection, keychain: str | Non
 
 def inform(parent: QWidget | None, title: str, text: str, informative: str = "") -> QMessageBox:
     """A window-modal note that does not block the caller (open(), not exec())."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = _box(parent, QMessageBox.Icon.Information, title, text, informative)
     box.open()
     return box
@@ -80,6 +91,8 @@ def show_details(
     parent: QWidget | None, title: str, text: str, detail: str, informative: str = ""
 ) -> QMessageBox:
     """A warning with the raw error one click away ("Show Details..."), for IT."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = _box(parent, QMessageBox.Icon.Warning, title, text, informative)
     box.setDetailedText(detail or QCoreApplication.translate("Dialogs", "No further details."))
     box.open()
@@ -89,6 +102,8 @@ def show_details(
 def _box(
     parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, informative: str
 ) -> QMessageBox:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setIcon(icon)

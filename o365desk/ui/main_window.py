@@ -277,8 +277,12 @@ class MainWindow(QMainWindow):
     def _name_unnamed_buttons(self) -> None:
         """Qt makes some buttons itself (toolbar, clear button, table corner): name them."""
         for action in self.toolbar.actions():
+            if action.isSeparator():
+                # Not even asked for: a separator's widget is of a class PySide6 doesn't
+                # export, and looking for it loads every widget class, ~15 ms at start-up.
+                continue
             widget = self.toolbar.widgetForAction(action)
-            if widget is not None and not action.isSeparator():
+            if widget is not None:
                 widget.setAccessibleName(action.text().replace("&", "").rstrip("\u2026"))
         names = {
             "qt_toolbar_ext_button": self.tr("More toolbar buttons"),

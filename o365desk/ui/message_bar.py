@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QStyle,
     QToolButton,
 )
 
@@ -28,11 +27,6 @@ _COLOURS = {
     Level.INFO: ("#e8f1fb", "#8fb3d9"),
     Level.WARNING: ("#fff4e0", "#e0a340"),
     Level.ERROR: ("#fdecea", "#d9837b"),
-}
-_ICONS = {
-    Level.INFO: QStyle.StandardPixmap.SP_MessageBoxInformation,
-    Level.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
-    Level.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
 }
 
 
@@ -66,19 +60,41 @@ class MessageBar(QFrame):
         self._buttons = QHBoxLayout()
         self._layout.addLayout(self._buttons)
         self._layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.set_level(level)
+        self.level = level
+        self._styled: Level | None = None  # the level the colours and icon show
         self.hide()
 
     def set_level(self, level: Level) -> None:
         self.level = level
-        background, border = _COLOURS[level]
+        if not self.isHidden():
+            self._apply_level()
+
+    def setVisible(self, visible: bool) -> None:
+        # Colours and icon wait until the bar is shown: most bars are never shown, and the
+        # first style call loads QStyle's enums, ~5 ms before the main window's first paint.
+        if visible:
+            self._apply_level()
+        super().setVisible(visible)
+
+    def _apply_level(self) -> None:
+        if self._styled == self.level:
+            return
+        self._styled = self.level
+        from PySide6.QtWidgets import QStyle
+
+        background, border = _COLOURS[self.level]
         self.setStyleSheet(
             f"#messageBar {{ background: {background}; border: 1px solid {border};"
             " border-radius: 4px; }"
             " #messageBar QLabel { color: #1f1f1f; background: transparent; }"
         )
+        icon = {
+            Level.INFO: QStyle.StandardPixmap.SP_MessageBoxInformation,
+            Level.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
+            Level.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
+        }[self.level]
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
-        self._icon.setPixmap(self.style().standardIcon(_ICONS[level]).pixmap(size, size))
+        self._icon.setPixmap(self.style().standardIcon(icon).pixmap(size, size))
 
     def add_button(self, text: str, accessible_name: str) -> QPushButton:
         button = QPushButton(text, self)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import QPersistentModelIndex, Qt
 
+from o365desk.core.clouds import Cloud
 from o365desk.core.connection import Connection, Status
 from o365desk.ui.connections_model import (
     Column,
@@ -76,3 +78,37 @@ def test_same_rows_update_in_place(qapp, qtbot):
     with qtbot.assertNotEmitted(model.modelReset):
         model.set_connections(changed)
     assert model.connections()[0].description == "new"
+
+
+def test_sorting_ignores_case_and_keeps_the_order_of_ties(qapp):
+    conns = [
+        Connection(nickname="beta", cloud=Cloud.USGOV),
+        Connection(nickname="Alpha", cloud=Cloud.GLOBAL),
+        Connection(nickname="gamma", cloud=Cloud.USGOV),
+        Connection(nickname="Delta", cloud=Cloud.GLOBAL),
+    ]
+    model, proxy = _model(conns)
+
+    def shown():
+        return [proxy.index(row, Column.NICKNAME).data() for row in range(proxy.rowCount())]
+
+    proxy.sort(Column.NICKNAME)
+    assert shown() == ["Alpha", "beta", "Delta", "gamma"]
+    delta = QPersistentModelIndex(proxy.index(2, 0))  # as a selection holds a row
+    proxy.sort(Column.NICKNAME, Qt.SortOrder.DescendingOrder)
+    assert shown() == ["gamma", "Delta", "beta", "Alpha"]
+    assert delta.row() == 1
+    proxy.sort(Column.CLOUD)  # Global before US Government; each keeps the order it had
+    assert shown() == ["Delta", "Alpha", "gamma", "beta"]
+    proxy.sort(-1)
+    assert shown() == ["beta", "Alpha", "gamma", "Delta"]
+
+
+def test_a_renamed_row_moves_to_its_sorted_place(qapp):
+    model, proxy = _model(sample_connections())
+    proxy.sort(Column.NICKNAME)
+    contoso = model.connections()[0]
+    assert contoso.nickname == "Contoso Prod"
+    model.replace(contoso.replace(nickname="Zeta"))
+    shown = [proxy.index(row, 0).data() for row in range(proxy.rowCount())]
+    assert shown == ["Fabrikam", "Woodgrove Test", "Zeta"]
