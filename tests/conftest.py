@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from o365desk.ui.none_guard import keep_none_alive  # before any Qt call
+
+keep_none_alive()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 

@@ -1,1 +1,5 @@
-"""Qt widgets, models and controllers: the only layer (with app.py) that imports PySide6."""
+"""Qt: the main window, the scope browser, their models and dialogs."""
+
+from o365desk.ui.none_guard import keep_none_alive
+
+keep_none_alive()

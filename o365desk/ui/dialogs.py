@@ -140,19 +140,6 @@ def new_connection_note(parent: QWidget | None) -> None:
     )
 
 
-def permissions_note(parent: QWidget | None) -> None:
-    inform(
-        parent,
-        QCoreApplication.translate("Dialogs", "Permissions"),
-        QCoreApplication.translate("Dialogs", "The permissions browser comes in a later version."),
-        QCoreApplication.translate(
-            "Dialogs",
-            "It will list every Microsoft Graph permission, grouped and searchable, and work "
-            "without a network connection.",
-        ),
-    )
-
-
 def about(parent: QWidget | None, version: str) -> None:
     inform(
         parent,

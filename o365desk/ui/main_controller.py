@@ -376,7 +376,15 @@ class MainController(QObject):
         dialogs.new_connection_note(self.window)
 
     def _on_permissions(self) -> None:
-        dialogs.permissions_note(self.window)
+        # One browser per window: a second click brings the open one to the front.
+        browser = getattr(self, "_scope_browser", None)
+        if browser is not None and browser.isVisible():
+            browser.raise_()
+            browser.activateWindow()
+            return
+        from o365desk.ui.scopes import open_scope_browser  # the catalog loads only now
+
+        self._scope_browser = open_scope_browser(self.window)
 
     def _on_about(self) -> None:
         dialogs.about(self.window, __version__)

@@ -187,12 +187,22 @@ def test_empty_state_then_a_connection_appears(qtbot, make_window, store_path, d
 def test_menu_entries_that_come_later_explain_themselves(make_window, dialog_log):
     window, _ = make_window(sample_connections())
     window.act_new.trigger()
-    window.act_permissions.trigger()
     window.act_about.trigger()
     titles = [info["title"] for info in dialog_log.infos]
-    assert titles == ["New connection", "Permissions", "About o365desk"]
-    assert "0.1.0" in dialog_log.infos[2]["text"]
+    assert titles == ["New connection", "About o365desk"]
+    assert "0.1.0" in dialog_log.infos[1]["text"]
     assert window.act_new.shortcut().toString() == "Ctrl+N"
+
+
+def test_permissions_opens_one_scope_browser_without_a_connection(make_window, qtbot):
+    window, controller = make_window([])
+    window.act_permissions.trigger()
+    browser = controller._scope_browser
+    qtbot.waitUntil(browser.isVisible)
+    assert browser.controller.catalog is not None
+    window.act_permissions.trigger()
+    assert controller._scope_browser is browser
+    browser.close()
 
 
 def test_copy_id(make_window):

@@ -1,0 +1,28 @@
+"""The scope browser: every Microsoft Graph permission, grouped, searchable and offline."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+
+def open_scope_browser(parent: QWidget | None = None) -> QWidget:
+    """Build, load and show the browser window (non-modal); keeping one is the caller's job.
+
+    The catalog is read here, when the browser first opens, never at start-up.
+    """
+    from o365desk.ui.scopes.browser_window import ScopeBrowserWindow
+    from o365desk.ui.scopes.controller import ScopeBrowserController
+
+    window = ScopeBrowserWindow(parent)
+    if window.screen() is not None:
+        room = window.screen().availableGeometry().size() * 0.9
+        window.resize(min(window.width(), room.width()), min(window.height(), room.height()))
+    window.controller = ScopeBrowserController(window)
+    window.controller.load()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return window
+
+
+__all__ = ["open_scope_browser"]
