@@ -46,19 +46,19 @@ PROBE_KEY = "vault-check"  # check() reads this; never written, never a UUID
 
 LOCKED_MESSAGE = (
     "The keychain is locked. Unlock it (on Linux: open Passwords and Keys, or log out "
-    "and in again), then choose Retry."
+    "and in again), then try again."
 )
 NO_KEYCHAIN_MESSAGE = (
     "No keychain was found on this computer. On Linux install and start GNOME Keyring "
-    "or KWallet, then choose Retry. o365desk does not keep sign-ins anywhere else."
+    "or KWallet, then try again. o365desk does not keep sign-ins anywhere else."
 )
 REFUSED_MESSAGE = (
-    "The keychain refused to save the sign-in. Make sure it is unlocked, then choose "
-    "Retry; if it keeps happening, send the details to your IT support."
+    "The keychain refused to save the sign-in. Make sure it is unlocked, then try "
+    "again; if it keeps happening, send the details to your IT support."
 )
 FAILED_MESSAGE = (
     "The keychain did not answer as expected. Make sure it is running and unlocked, then "
-    "choose Retry; if it keeps happening, send the details to your IT support."
+    "try again; if it keeps happening, send the details to your IT support."
 )
 CORRUPT_MESSAGE = "The saved sign-in for this connection is damaged; sign in again to replace it."
 
