@@ -5,22 +5,18 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
 
 from o365desk.catalog.model import APPLICATION, DELEGATED, ApiPath
+from o365desk.ui.scopes.table_base import ANY_INDEX, SequenceTableModel
 
 _USER = Qt.ItemDataRole.UserRole
 ApiPathRole = _USER + 1  # the ApiPath behind a row
 PathRole = _USER + 2  # the path text alone
 SortRole = _USER + 3
-_ANY_INDEX = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()  # the default parent: the invisible root
 
 
 class PathColumn(enum.IntEnum):
@@ -39,7 +35,7 @@ def _kinds(kinds: tuple[str, ...]) -> str:
     return ", ".join(words[k] for k in kinds)
 
 
-class ApiPathsModel(QAbstractTableModel):
+class ApiPathsModel(SequenceTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._paths: tuple[ApiPath, ...] = ()
@@ -49,18 +45,13 @@ class ApiPathsModel(QAbstractTableModel):
         self._paths = tuple(paths)
         self.endResetModel()
 
-    def rowCount(self, parent: _ANY_INDEX = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._paths)
+    def _row_count(self) -> int:
+        return len(self._paths)
 
-    def columnCount(self, parent: _ANY_INDEX = _ROOT) -> int:
-        return 0 if parent.isValid() else len(PathColumn)
+    def _headers(self) -> tuple[str, ...]:
+        return (tr("Method"), tr("Path"), tr("For"), tr("Least privileged"))
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (tr("Method"), tr("Path"), tr("For"), tr("Least privileged"))[section]
-        return None
-
-    def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         api = self._paths[index.row()]

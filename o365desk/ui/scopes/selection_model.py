@@ -5,10 +5,8 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from o365desk.catalog.model import APPLICATION, DELEGATED, Status
 from o365desk.catalog.presets import flag_for
+from o365desk.ui.scopes.table_base import ANY_INDEX, SequenceTableModel
 from o365desk.ui.scopes.tree_model import STATUS_COLOURS
 
 _USER = Qt.ItemDataRole.UserRole
@@ -26,8 +25,6 @@ KindRole = _USER + 2  # DELEGATED or APPLICATION
 FlagRole = _USER + 3  # a one-line reason to look twice, or ""
 StateRole = _USER + 4  # the chosen variant's Status value ("retired"...); None: not in catalog
 OrderRole = _USER + 5  # position in the selection, for sorting back to the user's order
-_ANY_INDEX = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()  # the default parent: the invisible root
 
 
 class SelColumn(enum.IntEnum):
@@ -44,7 +41,7 @@ def kind_label(kind: str) -> str:
     return {DELEGATED: tr("Delegated"), APPLICATION: tr("Application")}[kind]
 
 
-class SelectionModel(QAbstractTableModel):
+class SelectionModel(SequenceTableModel):
     """(name, kind) pairs in the order chosen, each once; flags come from the catalog."""
 
     selection_changed = Signal()
@@ -125,18 +122,13 @@ class SelectionModel(QAbstractTableModel):
 
     # --- QAbstractTableModel -------------------------------------------------------------
 
-    def rowCount(self, parent: _ANY_INDEX = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._items)
+    def _row_count(self) -> int:
+        return len(self._items)
 
-    def columnCount(self, parent: _ANY_INDEX = _ROOT) -> int:
-        return 0 if parent.isValid() else len(SelColumn)
+    def _headers(self) -> tuple[str, ...]:
+        return (tr("Permission"), tr("Type"), tr("Look twice"))
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (tr("Permission"), tr("Type"), tr("Look twice"))[section]
-        return None
-
-    def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         name, kind = self._items[index.row()]

@@ -5,10 +5,7 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -28,13 +25,12 @@ from PySide6.QtWidgets import (
 
 from o365desk.catalog.model import APPLICATION, DELEGATED
 from o365desk.ui.scopes.a11y import name_qt_parts
+from o365desk.ui.scopes.table_base import ANY_INDEX, SequenceTableModel
 
 _USER = Qt.ItemDataRole.UserRole
 ChangeRole = _USER + 1  # ADDED, REMOVED or CHANGED
 NameRole = _USER + 2
 KindRole = _USER + 3
-_ANY_INDEX = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()  # the default parent: the invisible root
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
 
@@ -57,7 +53,7 @@ class ChangeColumn(enum.IntEnum):
     DETAIL = 3
 
 
-class ChangesModel(QAbstractTableModel):
+class ChangesModel(SequenceTableModel):
     """One row per difference in a tenant_import.TenantDiff."""
 
     def __init__(self, parent=None) -> None:
@@ -72,18 +68,13 @@ class ChangesModel(QAbstractTableModel):
                          for n, k, o, t in diff.changed_ids])
         self.endResetModel()
 
-    def rowCount(self, parent: _ANY_INDEX = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def _row_count(self) -> int:
+        return len(self._rows)
 
-    def columnCount(self, parent: _ANY_INDEX = _ROOT) -> int:
-        return 0 if parent.isValid() else len(ChangeColumn)
+    def _headers(self) -> tuple[str, ...]:
+        return (tr("Change"), tr("Permission"), tr("Type"), tr("Detail"))
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (tr("Change"), tr("Permission"), tr("Type"), tr("Detail"))[section]
-        return None
-
-    def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         change, name, kind, detail = self._rows[index.row()]
