@@ -1,0 +1,195 @@
+"""The HTTP session MSAL and Graph calls use: our CA bundle, the system's proxies, timeouts."""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import re
+import shutil
+import ssl
+import tempfile
+import threading
+import urllib.request
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import requests
+from requests.utils import should_bypass_proxies
+
+from o365desk.core import tls
+from o365desk.core.signin_errors import Explanation, TransportKind, explain_transport
+
+# (connect, read) seconds: quick to notice a dead network, patient with a slow token endpoint.
+DEFAULT_TIMEOUT = (5.0, 30.0)
+_PEM_CERT = re.compile(
+    r"-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----"
+)
+_PROXY_SCHEMES = ("http", "https", "all")
+
+
+class TrustedCertificatesError(Exception):
+    """An extra CA file is missing or unusable; str() says which file and what to do."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class TimeoutSession(requests.Session):
+    """A Session that never waits forever and never lets the environment pick the CAs.
+
+    `trust_env` is off, because with it requests lets REQUESTS_CA_BUNDLE and
+    CURL_CA_BUNDLE silently replace `verify`. That also drops the proxy variables, so
+    the proxies are read here instead, honouring no_proxy per request.
+    """
+
+    def __init__(self, timeout: Any = DEFAULT_TIMEOUT) -> None:
+        super().__init__()
+        self.trust_env = False
+        self.timeout = timeout
+        self.proxies.update(system_proxies())
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any):
+        if args:  # requests' positional order after url: params, data, headers, ...
+            names = ("params", "data", "headers", "cookies", "files", "auth", "timeout",
+                     "allow_redirects", "proxies", "hooks", "stream", "verify", "cert", "json")
+            kwargs.update(zip(names, args, strict=False))
+        if kwargs.get("timeout") is None:  # MSAL passes timeout=None when given none
+            kwargs["timeout"] = self.timeout
+        if kwargs.get("verify") in (None, True):  # True would mean requests' own bundle
+            kwargs["verify"] = self.verify
+        if kwargs.get("proxies") is None and self.proxies:
+            target = url.decode() if isinstance(url, bytes) else url
+            if should_bypass_proxies(target, no_proxy=None):
+                # None removes the session's entry for this one request.
+                kwargs["proxies"] = dict.fromkeys(self.proxies)
+        return super().request(method, url, **kwargs)
+
+
+def http_session(
+    extra_ca_files: Iterable[Path | str] = (), timeout: Any = DEFAULT_TIMEOUT
+) -> TimeoutSession:
+    """A session for MSAL (`http_client=`) and Graph trusting public CAs plus the extra ones.
+
+    The extra CAs are O365DESK_EXTRA_CA_CERTS's file and any `extra_ca_files` (the app
+    setting). Raises TrustedCertificatesError when one of them can't be used.
+    """
+    session = TimeoutSession(timeout)
+    session.verify = ca_bundle(extra_ca_files)
+    return session
+
+
+def system_proxies() -> dict[str, str]:
+    """The proxies the environment (or the OS settings on Windows and macOS) configure."""
+    found = urllib.request.getproxies()
+    return {k: v for k, v in found.items() if k in _PROXY_SCHEMES and v}
+
+
+def ca_bundle(extra_ca_files: Iterable[Path | str] = ()) -> str:
+    """Path of a PEM bundle: certifi's CAs plus the extra ones (certifi's alone if none)."""
+    sources: list[tuple[Path, str]] = []
+    env_file = tls.extra_ca_file()
+    if env_file is not None:
+        sources.append((env_file, f"named by {tls.EXTRA_CA_ENV}"))
+    sources += [(Path(f).expanduser(), "set in o365desk's settings") for f in extra_ca_files]
+    if not sources:
+        return tls.default_ca_bundle()
+    parts = [Path(tls.default_ca_bundle()).read_text(encoding="utf-8")]
+    for path, origin in sources:
+        parts.extend(read_certificates(path, origin))
+    content = "\n".join(p.strip() for p in parts) + "\n"
+    return str(_write_bundle(content))
+
+
+def read_certificates(path: Path, origin: str = "") -> list[str]:
+    """The PEM certificates in `path`, each checked; TrustedCertificatesError otherwise."""
+    where = f'The trusted certificates file "{path}"' + (f" ({origin})" if origin else "")
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise TrustedCertificatesError(
+            f"{where} doesn't exist. Correct the path, or remove the setting if it is no "
+            "longer needed.", path) from None
+    except OSError as exc:
+        raise TrustedCertificatesError(
+            f"{where} can't be read ({exc.strerror or exc}). Check that it is a file you "
+            "are allowed to open.", path) from None
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    blocks = _PEM_CERT.findall(text)
+    if not blocks:
+        hint = (" It looks like a binary (DER) certificate: ask IT for the PEM version, or "
+                "convert it with `openssl x509 -inform der -in FILE -out FILE.pem`."
+                if data[:1] == b"\x30" else "")
+        raise TrustedCertificatesError(
+            f"{where} doesn't contain a certificate in PEM format (text that starts with "
+            f'"-----BEGIN CERTIFICATE-----").{hint}', path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    for number, block in enumerate(blocks, 1):
+        try:
+            context.load_verify_locations(cadata=block)
+        except (ssl.SSLError, ValueError):
+            raise TrustedCertificatesError(
+                f"{where} holds a damaged certificate (number {number} in the file). Ask IT "
+                "for a fresh copy.", path) from None
+    return blocks
+
+
+_bundle_lock = threading.Lock()
+_bundle_dir: Path | None = None
+
+
+def _write_bundle(content: str) -> Path:
+    """Write the bundle where only this user can change it, named by its content."""
+    global _bundle_dir
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:20]
+    with _bundle_lock:
+        if _bundle_dir is None or not _bundle_dir.is_dir():
+            # mkdtemp makes a 0700 folder: nobody else can swap in a CA of their own.
+            _bundle_dir = Path(tempfile.mkdtemp(prefix="o365desk-ca-"))
+            atexit.register(shutil.rmtree, _bundle_dir, ignore_errors=True)
+        path = _bundle_dir / f"ca-{digest}.pem"
+        if not path.exists():
+            # Inputs changed (or first use): a new name, so sessions still open keep theirs.
+            fd, tmp = tempfile.mkstemp(dir=_bundle_dir, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(content)
+            os.replace(tmp, path)
+        return path
+
+
+def transport_kind(exc: BaseException) -> TransportKind | None:
+    """Which kind of connection failure `exc` (or what caused it) is; None if none."""
+    seen = 0
+    while exc is not None and seen < 5:
+        kind = _kind_of(exc)
+        if kind is not None:
+            return kind
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+def explain_exception(exc: BaseException) -> Explanation | None:
+    """An Explanation (with a retry) for a connection failure, or None for other errors."""
+    kind = transport_kind(exc)
+    return None if kind is None else explain_transport(kind, f"{type(exc).__name__}: {exc}")
+
+
+def _kind_of(exc: BaseException) -> TransportKind | None:
+    rex = requests.exceptions
+    if isinstance(exc, rex.SSLError | ssl.SSLError):
+        return TransportKind.TLS
+    if isinstance(exc, rex.ProxyError):
+        return TransportKind.PROXY
+    if isinstance(exc, rex.Timeout | TimeoutError):
+        return TransportKind.TIMEOUT
+    if isinstance(exc, rex.ConnectionError | ConnectionError):
+        return TransportKind.NETWORK
+    if isinstance(exc, rex.HTTPError):
+        status = getattr(exc.response, "status_code", None)
+        return TransportKind.SERVER if status and status >= 500 else None
+    if isinstance(exc, json.JSONDecodeError):  # requests' own JSONDecodeError subclasses it
+        return TransportKind.BAD_RESPONSE
+    return None
