@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from o365desk.ui.none_guard import keep_none_alive  # before any Qt call
+from o365desk.ui.none_guard import keep_none_alive
 
-keep_none_alive()
+pytest_plugins = ["tests.fakes.identity.pytest_plugin"]
+
+keep_none_alive()  # before any Qt call
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
