@@ -6,11 +6,15 @@ import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from o365desk.core import paths
-from o365desk.core.connection import Connection
+from o365desk.core.connection import Connection, utcnow
 from o365desk.storage.store import ConnectionStore
 from o365desk.storage.vault import Vault, VaultError, VaultUnavailable
+
+if TYPE_CHECKING:  # msal and requests load only when a session is first made
+    from o365desk.auth.session import ConnectionSession, SignInResult
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,6 +45,8 @@ class Services:
         self._vault_factory = vault_factory
         self._vault: Vault | None = None
         self._lock = threading.Lock()
+        self._sessions: dict[str, ConnectionSession] = {}
+        self.session_options: dict[str, Any] = {}  # e.g. extra_ca_files, redirect_uri
 
     @classmethod
     def from_config_dir(cls, directory: Path, **kwargs) -> Services:
@@ -65,6 +71,60 @@ class Services:
             return KeychainState(vault.backend_name, False, str(exc), exc.detail)
         return KeychainState(vault.backend_name, True)
 
+    # --- sign-in ------------------------------------------------------------------------
+
+    def session_for(self, connection: Connection) -> ConnectionSession:
+        """The connection's sign-in session, one per connection id (opens the vault: slow).
+
+        A connection whose sign-in settings changed (organisation, cloud, client ID,
+        authority, Graph endpoint) gets a new session; other changes update the old one.
+        """
+        from o365desk.auth.session import ConnectionSession
+
+        vault = self.vault()
+        with self._lock:
+            session = self._sessions.get(connection.id)
+            if session is not None and _sign_in_key(session.connection) != \
+                    _sign_in_key(connection):
+                self._sessions.pop(connection.id).close()
+                session = None
+            if session is None:
+                session = ConnectionSession(connection, vault, **self.session_options)
+                self._sessions[connection.id] = session
+            else:
+                session.rebind(connection)
+            return session
+
+    def drop_session(self, connection_id: str) -> None:
+        with self._lock:
+            session = self._sessions.pop(connection_id, None)
+        if session is not None:
+            session.close()
+
+    def record_sign_in(self, connection: Connection, result: SignInResult) -> Connection:
+        """Save who signed in and until when the token lasts (the connection's scopes stay
+        as given). A connection not saved yet (a wizard finishing) is added."""
+        from o365desk.storage.store import NotFoundError
+
+        signed = connection.replace(account=result.account, expires_at=result.expires_at,
+                                    last_used_at=utcnow())
+        try:
+            saved = self.store.update(signed)
+        except NotFoundError:
+            saved = self.store.add(signed)
+        with self._lock:
+            session = self._sessions.get(connection.id)
+        if session is not None:
+            session.rebind(saved)
+        return saved
+
+    def sign_out(self, connection: Connection) -> Connection:
+        """Remove the connection's accounts and tokens; keep the connection itself."""
+        self.session_for(connection).sign_out()
+        self.drop_session(connection.id)
+        current = self.store.find(connection.id)
+        return self.store.update(current.replace(account=None, expires_at=None))
+
     def delete_connection(self, connection: Connection) -> int:
         """Remove a connection's keychain entries, then the connection; return entries removed.
 
@@ -78,5 +138,11 @@ class Services:
         except VaultUnavailable:
             if connection.account is not None:
                 raise
+        self.drop_session(connection.id)
         self.store.delete(connection.id)
         return removed
+
+
+def _sign_in_key(connection: Connection) -> tuple:
+    return (connection.tenant, connection.cloud, connection.client_id, connection.authority,
+            connection.graph_endpoint)

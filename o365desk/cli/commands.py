@@ -8,10 +8,16 @@ import uuid
 
 from o365desk.cli import output
 from o365desk.cli.scopes import cmd_scope, cmd_scopes
+from o365desk.cli.signin import cmd_login, cmd_token
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_CLIENT_ID, Connection
 from o365desk.core.nickname import NicknameError
-from o365desk.core.tenant import TenantError, normalize_authority, normalize_tenant
+from o365desk.core.tenant import (
+    TenantError,
+    normalize_authority,
+    normalize_graph_endpoint,
+    normalize_tenant,
+)
 from o365desk.services import Services
 from o365desk.storage.store import StoreError
 from o365desk.storage.vault import VaultError
@@ -66,6 +72,7 @@ def cmd_add(args: argparse.Namespace, services: Services) -> int:
         cloud=Cloud.parse(args.cloud),
         client_id=_client_id(args.client_id),
         authority=normalize_authority(args.authority),
+        graph_endpoint=normalize_graph_endpoint(args.graph_endpoint),
         scopes=_scopes(args.scopes),
     )
     saved = services.store.add(connection)
@@ -126,4 +133,6 @@ _COMMANDS = {
     "rename": cmd_rename,
     "delete": cmd_delete,
     "doctor": cmd_doctor,
+    "login": cmd_login,
+    "token": cmd_token,
 }

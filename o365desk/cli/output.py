@@ -63,6 +63,7 @@ def show_text(c: Connection) -> str:
         ("Tenant", c.tenant),
         ("Cloud", c.cloud.label),
         ("Authority", c.effective_authority() + ("  (override)" if c.authority else "")),
+        ("Graph", c.effective_graph_endpoint() + ("  (override)" if c.graph_endpoint else "")),
         ("Client ID", c.client_id),
         ("Kind", c.kind.value),
         ("Scopes", " ".join(c.scopes) or "-"),

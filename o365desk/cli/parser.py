@@ -6,6 +6,7 @@ import argparse
 
 from o365desk import __version__
 from o365desk.cli.scopes import add_scope_parsers
+from o365desk.cli.signin import add_signin_parsers
 from o365desk.core.clouds import Cloud
 
 EPILOG = """\
@@ -38,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add.add_argument("--client-id", default=None, help="app registration's client ID")
     add.add_argument("--authority", default=None, help="authority override, https://host/tenant")
+    add.add_argument("--graph-endpoint", default=None, metavar="URL",
+                     help="Graph endpoint override, e.g. https://graph.microsoft.us")
     add.add_argument("--scopes", default="", help='space-separated, e.g. "User.Read Mail.Send"')
     add.add_argument("--description", default="")
 
@@ -57,5 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     sub.add_parser("doctor", help="check the keychain, QtWebEngine, config and TLS set-up")
+    add_signin_parsers(sub)
     add_scope_parsers(sub)
     return parser

@@ -25,6 +25,14 @@ class Cloud(enum.StrEnum):
     def graph_endpoint(self) -> str:
         return _GRAPH[self]
 
+    @property
+    def sign_in_hosts(self) -> frozenset[str]:
+        """Hosts Microsoft's sign-in pages of this cloud use; "*.x" stands for x's subdomains.
+
+        An embedded sign-in view may navigate to these (plus the authority's own host).
+        """
+        return _SIGN_IN_HOSTS[self]
+
     def authority_for(self, tenant: str) -> str:
         return f"https://{self.login_host}/{tenant}"
 
@@ -51,6 +59,30 @@ _LOGIN_HOSTS = {
     Cloud.USGOV: "login.microsoftonline.us",
     Cloud.USGOVDOD: "login.microsoftonline.us",
     Cloud.CHINA: "login.chinacloudapi.cn",
+}
+
+# Kept small and explicit: the sign-in pages, their CDNs, and the hops federation and
+# seamless SSO take. A link elsewhere leaves the embedded view for the system browser.
+_GLOBAL_HOSTS = frozenset({
+    "login.microsoftonline.com", "login.microsoft.com", "login.windows.net",
+    "login.live.com", "account.live.com", "device.login.microsoftonline.com",
+    "autologon.microsoftazuread-sso.com", "aadcdn.msftauth.net", "aadcdn.msauth.net",
+    "logincdn.msftauth.net", "lgincdn.msauth.net", "aadcdn.msftauthimages.net",
+    "*.msauth.net", "*.msftauth.net", "*.msauthimages.net", "*.msftauthimages.net",
+})
+_US_HOSTS = frozenset({
+    "login.microsoftonline.us", "login.microsoft.us", "aadcdn.msftauth.net",
+    "aadcdn.msauth.net", "*.msauth.net", "*.msftauth.net", "*.msauthimages.net",
+    "*.msftauthimages.net",
+})
+_SIGN_IN_HOSTS = {
+    Cloud.GLOBAL: _GLOBAL_HOSTS,
+    Cloud.USGOV: _US_HOSTS,
+    Cloud.USGOVDOD: _US_HOSTS,
+    Cloud.CHINA: frozenset({
+        "login.chinacloudapi.cn", "login.partner.microsoftonline.cn",
+        "*.msauth.cn", "*.msftauth.cn", "*.msauthimages.cn", "*.msftauthimages.cn",
+    }),
 }
 
 _GRAPH = {

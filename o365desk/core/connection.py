@@ -66,9 +66,14 @@ class Connection:
     created_at: datetime = dataclasses.field(default_factory=utcnow)
     last_used_at: datetime | None = None
     expires_at: datetime | None = None
+    graph_endpoint: str | None = None  # override of the cloud's Graph API base URL
 
     def effective_authority(self) -> str:
         return self.authority or self.cloud.authority_for(self.tenant)
+
+    def effective_graph_endpoint(self) -> str:
+        """The Graph API base URL calls go to (no version, no trailing slash)."""
+        return (self.graph_endpoint or self.cloud.graph_endpoint).rstrip("/")
 
     def status(self, keychain_ok: bool = True) -> Status:
         """Status known without touching the keychain or the network."""
@@ -97,6 +102,7 @@ class Connection:
             "created_at": _iso(self.created_at),
             "last_used_at": _iso(self.last_used_at),
             "expires_at": _iso(self.expires_at),
+            "graph_endpoint": self.graph_endpoint,
         }
 
     @classmethod
@@ -139,6 +145,7 @@ class Connection:
             created_at=_time(data, "created_at") or utcnow(),
             last_used_at=_time(data, "last_used_at"),
             expires_at=_time(data, "expires_at"),
+            graph_endpoint=_opt(data, "graph_endpoint", str),
         )
 
 

@@ -55,3 +55,28 @@ def normalize_authority(raw: str | None) -> str | None:
             "a host and one tenant part, nothing after it."
         )
     return text
+
+
+_API_VERSIONS = ("/v1.0", "/beta")
+
+
+def normalize_graph_endpoint(raw: str | None) -> str | None:
+    """Return a Graph endpoint override as https://host[:port][/path] (no version), or None."""
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme != "https":
+        raise TenantError(
+            f'The Graph endpoint "{text}" must start with https:// (tokens only travel over '
+            "HTTPS)."
+        )
+    if not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
+        raise TenantError(
+            f'The Graph endpoint "{text}" must look like https://graph.microsoft.com: '
+            "a host (and a path if your organisation gave you one), nothing after it."
+        )
+    for version in _API_VERSIONS:  # a pasted ".../v1.0" means the endpoint before it
+        if text.lower().endswith(version):
+            text = text[: -len(version)].rstrip("/")
+    return text

@@ -1,0 +1,270 @@
+"""What a sign-in gives back (tokens, account, scopes) and how its failures are explained."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from o365desk.auth.claims import OIDC_SCOPES, ClaimsError, TokenClaims, decode_claims
+from o365desk.auth.http import explain_exception
+from o365desk.auth.redact import redact
+from o365desk.core.connection import Account, Connection
+from o365desk.core.signin_errors import (
+    Action,
+    Explanation,
+    TransportKind,
+    explain,
+    explain_result,
+    explain_transport,
+)
+
+DEFAULT_SCOPES = ("User.Read",)
+_AADSTS = re.compile(r"AADSTS\d+")
+_HTTP_STATUS = re.compile(r"HTTP Error: (\d{3})")
+_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """A successful sign-in or silent refresh (the access token is never in the repr)."""
+
+    account: Account
+    access_token: str = field(repr=False)
+    expires_at: datetime  # UTC
+    granted: tuple[str, ...]  # Graph permission names, as granted, no resource prefix
+    requested: tuple[str, ...]
+    claims: TokenClaims | None  # None when the token can't be decoded (display only)
+
+
+class SignInError(Exception):
+    """A sign-in that didn't work; str() is the plain message, `explanation` has the rest."""
+
+    def __init__(self, explanation: Explanation) -> None:
+        super().__init__(explanation.message)
+        self.explanation = explanation
+
+    @property
+    def code(self) -> str:
+        return self.explanation.code
+
+    @property
+    def needs_sign_in(self) -> bool:
+        return Action.SIGN_IN_AGAIN in self.explanation.actions
+
+
+@dataclass(frozen=True)
+class AuthCodeStart:
+    """What an embedded view needs to run an authorization-code sign-in."""
+
+    auth_uri: str
+    redirect_uri: str
+    allowed_hosts: frozenset[str]  # "*.example.net" stands for the subdomains of example.net
+    flow: dict = field(repr=False)  # MSAL's flow (state, nonce, PKCE verifier): opaque
+    requested: tuple[str, ...] = ()  # the permission names asked for
+
+
+@dataclass(frozen=True)
+class DeviceCodeStart:
+    """A device-code sign-in waiting for the person to enter the code elsewhere."""
+
+    user_code: str
+    verification_uri: str
+    message: str
+    expires_at: datetime  # UTC
+    flow: dict = field(repr=False)
+    requested: tuple[str, ...] = ()
+
+
+def host_allowed(host: str, allowed_hosts: Iterable[str]) -> bool:
+    """Whether `host` (optionally with :port) is one of `allowed_hosts` or a wildcard's."""
+    host = host.strip().lower().rstrip(".")
+    bare = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    for pattern in allowed_hosts:
+        pattern = pattern.lower()
+        if pattern.startswith("*."):
+            if bare.endswith(pattern[1:]) and bare != pattern[2:]:
+                return True
+        elif host == pattern or (":" not in pattern and bare == pattern):
+            return True
+    return False
+
+
+# --- scopes -------------------------------------------------------------------------------
+
+
+def graph_resource(connection: Connection) -> str:
+    """The resource Graph scopes are asked for: the cloud's Graph (the token's audience).
+
+    A Graph endpoint override moves where calls go, not what the token is for, so it is
+    not used as the scope prefix (Entra would not know such a resource).
+    """
+    return connection.cloud.graph_endpoint.rstrip("/")
+
+
+def scope_names(scopes: Sequence[str] | None, connection: Connection) -> tuple[str, ...]:
+    """The permission names to ask for: given ones (else the connection's, else User.Read),
+    without OIDC scopes MSAL adds itself, without duplicates."""
+    source = list(scopes) if scopes else list(connection.scopes)
+    names = [strip_prefix(s.strip(), connection) for s in source if s and s.strip()]
+    names = [n for n in dict.fromkeys(names) if n.lower() not in OIDC_SCOPES]
+    return tuple(names) or DEFAULT_SCOPES
+
+
+def msal_scopes(names: Sequence[str], connection: Connection) -> list[str]:
+    """Names as MSAL sends them: prefixed with the Graph resource (a full URI stays as is)."""
+    resource = graph_resource(connection)
+    return [n if "://" in n or n.startswith("api://") else f"{resource}/{n}" for n in names]
+
+
+def strip_prefix(scope: str, connection: Connection) -> str:
+    prefixes = {graph_resource(connection), connection.effective_graph_endpoint(),
+                _GRAPH_APP_ID, *(c.graph_endpoint for c in type(connection.cloud))}
+    lowered = scope.lower()
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        if lowered.startswith(prefix.lower().rstrip("/") + "/"):
+            return scope[len(prefix.rstrip("/")) + 1:]
+    return scope
+
+
+def granted_names(scope_text: str | None, connection: Connection) -> tuple[str, ...]:
+    names = (strip_prefix(s, connection) for s in (scope_text or "").split())
+    return tuple(dict.fromkeys(n for n in names if n and n.lower() not in OIDC_SCOPES))
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+def build_result(result: Mapping[str, Any], account: Account, requested: Sequence[str],
+                 connection: Connection, now: datetime | None = None) -> SignInResult:
+    token = result["access_token"]
+    now = now or datetime.now(UTC)
+    try:
+        claims = decode_claims(token)
+    except ClaimsError:
+        claims = None
+    expires_in = result.get("expires_in")
+    if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
+        expires_at = now + timedelta(seconds=int(expires_in))
+    elif claims is not None and claims.expires_at is not None:
+        expires_at = claims.expires_at
+    else:
+        expires_at = now + timedelta(hours=1)
+    scope_text = result.get("scope")
+    if not scope_text and claims is not None:
+        scope_text = " ".join(claims.scopes)
+    return SignInResult(account, token, expires_at.replace(microsecond=0),
+                        granted_names(scope_text, connection), tuple(requested), claims)
+
+
+def account_from(msal_account: Mapping[str, Any],
+                 id_claims: Mapping[str, Any] | None = None) -> Account:
+    home = str(msal_account.get("home_account_id") or "")
+    # The realm is the authority's tenant ("organizations"); the home id's second part
+    # is the organisation the account belongs to.
+    tenant = (id_claims or {}).get("tid") or (home.split(".", 1)[1] if "." in home else "") \
+        or msal_account.get("realm") or ""
+    return Account(str(msal_account.get("username") or ""), home, str(tenant))
+
+
+# --- failures -----------------------------------------------------------------------------
+
+
+def _context(connection: Connection) -> dict[str, Any]:
+    return {"tenant": connection.tenant, "cloud": connection.cloud,
+            "client_id": connection.client_id, "authority": connection.authority}
+
+
+def error_from_result(result: Mapping[str, Any], connection: Connection) -> SignInError:
+    return SignInError(explain_result(result, **_context(connection)))
+
+
+def error_from_oauth(error: str, connection: Connection, description: str = "", *,
+                     raw: str = "") -> SignInError:
+    """An OAuth error by name; `raw` (if given) replaces the details kept for IT."""
+    explanation = explain(error, description or None, None, **_context(connection))
+    if raw:
+        explanation = dataclasses.replace(explanation, raw=redact(f"error: {error}\n{raw}"))
+    return SignInError(explanation)
+
+
+def not_signed_in(connection: Connection) -> SignInError:
+    return SignInError(Explanation(
+        "not_signed_in", "Sign-in needed",
+        f'"{connection.nickname}" has no saved sign-in on this computer (it was never signed '
+        "in, or the sign-in was removed). Sign in again.",
+        (Action.SIGN_IN_AGAIN,), None, "no account in the token cache"))
+
+
+def state_mismatch(detail: str) -> SignInError:
+    return SignInError(Explanation(
+        "state_mismatch", "Sign-in answer refused",
+        "The answer that came back doesn't belong to the sign-in o365desk started, so it was "
+        "refused for your safety. Nothing was saved. Sign in again.",
+        (Action.SIGN_IN_AGAIN,), None, redact(detail)))
+
+
+def cancelled() -> SignInError:
+    return SignInError(Explanation(
+        "cancelled", "Sign-in cancelled", "The sign-in was cancelled. Nothing was saved.",
+        (Action.SIGN_IN_AGAIN,), None, "cancelled by the user"))
+
+
+def error_from_exception(exc: BaseException, connection: Connection) -> SignInError:
+    """A SignInError for what MSAL or the network raised (AADSTS text kept when chained)."""
+    texts = _chain_texts(exc)
+    joined = "\n".join(texts)
+    if _AADSTS.search(joined):  # e.g. an unknown tenant: MSAL's ValueError hides Entra's JSON
+        error, description = _error_json(texts)
+        return SignInError(explain(error, description or redact(joined), None,
+                                   **_context(connection)))
+    transport = explain_exception(exc)
+    if transport is not None:
+        return SignInError(dataclasses.replace(transport, raw=redact(transport.raw)))
+    status = _HTTP_STATUS.search(joined)
+    if status:
+        code = int(status.group(1))
+        kind = TransportKind.SERVER if code >= 500 or code == 429 else TransportKind.BAD_RESPONSE
+        return SignInError(explain_transport(kind, redact(joined)))
+    if "state mismatch" in joined.lower():
+        return state_mismatch(joined)
+    if isinstance(exc, ValueError) and "authority" in joined.lower():
+        return SignInError(explain_transport(TransportKind.BAD_RESPONSE, redact(joined)))
+    unknown = explain(None, None, None, **_context(connection))
+    return SignInError(dataclasses.replace(
+        unknown, raw=redact(f"{type(exc).__name__}: {exc}")))
+
+
+def _chain_texts(exc: BaseException) -> list[str]:
+    texts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(texts) < 8:
+        seen.add(id(current))
+        texts.append(f"{type(current).__name__}: {current}")
+        response = getattr(current, "response", None)
+        body = getattr(response, "text", None)
+        if isinstance(body, str) and body:
+            texts.append(body[:4000])
+        current = current.__cause__ or current.__context__
+    return texts
+
+
+def _error_json(texts: list[str]) -> tuple[str | None, str | None]:
+    """Entra's {"error", "error_description"} if one of the texts holds it."""
+    decoder = json.JSONDecoder()
+    for text in texts:
+        start = text.find("{")
+        while start != -1:
+            try:
+                data, _ = decoder.raw_decode(text, start)
+            except ValueError:
+                data = None
+            if isinstance(data, dict) and "error_description" in data:
+                return str(data.get("error") or "") or None, str(data["error_description"])
+            start = text.find("{", start + 1)
+    return None, None

@@ -1,0 +1,400 @@
+"""One connection's MSAL PublicClientApplication and token cache, kept in the keychain vault.
+
+Every method blocks (network, keychain): callers run them off the GUI thread. Failures
+raise SignInError with a plain Explanation; keychain failures raise the vault's
+VaultError as they do everywhere else. A failed operation saves nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from o365desk.auth.http import DEFAULT_TIMEOUT, TrustedCertificatesError, http_session
+from o365desk.auth.redact import install_redaction, set_msal_log_level
+from o365desk.auth.results import (
+    AuthCodeStart,
+    DeviceCodeStart,
+    SignInError,
+    SignInResult,
+    account_from,
+    build_result,
+    cancelled,
+    error_from_exception,
+    error_from_oauth,
+    error_from_result,
+    host_allowed,
+    msal_scopes,
+    not_signed_in,
+    scope_names,
+)
+from o365desk.core.connection import Account, Connection
+from o365desk.core.signin_errors import Action, Explanation, admin_consent_url
+from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt
+
+__all__ = ["DEFAULT_REDIRECT_URI", "AuthCodeStart", "ConnectionSession", "DeviceCodeStart",
+           "SignInError", "SignInResult", "host_allowed"]
+
+DEFAULT_REDIRECT_URI = "http://localhost"
+_DEVICE_ERRORS = ("expired_token", "authorization_declined", "bad_verification_code")
+log = logging.getLogger(__name__)
+
+_logging_ready = False
+_logging_lock = threading.Lock()
+
+
+def _prepare_logging() -> None:
+    """Once per process: every record redacted, MSAL no chattier than INFO."""
+    global _logging_ready
+    with _logging_lock:
+        if _logging_ready:
+            return
+        install_redaction()
+        set_msal_log_level()
+        # The embedded view needs the code in the redirect's query: it catches that
+        # navigation before any request leaves, which is what form_post protects against.
+        warnings.filterwarnings("ignore", message="response_mode='form_post' is recommended")
+        _logging_ready = True
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    import msal
+    import requests
+
+    return (msal.exceptions.MsalError, requests.RequestException, ValueError, OSError)
+
+
+class ConnectionSession:
+    """One connection's MSAL PublicClientApplication and token cache.
+
+    Every method BLOCKS (network, keychain): callers run them off the GUI thread.
+    """
+
+    def __init__(
+        self, connection: Connection, vault: Vault, *, http_client: Any = None,
+        redirect_uri: str = DEFAULT_REDIRECT_URI, extra_ca_files: Iterable[Path | str] = (),
+        timeout: Any = DEFAULT_TIMEOUT,
+    ) -> None:
+        _prepare_logging()
+        self.connection = connection
+        self.vault = vault
+        self.redirect_uri = redirect_uri
+        self.timeout = timeout  # (connect, read) seconds for every HTTP call
+        self._http_client = http_client
+        self._owns_http_client = http_client is None
+        self._extra_ca_files = tuple(extra_ca_files)
+        self._lock = threading.RLock()
+        self._app: Any = None
+        self._cache: Any = None
+        self._home_account_id = connection.account.home_account_id if connection.account \
+            else None
+
+    def __repr__(self) -> str:
+        return f"ConnectionSession({self.connection.nickname!r}, id={self.connection.id})"
+
+    @property
+    def http_client(self) -> Any:
+        """The requests session MSAL and Graph calls share (created on first use)."""
+        with self._lock:
+            if self._http_client is None:
+                try:
+                    self._http_client = http_session(self._extra_ca_files, self.timeout)
+                except TrustedCertificatesError as exc:
+                    raise SignInError(Explanation(
+                        "trusted-certificates", "Trusted certificates can't be used",
+                        str(exc), (Action.CHECK_TRUSTED_CERTIFICATES,), None, str(exc)),
+                    ) from exc
+            return self._http_client
+
+    def rebind(self, connection: Connection) -> None:
+        """Take a newer copy of the same connection (scopes, nickname, account changed)."""
+        if connection.id != self.connection.id:
+            raise ValueError("a session belongs to one connection")
+        self.connection = connection
+        if connection.account is not None:
+            self._home_account_id = connection.account.home_account_id
+
+    def _token_cache(self) -> Any:
+        import msal
+
+        with self._lock:
+            if self._cache is None:
+                cache = msal.SerializableTokenCache()
+                try:
+                    cache.deserialize(self.vault.get(self.connection.id, MSAL_CACHE))
+                except VaultCorrupt:
+                    # Damaged: start empty, so the next sign-in replaces it.
+                    log.warning("saved sign-in of connection %s is damaged; ignoring it",
+                                self.connection.id)
+                except ValueError:
+                    log.warning("saved sign-in of connection %s is not readable; ignoring it",
+                                self.connection.id)
+                self._cache = cache
+            return self._cache
+
+    def _msal_app(self) -> Any:
+        """The MSAL app, created on first use (its constructor fetches OpenID metadata)."""
+        import msal
+
+        with self._lock:
+            if self._app is not None:
+                return self._app
+            cache = self._token_cache()
+            conn = self.connection
+            kwargs: dict[str, Any] = {
+                "authority": conn.effective_authority(), "token_cache": cache,
+                "http_client": self.http_client,
+            }
+            if conn.authority:  # a custom or test authority: no instance discovery
+                kwargs["instance_discovery"] = False
+            try:
+                self._app = msal.PublicClientApplication(conn.client_id, **kwargs)
+            except _expected_errors() as exc:
+                raise error_from_exception(exc, conn) from exc
+            return self._app
+
+    def _call(self, fn: Callable[[Any], Any]) -> Any:
+        """Run fn(app); on any failure discard unsaved cache changes and raise SignInError."""
+        app = self._msal_app()
+        try:
+            return fn(app)
+        except SignInError:
+            self._discard()
+            raise
+        except _expected_errors() as exc:
+            self._discard()
+            error = error_from_exception(exc, self.connection)
+            log.info("connection %s: %s (%s)", self.connection.id, error.code,
+                     type(exc).__name__)
+            raise error from exc
+
+    def _save(self) -> None:
+        """Write the cache back to the vault, only when it changed."""
+        with self._lock:
+            cache = self._cache
+            if cache is None or not cache.has_state_changed:
+                return
+            text = cache.serialize()  # resets has_state_changed
+            try:
+                self.vault.set(self.connection.id, MSAL_CACHE, text)
+            except BaseException:
+                cache.has_state_changed = True
+                raise
+
+    def _discard(self) -> None:
+        """Forget in-memory cache changes of a failed operation (the vault keeps the last
+        good state), so nothing half-done is saved later."""
+        with self._lock:
+            if self._cache is not None and self._cache.has_state_changed:
+                self._cache.deserialize(self.vault.get(self.connection.id, MSAL_CACHE))
+
+    def _finish(self, app: Any, result: Any, requested: Sequence[str]) -> SignInResult:
+        """Turn MSAL's answer to an interactive flow into a saved SignInResult."""
+        if not isinstance(result, dict) or "access_token" not in result:
+            if isinstance(result, dict) and result.get("error"):
+                raise error_from_result(result, self.connection)
+            raise not_signed_in(self.connection)
+        claims = result.get("id_token_claims") or {}
+        account = self._account_for(app, claims)
+        if account is None:
+            raise not_signed_in(self.connection)
+        signed = build_result(result, account_from(account, claims), requested, self.connection)
+        self._save()
+        self._home_account_id = signed.account.home_account_id
+        log.info("connection %s signed in; granted: %s", self.connection.id,
+                 " ".join(signed.granted))
+        return signed
+
+    @staticmethod
+    def _account_for(app: Any, claims: dict) -> dict | None:
+        accounts = app.get_accounts()
+        oid, tid = claims.get("oid"), claims.get("tid")
+        for account in accounts:
+            home = account.get("home_account_id") or ""
+            if oid and tid and home == f"{oid}.{tid}":
+                return account
+        for account in accounts:
+            if oid and account.get("local_account_id") == oid:
+                return account
+        return accounts[0] if len(accounts) == 1 else None
+
+    # --- authorization code (the embedded view) -------------------------------------------
+
+    def start_auth_code(
+        self, scopes: Sequence[str] | None = None, *, login_hint: str | None = None,
+        prompt: str | None = "select_account",
+    ) -> AuthCodeStart:
+        names = scope_names(scopes, self.connection)
+
+        def start(app: Any) -> dict:
+            return app.initiate_auth_code_flow(
+                msal_scopes(names, self.connection), redirect_uri=self.redirect_uri,
+                prompt=prompt, login_hint=login_hint)
+
+        flow = self._call(start)
+        return AuthCodeStart(flow["auth_uri"], self.redirect_uri, self.allowed_hosts(), flow,
+                             names)
+
+    def finish_auth_code(self, start: AuthCodeStart, redirected_url: str) -> SignInResult:
+        """Redeem the code in the redirect URL (query or fragment); MSAL checks the state."""
+        parts = urlsplit(redirected_url)
+        response = dict(parse_qsl(parts.query or parts.fragment, keep_blank_values=True))
+        if not response:
+            raise error_from_oauth("invalid_request", self.connection,
+                                   "the redirect carried no answer")
+        return self._call(lambda app: self._finish(
+            app, app.acquire_token_by_auth_code_flow(dict(start.flow), response),
+            start.requested or scope_names(None, self.connection)))
+
+    def allowed_hosts(self) -> frozenset[str]:
+        """Hosts a sign-in view may show: the authority's (with its port) and the cloud's."""
+        netloc = urlsplit(self.connection.effective_authority()).netloc.lower()
+        return frozenset({netloc, *self.connection.cloud.sign_in_hosts})
+
+    # --- silent -------------------------------------------------------------------------
+
+    def acquire_silent(
+        self, scopes: Sequence[str] | None = None, *, force_refresh: bool = False,
+    ) -> SignInResult:
+        """A valid access token from the cache, refreshed with the refresh token if needed."""
+        names = scope_names(scopes, self.connection)
+
+        def silent(app: Any) -> SignInResult:
+            account = self._cached_account(app)
+            if account is None:
+                raise not_signed_in(self.connection)
+            result = app.acquire_token_silent_with_error(
+                msal_scopes(names, self.connection), account, force_refresh=force_refresh)
+            if not result:
+                raise not_signed_in(self.connection)
+            if "access_token" not in result:
+                raise error_from_result(result, self.connection)
+            signed = build_result(result, account_from(account, result.get("id_token_claims")),
+                                  names, self.connection)
+            log.debug("connection %s: token from %s, expires %s", self.connection.id,
+                      result.get("token_source", "msal"), signed.expires_at.isoformat())
+            self._save()
+            return signed
+
+        return self._call(silent)
+
+    def _cached_account(self, app: Any) -> dict | None:
+        accounts = app.get_accounts()
+        if self._home_account_id:
+            return next((a for a in accounts if a.get("home_account_id")
+                         == self._home_account_id), None)
+        return accounts[0] if len(accounts) == 1 else None
+
+    def cached_account(self) -> Account | None:
+        """The account the saved cache holds, without the network (None if none)."""
+        import msal
+
+        cache = self._token_cache()
+        found = cache.search(msal.TokenCache.CredentialType.ACCOUNT)
+        for entry in found:
+            if not self._home_account_id or entry.get("home_account_id") == \
+                    self._home_account_id:
+                return account_from(entry)
+        return None
+
+    # --- device code --------------------------------------------------------------------
+
+    def start_device_code(self, scopes: Sequence[str] | None = None) -> DeviceCodeStart:
+        names = scope_names(scopes, self.connection)
+        flow = self._call(lambda app: app.initiate_device_flow(
+            scopes=msal_scopes(names, self.connection)))
+        if "user_code" not in flow:
+            raise error_from_result(flow, self.connection)
+        expires = flow.get("expires_at") or time.time() + float(flow.get("expires_in", 900))
+        return DeviceCodeStart(
+            flow["user_code"], flow.get("verification_uri", ""), flow.get("message", ""),
+            datetime.fromtimestamp(float(expires), UTC).replace(microsecond=0), flow, names)
+
+    def finish_device_code(
+        self, start: DeviceCodeStart, should_stop: Callable[[], bool] = lambda: False,
+    ) -> SignInResult:
+        """Poll until the code is used elsewhere, should_stop() says so, or it expires."""
+        deadline = start.expires_at.timestamp()
+        stopped = []
+
+        def exit_condition(_flow: dict) -> bool:
+            if should_stop():
+                stopped.append(True)
+                return True
+            return time.time() >= deadline
+
+        def poll(app: Any) -> SignInResult:
+            result = app.acquire_token_by_device_flow(dict(start.flow),
+                                                      exit_condition=exit_condition)
+            if stopped:
+                raise cancelled()
+            error = result.get("error") if isinstance(result, dict) else None
+            if error == "authorization_pending":  # our own deadline passed first
+                raise error_from_oauth("expired_token", self.connection)
+            if error in _DEVICE_ERRORS:  # the OAuth name says it better than its AADSTS code
+                raise error_from_oauth(error, self.connection,
+                                       raw=str(result.get("error_description") or ""))
+            return self._finish(app, result, start.requested or scope_names(None,
+                                                                            self.connection))
+
+        return self._call(poll)
+
+    # --- system browser -----------------------------------------------------------------
+
+    def sign_in_with_browser(
+        self, scopes: Sequence[str] | None = None, *, timeout: int = 300,
+        prompt: str | None = "select_account", login_hint: str | None = None,
+    ) -> SignInResult:
+        """Sign in in the system browser, with MSAL's loopback listener on any free port."""
+        names = scope_names(scopes, self.connection)
+
+        def browse(app: Any) -> SignInResult:
+            result = app.acquire_token_interactive(
+                msal_scopes(names, self.connection), prompt=prompt, login_hint=login_hint,
+                timeout=timeout, port=0)
+            if not result:
+                raise SignInError(Explanation(
+                    "browser-timeout", "No answer from the browser",
+                    "The sign-in in the browser wasn't finished in time. Nothing was saved. "
+                    "Try again, or use a code on another device.",
+                    (Action.RETRY, Action.USE_DEVICE_CODE), None, "timed out"))
+            return self._finish(app, result, names)
+
+        return self._call(browse)
+
+    # --- housekeeping -------------------------------------------------------------------
+
+    def sign_out(self) -> None:
+        """Remove the accounts from MSAL and the saved cache from the vault (offline too)."""
+        with self._lock:
+            app = self._app
+            if app is not None:
+                for account in app.get_accounts():
+                    app.remove_account(account)
+            self.vault.delete_connection(self.connection.id)
+            log.info("connection %s signed out", self.connection.id)
+            self._app = None  # a fresh app and cache next time, nothing left in memory
+            self._cache = None
+            self._home_account_id = None
+
+    def consent_url(self) -> str:
+        """The admin-consent link for this connection's app, on its authority's host."""
+        conn = self.connection
+        return admin_consent_url(conn.tenant, conn.cloud, conn.client_id,
+                                 authority=conn.authority)
+
+    def close(self) -> None:
+        """Close the HTTP session (only one this session made itself)."""
+        with self._lock:
+            client = self._http_client
+            if self._owns_http_client and client is not None:
+                client.close()
+                self._http_client = None
+                self._app = None  # it holds the closed session

@@ -1,0 +1,93 @@
+"""`login` and `token`: sign a connection in from a terminal, print a fresh access token."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from o365desk.services import Services
+
+SECRET_NOTE = "note: this is a secret; don't paste it anywhere public"
+
+
+def add_signin_parsers(sub) -> None:
+    login = sub.add_parser(
+        "login", help="sign a connection in (system browser or a code on another device)")
+    login.add_argument("nickname", metavar="NICK")
+    how = login.add_mutually_exclusive_group()
+    how.add_argument("--browser", action="store_true",
+                     help="sign in in the system browser (the default with a display)")
+    how.add_argument("--device-code", action="store_true",
+                     help="sign in on another device with a code (the default without a display)")
+
+    token = sub.add_parser("token", help="print a fresh access token on stdout, for scripts")
+    token.add_argument("nickname", metavar="NICK")
+    token.add_argument("--scope", action="append", default=None, metavar="S",
+                       help="a Graph permission to ask for (repeatable); default: the "
+                       "connection's")
+
+
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def cmd_login(args: argparse.Namespace, services: Services) -> int:
+    from o365desk.auth.session import SignInError
+
+    connection = services.store.find(args.nickname)
+    session = services.session_for(connection)
+    use_browser = args.browser or (not args.device_code and _has_display())
+    try:
+        if use_browser:
+            _say(f'Signing in "{connection.nickname}" in your browser; finish there. '
+                 "(Press Ctrl+C to stop.)")
+            result = session.sign_in_with_browser()
+        else:
+            start = session.start_device_code()
+            _say(start.message or f"Open {start.verification_uri} and enter the code "
+                 f"{start.user_code}.")
+            _say(f"URL: {start.verification_uri}")
+            _say(f"Code: {start.user_code}")
+            result = session.finish_device_code(start)
+    except SignInError as exc:
+        return _explain(exc)
+    except KeyboardInterrupt:
+        _say("o365desk: sign-in stopped. Nothing was saved.")
+        return 1
+    services.record_sign_in(connection, result)
+    print(f"Signed in as {result.account.username}")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace, services: Services) -> int:
+    from o365desk.auth.session import SignInError
+
+    connection = services.store.find(args.nickname)
+    session = services.session_for(connection)
+    try:
+        result = session.acquire_silent(args.scope or None)
+    except SignInError as exc:
+        return _explain(exc, hint=f' Run: o365desk login "{connection.nickname}"')
+    services.store.touch(connection.id)
+    _say(SECRET_NOTE)
+    print(result.access_token, flush=True)
+    return 0
+
+
+def _explain(exc, hint: str = "") -> int:
+    from o365desk.core.signin_errors import Action
+
+    message = " ".join(str(exc).split())
+    if hint and Action.SIGN_IN_AGAIN in exc.explanation.actions:
+        message += hint
+    _say(f"o365desk: {message}")
+    if exc.explanation.admin_consent_url:
+        _say(f"Admin-consent link: {exc.explanation.admin_consent_url}")
+    return 1
