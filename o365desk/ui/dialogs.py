@@ -119,25 +119,7 @@ def _box(
     return box
 
 
-# --- notes for what comes in a later version ----------------------------------------------
-
-
-def new_connection_note(parent: QWidget | None) -> None:
-    inform(
-        parent,
-        QCoreApplication.translate("Dialogs", "New connection"),
-        QCoreApplication.translate(
-            "Dialogs",
-            "Creating connections from this window comes with sign-in, in a later version.",
-        ),
-        QCoreApplication.translate(
-            "Dialogs",
-            "For now, someone comfortable with a terminal can create one by typing:\n\n"
-            "    o365desk add NICKNAME\n\n"
-            "with a name you'll recognise instead of NICKNAME. The new connection appears in "
-            "this window as soon as it is saved.",
-        ),
-    )
+# --- notes ---------------------------------------------------------------------------------
 
 
 def about(parent: QWidget | None, version: str) -> None:

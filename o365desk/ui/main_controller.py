@@ -373,7 +373,23 @@ class MainController(QObject):
         )
 
     def _on_new_connection(self) -> None:
-        dialogs.new_connection_note(self.window)
+        # One wizard at a time: a second click brings the open one to the front.
+        wizard = getattr(self, "_wizard", None)
+        if wizard is not None and wizard.isVisible():
+            wizard.raise_()
+            wizard.activateWindow()
+            return
+        from o365desk.ui.wizard import open_new_connection_wizard  # QtWebEngine loads now
+
+        self._wizard = open_new_connection_wizard(self.services, self.window)
+        self._wizard.saved.connect(self._on_connection_saved)
+
+    def _on_connection_saved(self, connection: Connection) -> None:
+        self._watcher.mark_seen()
+        self._reload()
+        self._select(connection.id)
+        self.window.statusBar().showMessage(
+            self.tr("Saved \"{name}\".").format(name=connection.nickname), 5000)
 
     def _on_permissions(self) -> None:
         # One browser per window: a second click brings the open one to the front.

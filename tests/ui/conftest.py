@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+# The sign-in view's QtWebEngine must be imported before pytest-qt makes the QApplication:
+# importing it first sets AA_ShareOpenGLContexts, which it needs (o365desk/app.py sets it
+# by hand, because there it loads later).
+import PySide6.QtWebEngineWidgets  # noqa: F401, I001
 import pytest
 
 from o365desk.core.clouds import Cloud
@@ -16,6 +20,7 @@ from o365desk.ui import dialogs
 from o365desk.ui.main_controller import MainController
 from o365desk.ui.main_window import MainWindow
 from tests.fakes.memory_keyring import MemoryKeyring
+from tests.ui.wizard_helpers import make_wizard  # noqa: F401  (a fixture)
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -23,6 +28,11 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def qasync_loop(qapp):
     """A qasync loop over pytest-qt's running app, so qtbot.waitUntil drives asyncio tasks."""
+    yield from run_qasync(qapp)
+
+
+def run_qasync(qapp):
+    """The qasync_loop fixture's body, for other test folders to reuse."""
     import qasync  # here, not at the top: pytest-qt has loaded PySide6 by now
 
     loop = qasync.QEventLoop(qapp, already_running=True)

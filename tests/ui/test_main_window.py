@@ -175,7 +175,10 @@ def test_empty_state_then_a_connection_appears(qtbot, make_window, store_path, d
     assert button.accessibleName() == "New connection"
     assert window.empty_state.title.text() == "No connections yet"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert "o365desk add NICKNAME" in dialog_log.infos[-1]["informative"]
+    wizard = controller._wizard
+    qtbot.waitUntil(wizard.isVisible)
+    assert wizard.windowTitle() == "New connection"
+    wizard.reject()
 
     # The command line (another store on the same file) adds one: the window follows.
     ConnectionStore(store_path).add(Connection(nickname="Added from the CLI"))
@@ -184,13 +187,18 @@ def test_empty_state_then_a_connection_appears(qtbot, make_window, store_path, d
     assert window.table.isVisible()
 
 
-def test_menu_entries_that_come_later_explain_themselves(make_window, dialog_log):
-    window, _ = make_window(sample_connections())
+def test_new_connection_opens_one_wizard_and_about_explains(qtbot, make_window, dialog_log):
+    window, controller = make_window(sample_connections())
     window.act_new.trigger()
+    wizard = controller._wizard
+    qtbot.waitUntil(wizard.isVisible)
+    window.act_new.trigger()  # a second time: the same wizard, brought to the front
+    assert controller._wizard is wizard
+    wizard.reject()
     window.act_about.trigger()
     titles = [info["title"] for info in dialog_log.infos]
-    assert titles == ["New connection", "About o365desk"]
-    assert "0.1.0" in dialog_log.infos[1]["text"]
+    assert titles == ["About o365desk"]
+    assert "0.1.0" in dialog_log.infos[0]["text"]
     assert window.act_new.shortcut().toString() == "Ctrl+N"
 
 

@@ -1,0 +1,216 @@
+"""The New connection wizard: saves a connection only when it finishes successfully."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWizard
+
+from o365desk.core.connection import DEFAULT_CLIENT_ID, Connection
+from o365desk.core.ids import new_uuid
+from o365desk.services import Services
+from o365desk.ui.async_runner import TaskRunner
+from o365desk.ui.signin.login_view import DEFAULT_TIMEOUT_MS
+from o365desk.ui.wizard.nickname_page import NicknamePage
+from o365desk.ui.wizard.organisation_page import DEFAULT_REDIRECT_URI, OrganisationPage
+from o365desk.ui.wizard.permissions_page import PermissionsPage
+from o365desk.ui.wizard.signin_page import SignInPage
+from o365desk.ui.wizard.summary_page import SummaryPage
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class PageId(enum.IntEnum):
+    NICKNAME = 0
+    ORGANISATION = 1
+    PERMISSIONS = 2
+    SIGNIN = 3
+    SUMMARY = 4
+
+
+class NewConnectionWizard(QWizard):
+    """Collects a connection, signs in, and saves both only on Finish.
+
+    Back and Cancel leave nothing behind: the connection exists only in this wizard until
+    Finish, and a sign-in's saved tokens (the vault entry under the draft's id) are removed
+    when the sign-in is redone or the wizard is cancelled.
+    """
+
+    saved = Signal(object)  # the saved Connection
+    discarded = Signal()  # a cancelled wizard finished removing what its sign-in saved
+
+    def __init__(
+        self,
+        services: Services,
+        parent=None,
+        *,
+        client_id: str = DEFAULT_CLIENT_ID,
+        redirect_uri: str = DEFAULT_REDIRECT_URI,
+        extra_ca_files: Iterable[Path | str] = (),
+        login_timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.extra_ca_files = tuple(extra_ca_files)
+        self.connection_id = new_uuid()
+        self.session: Any = None  # auth.session.ConnectionSession, once signing in
+        self.result: Any = None  # auth.session.SignInResult, once signed in
+        self.saved_connection: Connection | None = None
+        self.runner = TaskRunner(self)
+        self._inflight: set[asyncio.Future] = set()
+        self._saving = False
+        self._closing = False
+        self.setWindowTitle(self.tr("New connection"))
+        self.setAccessibleName(self.tr("New connection wizard"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Save connection"))
+        taken = [c.nickname for c in self._existing()]
+        self.nickname_page = NicknamePage(taken, self)
+        self.organisation_page = OrganisationPage(client_id, redirect_uri, self)
+        self.permissions_page = PermissionsPage(self)
+        self.signin_page = SignInPage(self, login_timeout_ms)
+        self.summary_page = SummaryPage(self)
+        for page_id, page in ((PageId.NICKNAME, self.nickname_page),
+                              (PageId.ORGANISATION, self.organisation_page),
+                              (PageId.PERMISSIONS, self.permissions_page),
+                              (PageId.SIGNIN, self.signin_page),
+                              (PageId.SUMMARY, self.summary_page)):
+            self.setPage(page_id, page)
+        for which, name in ((QWizard.WizardButton.BackButton, self.tr("Back")),
+                            (QWizard.WizardButton.NextButton, self.tr("Next")),
+                            (QWizard.WizardButton.CancelButton, self.tr("Cancel")),
+                            (QWizard.WizardButton.FinishButton, self.tr("Save connection"))):
+            self.button(which).setAccessibleName(name)
+        self.resize(860, 720)
+
+    def _existing(self) -> list[Connection]:
+        try:
+            return self.services.store.connections
+        except Exception:  # a damaged store: the main window says so; names can't clash
+            return []
+
+    # --- what has been entered -------------------------------------------------------------
+
+    def draft(self) -> Connection:
+        """The connection as entered so far (not saved, no account)."""
+        org = self.organisation_page
+        return Connection(
+            nickname=self.nickname_page.value(),
+            id=self.connection_id,
+            description=self.nickname_page.description_text(),
+            tenant=org.tenant_value(),
+            cloud=org.cloud_value(),
+            client_id=org.client_id_value(),
+            authority=org.authority_value(),
+            scopes=tuple(self.permissions_page.scopes()),
+            graph_endpoint=org.graph_value(),
+        )
+
+    def redirect_uri(self) -> str:
+        return self.organisation_page.redirect_uri_value()
+
+    # --- blocking calls, off the GUI thread ------------------------------------------------
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a blocking call in a worker thread; Cancel waits for it before cleaning up.
+
+        A worker thread can't be stopped half-way: if a sign-in finishes after Cancel, its
+        tokens must still be removed, so the clean-up waits for every call still running.
+        """
+        future = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+        self._inflight.add(future)
+        future.add_done_callback(self._inflight.discard)
+        return await asyncio.shield(future)
+
+    async def new_session(self) -> Any:
+        """A fresh session for the draft; an earlier one's saved tokens are removed first."""
+        await self.discard_sign_in()
+        connection = self.draft()
+        session = await self.call(self.services.session_for, connection)
+        session.redirect_uri = self.redirect_uri()
+        self.session = session
+        return session
+
+    async def discard_sign_in(self) -> None:
+        """Forget the result and remove what the sign-in saved in the keychain, if anything."""
+        self.result = None
+        session, self.session = self.session, None
+        if session is None:
+            return
+        if self._inflight:
+            await asyncio.gather(*list(self._inflight), return_exceptions=True)
+        try:
+            await asyncio.to_thread(_sign_out, self.services, session)
+        except Exception:  # the keychain refused: nothing more we can do from here
+            log.warning("could not remove the tokens of an unsaved sign-in", exc_info=True)
+
+    # --- finishing -----------------------------------------------------------------------
+
+    def accept(self) -> None:
+        if self.saved_connection is not None:
+            super().accept()
+            return
+        if self._saving or self.result is None:
+            return
+        self._saving = True
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        self.runner.start(self._save())
+
+    async def _save(self) -> None:
+        from o365desk.storage.store import StoreError
+        from o365desk.storage.vault import VaultError
+
+        connection = self.draft()
+        try:
+            added = await self.call(self.services.store.add, connection)
+            try:
+                saved = await self.call(self.services.record_sign_in, added, self.result)
+            except BaseException:
+                await self.call(self.services.store.delete, added.id)  # nothing half-saved
+                raise
+        except (StoreError, VaultError, ValueError) as exc:
+            self._saving = False
+            self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+            self.summary_page.show_save_error(str(exc))
+            return
+        self.saved_connection = saved
+        self.saved.emit(saved)
+        super().accept()
+
+    def reject(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self.signin_page.stop()
+        self.runner.cancel_all()
+        if self.saved_connection is None and (self.session is not None or self._inflight):
+            self.runner.start(self._discard_then_report())
+        else:
+            self.discarded.emit()
+        super().reject()
+
+    async def _discard_then_report(self) -> None:
+        await self.discard_sign_in()
+        self.discarded.emit()
+
+    def done(self, result: int) -> None:
+        self.signin_page.stop()
+        super().done(result)
+
+
+def _sign_out(services: Services, session: Any) -> None:
+    """Remove an unsaved sign-in's tokens (and accounts) and forget its session."""
+    try:
+        session.sign_out()
+    finally:
+        services.drop_session(session.connection.id)
+        session.close()

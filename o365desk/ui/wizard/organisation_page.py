@@ -1,0 +1,162 @@
+"""Wizard page 2: the organisation (tenant), its cloud, and the advanced sign-in settings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from o365desk.core.clouds import Cloud
+from o365desk.core.connection import DEFAULT_CLIENT_ID
+from o365desk.core.ids import canonical_uuid
+from o365desk.core.tenant import (
+    DEFAULT_TENANT,
+    TenantError,
+    normalize_authority,
+    normalize_graph_endpoint,
+    normalize_tenant,
+)
+from o365desk.ui.wizard.common import help_label, problem_label, show_problem
+
+DEFAULT_REDIRECT_URI = "http://localhost"  # auth.session's default, without loading msal
+
+
+class OrganisationPage(QWizardPage):
+    """Which organisation to sign in to; the Advanced part is for IT (own app registration)."""
+
+    def __init__(self, client_id: str = DEFAULT_CLIENT_ID,
+                 redirect_uri: str = DEFAULT_REDIRECT_URI, parent=None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Choose the organisation"))
+        self.help = help_label(self.tr(
+            "Type your organisation's Microsoft 365 domain (for example "
+            "contoso.onmicrosoft.com) or its tenant ID. Keep \u201corganizations\u201d if you "
+            "are not sure: you then choose the organisation when you sign in."
+        ), self, self.tr("About this step"))
+        self.tenant = self._line(self.tr("Organisation"), DEFAULT_TENANT)
+        self.tenant.setPlaceholderText(self.tr("contoso.onmicrosoft.com, a tenant ID, or "
+                                               "organizations"))
+        self.tenant_problem = problem_label(self, self.tr("Organisation problem"))
+        self.cloud = QComboBox(self)
+        self.cloud.setAccessibleName(self.tr("Microsoft cloud"))
+        for cloud in Cloud:
+            self.cloud.addItem(self.tr(cloud.label), cloud)
+        self.advanced_toggle = QToolButton(self)
+        self.advanced_toggle.setText(self.tr("&Advanced (for IT)"))
+        self.advanced_toggle.setAccessibleName(self.tr("Show advanced settings"))
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setAutoRaise(True)
+        self.advanced = QWidget(self)
+        self.advanced.setAccessibleName(self.tr("Advanced settings"))
+        self.client_id = self._line(self.tr("Client ID"), client_id, self.advanced)
+        self.redirect_uri = self._line(self.tr("Redirect URI"), redirect_uri, self.advanced)
+        self.authority = self._line(self.tr("Authority override"), "", self.advanced)
+        self.authority.setPlaceholderText(self.tr("Empty: the cloud's usual sign-in address"))
+        self.graph = self._line(self.tr("Graph address override"), "", self.advanced)
+        self.graph.setPlaceholderText(self.tr("Empty: the cloud's usual Graph address"))
+        self.advanced_problem = problem_label(self.advanced, self.tr("Advanced settings problem"))
+        advanced_help = help_label(self.tr(
+            "o365desk signs in as Microsoft's public \u201cMicrosoft Graph Command Line "
+            "Tools\u201d app unless you change the client ID. Organisations that want to "
+            "control exactly who can use which permissions register their own app in Entra "
+            "ID: a public client (\u201cAllow public client flows\u201d on) with the redirect "
+            "URI http://localhost under \u201cMobile and desktop applications\u201d, and the "
+            "delegated Microsoft Graph permissions you will choose next. Then enter its "
+            "client ID here. Change the authority and Graph address only for a custom or "
+            "test cloud."
+        ), self.advanced, self.tr("About the advanced settings"))
+        form = QFormLayout(self.advanced)
+        form.setContentsMargins(18, 0, 0, 0)
+        form.addRow(advanced_help)
+        form.addRow(self.tr("C&lient ID:"), self.client_id)
+        form.addRow(self.tr("&Redirect URI:"), self.redirect_uri)
+        form.addRow(self.tr("A&uthority:"), self.authority)
+        form.addRow(self.tr("&Graph address:"), self.graph)
+        form.addRow(self.advanced_problem)
+        self.advanced.hide()
+        main = QFormLayout()
+        main.addRow(self.tr("&Organisation:"), self.tenant)
+        main.addRow("", self.tenant_problem)
+        main.addRow(self.tr("&Cloud:"), self.cloud)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.help)
+        layout.addLayout(main)
+        layout.addWidget(self.advanced_toggle)
+        layout.addWidget(self.advanced)
+        layout.addStretch(1)
+        self.advanced_toggle.toggled.connect(self._on_advanced_toggled)
+
+    def _line(self, name: str, text: str, parent: QWidget | None = None) -> QLineEdit:
+        edit = QLineEdit(text, parent or self)
+        edit.setAccessibleName(name)
+        edit.textChanged.connect(self.completeChanged)
+        return edit
+
+    def _on_advanced_toggled(self, shown: bool) -> None:
+        self.advanced.setVisible(shown)
+        self.advanced_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setAccessibleName(
+            self.tr("Hide advanced settings") if shown else self.tr("Show advanced settings"))
+
+    def show_advanced(self) -> None:
+        self.advanced_toggle.setChecked(True)
+
+    # --- values ----------------------------------------------------------------------------
+
+    def tenant_value(self) -> str:
+        return normalize_tenant(self.tenant.text())
+
+    def cloud_value(self) -> Cloud:
+        return Cloud(self.cloud.currentData())  # Qt hands the StrEnum back as a str
+
+    def client_id_value(self) -> str:
+        return canonical_uuid(self.client_id.text().strip())
+
+    def redirect_uri_value(self) -> str:
+        return self.redirect_uri.text().strip() or DEFAULT_REDIRECT_URI
+
+    def authority_value(self) -> str | None:
+        return normalize_authority(self.authority.text())
+
+    def graph_value(self) -> str | None:
+        return normalize_graph_endpoint(self.graph.text())
+
+    def _advanced_error(self) -> str:
+        try:
+            self.client_id_value()
+        except ValueError:
+            return self.tr("The client ID must be a GUID, like {example}.").format(
+                example=DEFAULT_CLIENT_ID)
+        uri = self.redirect_uri_value()
+        if not uri.startswith(("http://", "https://")):
+            return self.tr("The redirect URI must start with http:// or https://, usually "
+                           "http://localhost.")
+        try:
+            self.authority_value()
+            self.graph_value()
+        except TenantError as exc:
+            return str(exc)
+        return ""
+
+    def isComplete(self) -> bool:
+        try:
+            self.tenant_value()
+            tenant_error = ""
+        except TenantError as exc:
+            tenant_error = str(exc)
+        show_problem(self.tenant_problem, tenant_error)
+        advanced_error = self._advanced_error()
+        show_problem(self.advanced_problem, advanced_error)
+        if advanced_error and not self.advanced.isVisible():
+            self.show_advanced()  # the problem is in there: never hide what blocks Next
+        return not tenant_error and not advanced_error

@@ -1,0 +1,304 @@
+"""Wizard page 4: sign in (embedded view, system browser or device code), errors explained."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QLabel,
+    QProgressBar,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from o365desk.core.signin_errors import (
+    Action,
+    Explanation,
+    TransportKind,
+    explain,
+    explain_transport,
+)
+from o365desk.ui.signin.login_view import LoginView
+from o365desk.ui.wizard.common import help_label
+from o365desk.ui.wizard.signin_panels import DeviceCodePanel, ErrorPanel
+
+A = Action
+log = logging.getLogger(__name__)
+_ELSEWHERE = (A.USE_SYSTEM_BROWSER, A.USE_DEVICE_CODE)
+
+
+class SignInPage(QWizardPage):
+    """Starts the embedded sign-in on entering; Next comes with a successful sign-in."""
+
+    def __init__(self, wizard, timeout_ms: int, parent=None) -> None:
+        super().__init__(parent)
+        self._wizard = wizard
+        self.setTitle(self.tr("Sign in"))
+        self.help = help_label(self.tr(
+            "Sign in with the work account o365desk should use, as you would in Outlook on "
+            "the web. If your organisation asks, approve the permissions. Your password goes "
+            "only to Microsoft; o365desk keeps a sign-in token in this computer's keychain."
+        ), self, self.tr("About this step"))
+        self.view = LoginView(self, timeout_ms)
+        self.error_panel = ErrorPanel(self)
+        self.device_panel = DeviceCodePanel(self)
+        self.waiting = QWidget(self)
+        self.waiting.setAccessibleName(self.tr("Sign-in progress"))
+        self.waiting_text = QLabel(self.waiting)
+        self.waiting_text.setWordWrap(True)
+        self.waiting_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting_text.setAccessibleName(self.tr("Sign-in progress"))
+        self.busy = QProgressBar(self.waiting)
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(240)
+        self.busy.setAccessibleName(self.tr("Working"))
+        waiting_layout = QVBoxLayout(self.waiting)
+        waiting_layout.addStretch(1)
+        waiting_layout.addWidget(self.waiting_text)
+        waiting_layout.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignHCenter)
+        waiting_layout.addStretch(2)
+        self.stack = QStackedWidget(self)
+        for panel in (self.waiting, self.view, self.error_panel, self.device_panel):
+            self.stack.addWidget(panel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.help)
+        layout.addWidget(self.stack, 1)
+        self.view.redirected.connect(self._on_redirected)
+        self.view.failed.connect(self._on_view_failed)
+        self.error_panel.action_chosen.connect(self._on_action)
+        self.device_panel.copy_requested.connect(self._on_copy_code)
+        self.device_panel.open_requested.connect(self._on_open_device_url)
+        self.device_panel.cancel_requested.connect(self._on_cancel_device)
+        self._start = None  # the AuthCodeStart the view runs
+        self._device_start = None
+        self._stop_device = threading.Event()
+        self._attempt = 0  # answers of an earlier attempt are ignored
+
+    # --- QWizardPage ---------------------------------------------------------------------
+
+    def initializePage(self) -> None:
+        self.begin_embedded()
+
+    def cleanupPage(self) -> None:
+        """Back from here: stop signing in and forget what a finished sign-in saved."""
+        self.stop()
+        self._wizard.runner.start(self._wizard.discard_sign_in())
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self._wizard.result is not None
+
+    def stop(self) -> None:
+        self._attempt += 1
+        self._stop_device.set()
+        self.view.shutdown()
+
+    # --- the three ways to sign in -------------------------------------------------------
+
+    def begin_embedded(self) -> None:
+        attempt = self._begin(self.tr("Opening Microsoft's sign-in page\u2026"))
+        self._wizard.runner.start(self._embedded(attempt))
+
+    async def _embedded(self, attempt: int) -> None:
+        w = self._wizard
+        start = await self._guard(attempt, lambda: self._start_auth_code())
+        if start is None:
+            return
+        self._start = start
+        self.stack.setCurrentWidget(self.view)
+        self.view.start(start.auth_uri, start.redirect_uri, start.allowed_hosts,
+                        w.extra_ca_files)
+
+    async def _start_auth_code(self):
+        session = await self._wizard.new_session()
+        return await self._wizard.call(session.start_auth_code, self._scopes())
+
+    def _on_redirected(self, url: str) -> None:
+        attempt = self._begin(self.tr("Finishing the sign-in\u2026"), stop=False)
+        session, start = self._wizard.session, self._start
+        self._wizard.runner.start(self._complete(
+            attempt, lambda: self._wizard.call(session.finish_auth_code, start, url)))
+
+    def begin_browser(self) -> None:
+        attempt = self._begin(self.tr(
+            "Finish signing in in your web browser, which has just opened. This window "
+            "continues by itself once you are done."))
+        self._wizard.runner.start(self._complete(attempt, self._browser))
+
+    async def _browser(self):
+        session = await self._wizard.new_session()
+        return await self._wizard.call(session.sign_in_with_browser, self._scopes())
+
+    def begin_device_code(self) -> None:
+        attempt = self._begin(self.tr("Asking Microsoft for a code\u2026"))
+        self._stop_device = stop = threading.Event()
+        self._wizard.runner.start(self._complete(attempt, lambda: self._device(attempt, stop)))
+
+    async def _device(self, attempt: int, stop: threading.Event):
+        session = await self._wizard.new_session()
+        start = await self._wizard.call(session.start_device_code, self._scopes())
+        if attempt == self._attempt:
+            self._device_start = start
+            self.device_panel.show_code(start.user_code, start.verification_uri)
+            self.stack.setCurrentWidget(self.device_panel)
+        return await self._wizard.call(session.finish_device_code, start, stop.is_set)
+
+    # --- outcomes ------------------------------------------------------------------------
+
+    def _begin(self, text: str, stop: bool = True) -> int:
+        if stop:
+            self.stop()
+        self._attempt += 1
+        self._wizard.result = None
+        self.completeChanged.emit()
+        self.waiting_text.setText(text)
+        self.waiting_text.setAccessibleDescription(text)
+        self.busy.show()
+        self.stack.setCurrentWidget(self.waiting)
+        return self._attempt
+
+    async def _guard(self, attempt: int, make: Callable[[], Awaitable]):
+        """Await make(); show a failure as an explanation. None when it failed or is stale."""
+        from o365desk.auth.session import SignInError
+        from o365desk.storage.vault import VaultError
+
+        try:
+            value = await make()
+        except SignInError as exc:
+            if attempt == self._attempt:
+                self.show_explanation(exc.explanation)
+            return None
+        except VaultError as exc:
+            if attempt == self._attempt:
+                self.show_explanation(Explanation(
+                    "keychain", self.tr("The keychain refused"), str(exc),
+                    (A.RETRY,), None, exc.detail or str(exc)))
+            return None
+        except Exception as exc:  # a bug or a surprise: still a message, and a way out
+            log.error("sign-in failed unexpectedly", exc_info=exc)
+            if attempt == self._attempt:
+                self.show_explanation(Explanation(
+                    "unexpected", self.tr("Sign-in didn't work"),
+                    self.tr("Something unexpected went wrong. Nothing was saved. Try again; "
+                            "if it happens again, copy the details for your IT contact."),
+                    (A.RETRY, A.CONTACT_ADMIN), None, f"{type(exc).__name__}: {exc}"))
+            return None
+        return value if attempt == self._attempt else None
+
+    async def _complete(self, attempt: int, make: Callable[[], Awaitable]) -> None:
+        result = await self._guard(attempt, make)
+        if result is None:
+            return
+        w = self._wizard
+        w.result = result
+        text = self.tr("Signed in as {user}.").format(user=result.account.username)
+        self.waiting_text.setText(text)
+        self.waiting_text.setAccessibleDescription(text)
+        self.busy.hide()
+        self.stack.setCurrentWidget(self.waiting)
+        self.completeChanged.emit()
+        if w.currentPage() is self:
+            w.next()  # straight on to the summary
+
+    def _on_view_failed(self, kind: str, detail: str) -> None:
+        if kind == "error_page":
+            conn = self._wizard.draft()
+            explanation = explain(None, f"{detail}: the sign-in page showed this error.",
+                                  None, tenant=conn.tenant, cloud=conn.cloud,
+                                  client_id=conn.client_id, authority=conn.authority)
+        elif kind == "certificate":
+            explanation = explain_transport(TransportKind.TLS, detail)
+        elif kind == "load_error":
+            explanation = explain_transport(TransportKind.NETWORK, detail)
+        elif kind == "blocked_host":
+            host = urlsplit(detail).hostname or detail
+            explanation = Explanation(
+                "blocked_host", self.tr("The sign-in went somewhere unexpected"),
+                self.tr("The sign-in page tried to open {host}, which is not a Microsoft "
+                        "sign-in address, so o365desk stopped it to keep your password safe. "
+                        "If your organisation signs in through its own server, sign in with "
+                        "the system browser instead.").format(host=host),
+                (*_ELSEWHERE, A.SIGN_IN_AGAIN), None, f"navigation refused: {detail}")
+        elif kind == "timeout":
+            explanation = Explanation(
+                "timeout", self.tr("Sign-in timed out"),
+                self.tr("The sign-in was not finished in time, so it was stopped. Nothing "
+                        "was saved. Sign in again when you are ready."),
+                (A.SIGN_IN_AGAIN, *_ELSEWHERE), None, f"no answer within {detail} ms")
+        else:
+            explanation = Explanation(
+                "cancelled", self.tr("Sign-in cancelled"),
+                self.tr("You stopped the sign-in. Nothing was saved. Sign in again when you "
+                        "are ready, or use one of the other ways to sign in."),
+                (A.SIGN_IN_AGAIN, *_ELSEWHERE), None, "cancelled by the user")
+        self.show_explanation(explanation)
+
+    def show_explanation(self, explanation: Explanation) -> None:
+        # Blocked by Conditional Access: the other two ways are the way out, so offer both,
+        # first.
+        if explanation.code == "AADSTS53003":
+            explanation = Explanation(explanation.code, explanation.title, explanation.message,
+                                      _ELSEWHERE + explanation.actions,
+                                      explanation.admin_consent_url, explanation.raw)
+        self.view.shutdown()
+        self.error_panel.show_explanation(explanation)
+        self.stack.setCurrentWidget(self.error_panel)
+
+    # --- buttons -------------------------------------------------------------------------
+
+    def _on_action(self, action: Action) -> None:
+        w = self._wizard
+        explanation = self.error_panel.explanation
+        if action is A.COPY_ADMIN_CONSENT_LINK:
+            url = explanation.admin_consent_url if explanation else None
+            if not url and w.session is not None:
+                url = w.session.consent_url()
+            QGuiApplication.clipboard().setText(url or "")
+            self.error_panel.show_note(self.tr(
+                "Copied the approval link. Send it to an administrator of your organisation; "
+                "once they have approved, click \u201cSign in again\u201d."))
+        elif action is A.CONTACT_ADMIN and explanation is not None:
+            QGuiApplication.clipboard().setText(
+                f"{explanation.title}\n{explanation.message}\n\n{explanation.raw}")
+            self.error_panel.show_note(self.tr("Copied the details. Paste them into a message "
+                                               "to your IT contact."))
+        elif action in (A.SIGN_IN_AGAIN, A.RETRY):
+            self.begin_embedded()
+        elif action is A.USE_SYSTEM_BROWSER:
+            self.begin_browser()
+        elif action is A.USE_DEVICE_CODE:
+            self.begin_device_code()
+        elif action in (A.CHECK_ORGANISATION, A.CHECK_CLIENT_ID, A.CHECK_PERMISSIONS):
+            from o365desk.ui.wizard.new_connection import PageId
+
+            target = PageId.PERMISSIONS if action is A.CHECK_PERMISSIONS else \
+                PageId.ORGANISATION
+            while w.currentId() > target:
+                w.back()
+            if action is A.CHECK_CLIENT_ID:
+                w.organisation_page.show_advanced()
+
+    def _on_copy_code(self) -> None:
+        if self._device_start is not None:
+            QGuiApplication.clipboard().setText(self._device_start.user_code)
+            self.device_panel.set_status(self.tr(
+                "Copied the code. Waiting for you to sign in on the other device\u2026"))
+
+    def _on_open_device_url(self) -> None:
+        if self._device_start is not None:
+            QDesktopServices.openUrl(QUrl(self._device_start.verification_uri))
+
+    def _on_cancel_device(self) -> None:
+        self._stop_device.set()
+        self.device_panel.cancel_button.setEnabled(False)
+        self.device_panel.set_status(self.tr("Stopping\u2026"))
+
+    def _scopes(self) -> list[str]:
+        return list(self._wizard.draft().scopes)

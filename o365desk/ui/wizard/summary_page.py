@@ -1,0 +1,139 @@
+"""Wizard page 5: who signed in where, and which permissions were granted against asked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWizardPage,
+)
+
+from o365desk.ui.wizard.common import help_label, problem_label, show_problem
+
+StatusRole = Qt.ItemDataRole.UserRole + 1  # "granted", "missing" or "extra"
+
+
+def _value(parent, name: str) -> QLabel:
+    label = QLabel(parent)
+    label.setAccessibleName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class SummaryPage(QWizardPage):
+    """Shows the sign-in's outcome; Save connection (Finish) stores it."""
+
+    def __init__(self, wizard, parent=None) -> None:
+        super().__init__(parent)
+        self._wizard = wizard
+        self.setTitle(self.tr("Check and save"))
+        self.help = help_label(self.tr(
+            "You are signed in. Check the account and the permissions below, then click "
+            "\u201cSave connection\u201d. Nothing is saved until you do."
+        ), self, self.tr("About this step"))
+        self.nickname = _value(self, self.tr("Nickname"))
+        self.account = _value(self, self.tr("Account"))
+        self.organisation = _value(self, self.tr("Organisation"))
+        self.expires = _value(self, self.tr("Sign-in valid until"))
+        self.model = QStandardItemModel(0, 2, self)
+        self.model.setHorizontalHeaderLabels([self.tr("Permission"), self.tr("Result")])
+        self.table = QTableView(self)
+        self.table.setAccessibleName(self.tr("Permissions granted and asked for"))
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.missing_note = QLabel(self)
+        self.missing_note.setWordWrap(True)
+        self.missing_note.setAccessibleName(self.tr("About permissions not granted"))
+        self.missing_note.setObjectName("missingNote")
+        self.missing_note.setStyleSheet(
+            "#missingNote { background: #fff4e0; border: 1px solid #e0a340; border-radius: 4px;"
+            " padding: 6px; color: #1f1f1f; }")
+        self.copy_consent = QPushButton(self.tr("Copy admin-&consent link"), self)
+        self.copy_consent.setAccessibleName(self.tr("Copy admin-consent link"))
+        self.copy_consent.clicked.connect(self._on_copy_consent)
+        self.save_problem = problem_label(self, self.tr("Saving problem"))
+        form = QFormLayout()
+        form.addRow(self.tr("Nickname:"), self.nickname)
+        form.addRow(self.tr("Account:"), self.account)
+        form.addRow(self.tr("Organisation:"), self.organisation)
+        form.addRow(self.tr("Signed in until:"), self.expires)
+        consent_row = QHBoxLayout()
+        consent_row.addWidget(self.copy_consent)
+        consent_row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.help)
+        layout.addLayout(form)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.missing_note)
+        layout.addLayout(consent_row)
+        layout.addWidget(self.save_problem)
+        self.missing: tuple[str, ...] = ()
+
+    def initializePage(self) -> None:
+        from o365desk.auth.claims import granted_vs_requested
+
+        w = self._wizard
+        result, conn = w.result, w.draft()
+        show_problem(self.save_problem, "")
+        if result is None:
+            return
+        self.nickname.setText(conn.nickname)
+        self.account.setText(result.account.username)
+        tenant_id = result.account.tenant_id
+        org = conn.tenant if conn.tenant == tenant_id else f"{conn.tenant} ({tenant_id})"
+        self.organisation.setText(f"{org} \u2013 {self.tr(conn.cloud.label)}")
+        local = result.expires_at.astimezone()
+        self.expires.setText(self.tr(
+            "{time} (o365desk renews it by itself while the saved sign-in lasts)"
+        ).format(time=local.strftime("%Y-%m-%d %H:%M")))
+        compared = granted_vs_requested(result.requested, result.granted)
+        self.missing = compared.missing
+        self.model.removeRows(0, self.model.rowCount())
+        rows = [(n, "missing", self.tr("Not granted")) for n in compared.missing]
+        rows += [(n, "granted", self.tr("Granted")) for n in compared.granted_requested]
+        rows += [(n, "extra", self.tr("Granted earlier (not asked for now)"))
+                 for n in compared.extra]
+        for name, status, text in rows:
+            name_item, status_item = QStandardItem(name), QStandardItem(text)
+            for item in (name_item, status_item):
+                item.setData(status, StatusRole)
+                if status == "missing":
+                    item.setForeground(Qt.GlobalColor.darkRed)
+            self.model.appendRow([name_item, status_item])
+        if compared.missing:
+            text = self.tr(
+                "Not granted: {names}. Your organisation has not approved these for o365desk "
+                "(or they were declined at sign-in). You can save the connection and use it "
+                "for everything else; tasks that need these will fail until an administrator "
+                "approves them with the admin-consent link, and you sign in again."
+            ).format(names=", ".join(compared.missing))
+        else:
+            text = ""
+        self.missing_note.setText(text)
+        self.missing_note.setAccessibleDescription(text)
+        self.missing_note.setVisible(bool(text))
+        self.copy_consent.setVisible(bool(text))
+
+    def _on_copy_consent(self) -> None:
+        session = self._wizard.session
+        if session is not None:
+            QGuiApplication.clipboard().setText(session.consent_url())
+            self.copy_consent.setText(self.tr("Copied \u2013 send it to an administrator"))
+
+    def show_save_error(self, text: str) -> None:
+        show_problem(self.save_problem, self.tr(
+            "The connection was not saved. {reason}").format(reason=text))

@@ -1,0 +1,176 @@
+"""The embedded sign-in view with the real QtWebEngine page against the fake over HTTPS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from o365desk.ui.signin.login_view import LoginView
+from tests.fakes.identity import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from tests.ui.webengine_helpers import click, fill_sign_in, js_value, wait_for_element
+
+pytestmark = pytest.mark.filterwarnings("ignore:response_mode='form_post' is recommended")
+
+
+@pytest.fixture
+def login_view(qtbot):
+    view = LoginView()
+    qtbot.addWidget(view)
+    view.resize(800, 700)
+    view.show()
+    yield view
+    view.shutdown()
+
+
+@pytest.fixture
+def trusted(monkeypatch, fake_identity):
+    monkeypatch.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
+    return fake_identity
+
+
+def _flow(fake_msal_app, redirect_uri: str) -> dict:
+    app = fake_msal_app()
+    return app.initiate_auth_code_flow(["User.Read"], redirect_uri=redirect_uri)
+
+
+def _record(view) -> dict:
+    seen: dict = {"redirected": [], "failed": [], "finished": 0}
+    view.redirected.connect(seen["redirected"].append)
+    view.failed.connect(lambda kind, detail: seen["failed"].append((kind, detail)))
+
+    def finished() -> None:
+        seen["finished"] += 1
+
+    view.finished.connect(finished)
+    return seen
+
+
+def test_sign_in_redirect_is_caught_before_any_request_leaves(
+    qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener
+):
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    profile_dir = login_view._profile.directory
+    assert profile_dir.is_dir()
+    fill_sign_in(qtbot, login_view, DEFAULT_USERNAME, DEFAULT_PASSWORD)
+    click(qtbot, login_view, "accept")
+    qtbot.waitUntil(lambda: seen["finished"] == 1, timeout=15000)
+
+    assert seen["failed"] == []
+    [url] = seen["redirected"]
+    params = parse_qs(urlsplit(url).query)
+    assert params["code"][0].startswith("FAKE-CODE.")
+    assert params["state"] == [flow["state"]]
+    assert url.startswith(fake_redirect_listener.uri)
+    # The code never left: nothing reached the redirect port.
+    qtbot.wait(300)
+    assert fake_redirect_listener.count == 0
+    # The page, its profile and the profile's folder (cookies with it) are gone.
+    qtbot.waitUntil(lambda: login_view.page is None and not profile_dir.exists(),
+                    timeout=10000)
+    assert not login_view.running
+    # The code is good: MSAL redeems it.
+    result = fake_msal_app().acquire_token_by_auth_code_flow(
+        flow, {k: v[0] for k, v in params.items()}
+    )
+    assert "access_token" in result, result
+
+
+def test_navigation_to_another_host_is_refused(
+    qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener
+):
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    wait_for_element(qtbot, login_view, "username")
+    # A form posts to another host: refused before anything is sent there.
+    login_view.run_javascript(
+        "var f = document.createElement('form'); f.method = 'post';"
+        "f.action = 'https://example.invalid/phish'; document.body.appendChild(f); f.submit();"
+    )
+    qtbot.waitUntil(lambda: seen["finished"] == 1)
+    assert seen["failed"] == [("blocked_host", "https://example.invalid/phish")]
+    assert "example.invalid" in login_view.status.text()
+    assert "stopped" in login_view.status.text()
+
+
+def test_clicked_https_link_elsewhere_opens_in_the_system_browser(
+    qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener, monkeypatch
+):
+    opened = []
+    from o365desk.ui.signin import web_page
+
+    monkeypatch.setattr(web_page.QDesktopServices, "openUrl", lambda url: opened.append(url))
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    wait_for_element(qtbot, login_view, "username")
+    login_view.run_javascript(
+        "var a = document.createElement('a'); a.id = 'help';"
+        "a.href = 'https://help.example.invalid/privacy'; a.textContent = 'Privacy';"
+        "document.body.appendChild(a); a.click();"
+    )
+    qtbot.waitUntil(lambda: bool(opened))
+    assert opened[0].toString() == "https://help.example.invalid/privacy"
+    assert seen == {"redirected": [], "failed": [], "finished": 0}  # still signing in
+    assert js_value(qtbot, login_view, "!!document.getElementById('username')") is True
+    assert "web browser" in login_view.status.text()
+
+
+def test_untrusted_certificate_is_refused(
+    qtbot, login_view, fake_identity, fake_msal_app, fake_redirect_listener, monkeypatch
+):
+    monkeypatch.delenv("O365DESK_EXTRA_CA_CERTS", raising=False)
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    qtbot.waitUntil(lambda: seen["finished"] == 1, timeout=15000)
+    assert [kind for kind, _ in seen["failed"]] == ["certificate"]
+    assert "not trusted" in login_view.status.text()
+    assert not fake_identity.requests_to("authorize")  # no request was answered
+
+
+def test_error_page_reports_its_aadsts_code(
+    qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener
+):
+    trusted.fail_authorize(53003, at="authorize", as_page=True)
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    qtbot.waitUntil(lambda: seen["finished"] == 1, timeout=15000)
+    assert seen["failed"] == [("error_page", "AADSTS53003")]
+
+
+def test_cancel_ends_the_sign_in_and_removes_the_profile(
+    qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener
+):
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    profile_dir: Path = login_view._profile.directory
+    wait_for_element(qtbot, login_view, "username")
+    assert login_view.cancel_button.isEnabled()
+    login_view.cancel_button.click()
+    assert seen["failed"] == [("cancelled", "")]
+    assert seen["finished"] == 1
+    assert not login_view.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: login_view.page is None and not profile_dir.exists(),
+                    timeout=10000)
+
+
+def test_timeout_stops_the_sign_in_with_a_message(
+    qtbot, trusted, fake_msal_app, fake_redirect_listener
+):
+    view = LoginView(timeout_ms=600)
+    qtbot.addWidget(view)
+    view.show()
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(view)
+    view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    qtbot.waitUntil(lambda: seen["finished"] == 1, timeout=5000)
+    assert seen["failed"] == [("timeout", "600")]
+    assert "not finished within" in view.status.text()
+    view.shutdown()

@@ -1,0 +1,155 @@
+"""The New connection wizard's pages: live checks, presets, and Cancel leaving nothing."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from o365desk.core.clouds import Cloud
+from o365desk.core.connection import DEFAULT_CLIENT_ID, Connection
+from o365desk.ui.wizard.new_connection import PageId
+from o365desk.ui.wizard.permissions_model import (
+    AdminConsentRole,
+    Col,
+    NameRole,
+    SearchTextRole,
+)
+from tests.ui.wizard_helpers import (
+    fill_to_permissions,
+    fill_to_signin,
+    press_next,
+    sign_in_embedded,
+    vault_entries,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore:response_mode='form_post' is recommended")
+
+
+def _next_enabled(wizard) -> bool:
+    return wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_nickname_is_checked_as_it_is_typed(qtbot, make_wizard, services):
+    services.store.add(Connection(nickname="Contoso Prod"))
+    wizard = make_wizard()
+    page = wizard.nickname_page
+    assert not _next_enabled(wizard)
+    assert not page.problem.isVisible()  # nothing typed yet: no scolding
+    qtbot.keyClicks(page.nickname, "contoso prod")
+    assert not _next_enabled(wizard)
+    assert page.problem.isVisible() and "already exists" in page.problem.text()
+    page.nickname.setText("Contoso\u202eProd")
+    assert "invisible character" in page.problem.text()
+    page.nickname.setText("  Contoso test  ")
+    assert _next_enabled(wizard) and not page.problem.isVisible()
+    assert page.value() == "Contoso test"
+    assert page.nickname.accessibleName() == "Nickname"
+
+
+def test_organisation_checks_tenant_and_advanced_settings(qtbot, make_wizard):
+    wizard = make_wizard()
+    qtbot.keyClicks(wizard.nickname_page.nickname, "X")
+    press_next(qtbot, wizard)
+    org = wizard.organisation_page
+    assert org.tenant.text() == "organizations" and _next_enabled(wizard)
+    assert org.client_id.text() == DEFAULT_CLIENT_ID
+    assert org.redirect_uri.text() == "http://localhost"
+    assert not org.advanced.isVisible()
+    org.tenant.setText("not a tenant!")
+    assert not _next_enabled(wizard) and "is not an organisation" in org.tenant_problem.text()
+    org.tenant.setText("Contoso.OnMicrosoft.com")
+    assert _next_enabled(wizard) and org.tenant_value() == "contoso.onmicrosoft.com"
+    org.client_id.setText("nope")
+    assert not _next_enabled(wizard)
+    assert org.advanced.isVisible()  # the problem is in Advanced: it opens by itself
+    assert "GUID" in org.advanced_problem.text()
+    org.client_id.setText(DEFAULT_CLIENT_ID)
+    org.authority.setText("http://login.example.com/x")
+    assert not _next_enabled(wizard) and "https://" in org.advanced_problem.text()
+    org.authority.setText("")
+    org.cloud.setCurrentIndex(org.cloud.findText(Cloud.USGOV.label))
+    assert _next_enabled(wizard) and org.cloud_value() is Cloud.USGOV
+
+
+def test_permissions_presets_search_and_admin_marks(qtbot, make_wizard, fake_identity):
+    wizard = make_wizard()
+    fill_to_permissions(qtbot, wizard, fake_identity)
+    page = wizard.permissions_page
+    assert page.scopes() == ["User.Read"] and _next_enabled(wizard)
+    page.apply_preset("read-only-directory")
+    assert "User.Read.All" in page.scopes() and "openid" not in page.scopes()
+    assert "need an administrator" in page.chosen.text()
+    page.search.setText("user read all")
+    names = [page.proxy.index(r, 0).data(NameRole) for r in range(page.proxy.rowCount())]
+    texts = [page.proxy.index(r, 0).data(SearchTextRole) for r in range(page.proxy.rowCount())]
+    assert "User.Read.All" in names and len(names) < 100
+    assert all("user" in t and "read" in t and "all" in t for t in texts)
+    row = names.index("User.Read.All")
+    assert page.proxy.index(row, 0).data(AdminConsentRole) is True
+    assert page.proxy.index(row, Col.ADMIN).data() == "Yes"
+    page.set_scopes([])
+    assert not _next_enabled(wizard) and "choose at least one" in page.chosen.text()
+    # Ticking a box in the list (the keyboard's Space does the same) chooses it.
+    index = page.proxy.index(row, Col.NAME)
+    assert page.proxy.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert page.scopes() == ["User.Read.All"] and _next_enabled(wizard)
+    page.chosen_only.setChecked(True)
+    assert page.proxy.rowCount() == 1
+
+
+@pytest.mark.parametrize("page_id", [PageId.NICKNAME, PageId.ORGANISATION,
+                                     PageId.PERMISSIONS, PageId.SIGNIN])
+def test_cancel_at_any_page_before_sign_in_saves_nothing(
+    qtbot, make_wizard, fake_identity, services, keyring_backend, store_path, page_id
+):
+    wizard = make_wizard()
+    if page_id >= PageId.ORGANISATION:
+        qtbot.keyClicks(wizard.nickname_page.nickname, "Half made")
+        press_next(qtbot, wizard)
+    if page_id >= PageId.PERMISSIONS:
+        press_next(qtbot, wizard)
+    if page_id == PageId.SIGNIN:
+        wizard.back()
+        wizard.back()
+        wizard.nickname_page.nickname.clear()
+        fill_to_signin(qtbot, wizard, fake_identity, nickname="Half made")
+        qtbot.waitUntil(lambda: wizard.signin_page.view.running, timeout=15000)
+    assert wizard.currentId() == page_id
+    with qtbot.waitSignal(wizard.discarded, timeout=10000):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.CancelButton),
+                         Qt.MouseButton.LeftButton)
+    assert not wizard.isVisible()
+    assert not store_path.exists() or services.store.load() == []
+    assert vault_entries(keyring_backend, wizard.connection_id) == set()
+    assert wizard.signin_page.view.page is None  # the web page and its profile are gone
+
+
+def test_cancel_on_summary_removes_the_tokens_the_sign_in_saved(
+    qtbot, make_wizard, fake_identity, services, keyring_backend
+):
+    wizard = make_wizard()
+    fill_to_signin(qtbot, wizard, fake_identity, scopes=("User.Read",))
+    sign_in_embedded(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.SUMMARY, timeout=20000)
+    assert vault_entries(keyring_backend, wizard.connection_id)
+    with qtbot.waitSignal(wizard.discarded, timeout=10000):
+        qtbot.keyClick(wizard, Qt.Key.Key_Escape)  # Esc is Cancel
+    assert vault_entries(keyring_backend, wizard.connection_id) == set()
+    assert services.store.load() == []
+
+
+def test_every_page_has_help_and_named_controls(qtbot, make_wizard):
+    wizard = make_wizard()
+    for page_id in wizard.pageIds():
+        page = wizard.page(page_id)
+        assert page.title()
+        assert page.help.text() and page.help.accessibleName() == "About this step"
+    wizard.permissions_page.load()
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QTableView
+
+    unnamed = [w for t in (QLineEdit, QComboBox, QTableView, QAbstractButton)
+               for w in wizard.findChildren(t)
+               if not w.accessibleName() and w.objectName() != "qt_tableview_cornerbutton"
+               and not w.objectName().startswith("qt_")]
+    assert unnamed == [], [type(w).__name__ + ":" + w.objectName() for w in unnamed]

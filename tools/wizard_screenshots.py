@@ -1,0 +1,186 @@
+"""Render every page and state of the New connection wizard offscreen, each as a PNG.
+
+Usage: python tools/wizard_screenshots.py OUTPUT_DIR
+
+Signs in for real (QtWebEngine, MSAL) against the fake identity platform of the tests,
+with an in-memory keychain and temporary HOME and config dirs: nothing real is touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fakes
+_HOME = Path(tempfile.mkdtemp(prefix="o365desk-shots-home-"))
+os.environ.update(HOME=str(_HOME), XDG_CONFIG_HOME=str(_HOME / ".config"),
+                  XDG_CACHE_HOME=str(_HOME / ".cache"), XDG_DATA_HOME=str(_HOME / ".local"),
+                  O365DESK_CONFIG_DIR=str(_HOME / "config"))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+# E402: after the environment is set. TID251: this tool is part of the GUI's tooling.
+import PySide6.QtWebEngineWidgets  # noqa: E402, F401, TID251  (before the QApplication)
+from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
+
+from o365desk.core.signin_errors import Action  # noqa: E402
+from o365desk.services import Services  # noqa: E402
+from o365desk.storage.store import ConnectionStore  # noqa: E402
+from o365desk.storage.vault import Vault  # noqa: E402
+from o365desk.ui.wizard.new_connection import NewConnectionWizard, PageId  # noqa: E402
+from tests.fakes.identity import DEFAULT_PASSWORD, DEFAULT_USERNAME, FakeIdentity  # noqa: E402
+from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
+
+SIZE = (860, 720)
+
+
+async def wait_until(predicate, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the wizard did not get there in time")
+        await asyncio.sleep(0.05)
+
+
+async def js(wizard, script: str):
+    box: list = []
+    wizard.signin_page.view.run_javascript(script, box.append)
+    await wait_until(lambda: bool(box))
+    return box[0]
+
+
+async def element(wizard, element_id: str) -> None:
+    deadline = time.monotonic() + 20
+    while await js(wizard, f"!!document.getElementById('{element_id}')") is not True:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"#{element_id} never appeared")
+        await asyncio.sleep(0.05)
+
+
+def shoot(wizard, out: Path, name: str) -> None:
+    QApplication.processEvents()
+    wizard.grab().save(str(out / f"{name}.png"))
+    print(out / f"{name}.png")
+
+
+def new_wizard(fake: FakeIdentity) -> NewConnectionWizard:
+    backend = MemoryKeyring()
+    services = Services(ConnectionStore(_HOME / "config" / "connections.json"),
+                        vault_factory=lambda: Vault(backend))
+    wizard = NewConnectionWizard(services)
+    wizard.resize(*SIZE)
+    wizard.show()
+    return wizard
+
+
+async def to_signin(wizard, fake, scopes=("User.Read", "User.Read.All")) -> None:
+    wizard.nickname_page.nickname.setText("Contoso \u2013 user admin")
+    wizard.next()
+    org = wizard.organisation_page
+    org.tenant.setText("contoso.onmicrosoft.com")
+    org.authority.setText(fake.authority("contoso.onmicrosoft.com"))
+    org.graph.setText(fake.graph_url)
+    wizard.next()
+    wizard.permissions_page.set_scopes(scopes)
+    wizard.next()
+    await wait_until(lambda: wizard.signin_page.view.running)
+
+
+async def sign_in(wizard, consent: bool = True) -> None:
+    await element(wizard, "username")
+    await js(wizard, f"document.getElementById('username').value = '{DEFAULT_USERNAME}';"
+                     f"document.getElementById('password').value = '{DEFAULT_PASSWORD}';"
+                     "document.getElementById('submit').click(); true")
+    if consent:
+        await element(wizard, "accept")
+        await js(wizard, "document.getElementById('accept').click(); true")
+
+
+async def error_state(wizard, action: Action) -> None:
+    page = wizard.signin_page
+    await wait_until(lambda: page.stack.currentWidget() is page.error_panel
+                     and action in page.error_panel.buttons)
+
+
+async def main(out: Path) -> None:
+    with FakeIdentity() as fake:
+        os.environ["O365DESK_EXTRA_CA_CERTS"] = fake.ca_pem_path
+        wizard = new_wizard(fake)
+        wizard.nickname_page.nickname.setText("Contoso \u2013 user admin")
+        wizard.nickname_page.description.setText("Helpdesk work in the Contoso tenant")
+        shoot(wizard, out, "01-nickname")
+        wizard.nickname_page.nickname.setText("Contoso\u202e admin")
+        shoot(wizard, out, "01b-nickname-problem")
+        wizard.nickname_page.nickname.setText("Contoso \u2013 user admin")
+        wizard.next()
+        shoot(wizard, out, "02-organisation")
+        wizard.organisation_page.show_advanced()
+        wizard.organisation_page.tenant.setText("contoso.onmicrosoft.com")
+        shoot(wizard, out, "02b-organisation-advanced")
+        wizard.next()
+        wizard.permissions_page.apply_preset("read-only-directory")
+        shoot(wizard, out, "03-permissions")
+        wizard.reject()
+
+        fake.reset()
+        fake.not_granted = {"User.Read.All"}
+        wizard = new_wizard(fake)
+        await to_signin(wizard, fake)
+        await element(wizard, "username")
+        await asyncio.sleep(0.3)  # a grab right at loadFinished is blank
+        shoot(wizard, out, "04-signin-page")
+        await sign_in(wizard)
+        await wait_until(lambda: wizard.currentId() == PageId.SUMMARY)
+        shoot(wizard, out, "07-summary")
+        wizard.reject()
+
+        fake.reset()
+        fake.fail_authorize(53003)
+        wizard = new_wizard(fake)
+        await to_signin(wizard, fake, ("User.Read",))
+        await sign_in(wizard, consent=False)
+        await error_state(wizard, Action.USE_DEVICE_CODE)
+        shoot(wizard, out, "05a-error-53003")
+        wizard.signin_page.error_panel.details_button.click()
+        shoot(wizard, out, "05b-error-53003-details")
+        wizard.signin_page.error_panel.buttons[Action.USE_DEVICE_CODE].click()
+        page = wizard.signin_page
+        await wait_until(lambda: page.stack.currentWidget() is page.device_panel)
+        shoot(wizard, out, "06-device-code")
+        page.device_panel.cancel_button.click()
+        await error_state(wizard, Action.SIGN_IN_AGAIN)
+        wizard.reject()
+
+        fake.reset()
+        fake.fail_authorize(65001)
+        wizard = new_wizard(fake)
+        await to_signin(wizard, fake, ("User.Read",))
+        await sign_in(wizard, consent=False)
+        await error_state(wizard, Action.COPY_ADMIN_CONSENT_LINK)
+        wizard.signin_page.error_panel.buttons[Action.COPY_ADMIN_CONSENT_LINK].click()
+        shoot(wizard, out, "05c-error-65001")
+        wizard.reject()
+        await asyncio.sleep(0.5)  # let the cancelled wizards remove what they saved
+
+
+def run(out: Path) -> int:
+    import qasync  # noqa: TID251  (after PySide6; this tool is GUI tooling)
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)  # the wizards close one after another
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(main(out))
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    sys.exit(run(Path(sys.argv[1])))
