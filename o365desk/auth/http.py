@@ -90,11 +90,7 @@ def system_proxies() -> dict[str, str]:
 
 def ca_bundle(extra_ca_files: Iterable[Path | str] = ()) -> str:
     """Path of a PEM bundle: certifi's CAs plus the extra ones (certifi's alone if none)."""
-    sources: list[tuple[Path, str]] = []
-    env_file = tls.extra_ca_file()
-    if env_file is not None:
-        sources.append((env_file, f"named by {tls.EXTRA_CA_ENV}"))
-    sources += [(Path(f).expanduser(), "set in o365desk's settings") for f in extra_ca_files]
+    sources = tls.configured_ca_files([str(f) for f in extra_ca_files])
     if not sources:
         return tls.default_ca_bundle()
     parts = [Path(tls.default_ca_bundle()).read_text(encoding="utf-8")]

@@ -9,8 +9,9 @@ import uuid
 from o365desk.cli import output
 from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.cli.signin import cmd_login, cmd_token
+from o365desk.core import settings as app_settings
 from o365desk.core.clouds import Cloud
-from o365desk.core.connection import DEFAULT_CLIENT_ID, Connection
+from o365desk.core.connection import Connection
 from o365desk.core.nickname import NicknameError
 from o365desk.core.tenant import (
     TenantError,
@@ -50,7 +51,7 @@ def _one_line(text: str) -> str:
 
 def _client_id(raw: str | None) -> str:
     if raw is None or not raw.strip():
-        return DEFAULT_CLIENT_ID
+        return app_settings.load().client_id
     try:
         return str(uuid.UUID(raw.strip()))
     except ValueError:

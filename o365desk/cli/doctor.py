@@ -9,6 +9,7 @@ import sys
 import uuid
 
 from o365desk import __version__
+from o365desk.core import settings as app_settings
 from o365desk.core import tls
 from o365desk.services import Services
 from o365desk.storage.vault import MSAL_CACHE, VaultError
@@ -78,13 +79,22 @@ def check_webengine() -> bool:
     return _report(True, "QtWebEngine", f"importable (PySide6 {result.stdout.strip()})")
 
 
+def check_settings() -> bool:
+    path = app_settings.settings_file()
+    current = app_settings.load()
+    if current.problem:
+        return _report(False, "Settings", current.problem)
+    where = str(path) if path.exists() else f"{path} (not created; defaults)"
+    return _report(True, "Settings", f"{where}; new connections use client ID "
+                   f"{current.client_id} and redirect URI {current.redirect_uri}")
+
+
 def check_tls() -> bool:
     ok = _report(True, "TLS", f"public CAs from {tls.default_ca_bundle()}")
-    extra = tls.extra_ca_file()
-    if extra is not None:
-        readable = extra.is_file() and b"BEGIN CERTIFICATE" in extra.read_bytes()
-        ok = _report(readable, "TLS", f"extra trusted CAs from {extra}" if readable else
-                     f"{tls.EXTRA_CA_ENV} names {extra}, which is not a readable PEM file")
+    for path, origin in tls.configured_ca_files():
+        readable = path.is_file() and b"BEGIN CERTIFICATE" in path.read_bytes()
+        ok = _report(readable, "TLS", f"extra trusted CAs from {path} ({origin})" if readable
+                     else f"{path} ({origin}) is not a readable PEM file") and ok
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         if os.environ.get(name):
             print(f"        {name} is set ({os.environ[name]}); o365desk does not let it "
@@ -98,6 +108,7 @@ def doctor(services: Services) -> int:
         "config": check_config(services),
         "keychain": check_keychain(services),
         "QtWebEngine": check_webengine(),
+        "settings": check_settings(),
         "TLS": check_tls(),
     }
     failed = [name for name, ok in results.items() if not ok]

@@ -14,6 +14,30 @@ def extra_ca_file() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def configured_ca_files(extra: tuple[str, ...] | list[str] = ()) -> list[tuple[Path, str]]:
+    """Every extra CA file in force, with where it was configured, for messages.
+
+    O365DESK_EXTRA_CA_CERTS first, then settings.json's `extra_ca_certs`, then `extra`
+    (files a caller passes, e.g. a test's CA). The machine's REQUESTS_CA_BUNDLE and
+    CURL_CA_BUNDLE are never among them: they must not silently replace these.
+    """
+    from o365desk.core import settings
+
+    found: list[tuple[Path, str]] = []
+    env_file = extra_ca_file()
+    if env_file is not None:
+        found.append((env_file, f"named by {EXTRA_CA_ENV}"))
+    found += [
+        (Path(p).expanduser(), f"listed in {settings.settings_file()}")
+        for p in settings.load().extra_ca_certs
+    ]
+    found += [(Path(p).expanduser(), "given to o365desk") for p in extra]
+    unique: dict[str, tuple[Path, str]] = {}
+    for path, origin in found:
+        unique.setdefault(str(path), (path, origin))
+    return list(unique.values())
+
+
 def default_ca_bundle() -> str:
     """The public CA bundle HTTPS requests are checked against (certifi's)."""
     import certifi

@@ -204,7 +204,7 @@ def test_missing_or_unreadable_extra_ca_file(tmp_path, monkeypatch):
     monkeypatch.setenv(EXTRA_CA_ENV, str(tmp_path / "missing.pem"))
     with pytest.raises(TrustedCertificatesError, match="doesn't exist"):
         http_session()
-    with pytest.raises(TrustedCertificatesError, match="settings.*can't be read"):
+    with pytest.raises(TrustedCertificatesError, match="given to o365desk.*can't be read"):
         monkeypatch.delenv(EXTRA_CA_ENV)
         http_session(extra_ca_files=[tmp_path])  # a folder, not a file
 

@@ -21,22 +21,13 @@ _names = itertools.count(1)
 
 
 def trusted_certificates(extra_ca_pem_paths: Iterable[Path | str] = ()) -> list[QSslCertificate]:
-    """The extra CAs (O365DESK_EXTRA_CA_CERTS's file, then the given files) as Qt certificates.
+    """The extra CAs (core.tls.configured_ca_files: variable, settings, given files) for Qt.
 
     A missing or unreadable file adds nothing: the page then refuses the certificate and
     the sign-in reports a certificate problem, which names the setting to check.
     """
-    paths: list[Path] = []
-    env_file = tls.extra_ca_file()
-    if env_file is not None:
-        paths.append(env_file)
-    paths += [Path(p).expanduser() for p in extra_ca_pem_paths]
     certificates: list[QSslCertificate] = []
-    seen: set[str] = set()
-    for path in paths:
-        if str(path) in seen:
-            continue
-        seen.add(str(path))
+    for path, _origin in tls.configured_ca_files([str(p) for p in extra_ca_pem_paths]):
         found = QSslCertificate.fromPath(str(path))
         if not found:
             log.warning("no usable certificate in %s", path)

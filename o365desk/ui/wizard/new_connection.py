@@ -12,13 +12,14 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWizard
 
-from o365desk.core.connection import DEFAULT_CLIENT_ID, Connection
+from o365desk.core import settings as app_settings
+from o365desk.core.connection import Connection
 from o365desk.core.ids import new_uuid
 from o365desk.services import Services
 from o365desk.ui.async_runner import TaskRunner
 from o365desk.ui.signin.login_view import DEFAULT_TIMEOUT_MS
 from o365desk.ui.wizard.nickname_page import NicknamePage
-from o365desk.ui.wizard.organisation_page import DEFAULT_REDIRECT_URI, OrganisationPage
+from o365desk.ui.wizard.organisation_page import OrganisationPage
 from o365desk.ui.wizard.permissions_page import PermissionsPage
 from o365desk.ui.wizard.signin_page import SignInPage
 from o365desk.ui.wizard.summary_page import SummaryPage
@@ -51,13 +52,18 @@ class NewConnectionWizard(QWizard):
         services: Services,
         parent=None,
         *,
-        client_id: str = DEFAULT_CLIENT_ID,
-        redirect_uri: str = DEFAULT_REDIRECT_URI,
+        client_id: str | None = None,
+        redirect_uri: str | None = None,
         extra_ca_files: Iterable[Path | str] = (),
         login_timeout_ms: int = DEFAULT_TIMEOUT_MS,
     ) -> None:
         super().__init__(parent)
         self.services = services
+        # Out of the box Microsoft's public Graph CLI client; an admin may preset another
+        # app registration in settings.json (core.settings), which the Advanced part shows.
+        defaults = app_settings.load()
+        client_id = client_id or defaults.client_id
+        redirect_uri = redirect_uri or defaults.redirect_uri
         self.extra_ca_files = tuple(extra_ca_files)
         self.connection_id = new_uuid()
         self.session: Any = None  # auth.session.ConnectionSession, once signing in

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_CLIENT_ID
 from o365desk.core.ids import canonical_uuid
+from o365desk.core.settings import DEFAULT_REDIRECT_URI
 from o365desk.core.tenant import (
     DEFAULT_TENANT,
     TenantError,
@@ -24,8 +25,6 @@ from o365desk.core.tenant import (
     normalize_tenant,
 )
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
-
-DEFAULT_REDIRECT_URI = "http://localhost"  # auth.session's default, without loading msal
 
 
 class OrganisationPage(QWizardPage):

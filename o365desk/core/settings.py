@@ -1,0 +1,68 @@
+"""App settings an admin can preset in settings.json: the app registration and trusted CAs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from pathlib import Path
+
+from o365desk.core import paths
+from o365desk.core.connection import DEFAULT_CLIENT_ID
+
+DEFAULT_REDIRECT_URI = "http://localhost"
+FILE_NAME = "settings.json"
+
+
+@dataclasses.dataclass(frozen=True)
+class AppSettings:
+    """Defaults for new connections and the extra CAs every HTTPS check trusts."""
+
+    client_id: str = DEFAULT_CLIENT_ID
+    redirect_uri: str = DEFAULT_REDIRECT_URI
+    extra_ca_certs: tuple[str, ...] = ()  # PEM files, e.g. a TLS-inspecting proxy's CA
+    problem: str = ""  # why the file was not used, in a sentence; "" when it was fine
+
+
+def settings_file() -> Path:
+    return paths.config_dir() / FILE_NAME
+
+
+def load(path: Path | None = None) -> AppSettings:
+    """Read settings.json; a missing file gives the defaults, a bad one the defaults and a
+    `problem` saying what to fix (the file itself is never changed)."""
+    path = path or settings_file()
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return AppSettings()
+    except OSError as exc:
+        return AppSettings(problem=f"o365desk could not read its settings file {path} ({exc}).")
+    try:
+        return _parse(json.loads(raw))
+    except (ValueError, TypeError) as exc:
+        return AppSettings(
+            problem=f"The settings file {path} is not valid ({exc}); o365desk uses its "
+            "defaults until it is fixed."
+        )
+
+
+def _parse(data: object) -> AppSettings:
+    if not isinstance(data, dict):
+        raise ValueError("it should hold a JSON object")
+    client_id = data.get("client_id", DEFAULT_CLIENT_ID)
+    redirect_uri = data.get("redirect_uri", DEFAULT_REDIRECT_URI)
+    extra = data.get("extra_ca_certs", [])
+    if isinstance(extra, str):
+        extra = [extra]
+    if not isinstance(client_id, str) or not isinstance(redirect_uri, str):
+        raise ValueError("client_id and redirect_uri must be text")
+    if not isinstance(extra, list) or not all(isinstance(p, str) for p in extra):
+        raise ValueError("extra_ca_certs must be a file path or a list of them")
+    try:
+        client_id = str(uuid.UUID(client_id))
+    except ValueError:
+        raise ValueError(f"client_id {client_id!r} is not a GUID") from None
+    if not redirect_uri.startswith(("http://localhost", "http://127.0.0.1", "https://")):
+        raise ValueError(f"redirect_uri {redirect_uri!r} is not a loopback or https address")
+    return AppSettings(client_id, redirect_uri, tuple(extra))

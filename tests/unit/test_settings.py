@@ -1,0 +1,72 @@
+"""settings.json: an admin's defaults for new connections and extra trusted CAs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+from o365desk.auth.http import http_session
+from o365desk.core import settings, tls
+from o365desk.core.connection import DEFAULT_CLIENT_ID
+
+
+def write(config_dir, data) -> None:
+    config_dir.mkdir(parents=True, exist_ok=True)
+    text = data if isinstance(data, str) else json.dumps(data)
+    (config_dir / "settings.json").write_text(text, encoding="utf-8")
+
+
+def test_no_file_gives_microsofts_public_client_and_loopback(config_dir):
+    current = settings.load()
+    assert current.client_id == DEFAULT_CLIENT_ID
+    assert current.redirect_uri == "http://localhost"
+    assert current.extra_ca_certs == () and current.problem == ""
+
+
+def test_an_admins_own_app_registration(config_dir):
+    write(config_dir, {"client_id": "11111111-2222-3333-4444-555555555555",
+                       "redirect_uri": "https://login.microsoftonline.com/common/oauth2/nativeclient",
+                       "extra_ca_certs": "/etc/proxy-ca.pem"})
+    current = settings.load()
+    assert current.client_id == "11111111-2222-3333-4444-555555555555"
+    assert current.redirect_uri.endswith("/nativeclient")
+    assert current.extra_ca_certs == ("/etc/proxy-ca.pem",)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("{ nope", "not valid"),
+        ("[]", "JSON object"),
+        ({"client_id": "not-a-guid"}, "not a GUID"),
+        ({"redirect_uri": "ftp://x"}, "loopback or https"),
+        ({"extra_ca_certs": [1]}, "extra_ca_certs"),
+    ],
+)
+def test_a_bad_file_falls_back_to_defaults_says_why_and_is_kept(config_dir, content, fragment):
+    write(config_dir, content)
+    before = (config_dir / "settings.json").read_bytes()
+    current = settings.load()
+    assert current.client_id == DEFAULT_CLIENT_ID
+    assert fragment in current.problem and "settings.json" in current.problem
+    assert (config_dir / "settings.json").read_bytes() == before
+
+
+def test_extra_cas_from_settings_and_the_variable_are_both_in_force(config_dir, monkeypatch,
+                                                                     tmp_path):
+    write(config_dir, {"extra_ca_certs": [str(tmp_path / "settings-ca.pem")]})
+    monkeypatch.setenv(tls.EXTRA_CA_ENV, str(tmp_path / "env-ca.pem"))
+    found = tls.configured_ca_files()
+    assert [p.name for p, _ in found] == ["env-ca.pem", "settings-ca.pem"]
+    assert "O365DESK_EXTRA_CA_CERTS" in found[0][1] and "settings.json" in found[1][1]
+
+
+def test_https_trusts_a_ca_listed_in_settings(config_dir, monkeypatch, fake_identity):
+    monkeypatch.delenv(tls.EXTRA_CA_ENV, raising=False)
+    url = fake_identity.authority("organizations") + "/v2.0/.well-known/openid-configuration"
+    with pytest.raises(requests.exceptions.SSLError):
+        http_session().get(url)
+    write(config_dir, {"extra_ca_certs": [str(fake_identity.ca_pem_path)]})
+    assert http_session().get(url).status_code == 200
