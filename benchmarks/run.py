@@ -2,8 +2,8 @@
 
 import sys
 
-from benchmarks import catalog, scope_browser, startup
+from benchmarks import catalog, responsiveness, scope_browser, startup
 
 if __name__ == "__main__":
-    codes = [startup.main(), catalog.main(), scope_browser.main()]
+    codes = [startup.main(), catalog.main(), scope_browser.main(), responsiveness.main()]
     sys.exit(max(codes))
