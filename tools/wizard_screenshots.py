@@ -77,7 +77,7 @@ def new_wizard(fake: FakeIdentity) -> NewConnectionWizard:
     return wizard
 
 
-async def to_signin(wizard, fake, scopes=("User.Read", "User.Read.All")) -> None:
+async def to_signin(wizard, fake, scopes=("User.Read", "User.Read.All"), wait=True) -> None:
     wizard.nickname_page.nickname.setText("Contoso \u2013 user admin")
     wizard.next()
     org = wizard.organisation_page
@@ -87,7 +87,8 @@ async def to_signin(wizard, fake, scopes=("User.Read", "User.Read.All")) -> None
     wizard.next()
     wizard.permissions_page.set_scopes(scopes)
     wizard.next()
-    await wait_until(lambda: wizard.signin_page.view.running)
+    if wait:
+        await wait_until(lambda: wizard.signin_page.view.running)
 
 
 async def sign_in(wizard, consent: bool = True) -> None:
@@ -163,6 +164,31 @@ async def main(out: Path) -> None:
         await error_state(wizard, Action.COPY_ADMIN_CONSENT_LINK)
         wizard.signin_page.error_panel.buttons[Action.COPY_ADMIN_CONSENT_LINK].click()
         shoot(wizard, out, "05c-error-65001")
+        wizard.reject()
+
+        # Failures after the page: the token endpoint, then the network's trust.
+        for name, fail in (
+            ("05d-error-server", lambda: fake.fail_transport(503, endpoint="token")),
+            ("05e-error-malformed", lambda: fake.fail_transport("malformed", endpoint="token")),
+            ("05f-error-50076", lambda: fake.fail_token(50076)),
+        ):
+            fake.reset()
+            fail()
+            wizard = new_wizard(fake)
+            await to_signin(wizard, fake, ("User.Read",))
+            await sign_in(wizard)
+            await wait_until(lambda w=wizard: w.signin_page.stack.currentWidget()
+                             is w.signin_page.error_panel)
+            shoot(wizard, out, name)
+            wizard.reject()
+
+        fake.reset()
+        del os.environ["O365DESK_EXTRA_CA_CERTS"]  # like a TLS-inspecting proxy's unknown CA
+        wizard = new_wizard(fake)
+        await to_signin(wizard, fake, ("User.Read",), wait=False)
+        await wait_until(lambda: wizard.signin_page.stack.currentWidget()
+                         is wizard.signin_page.error_panel)
+        shoot(wizard, out, "05g-error-tls")
         wizard.reject()
         await asyncio.sleep(0.5)  # let the cancelled wizards remove what they saved
 

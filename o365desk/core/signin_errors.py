@@ -267,7 +267,7 @@ _TRANSPORT: dict[TransportKind, tuple[str, str, tuple[Action, ...]]] = {
                         "The secure connection to Microsoft couldn't be verified. On company "
                         "networks this usually means a security proxy inspects web traffic "
                         "with its own certificate. Ask IT for that certificate (a PEM file) and "
-                        "add it under Trusted certificates in o365desk's settings, or set the "
+                        "list it under extra_ca_certs in o365desk's settings.json, or set the "
                         f"environment variable {EXTRA_CA_ENV} to the file; then try again.",
                         (A.CHECK_TRUSTED_CERTIFICATES, A.RETRY, A.CONTACT_ADMIN)),
     TransportKind.TIMEOUT: ("No answer in time",
