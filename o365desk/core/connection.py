@@ -27,6 +27,7 @@ class Status(enum.StrEnum):
     NOT_SIGNED_IN = "not signed in"
     SIGNED_IN = "signed in"
     SIGN_IN_NEEDED = "sign-in needed"
+    CONSENT_MISSING = "consent missing"  # signed in, some requested permissions not granted
     KEYCHAIN_UNAVAILABLE = "keychain unavailable"
 
     @property

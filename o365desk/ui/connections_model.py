@@ -20,9 +20,16 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from o365desk.auth.token_state import TokenState
 from o365desk.core.connection import Connection, Status, utcnow
 from o365desk.core.nickname import NicknameError, normalize
 from o365desk.storage.store import StoreError
+from o365desk.ui.connection_state import (  # noqa: F401  (status_label: re-exported)
+    connection_status,
+    status_label,
+    status_text,
+    token_expiry,
+)
 
 _USER = Qt.ItemDataRole.UserRole
 ConnectionRole = _USER + 1  # the Connection behind a row
@@ -119,6 +126,7 @@ class ConnectionsModel(QAbstractTableModel):
         self._clock = clock
         self._keychain_ok = True
         self._editable = True
+        self._states: dict[str, TokenState] = {}  # what each saved sign-in holds, once read
 
     # --- reading -------------------------------------------------------------------------
 
@@ -157,7 +165,7 @@ class ConnectionsModel(QAbstractTableModel):
         if role == ConnectionIdRole:
             return conn.id
         if role == StatusRole:
-            return conn.status(self._keychain_ok)
+            return self.status_of(conn)
         if role == SortRole:
             return self._sort_key(conn, column)
         if role == SearchTextRole:
@@ -166,7 +174,7 @@ class ConnectionsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(conn, column)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
-            if conn.status(self._keychain_ok) == Status.KEYCHAIN_UNAVAILABLE:
+            if self.status_of(conn) == Status.KEYCHAIN_UNAVAILABLE:
                 return _warning_icon()
         return None
 
@@ -181,7 +189,9 @@ class ConnectionsModel(QAbstractTableModel):
         if column == Column.CLOUD:
             return conn.cloud.label
         if column == Column.STATUS:
-            return status_label(conn.status(self._keychain_ok))
+            now = self._clock()
+            state = self._states.get(conn.id)
+            return status_text(self.status_of(conn), token_expiry(conn, state, now), now)
         return relative_time(conn.last_used_at, self._clock())
 
     def _sort_key(self, conn: Connection, column: Column):
@@ -197,7 +207,7 @@ class ConnectionsModel(QAbstractTableModel):
             return conn.description
         if column == Column.LAST_USED:
             return format_datetime(conn.last_used_at)
-        if column in (Column.ACCOUNT, Column.TENANT, Column.CLOUD):
+        if column in (Column.ACCOUNT, Column.TENANT, Column.CLOUD, Column.STATUS):
             return self._display(conn, column)  # in full, should the column cut it off
         return None
 
@@ -272,6 +282,21 @@ class ConnectionsModel(QAbstractTableModel):
         self._ids.remove(connection_id)
         self.endRemoveRows()
 
+    def status_of(self, conn: Connection) -> Status:
+        return connection_status(conn, self._keychain_ok, self._states.get(conn.id))
+
+    def state_of(self, connection_id: str) -> TokenState | None:
+        return self._states.get(connection_id)
+
+    def set_state(self, connection_id: str, state: TokenState | None) -> None:
+        """What the connection's saved sign-in holds (None: not known)."""
+        if state is None:
+            self._states.pop(connection_id, None)
+        else:
+            self._states[connection_id] = state
+        row = self.row_of(connection_id)
+        self._changed(row, row)
+
     def set_keychain_ok(self, ok: bool) -> None:
         if ok != self._keychain_ok:
             self._keychain_ok = ok
@@ -281,8 +306,8 @@ class ConnectionsModel(QAbstractTableModel):
         self._editable = editable
 
     def refresh_times(self) -> None:
-        """Re-say "5 minutes ago" as the minutes pass."""
-        self._changed(0, len(self._rows) - 1, Column.LAST_USED, Column.LAST_USED)
+        """Re-say "5 minutes ago" and "expires in 42 min" as the minutes pass."""
+        self._changed(0, len(self._rows) - 1, Column.STATUS, Column.LAST_USED)
 
     def _changed(self, first: int, last: int, left: int = 0, right: int = len(Column) - 1):
         if last >= first >= 0:
@@ -333,18 +358,6 @@ def _warning_icon():
     from PySide6.QtWidgets import QApplication, QStyle
 
     return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-
-
-def status_label(status: Status) -> str:
-    labels = {
-        Status.NOT_SIGNED_IN: QCoreApplication.translate("ConnectionsModel", "Not signed in"),
-        Status.SIGNED_IN: QCoreApplication.translate("ConnectionsModel", "Signed in"),
-        Status.SIGN_IN_NEEDED: QCoreApplication.translate("ConnectionsModel", "Sign-in needed"),
-        Status.KEYCHAIN_UNAVAILABLE: QCoreApplication.translate(
-            "ConnectionsModel", "Keychain unavailable"
-        ),
-    }
-    return labels[status]
 
 
 class ConnectionsProxy(QSortFilterProxyModel):

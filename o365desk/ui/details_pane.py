@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from o365desk.auth.token_state import TokenState
 from o365desk.core.connection import Connection, Kind, Status
-from o365desk.ui.connections_model import format_datetime, relative_time, status_label
+from o365desk.ui.connection_state import expires_in, status_text, token_expiry
+from o365desk.ui.connections_model import format_datetime, relative_time
 
 
 class DetailsPane(QWidget):
-    """Read-only facts about one connection, plus the Rename and Delete buttons."""
+    """Read-only facts about one connection, plus its action buttons."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,10 +52,17 @@ class DetailsPane(QWidget):
         self.rename_button.setAccessibleName(self.tr("Rename connection"))
         self.delete_button = QPushButton(self.tr("&Delete\u2026"), page)
         self.delete_button.setAccessibleName(self.tr("Delete connection"))
+        self.sign_in_button = QPushButton(self.tr("Sign in a&gain\u2026"), page)
+        self.sign_in_button.setAccessibleName(self.tr("Sign in again"))
+        self.sign_out_button = QPushButton(self.tr("Sign &out\u2026"), page)
+        self.sign_out_button.setAccessibleName(self.tr("Sign out"))
+        self.test_button = QPushButton(self.tr("T&est connection"), page)
+        self.test_button.setAccessibleName(self.tr("Test connection"))
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
-        header.addWidget(self.rename_button)
-        header.addWidget(self.delete_button)
+        for button in (self.test_button, self.sign_in_button, self.sign_out_button,
+                       self.rename_button, self.delete_button):
+            header.addWidget(button)
 
         self.description = self._value(page)
         self.status = self._value(page)
@@ -77,6 +86,16 @@ class DetailsPane(QWidget):
         self.authority = self._row(right, page, self.tr("Authority:"))
         self.client_id = self._row(right, page, self.tr("Client ID:"))
         self.scopes = self._row(right, page, self.tr("Permissions:"))
+        self.expiry = self._row(right, page, self.tr("Access token:"))
+        self.granted = self._row(right, page, self.tr("Consent:"))
+        self.consent_button = QPushButton(self.tr("Co&py consent link"), page)
+        self.consent_button.setAccessibleName(self.tr("Copy admin-consent link"))
+        self.consent_button.setToolTip(self.tr(
+            "Copy the link an administrator opens to approve the missing permissions"))
+        consent_row = QHBoxLayout()
+        consent_row.addWidget(self.consent_button)
+        consent_row.addStretch(1)  # a button its own size, not the column's width
+        right.addRow("", consent_row)
         self.created = self._row(right, page, self.tr("Created:"))
         self.last_used = self._row(right, page, self.tr("Last used:"))
         columns = QHBoxLayout()
@@ -133,14 +152,17 @@ class DetailsPane(QWidget):
         self.stack.setCurrentIndex(0)
 
     def show_connection(
-        self, conn: Connection, status: Status, backend: str | None, now: datetime
+        self, conn: Connection, status: Status, backend: str | None, now: datetime,
+        state: TokenState | None = None,
     ) -> None:
         """Fill the pane; `backend` is the keychain's name once known, else None."""
         self.stack.setCurrentIndex(1)
+        expiry = token_expiry(conn, state, now)
+        self._show_tokens(conn, status, state, expiry, now)
         self.title.setText(conn.nickname)
         self.description.setText(conn.description)
         self.description.setVisible(bool(conn.description))
-        self.status.setText(status_label(status))
+        self.status.setText(status_text(status, expiry, now))
         self.status_text.setText(self._explain(conn, status, backend))
         self.account.setText(conn.account.username if conn.account else self.tr("none yet"))
         self.tenant.setText(conn.tenant)
@@ -164,6 +186,34 @@ class DetailsPane(QWidget):
                 )
             )
 
+    def _show_tokens(self, conn: Connection, status: Status, state: TokenState | None,
+                     expiry: datetime | None, now: datetime) -> None:
+        signed = conn.account is not None and status != Status.KEYCHAIN_UNAVAILABLE
+        if not signed:
+            self.expiry.setText(self.tr("none"))
+        elif state is not None and state.needs_sign_in:
+            self.expiry.setText(self.tr("no longer accepted: sign in again"))
+        elif expiry is not None:
+            self.expiry.setText(self.tr("valid until {when} (in {time})").format(
+                when=format_datetime(expiry), time=expires_in(expiry, now)))
+        elif state is not None and state.has_refresh_token:
+            self.expiry.setText(self.tr("expired; a new one is fetched when needed"))
+        else:
+            self.expiry.setText(self.tr("not known"))
+        missing = state.missing if state is not None and signed else ()
+        if not signed or state is None or state.granted is None:
+            self.granted.setText(self.tr("not known yet (shown after a sign-in or a test)")
+                                 if signed else self.tr("none"))
+        else:
+            names = sorted(state.granted, key=str.lower)
+            text = self.tr("granted: {names}").format(
+                names=", ".join(names) if names else self.tr("none"))
+            if missing:
+                text += self.tr("; not granted: {names} (ask an administrator to approve: "
+                                "copy the consent link below)").format(names=", ".join(missing))
+            self.granted.setText(text)
+        self.consent_button.setVisible(bool(missing))
+
     def _explain(self, conn: Connection, status: Status, backend: str | None) -> str:
         if status == Status.NOT_SIGNED_IN:
             return self.tr(
@@ -173,6 +223,11 @@ class DetailsPane(QWidget):
             return self.tr(
                 "The saved sign-in has expired or was withdrawn. Sign in again to use "
                 "this connection."
+            )
+        if status == Status.CONSENT_MISSING:
+            return self.tr(
+                "Signed in, but some of the permissions it asks for were not granted. An "
+                "administrator can approve them; then sign in again."
             )
         if status == Status.KEYCHAIN_UNAVAILABLE:
             return self.tr(

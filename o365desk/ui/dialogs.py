@@ -78,6 +78,37 @@ def confirm_delete(parent: QWidget | None, conn: Connection, keychain: str | Non
     )
 
 
+def sign_out_text(conn: Connection, keychain: str | None) -> str:
+    """What signing out removes, and what it leaves, in plain words."""
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("Dialogs", text)
+
+    user = conn.account.username if conn.account else tr("the account")
+    return tr(
+        "This removes from this computer:\n"
+        "\u2022 the sign-in tokens for {user}, kept in the keychain{where};\n"
+        "\u2022 the account o365desk remembers for this connection.\n"
+        "The sign-in page keeps no cookies: they are deleted after every sign-in.\n\n"
+        "The connection stays, with its settings and permissions; sign in again to use it. "
+        "Nothing changes in your organisation."
+    ).format(user=user, where=f" ({keychain})" if keychain else "")
+
+
+def confirm_sign_out(parent: QWidget | None, conn: Connection, keychain: str | None) -> bool:
+    """Ask before removing a connection's saved sign-in; True to go ahead."""
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("Dialogs", text)
+
+    return confirm(
+        parent,
+        tr("Sign Out"),
+        tr('Sign out of "{name}"?').format(name=conn.nickname),
+        sign_out_text(conn, keychain),
+        tr("Sign &Out"),
+        tr("Sign out"),
+    )
+
+
 def inform(parent: QWidget | None, title: str, text: str, informative: str = "") -> QMessageBox:
     """A window-modal note that does not block the caller (open(), not exec())."""
     from PySide6.QtWidgets import QMessageBox

@@ -16,6 +16,7 @@ from o365desk.storage.store import NotFoundError, StoreError
 from o365desk.storage.vault import VaultError, VaultUnavailable
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import TaskRunner, off_gui_thread
+from o365desk.ui.connection_actions import ConnectionActions
 from o365desk.ui.connections_model import (
     Column,
     ConnectionRole,
@@ -49,6 +50,7 @@ class MainController(QObject):
         window.table.sortByColumn(Column.NICKNAME, Qt.SortOrder.AscendingOrder)
         self.runner = TaskRunner(self)
         self.keychain_status = KeychainStatus(window, services, self.model, self.runner, self)
+        self.actions = ConnectionActions(self)
         self._deleting: set[str] = set()
         self._reload_pending = False
         self._rename_attempt: tuple[str, str] | None = None  # (connection id, typed text)
@@ -90,7 +92,7 @@ class MainController(QObject):
             signal.connect(self._on_rows_changed)
         self._watcher.changed.connect(self._on_store_file_changed)
         self.runner.failed.connect(self._on_job_failed)
-        self.keychain_status.changed.connect(self._refresh_details)
+        self.keychain_status.changed.connect(self._on_selection_changed)
 
     # --- loading -------------------------------------------------------------------------
 
@@ -184,9 +186,9 @@ class MainController(QObject):
         if conn is None:
             self.window.details.clear()
             return
-        ok = self.keychain_status.available
-        backend = self.keychain_status.backend
-        self.window.details.show_connection(conn, conn.status(ok), backend, self._clock())
+        self.window.details.show_connection(
+            conn, self.model.status_of(conn), self.keychain_status.backend, self._clock(),
+            self.model.state_of(conn.id))
 
     def _update_actions(self) -> None:
         w = self.window
@@ -216,6 +218,10 @@ class MainController(QObject):
             action.setToolTip(reason or tip)
             button.setToolTip(reason or tip)
         w.act_copy_id.setEnabled(conn is not None)
+        self.actions.update(conn, reason if conn is not None else "")
+
+    # What ConnectionActions uses of this controller.
+    current, select, update_actions = _current, _select, _update_actions
 
     def _on_rows_changed(self, *_args) -> None:
         has_rows = self.model.rowCount() > 0
@@ -342,11 +348,16 @@ class MainController(QObject):
 
     # --- the rest ------------------------------------------------------------------------
 
+    def mark_store_seen(self) -> None:
+        self._watcher.mark_seen()
+
     def _show_error(self, text: str, detail: str = "", edit_again: bool = False) -> None:
         self._error_detail = detail
         self.window.error_details_button.setVisible(bool(detail))
         self.window.edit_again_button.setVisible(edit_again)
         self.window.error_bar.show_message(text)
+
+    show_error = _show_error
 
     def _on_error_details(self) -> None:
         dialogs.show_details(
@@ -400,7 +411,7 @@ class MainController(QObject):
             return
         from o365desk.ui.scopes import open_scope_browser  # the catalog loads only now
 
-        self._scope_browser = open_scope_browser(self.window)
+        self._scope_browser = open_scope_browser(self.window, self.services)
 
     def _on_about(self) -> None:
         dialogs.about(self.window, __version__)

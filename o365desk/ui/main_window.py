@@ -33,7 +33,7 @@ _DEFAULT_WIDTHS = {
     Column.ACCOUNT: 250,
     Column.TENANT: 230,
     Column.CLOUD: 180,
-    Column.STATUS: 170,
+    Column.STATUS: 290,
 }
 
 
@@ -118,6 +118,24 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+C",
             self.tr("Copy the connection's ID, which scripts and the command line accept"),
         )
+        self.act_test = self._action(
+            self.tr("&Test Connection"),
+            "Ctrl+T",
+            self.tr("Ask Microsoft Graph whether the connection works, and how fast"),
+            "network-transmit-receive",
+        )
+        self.act_sign_in = self._action(
+            self.tr("Sign &In Again\u2026"),
+            "Ctrl+I",
+            self.tr("Sign in again with this connection, approving any permissions added"),
+            "view-refresh",
+        )
+        self.act_sign_out = self._action(
+            self.tr("Sign &Out\u2026"),
+            None,
+            self.tr("Remove this connection's saved sign-in from this computer"),
+            "system-log-out",
+        )
         self.act_filter = self._action(
             self.tr("&Filter Connections"),
             QKeySequence.StandardKey.Find,
@@ -138,8 +156,12 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         conn_menu = bar.addMenu(self.tr("&Connection"))
-        for action in (self.act_rename, self.act_delete, self.act_copy_id):
-            conn_menu.addAction(action)
+        for action in (self.act_test, self.act_sign_in, self.act_sign_out, None,
+                       self.act_rename, self.act_delete, self.act_copy_id):
+            if action is None:
+                conn_menu.addSeparator()
+            else:
+                conn_menu.addAction(action)
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addAction(self.act_filter)
         tools_menu = bar.addMenu(self.tr("&Tools"))
@@ -153,7 +175,8 @@ class MainWindow(QMainWindow):
         self.toolbar.setAccessibleName(self.tr("Main toolbar"))
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.act_new, None, self.act_rename, self.act_delete, None):
+        for action in (self.act_new, None, self.act_test, self.act_sign_in, None,
+                       self.act_rename, self.act_delete, None):
             if action is None:
                 self.toolbar.addSeparator()
             else:
@@ -182,7 +205,9 @@ class MainWindow(QMainWindow):
         self.error_details_button = self.error_bar.add_button(
             self.tr("Detail&s\u2026"), self.tr("Show the error details for IT")
         )
-        for bar in (self.notice_bar, self.keychain_bar, self.error_bar):
+        # A connection test's outcome: info when it worked, error with its actions when not.
+        self.result_bar = MessageBar(Level.INFO, self.tr("Connection test result"))
+        for bar in (self.notice_bar, self.keychain_bar, self.error_bar, self.result_bar):
             layout.addWidget(bar)
 
         self.empty_state = EmptyState(central)
@@ -196,7 +221,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
-        self.splitter.setSizes([360, 210])
+        self.splitter.setSizes([320, 280])  # the details need room for tokens and consent
 
         self.stack = QStackedWidget(central)
         self.stack.addWidget(self.empty_state)
@@ -205,8 +230,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.setTabOrder(self.filter_edit, self.table)
-        self.setTabOrder(self.table, self.details.rename_button)
-        self.setTabOrder(self.details.rename_button, self.details.delete_button)
+        d = self.details
+        order = (self.table, d.test_button, d.sign_in_button, d.sign_out_button,
+                 d.rename_button, d.delete_button)
+        for first, second in zip(order, order[1:], strict=False):
+            self.setTabOrder(first, second)
 
     def _build_list(self, parent: QWidget) -> QWidget:
         page = QWidget(parent)

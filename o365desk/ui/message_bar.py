@@ -102,6 +102,13 @@ class MessageBar(QFrame):
         self._buttons.addWidget(button)
         return button
 
+    def clear_buttons(self) -> None:
+        """Remove the buttons add_button made (for bars whose actions change)."""
+        while self._buttons.count():
+            item = self._buttons.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+
     def show_message(self, text: str, level: Level | None = None) -> None:
         if level is not None and level != self.level:
             self.set_level(level)

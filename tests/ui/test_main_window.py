@@ -254,10 +254,12 @@ def test_keyboard_path_through_the_window(qtbot, make_window):
     window, _ = make_window(sample_connections())
     window.filter_edit.setFocus()
     order = []
-    for _ in range(3):
+    for _ in range(6):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())
-    assert order == [window.table, window.details.rename_button, window.details.delete_button]
+    d = window.details
+    assert order == [window.table, d.test_button, d.sign_in_button, d.sign_out_button,
+                     d.rename_button, d.delete_button]
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Connection", "&View", "&Tools", "&Help"]
     shortcuts = {

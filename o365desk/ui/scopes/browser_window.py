@@ -69,6 +69,11 @@ class ScopeBrowserWindow(QMainWindow):
             self.tr("&Refresh from Tenant File\u2026"), None,
             self.tr("Import Microsoft's wording from your tenant's Graph service principal "
                     "(a saved JSON response)"))
+        self.act_refresh_tenant = self._action(
+            self.tr("Refresh from a &Signed-in Connection\u2026"), None,
+            self.tr("Fetch Microsoft's wording from your tenant through a signed-in "
+                    "connection (needs the Application.Read.All permission)"))
+        self.act_refresh_tenant.setEnabled(False)  # until there are connections to use
         self.act_changes = self._action(
             self.tr("&Changes Since Built-in Catalog\u2026"), None,
             self.tr("List the permissions your tenant has and the built-in catalog lacks, "
@@ -95,7 +100,7 @@ class ScopeBrowserWindow(QMainWindow):
         bar = self.menuBar()
         bar.setAccessibleName(self.tr("Menu bar"))
         catalog = bar.addMenu(self.tr("&Catalog"))
-        catalog.addActions([self.act_import, self.act_changes])
+        catalog.addActions([self.act_import, self.act_refresh_tenant, self.act_changes])
         catalog.addSeparator()
         catalog.addAction(self.act_close)
         edit = bar.addMenu(self.tr("&Edit"))
@@ -275,6 +280,12 @@ class ScopeBrowserWindow(QMainWindow):
         self.import_button.setToolTip(self.act_import.toolTip())
         self.import_button.setFlat(True)
         bar.addPermanentWidget(self.import_button)
+        self.refresh_button = QPushButton(self.tr("Refresh from C&onnection\u2026"), bar)
+        self.refresh_button.setAccessibleName(self.tr("Refresh from a signed-in connection"))
+        self.refresh_button.setToolTip(self.act_refresh_tenant.toolTip())
+        self.refresh_button.setFlat(True)
+        self.refresh_button.hide()  # shown when the browser has connections to use
+        bar.addPermanentWidget(self.refresh_button)
 
     def _name_unnamed_buttons(self) -> None:
         """Qt makes some buttons itself (clear buttons, scroll arrows, tabs): name them."""

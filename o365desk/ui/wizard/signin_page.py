@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Awaitable, Callable
@@ -80,6 +81,7 @@ class SignInPage(QWizardPage):
         self._device_start = None
         self._stop_device = threading.Event()
         self._attempt = 0  # answers of an earlier attempt are ignored
+        self.login_hint: str | None = None  # signing in again: the account to suggest
 
     # --- QWizardPage ---------------------------------------------------------------------
 
@@ -118,7 +120,9 @@ class SignInPage(QWizardPage):
 
     async def _start_auth_code(self):
         session = await self._wizard.new_session()
-        return await self._wizard.call(session.start_auth_code, self._scopes())
+        return await self._wizard.call(
+            functools.partial(session.start_auth_code, login_hint=self.login_hint),
+            self._scopes())
 
     def _on_redirected(self, url: str) -> None:
         attempt = self._begin(self.tr("Finishing the sign-in\u2026"), stop=False)
@@ -134,7 +138,9 @@ class SignInPage(QWizardPage):
 
     async def _browser(self):
         session = await self._wizard.new_session()
-        return await self._wizard.call(session.sign_in_with_browser, self._scopes())
+        return await self._wizard.call(
+            functools.partial(session.sign_in_with_browser, login_hint=self.login_hint),
+            self._scopes())
 
     def begin_device_code(self) -> None:
         attempt = self._begin(self.tr("Asking Microsoft for a code\u2026"))

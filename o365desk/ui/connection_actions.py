@@ -1,0 +1,285 @@
+"""Per-connection sign-in actions of the main window: test, sign in again, sign out, status."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QGuiApplication
+
+from o365desk.auth.token_state import TokenState, from_result, read_token_state
+from o365desk.core.connection import Connection
+from o365desk.core.signin_errors import Action, Explanation, admin_consent_url
+from o365desk.services import KeychainState, Services
+from o365desk.storage.store import StoreError
+from o365desk.storage.vault import VaultError, VaultUnavailable
+from o365desk.ui import dialogs
+from o365desk.ui.async_runner import off_gui_thread
+from o365desk.ui.message_bar import Level
+
+if TYPE_CHECKING:
+    from o365desk.ui.main_controller import MainController
+
+A = Action
+# Results that mean the saved sign-in no longer works (not "a permission is missing").
+_NEEDS_SIGN_IN_NOT = frozenset({"graph-403", "trusted-certificates"})
+
+
+def _test_and_read(services: Services, conn: Connection):
+    """Worker thread: test the connection, then read what its saved sign-in now holds."""
+    from o365desk.graph.client import test_connection
+
+    result = test_connection(services.session_for(conn))
+    return result, read_token_state(services.vault(), conn)
+
+
+def needs_sign_in(explanation: Explanation) -> bool:
+    return A.SIGN_IN_AGAIN in explanation.actions and A.CHECK_PERMISSIONS not in \
+        explanation.actions and explanation.code not in _NEEDS_SIGN_IN_NOT
+
+
+class ConnectionActions(QObject):
+    """Slots behind Test connection, Sign in again and Sign out, and the status refresh."""
+
+    def __init__(self, main: MainController) -> None:
+        super().__init__(main)
+        self.main = main
+        self.window = w = main.window
+        self.services = main.services
+        self.model = main.model
+        self.runner = main.runner
+        self.keychain_status = main.keychain_status
+        self.dialog: Any = None  # the open ReauthorizeDialog
+        self._busy: set[str] = set()
+        self._explanation: Explanation | None = None
+        self._result_conn: Connection | None = None
+        for action, button, slot in (
+            (w.act_test, w.details.test_button, self._on_test),
+            (w.act_sign_in, w.details.sign_in_button, self._on_sign_in),
+            (w.act_sign_out, w.details.sign_out_button, self._on_sign_out),
+        ):
+            action.triggered.connect(slot)
+            button.clicked.connect(slot)
+        w.details.consent_button.clicked.connect(self._on_copy_consent)
+        self.keychain_status.changed.connect(self.refresh_states)
+
+    # --- enabling ------------------------------------------------------------------------
+
+    def update(self, conn: Connection | None, write_block: str) -> None:
+        """Enable what makes sense for `conn`; `write_block` says why saving is off, if so."""
+        w, d = self.window, self.window.details
+        signed = conn is not None and conn.account is not None
+        if conn is None:
+            common = self.tr("Select a connection first.")
+        elif not self.keychain_status.available:
+            common = self.tr("The keychain can't be reached, so saved sign-ins can't be used. "
+                             "The message at the top of the window says what to do.")
+        elif conn.id in self._busy:
+            common = self.tr("Wait until the current action on this connection has finished.")
+        else:
+            common = ""
+        not_signed = "" if signed else self.tr("Not signed in yet: sign in first.")
+        w.act_sign_in.setText(self.tr("Sign &In Again\u2026") if signed or conn is None
+                              else self.tr("Sign &In\u2026"))
+        d.sign_in_button.setText(self.tr("Sign in a&gain\u2026") if signed or conn is None
+                                 else self.tr("Si&gn in\u2026"))
+        for action, button, reason, tip in (
+            (w.act_test, d.test_button, common or not_signed,
+             self.tr("Ask Microsoft Graph whether the connection works, and how fast")),
+            (w.act_sign_in, d.sign_in_button, common or write_block,
+             self.tr("Sign in with this connection, approving any permissions added")),
+            (w.act_sign_out, d.sign_out_button, common or not_signed or write_block,
+             self.tr("Remove this connection's saved sign-in from this computer")),
+        ):
+            action.setEnabled(not reason)
+            button.setEnabled(not reason)
+            action.setToolTip(reason or tip)
+            button.setToolTip(reason or tip)
+
+    # --- status from the saved sign-ins --------------------------------------------------
+
+    def refresh_states(self) -> None:
+        """Read every signed-in connection's saved sign-in (off the GUI thread, no network)."""
+        if self.keychain_status.state is None or not self.keychain_status.available:
+            return
+        signed = [c for c in self.model.connections() if c.account is not None]
+        if signed:
+            self.runner.start(self._read_states(signed))
+
+    async def _read_states(self, connections: list[Connection]) -> None:
+        def read_all() -> dict[str, TokenState | None]:
+            vault = self.services.vault()
+            return {c.id: read_token_state(vault, c) for c in connections}
+
+        try:
+            states = await off_gui_thread(read_all)
+        except VaultError:
+            return  # the keychain check says so already, with Retry
+        for conn_id, state in states.items():
+            old = self.model.state_of(conn_id)
+            if state is not None and old is not None and old.needs_sign_in:
+                state = state.with_needs_sign_in()  # a refresh failed since: still true
+            self.model.set_state(conn_id, state)
+
+    # --- test ----------------------------------------------------------------------------
+
+    def _on_test(self) -> None:
+        conn = self.main.current()
+        if conn is None or not self.window.act_test.isEnabled():
+            return
+        self._set_busy(conn.id, True)
+        self.window.statusBar().showMessage(
+            self.tr("Testing \u201c{name}\u201d\u2026").format(name=conn.nickname))
+        self.runner.start(self._test(conn))
+
+    async def _test(self, conn: Connection) -> None:
+        try:
+            result, state = await off_gui_thread(_test_and_read, self.services, conn)
+        except VaultError as exc:
+            self._keychain_refused(exc)
+            return
+        finally:
+            self._set_busy(conn.id, False)
+            self.window.statusBar().clearMessage()
+        if not result.ok and result.explanation is not None and \
+                needs_sign_in(result.explanation):
+            state = (state or TokenState(True)).with_needs_sign_in()
+        if state is not None:
+            self.model.set_state(conn.id, state)
+        if result.ok:
+            self.show_result(conn, self.tr("Connected to {org} in {ms} ms with \u201c{name}\u201d.")
+                             .format(org=result.summary or conn.tenant,
+                                     ms=round(result.latency_ms or 0), name=conn.nickname))
+        else:
+            self.show_failure(conn, result.explanation)
+
+    def show_result(self, conn: Connection, text: str) -> None:
+        bar = self.window.result_bar
+        self._result_conn, self._explanation = conn, None
+        bar.clear_buttons()
+        bar.show_message(text, Level.INFO)
+
+    def show_failure(self, conn: Connection, explanation: Explanation) -> None:
+        bar = self.window.result_bar
+        self._result_conn, self._explanation = conn, explanation
+        bar.clear_buttons()
+        labels = {A.SIGN_IN_AGAIN: self.tr("Sign in a&gain\u2026"),
+                  A.COPY_ADMIN_CONSENT_LINK: self.tr("Co&py consent link"),
+                  A.RETRY: self.tr("T&ry again"),
+                  A.CONTACT_ADMIN: self.tr("Copy details for I&T")}
+        for action in dict.fromkeys(explanation.actions):
+            if action in labels:
+                button = bar.add_button(labels[action], labels[action].replace("&", ""))
+                button.clicked.connect(lambda _=False, a=action: self._on_result_action(a))
+        details = bar.add_button(self.tr("Detail&s\u2026"), self.tr("Show the error details"))
+        details.clicked.connect(self._on_result_details)
+        bar.show_message(self.tr("\u201c{name}\u201d didn't work. {title}: {message}").format(
+            name=conn.nickname, title=explanation.title, message=explanation.message),
+            Level.ERROR)
+
+    def _on_result_action(self, action: Action) -> None:
+        conn, explanation = self._result_conn, self._explanation
+        if conn is None or explanation is None:
+            return
+        self.main.select(conn.id)
+        if action is A.SIGN_IN_AGAIN:
+            self._on_sign_in()
+        elif action is A.RETRY:
+            self._on_test()
+        elif action is A.COPY_ADMIN_CONSENT_LINK:
+            QGuiApplication.clipboard().setText(explanation.admin_consent_url or _consent(conn))
+            self.window.statusBar().showMessage(self.tr(
+                "Copied the approval link. Send it to an administrator of your organisation."),
+                8000)
+        elif action is A.CONTACT_ADMIN:
+            QGuiApplication.clipboard().setText(
+                f"{explanation.title}\n{explanation.message}\n\n{explanation.raw}")
+            self.window.statusBar().showMessage(self.tr("Copied the details for IT."), 5000)
+
+    def _on_result_details(self) -> None:
+        if self._explanation is not None:
+            dialogs.show_details(self.window, self.tr("Error details"),
+                                 self._explanation.title, self._explanation.raw,
+                                 self._explanation.message)
+
+    def _on_copy_consent(self) -> None:
+        conn = self.main.current()
+        if conn is not None:
+            QGuiApplication.clipboard().setText(_consent(conn))
+            self.window.statusBar().showMessage(self.tr(
+                "Copied the approval link. Send it to an administrator of your organisation; "
+                "once approved, sign in again."), 8000)
+
+    # --- sign in again -------------------------------------------------------------------
+
+    def _on_sign_in(self) -> None:
+        conn = self.main.current()
+        if conn is None or not self.window.act_sign_in.isEnabled():
+            return
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return
+        from o365desk.ui.reauthorize_dialog import ReauthorizeDialog  # QtWebEngine loads now
+
+        self.dialog = ReauthorizeDialog(self.services, conn, self.window)
+        self.dialog.signed_in.connect(self._on_signed_in)
+        self.dialog.open()
+
+    def _on_signed_in(self, saved: Connection, result: Any) -> None:
+        self.main.mark_store_seen()
+        self.model.set_state(saved.id, from_result(result))
+        self.model.replace(saved)
+        if self._result_conn is not None and self._result_conn.id == saved.id:
+            self.window.result_bar.hide()
+        self.window.statusBar().showMessage(self.tr("Signed in as {user} with \u201c{name}\u201d.")
+                                            .format(user=saved.account.username,
+                                                    name=saved.nickname), 6000)
+
+    # --- sign out ------------------------------------------------------------------------
+
+    def _on_sign_out(self) -> None:
+        conn = self.main.current()
+        if conn is None or not self.window.act_sign_out.isEnabled():
+            return
+        if not dialogs.confirm_sign_out(self.window, conn, self.keychain_status.backend):
+            return
+        self._set_busy(conn.id, True)
+        self.runner.start(self._sign_out(conn))
+
+    async def _sign_out(self, conn: Connection) -> None:
+        try:
+            updated = await off_gui_thread(self.services.sign_out, conn)
+        except VaultError as exc:
+            self._keychain_refused(exc, self.tr("\u201c{name}\u201d was not signed out.")
+                                   .format(name=conn.nickname))
+            return
+        except StoreError as exc:
+            self.main.show_error(self.tr("\u201c{name}\u201d was not signed out. {reason}")
+                                 .format(name=conn.nickname, reason=exc))
+            return
+        finally:
+            self._set_busy(conn.id, False)
+        self.main.mark_store_seen()
+        self.model.set_state(conn.id, None)
+        self.model.replace(updated)
+        if self._result_conn is not None and self._result_conn.id == conn.id:
+            self.window.result_bar.hide()
+        self.window.statusBar().showMessage(
+            self.tr("Signed out of \u201c{name}\u201d.").format(name=conn.nickname), 6000)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _set_busy(self, conn_id: str, busy: bool) -> None:
+        (self._busy.add if busy else self._busy.discard)(conn_id)
+        self.main.update_actions()
+
+    def _keychain_refused(self, exc: VaultError, lead: str = "") -> None:
+        if isinstance(exc, VaultUnavailable):
+            backend = self.keychain_status.backend or ""
+            self.keychain_status.apply(KeychainState(backend, False, str(exc), exc.detail))
+        self.main.show_error((lead + " " if lead else "") + str(exc), detail=exc.detail)
+
+
+def _consent(conn: Connection) -> str:
+    return admin_consent_url(conn.tenant, conn.cloud, conn.client_id, authority=conn.authority)
