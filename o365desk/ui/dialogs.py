@@ -163,3 +163,12 @@ def about(parent: QWidget | None, version: str) -> None:
             "A desktop connection manager for Microsoft 365 and Entra ID admin connections.",
         ),
     )
+
+
+def bring_forward(window: QWidget | None) -> bool:
+    """Raise a window that is already open and return True; False when none is showing."""
+    if window is None or not window.isVisible():
+        return False
+    window.raise_()
+    window.activateWindow()
+    return True

@@ -384,11 +384,7 @@ class MainController(QObject):
         )
 
     def _on_new_connection(self) -> None:
-        # One wizard at a time: a second click brings the open one to the front.
-        wizard = getattr(self, "_wizard", None)
-        if wizard is not None and wizard.isVisible():
-            wizard.raise_()
-            wizard.activateWindow()
+        if dialogs.bring_forward(getattr(self, "_wizard", None)):  # one wizard at a time
             return
         from o365desk.ui.wizard import open_new_connection_wizard  # QtWebEngine loads now
 
@@ -403,11 +399,7 @@ class MainController(QObject):
             self.tr("Saved \"{name}\".").format(name=connection.nickname), 5000)
 
     def _on_permissions(self) -> None:
-        # One browser per window: a second click brings the open one to the front.
-        browser = getattr(self, "_scope_browser", None)
-        if browser is not None and browser.isVisible():
-            browser.raise_()
-            browser.activateWindow()
+        if dialogs.bring_forward(getattr(self, "_scope_browser", None)):  # one per window
             return
         from o365desk.ui.scopes import open_scope_browser  # the catalog loads only now
 
