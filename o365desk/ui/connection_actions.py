@@ -79,8 +79,8 @@ class ConnectionActions(QObject):
         else:
             common = ""
         not_signed = "" if signed else self.tr("Not signed in yet: sign in first.")
-        w.act_sign_in.setText(self.tr("Sign &In Again\u2026") if signed or conn is None
-                              else self.tr("Sign &In\u2026"))
+        w.act_sign_in.setText(self.tr("Sign &in again\u2026") if signed or conn is None
+                              else self.tr("Sign &in\u2026"))
         d.sign_in_button.setText(self.tr("Sign in a&gain\u2026") if signed or conn is None
                                  else self.tr("Si&gn in\u2026"))
         for action, button, reason, tip in (

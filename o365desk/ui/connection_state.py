@@ -49,8 +49,8 @@ def expires_in(when: datetime, now: datetime) -> str:
 
 
 def status_text(status: Status, expiry: datetime | None, now: datetime) -> str:
-    """ "Signed in (access token expires in 42 min)", or the plain label."""
+    """ "Signed in (expires in 42 min)": the access token, which renews by itself."""
     if status == Status.SIGNED_IN and expiry is not None:
-        return _tr("Signed in (access token expires in {time})").format(
+        return _tr("Signed in (expires in {time})").format(
             time=expires_in(expiry, now))
     return status_label(status)

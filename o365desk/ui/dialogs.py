@@ -101,10 +101,10 @@ def confirm_sign_out(parent: QWidget | None, conn: Connection, keychain: str | N
 
     return confirm(
         parent,
-        tr("Sign Out"),
+        tr("Sign out"),
         tr('Sign out of "{name}"?').format(name=conn.nickname),
         sign_out_text(conn, keychain),
-        tr("Sign &Out"),
+        tr("Sign &out"),
         tr("Sign out"),
     )
 

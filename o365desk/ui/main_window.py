@@ -31,9 +31,9 @@ from o365desk.ui.message_bar import Level, MessageBar
 _DEFAULT_WIDTHS = {
     Column.NICKNAME: 200,
     Column.ACCOUNT: 250,
-    Column.TENANT: 230,
-    Column.CLOUD: 180,
-    Column.STATUS: 290,
+    Column.TENANT: 220,
+    Column.CLOUD: 170,
+    Column.STATUS: 215,
 }
 
 
@@ -119,19 +119,19 @@ class MainWindow(QMainWindow):
             self.tr("Copy the connection's ID, which scripts and the command line accept"),
         )
         self.act_test = self._action(
-            self.tr("&Test Connection"),
+            self.tr("&Test connection"),
             "Ctrl+T",
             self.tr("Ask Microsoft Graph whether the connection works, and how fast"),
             "network-transmit-receive",
         )
         self.act_sign_in = self._action(
-            self.tr("Sign &In Again\u2026"),
+            self.tr("Sign &in again\u2026"),
             "Ctrl+I",
             self.tr("Sign in again with this connection, approving any permissions added"),
             "view-refresh",
         )
         self.act_sign_out = self._action(
-            self.tr("Sign &Out\u2026"),
+            self.tr("Sign &out\u2026"),
             None,
             self.tr("Remove this connection's saved sign-in from this computer"),
             "system-log-out",

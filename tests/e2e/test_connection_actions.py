@@ -93,7 +93,7 @@ def test_test_connection_shows_organisation_and_latency(qtbot, signed_in, open_w
     signed_in()
     window, controller = open_window()
     qtbot.waitUntil(lambda: status_of(controller, "Contoso admin")
-                    .startswith("Signed in (access token expires in"))
+                    .startswith("Signed in (expires in"))
     assert window.act_test.isEnabled() and window.act_sign_out.isEnabled()
     run_test(qtbot, window, controller)  # Ctrl+T: the keyboard path
     text = window.result_bar.text()
@@ -142,7 +142,7 @@ def test_sign_out_removes_tokens_and_account(
     [saved] = services.store.load()
     assert saved.account is None and saved.expires_at is None
     assert not window.act_test.isEnabled() and not window.act_sign_out.isEnabled()
-    assert window.act_sign_in.isEnabled() and window.act_sign_in.text() == "Sign &In\u2026"
+    assert window.act_sign_in.isEnabled() and window.act_sign_in.text() == "Sign &in\u2026"
 
 
 def test_sign_in_again_through_the_real_page_asks_for_added_scopes(
@@ -168,7 +168,7 @@ def test_sign_in_again_through_the_real_page_asks_for_added_scopes(
     assert saved.expires_at is not None and saved.expires_at >= before
     state = controller.model.state_of(conn.id)
     assert set(state.granted) >= {"User.Read", "User.Read.All"}
-    assert status_of(controller, "Contoso admin").startswith("Signed in (access token")
+    assert status_of(controller, "Contoso admin").startswith("Signed in (expires in")
 
 
 def test_consent_missing_shows_granted_and_not_granted(
