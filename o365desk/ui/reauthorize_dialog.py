@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
 
 from o365desk.core.connection import Connection
+from o365desk.core.signin_errors import Action
 from o365desk.services import Services
 from o365desk.ui.async_runner import TaskRunner, off_gui_thread
 from o365desk.ui.signin.login_view import DEFAULT_TIMEOUT_MS
@@ -56,6 +57,10 @@ class ReauthorizeDialog(QDialog):
         self.page = SignInPage(self, login_timeout_ms)
         self.page.help.hide()  # the intro above says it for this dialog
         self.page.login_hint = user or None
+        # The organisation, app and permissions of a saved connection aren't edited here:
+        # the message says what is wrong, and no button pretends to fix it.
+        self.page.error_panel.hidden_actions = frozenset(
+            {Action.CHECK_ORGANISATION, Action.CHECK_CLIENT_ID, Action.CHECK_PERMISSIONS})
         self.save_problem = problem_label(self, self.tr("Saving problem"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)

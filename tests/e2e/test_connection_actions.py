@@ -171,6 +171,26 @@ def test_sign_in_again_through_the_real_page_asks_for_added_scopes(
     assert status_of(controller, "Contoso admin").startswith("Signed in (expires in")
 
 
+def test_sign_in_again_offers_no_button_it_cannot_carry_out(
+    qtbot, signed_in, open_window, fake_identity
+):
+    from o365desk.core.signin_errors import Action
+
+    signed_in(scopes=("User.Read",))
+    window, controller = open_window()
+    select(window, controller, "Contoso admin")
+    fake_identity.fail_authorize(700016)  # app not found: check organisation and client ID
+    window.details.sign_in_button.click()
+    dialog = controller.actions.dialog
+    panel = dialog.page.error_panel
+    qtbot.waitUntil(lambda: dialog.page.stack.currentWidget() is panel, timeout=20000)
+    assert panel.explanation.code == "AADSTS700016"
+    assert Action.CHECK_ORGANISATION not in panel.buttons
+    assert Action.CHECK_CLIENT_ID not in panel.buttons
+    assert Action.COPY_ADMIN_CONSENT_LINK in panel.buttons
+    dialog.reject()
+
+
 def test_consent_missing_shows_granted_and_not_granted(
     qtbot, signed_in, open_window, fake_identity
 ):

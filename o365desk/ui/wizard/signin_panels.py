@@ -35,6 +35,8 @@ class ErrorPanel(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        # Actions the host can't carry out (a saved connection's settings are fixed).
+        self.hidden_actions: frozenset[Action] = frozenset()
         self.setAccessibleName(self.tr("Sign-in problem"))
         # A tinted card at the top, the page's own background below it (as MessageBar).
         self.card = QFrame(self)
@@ -94,7 +96,8 @@ class ErrorPanel(QWidget):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.buttons = {}
-        actions = [a for a in dict.fromkeys(explanation.actions + extra) if a not in _NO_BUTTON]
+        actions = [a for a in dict.fromkeys(explanation.actions + extra)
+                   if a not in _NO_BUTTON and a not in self.hidden_actions]
         for action in actions:
             button = QPushButton(self.tr(action.label), self.card)
             button.setAccessibleName(self.tr(action.label))
