@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import re
 from collections.abc import Iterable
@@ -158,24 +157,16 @@ def default_log_file() -> Path:
     return paths.data_dir() / "logs" / LOG_FILE_NAME
 
 
-class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Creates each log file (the first and every one after a rotation) owner-only."""
-
-    def _open(self):
-        return open(
-            self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors,
-            opener=lambda name, flags: os.open(name, flags, 0o600),
-        )
-
-
 def setup_logging(path: Path | None = None, level: int = logging.INFO) -> Path:
     """Write the app log (rotated, readable only by its owner) with every record redacted."""
+    from o365desk.auth.logfile import PrivateRotatingFileHandler  # logging.handlers: ~8 ms
+
     path = Path(path) if path else default_log_file()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     root = logging.getLogger()
     # A second handler on the same file would write every line twice.
     if not any(getattr(h, "baseFilename", None) == os.path.abspath(path) for h in root.handlers):
-        handler = _PrivateRotatingFileHandler(
+        handler = PrivateRotatingFileHandler(
             path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )
         handler.setFormatter(

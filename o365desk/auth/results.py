@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from o365desk.auth.claims import OIDC_SCOPES, ClaimsError, TokenClaims, decode_claims
-from o365desk.auth.http import explain_exception
 from o365desk.auth.redact import redact
 from o365desk.core.connection import Account, Connection
 from o365desk.core.signin_errors import (
@@ -216,6 +215,10 @@ def cancelled() -> SignInError:
 
 def error_from_exception(exc: BaseException, connection: Connection) -> SignInError:
     """A SignInError for what MSAL or the network raised (AADSTS text kept when chained)."""
+    # Here, not at the top: requests costs ~55 ms, and the main window imports this
+    # module (through token_state) before its first paint.
+    from o365desk.auth.http import explain_exception
+
     texts = _chain_texts(exc)
     joined = "\n".join(texts)
     if _AADSTS.search(joined):  # e.g. an unknown tenant: MSAL's ValueError hides Entra's JSON

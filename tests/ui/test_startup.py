@@ -1,4 +1,4 @@
-"""Start-up in a fresh process: paints without msal, keyring or QtWebEngine loaded."""
+"""Start-up in a fresh process: paints without msal, keyring, requests or QtWebEngine loaded."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("msal", "keyring", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineCore")
+HEAVY = ("msal", "keyring", "requests", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineCore")
 
 # A fresh interpreter: this test process may have imported the heavy modules already.
 SMOKE = textwrap.dedent(
