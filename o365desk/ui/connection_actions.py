@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 
-from o365desk.auth.token_state import TokenState, from_result, read_token_state
 from o365desk.core.connection import Connection
 from o365desk.core.signin_errors import Action, Explanation, admin_consent_url
 from o365desk.services import KeychainState, Services
@@ -18,6 +17,7 @@ from o365desk.ui.async_runner import off_gui_thread
 from o365desk.ui.message_bar import Level
 
 if TYPE_CHECKING:
+    from o365desk.auth.token_state import TokenState
     from o365desk.ui.main_controller import MainController
 
 A = Action
@@ -27,6 +27,7 @@ _NEEDS_SIGN_IN_NOT = frozenset({"graph-403", "trusted-certificates"})
 
 def _test_and_read(services: Services, conn: Connection):
     """Worker thread: test the connection, then read what its saved sign-in now holds."""
+    from o365desk.auth.token_state import read_token_state
     from o365desk.graph.client import test_connection
 
     result = test_connection(services.session_for(conn))
@@ -108,6 +109,8 @@ class ConnectionActions(QObject):
 
     async def _read_states(self, connections: list[Connection]) -> None:
         def read_all() -> dict[str, TokenState | None]:
+            from o365desk.auth.token_state import read_token_state
+
             vault = self.services.vault()
             return {c.id: read_token_state(vault, c) for c in connections}
 
@@ -143,6 +146,8 @@ class ConnectionActions(QObject):
             self.window.statusBar().clearMessage()
         if not result.ok and result.explanation is not None and \
                 needs_sign_in(result.explanation):
+            from o365desk.auth.token_state import TokenState
+
             state = (state or TokenState(True)).with_needs_sign_in()
         if state is not None:
             self.model.set_state(conn.id, state)
@@ -227,6 +232,8 @@ class ConnectionActions(QObject):
         self.dialog.open()
 
     def _on_signed_in(self, saved: Connection, result: Any) -> None:
+        from o365desk.auth.token_state import from_result
+
         self.main.mark_store_seen()
         self.model.set_state(saved.id, from_result(result))
         self.model.replace(saved)

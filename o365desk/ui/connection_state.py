@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from o365desk.auth.token_state import TokenState
 from o365desk.core.connection import Connection, Status
+
+if TYPE_CHECKING:  # the sign-in modules load after the first paint
+    from o365desk.auth.token_state import TokenState
 
 
 def _tr(text: str, n: int = -1) -> str:

@@ -6,6 +6,7 @@ import enum
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cmp_to_key
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -20,7 +21,6 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from o365desk.auth.token_state import TokenState
 from o365desk.core.connection import Connection, Status, utcnow
 from o365desk.core.nickname import NicknameError, normalize
 from o365desk.storage.store import StoreError
@@ -30,6 +30,9 @@ from o365desk.ui.connection_state import (  # noqa: F401  (status_label: re-expo
     status_text,
     token_expiry,
 )
+
+if TYPE_CHECKING:  # the sign-in modules load after the first paint
+    from o365desk.auth.token_state import TokenState
 
 _USER = Qt.ItemDataRole.UserRole
 ConnectionRole = _USER + 1  # the Connection behind a row

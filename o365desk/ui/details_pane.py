@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -18,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from o365desk.auth.token_state import TokenState
 from o365desk.core.connection import Connection, Kind, Status
 from o365desk.ui.connection_state import expires_in, status_text, token_expiry
 from o365desk.ui.connections_model import format_datetime, relative_time
+
+if TYPE_CHECKING:  # the sign-in modules load after the first paint
+    from o365desk.auth.token_state import TokenState
 
 
 class DetailsPane(QWidget):
