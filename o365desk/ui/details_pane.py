@@ -91,6 +91,7 @@ class DetailsPane(QWidget):
         self.scopes = self._row(right, page, self.tr("Permissions:"))
         self.expiry = self._row(right, page, self.tr("Access token:"))
         self.granted = self._row(right, page, self.tr("Consent:"))
+        self.token_facts = self._row(right, page, self.tr("Token says:"))
         self.consent_button = QPushButton(self.tr("Co&py consent link"), page)
         self.consent_button.setAccessibleName(self.tr("Copy admin-consent link"))
         self.consent_button.setToolTip(self.tr(
@@ -216,6 +217,18 @@ class DetailsPane(QWidget):
                                 "copy the consent link below)").format(names=", ".join(missing))
             self.granted.setText(text)
         self.consent_button.setVisible(bool(missing))
+        self.token_facts.setText(self._token_facts(state.claims if state and signed else None))
+
+    def _token_facts(self, claims) -> str:
+        """What the cached access token says of itself, decoded offline (never trusted)."""
+        if claims is None:
+            return self.tr("not known yet")
+        methods = {"pwd": self.tr("password"), "mfa": self.tr("second step (MFA)"),
+                   "rsa": self.tr("certificate or smart card"), "otp": self.tr("one-time code")}
+        how = ", ".join(methods.get(m, m) for m in claims.auth_methods) or self.tr("not stated")
+        return self.tr("for {audience}; organisation {tenant}; signed in with {how}").format(
+            audience=claims.audience or self.tr("an unnamed service"),
+            tenant=claims.tenant_id or self.tr("not stated"), how=how)
 
     def _explain(self, conn: Connection, status: Status, backend: str | None) -> str:
         if status == Status.NOT_SIGNED_IN:

@@ -203,6 +203,11 @@ def test_consent_missing_shows_granted_and_not_granted(
     assert details.status.text() == "Consent missing"
     assert "granted: User.Read;" in details.granted.text()
     assert "not granted: User.Read.All" in details.granted.text()
+    # The cached access token's own claims, decoded offline for display.
+    from tests.fakes.identity import DEFAULT_TENANT_ID
+
+    facts = details.token_facts.text()
+    assert f"organisation {DEFAULT_TENANT_ID}" in facts and "signed in with password" in facts
     assert details.consent_button.isVisible()
     details.consent_button.click()
     from PySide6.QtGui import QGuiApplication
