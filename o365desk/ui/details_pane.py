@@ -91,7 +91,6 @@ class DetailsPane(QWidget):
         self.scopes = self._row(right, page, self.tr("Permissions:"))
         self.expiry = self._row(right, page, self.tr("Access token:"))
         self.granted = self._row(right, page, self.tr("Consent:"))
-        self.token_facts = self._row(right, page, self.tr("Token says:"))
         self.consent_button = QPushButton(self.tr("Co&py consent link"), page)
         self.consent_button.setAccessibleName(self.tr("Copy admin-consent link"))
         self.consent_button.setToolTip(self.tr(
@@ -100,6 +99,7 @@ class DetailsPane(QWidget):
         consent_row.addWidget(self.consent_button)
         consent_row.addStretch(1)  # a button its own size, not the column's width
         right.addRow("", consent_row)
+        self.token_facts = self._row(right, page, self.tr("Token says:"))
         self.created = self._row(right, page, self.tr("Created:"))
         self.last_used = self._row(right, page, self.tr("Last used:"))
         columns = QHBoxLayout()
