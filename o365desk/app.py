@@ -57,6 +57,9 @@ def run_gui(argv: list[str], smoke: bool = False) -> int:
             app.exit(code)  # whatever happened, a smoke run must not hang
             return
         loop = _start_asyncio(app)
+        from o365desk.auth.redact import setup_logging  # every record redacted; after paint
+
+        setup_logging()
         controller.start_keychain_check()
 
     # singleShot(0): let the paint reach the screen before starting anything else.
