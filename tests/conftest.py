@@ -67,3 +67,26 @@ def secret_service_vault():
     from o365desk.storage.vault import Vault
 
     return Vault(SecretService.Keyring())
+
+
+@pytest.fixture
+def keyring_backend():
+    """An in-memory keychain that refuses entries over 2,560 bytes, as Windows does."""
+    from tests.fakes.memory_keyring import MemoryKeyring
+
+    return MemoryKeyring()
+
+
+@pytest.fixture
+def store_path(config_dir):
+    return config_dir / "connections.json"
+
+
+@pytest.fixture
+def services(store_path, keyring_backend):
+    """The app's services over a temporary store and the in-memory keychain."""
+    from o365desk.services import Services
+    from o365desk.storage.store import ConnectionStore
+    from o365desk.storage.vault import Vault
+
+    return Services(ConnectionStore(store_path), vault_factory=lambda: Vault(keyring_backend))

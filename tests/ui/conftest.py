@@ -13,13 +13,10 @@ import pytest
 
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import Account, Connection
-from o365desk.services import Services
-from o365desk.storage.store import ConnectionStore
 from o365desk.storage.vault import MSAL_CACHE, Vault
 from o365desk.ui import dialogs
 from o365desk.ui.main_controller import MainController
 from o365desk.ui.main_window import MainWindow
-from tests.fakes.memory_keyring import MemoryKeyring
 from tests.ui.wizard_helpers import make_wizard  # noqa: F401  (a fixture)
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -80,19 +77,6 @@ def dialog_log(monkeypatch) -> DialogLog:
     return log
 
 
-@pytest.fixture
-def keyring_backend() -> MemoryKeyring:
-    return MemoryKeyring()
-
-
-@pytest.fixture
-def store_path(config_dir):
-    return config_dir / "connections.json"
-
-
-@pytest.fixture
-def services(store_path, keyring_backend) -> Services:
-    return Services(ConnectionStore(store_path), vault_factory=lambda: Vault(keyring_backend))
 
 
 def sample_connections() -> list[Connection]:
