@@ -26,7 +26,7 @@ os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 # E402: after the environment is set. TID251: this tool is part of the GUI's tooling.
 import PySide6.QtWebEngineWidgets  # noqa: E402, F401, TID251  (before the QApplication)
-from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402, TID251
+from PySide6.QtWidgets import QLabel  # noqa: E402, TID251
 
 from o365desk.core.connection import Connection  # noqa: E402
 from o365desk.services import Services  # noqa: E402
@@ -121,15 +121,9 @@ async def main(out: Path) -> None:
 
 
 def run(out: Path) -> int:
-    import qasync  # noqa: TID251  (after PySide6; this tool is GUI tooling)
+    from shot_runner import run_async_tool  # beside this script
 
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        loop.run_until_complete(main(out))
-    return 0
+    return run_async_tool(main, out)
 
 
 if __name__ == "__main__":

@@ -194,16 +194,9 @@ async def main(out: Path) -> None:
 
 
 def run(out: Path) -> int:
-    import qasync  # noqa: TID251  (after PySide6; this tool is GUI tooling)
+    from shot_runner import run_async_tool  # beside this script
 
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setQuitOnLastWindowClosed(False)  # the wizards close one after another
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        loop.run_until_complete(main(out))
-    return 0
+    return run_async_tool(main, out, quit_on_last_window_closed=False)
 
 
 if __name__ == "__main__":
