@@ -43,6 +43,11 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
     except (StoreError, NicknameError, TenantError, VaultError, ValueError) as exc:
         print(f"o365desk: {_one_line(str(exc))}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a folder or file the command needs can't be read or written
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"o365desk: {exc.strerror or exc}{where}. Check that the folder exists and "
+              "that you may write to it, then try again.", file=sys.stderr)
+        return 1
 
 
 def _one_line(text: str) -> str:

@@ -92,7 +92,10 @@ def check_settings() -> bool:
 def check_tls() -> bool:
     ok = _report(True, "TLS", f"public CAs from {tls.default_ca_bundle()}")
     for path, origin in tls.configured_ca_files():
-        readable = path.is_file() and b"BEGIN CERTIFICATE" in path.read_bytes()
+        try:
+            readable = path.is_file() and b"BEGIN CERTIFICATE" in path.read_bytes()
+        except OSError:
+            readable = False
         ok = _report(readable, "TLS", f"extra trusted CAs from {path} ({origin})" if readable
                      else f"{path} ({origin}) is not a readable PEM file") and ok
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):

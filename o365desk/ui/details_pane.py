@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from o365desk.core.connection import Connection, Kind, Status
 from o365desk.ui.connection_state import expires_in, status_text, token_expiry
 from o365desk.ui.connections_model import format_datetime, relative_time
+from o365desk.ui.widgets import hint_label
 
 if TYPE_CHECKING:  # the sign-in modules load after the first paint
     from o365desk.auth.token_state import TokenState
@@ -34,10 +35,7 @@ class DetailsPane(QWidget):
         super().__init__(parent)
         self.setAccessibleName(self.tr("Connection details"))
         self.stack = QStackedWidget(self)
-        self.placeholder = QLabel(self.tr("Select a connection to see its details."), self)
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setEnabled(False)  # greyed: it is a hint, not content
+        self.placeholder = hint_label(self.tr("Select a connection to see its details."), self)
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(self._build_details())
         layout = QVBoxLayout(self)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -26,6 +26,7 @@ from o365desk.ui.connections_model import Column
 from o365desk.ui.details_pane import DetailsPane
 from o365desk.ui.empty_state import EmptyState
 from o365desk.ui.message_bar import Level, MessageBar
+from o365desk.ui.widgets import make_action
 
 # Widths a first start opens with, before the user has resized anything.
 _DEFAULT_WIDTHS = {
@@ -85,16 +86,7 @@ class MainWindow(QMainWindow):
     # --- building ------------------------------------------------------------------------
 
     def _action(self, text: str, shortcut=None, tip: str = "", icon: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        if icon:
-            action.setIcon(QIcon.fromTheme(icon))
-        self.addAction(action)  # shortcuts work even when the menu bar is hidden
-        return action
+        return make_action(self, text, shortcut, tip, icon)
 
     def _build_actions(self) -> None:
         self.act_new = self._action(

@@ -155,3 +155,15 @@ def test_doctor_without_a_keychain_says_so(monkeypatch):
     assert result.returncode == 1
     assert "[problem] Keychain:" in result.stdout
     assert result.stderr.strip().count("\n") == 0 and "keychain" in result.stderr
+
+
+def test_a_config_folder_that_cannot_be_written_is_one_plain_line(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the config folder should be")
+    monkeypatch.setenv("O365DESK_CONFIG_DIR", str(blocker))
+    result = o365desk("add", "Contoso")
+    assert result.returncode == 1
+    # A note says what went wrong on opening, then one line says why nothing was saved.
+    lines = result.stderr.strip().splitlines()
+    assert all(line.startswith("o365desk: ") for line in lines)
+    assert "could not" in lines[-1] and "Traceback" not in result.stderr

@@ -29,6 +29,7 @@ from o365desk.ui.scopes.details_view import PermissionDetails
 from o365desk.ui.scopes.export_panel import ExportPanel
 from o365desk.ui.scopes.selection import SelectionPanel
 from o365desk.ui.scopes.tree_model import Column
+from o365desk.ui.widgets import make_action
 
 _WIDTHS = {Column.DELEGATED: 70, Column.APPLICATION: 80, Column.LEVEL: 40, Column.STATUS: 82}
 
@@ -55,14 +56,7 @@ class ScopeBrowserWindow(QMainWindow):
     # --- building ------------------------------------------------------------------------
 
     def _action(self, text: str, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        self.addAction(action)
-        return action
+        return make_action(self, text, shortcut, tip)
 
     def _build_actions(self) -> None:
         self.act_import = self._action(

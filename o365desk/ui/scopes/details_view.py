@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status, Variant
 from o365desk.ui.message_bar import Level, MessageBar
 from o365desk.ui.scopes.paths_model import PathColumn
+from o365desk.ui.widgets import hint_label
 
 
 def tenant_date(imported_at: str) -> str:
@@ -180,11 +181,8 @@ class PermissionDetails(QWidget):
         super().__init__(parent)
         self.setAccessibleName(self.tr("Permission details"))
         self.stack = QStackedWidget(self)
-        self.placeholder = QLabel(self.tr("Select a permission to see its details."), self)
-        self.placeholder.setAccessibleName(self.tr("No permission selected"))
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setEnabled(False)
+        self.placeholder = hint_label(self.tr("Select a permission to see its details."), self,
+                                      self.tr("No permission selected"))
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(self._build_page())
         layout = QVBoxLayout(self)

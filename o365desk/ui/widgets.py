@@ -1,0 +1,33 @@
+"""Small builders the windows share: actions with their shortcut and tip, greyed hints."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+def make_action(owner: QWidget, text: str, shortcut=None, tip: str = "",
+                icon: str = "") -> QAction:
+    """An action on `owner`, so its shortcut works even while no menu shows it."""
+    action = QAction(text, owner)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    if icon:
+        action.setIcon(QIcon.fromTheme(icon))
+    owner.addAction(action)
+    return action
+
+
+def hint_label(text: str, parent: QWidget, accessible_name: str = "") -> QLabel:
+    """A centred, greyed sentence standing in for content that isn't there yet."""
+    label = QLabel(text, parent)
+    if accessible_name:
+        label.setAccessibleName(accessible_name)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setEnabled(False)  # greyed: it is a hint, not content
+    return label
