@@ -6,7 +6,7 @@ import signal
 import sys
 import traceback
 
-from o365desk.core.procstart import ms_since_start
+from o365desk.core.procstart import first_paint_line
 
 
 def run_gui(argv: list[str], smoke: bool = False) -> int:
@@ -50,7 +50,7 @@ def run_gui(argv: list[str], smoke: bool = False) -> int:
         if smoke:
             code = 0
             try:
-                print(f"first paint: {ms_since_start()} ms", file=sys.stderr, flush=True)
+                print(first_paint_line(), file=sys.stderr, flush=True)
             except Exception:
                 traceback.print_exc()
                 code = 1
