@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import sys
-import traceback
 
 from o365desk.core.procstart import first_paint_line
 
@@ -52,6 +51,8 @@ def run_gui(argv: list[str], smoke: bool = False) -> int:
             try:
                 print(first_paint_line(), file=sys.stderr, flush=True)
             except Exception:
+                import traceback
+
                 traceback.print_exc()
                 code = 1
             app.exit(code)  # whatever happened, a smoke run must not hang

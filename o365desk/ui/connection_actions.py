@@ -8,7 +8,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 
 from o365desk.core.connection import Connection
-from o365desk.core.signin_errors import Action, Explanation, admin_consent_url
 from o365desk.services import KeychainState, Services
 from o365desk.storage.store import StoreError
 from o365desk.storage.vault import VaultError, VaultUnavailable
@@ -18,9 +17,9 @@ from o365desk.ui.message_bar import Level
 
 if TYPE_CHECKING:
     from o365desk.auth.token_state import TokenState
+    from o365desk.core.signin_errors import Action, Explanation
     from o365desk.ui.main_controller import MainController
 
-A = Action
 # Results that mean the saved sign-in no longer works (not "a permission is missing").
 _NEEDS_SIGN_IN_NOT = frozenset({"graph-403", "trusted-certificates"})
 
@@ -35,6 +34,8 @@ def _test_and_read(services: Services, conn: Connection):
 
 
 def needs_sign_in(explanation: Explanation) -> bool:
+    from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
+
     return A.SIGN_IN_AGAIN in explanation.actions and A.CHECK_PERMISSIONS not in \
         explanation.actions and explanation.code not in _NEEDS_SIGN_IN_NOT
 
@@ -168,6 +169,8 @@ class ConnectionActions(QObject):
         bar = self.window.result_bar
         self._result_conn, self._explanation = conn, explanation
         bar.clear_buttons()
+        from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
+
         labels = {A.SIGN_IN_AGAIN: self.tr("Sign in a&gain\u2026"),
                   A.COPY_ADMIN_CONSENT_LINK: self.tr("Co&py consent link"),
                   A.RETRY: self.tr("T&ry again"),
@@ -187,6 +190,8 @@ class ConnectionActions(QObject):
         if conn is None or explanation is None:
             return
         self.main.select(conn.id)
+        from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
+
         if action is A.SIGN_IN_AGAIN:
             self._on_sign_in()
         elif action is A.RETRY:
@@ -289,4 +294,6 @@ class ConnectionActions(QObject):
 
 
 def _consent(conn: Connection) -> str:
+    from o365desk.core.signin_errors import admin_consent_url
+
     return admin_consent_url(conn.tenant, conn.cloud, conn.client_id, authority=conn.authority)

@@ -68,7 +68,6 @@ class MainController(QObject):
     def _connect(self) -> None:
         w = self.window
         w.act_new.triggered.connect(self._on_new_connection)
-        w.empty_state.new_button.clicked.connect(self._on_new_connection)
         w.act_quit.triggered.connect(w.close)
         w.act_rename.triggered.connect(self._on_rename)
         w.details.rename_button.clicked.connect(self._on_rename)
@@ -99,6 +98,7 @@ class MainController(QObject):
     def load(self) -> None:
         """Read connections.json (fast, local) and fill the list; never touches the keychain."""
         self._read_store()
+        self._on_rows_changed()  # the model says nothing when the list was and is empty
         self._select(None)
 
     def _read_store(self) -> None:
@@ -226,7 +226,7 @@ class MainController(QObject):
     def _on_rows_changed(self, *_args) -> None:
         has_rows = self.model.rowCount() > 0
         w = self.window
-        w.stack.setCurrentWidget(w.splitter if has_rows else w.empty_state)
+        w.show_list(has_rows)
         self._update_count()
         self._on_selection_changed()
 

@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
         for bar in (self.notice_bar, self.keychain_bar, self.error_bar, self.result_bar):
             layout.addWidget(bar)
 
-        self.empty_state = EmptyState(central)
+        self._empty_state: EmptyState | None = None  # built when first needed
         self.details = DetailsPane(central)
         # Details below the list: six columns need the window's whole width to show
         # an e-mail address, a tenant and a cloud name without cutting them off.
@@ -216,7 +216,6 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([320, 280])  # the details need room for tokens and consent
 
         self.stack = QStackedWidget(central)
-        self.stack.addWidget(self.empty_state)
         self.stack.addWidget(self.splitter)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -316,6 +315,21 @@ class MainWindow(QMainWindow):
                 button.setAccessibleName(self.tr("Clear filter"))
             else:
                 button.setAccessibleName(names.get(button.objectName(), button.text()))
+
+    @property
+    def empty_state(self) -> EmptyState:
+        """The panel shown instead of the list; built on first use, as most starts list
+        connections and never show it (its fonts and layout cost ~5 ms before the first
+        paint)."""
+        if self._empty_state is None:
+            self._empty_state = EmptyState(self.stack)
+            self._empty_state.new_button.clicked.connect(self.act_new.trigger)
+            self.stack.addWidget(self._empty_state)
+        return self._empty_state
+
+    def show_list(self, has_rows: bool) -> None:
+        """The list and details when there are connections, else the empty state."""
+        self.stack.setCurrentWidget(self.splitter if has_rows else self.empty_state)
 
     # --- state ---------------------------------------------------------------------------
 
