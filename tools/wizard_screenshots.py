@@ -24,6 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 # E402: after the environment is set. TID251: this tool is part of the GUI's tooling.
+import msal.oauth2cli.authcode  # noqa: E402
 import PySide6.QtWebEngineWidgets  # noqa: E402, F401, TID251  (before the QApplication)
 from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
 
@@ -154,6 +155,22 @@ async def main(out: Path) -> None:
         shoot(wizard, out, "06-device-code")
         page.device_panel.cancel_button.click()
         await error_state(wizard, Action.SIGN_IN_AGAIN)
+        shoot(wizard, out, "06b-cancelled")
+        # The system browser: a stand-in "opens" it (and nobody signs in there), then none.
+        browser_opens = [True]
+        msal.oauth2cli.authcode._browse = lambda uri, browser_name=None: browser_opens[0]
+        page.error_panel.buttons[Action.USE_SYSTEM_BROWSER].click()
+        await wait_until(lambda: page.stop_button.isVisible())
+        await asyncio.sleep(0.3)
+        shoot(wizard, out, "06c-browser-waiting")
+        page.stop_button.click()
+        shoot(wizard, out, "06d-browser-stopping")
+        await error_state(wizard, Action.USE_SYSTEM_BROWSER)
+        browser_opens[0] = False
+        page.error_panel.buttons[Action.USE_SYSTEM_BROWSER].click()
+        await wait_until(lambda: page.stack.currentWidget() is page.error_panel
+                         and page.error_panel.explanation.code == "no-browser")
+        shoot(wizard, out, "06e-no-browser")
         wizard.reject()
 
         fake.reset()

@@ -209,8 +209,25 @@ def state_mismatch(detail: str) -> SignInError:
 
 def cancelled() -> SignInError:
     return SignInError(Explanation(
-        "cancelled", "Sign-in cancelled", "The sign-in was cancelled. Nothing was saved.",
+        "cancelled", "Sign-in cancelled",
+        "The sign-in was stopped. Nothing was saved. Sign in again when you are ready.",
         (Action.SIGN_IN_AGAIN,), None, "cancelled by the user"))
+
+
+def browser_timeout() -> SignInError:
+    return SignInError(Explanation(
+        "browser-timeout", "No answer from the browser",
+        "The sign-in in the browser wasn't finished in time. Nothing was saved. Try again, "
+        "or use a code on another device.",
+        (Action.RETRY, Action.USE_DEVICE_CODE), None, "timed out"))
+
+
+def no_browser() -> SignInError:
+    return SignInError(Explanation(
+        "no-browser", "No web browser opened",
+        "o365desk couldn't open a web browser on this computer. Nothing was saved. Sign in "
+        "with a code on another device (a phone or another computer) instead.",
+        (Action.USE_DEVICE_CODE, Action.SIGN_IN_AGAIN), None, "no browser could be started"))
 
 
 def error_from_exception(exc: BaseException, connection: Connection) -> SignInError:

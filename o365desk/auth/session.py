@@ -25,6 +25,7 @@ from o365desk.auth.results import (
     SignInError,
     SignInResult,
     account_from,
+    browser_timeout,
     build_result,
     cancelled,
     error_from_exception,
@@ -32,6 +33,7 @@ from o365desk.auth.results import (
     error_from_result,
     host_allowed,
     msal_scopes,
+    no_browser,
     not_signed_in,
     scope_names,
 )
@@ -351,20 +353,25 @@ class ConnectionSession:
     def sign_in_with_browser(
         self, scopes: Sequence[str] | None = None, *, timeout: int = 300,
         prompt: str | None = "select_account", login_hint: str | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
     ) -> SignInResult:
-        """Sign in in the system browser, with MSAL's loopback listener on any free port."""
+        """Sign in in the system browser, with MSAL's loopback listener on a free port.
+
+        Waits for the browser until it answers, should_stop() turns true (within a second
+        or so), no browser could be opened, or `timeout` seconds pass.
+        """
+        from o365desk.auth.loopback import BrowserWaitEnded, sign_in_in_browser
+
         names = scope_names(scopes, self.connection)
 
         def browse(app: Any) -> SignInResult:
-            result = app.acquire_token_interactive(
-                msal_scopes(names, self.connection), prompt=prompt, login_hint=login_hint,
-                timeout=timeout, port=0)
-            if not result:
-                raise SignInError(Explanation(
-                    "browser-timeout", "No answer from the browser",
-                    "The sign-in in the browser wasn't finished in time. Nothing was saved. "
-                    "Try again, or use a code on another device.",
-                    (Action.RETRY, Action.USE_DEVICE_CODE), None, "timed out"))
+            try:
+                result = sign_in_in_browser(
+                    app, msal_scopes(names, self.connection), timeout=timeout,
+                    prompt=prompt, login_hint=login_hint, should_stop=should_stop)
+            except BrowserWaitEnded as ended:
+                raise {"stopped": cancelled, "no-browser": no_browser}.get(
+                    ended.reason, browser_timeout)() from None
             return self._finish(app, result, names)
 
         return self._call(browse)

@@ -57,7 +57,8 @@ def cmd_login(args: argparse.Namespace, services: Services) -> int:
             _say(f"Code: {start.user_code}")
             result = session.finish_device_code(start)
     except SignInError as exc:
-        return _explain(exc)
+        return _explain(exc, device_code=f'Or sign in with a code on another device: '
+                                         f'o365desk login "{connection.nickname}" --device-code')
     except KeyboardInterrupt:
         _say("o365desk: sign-in stopped. Nothing was saved.")
         return 1
@@ -81,13 +82,15 @@ def cmd_token(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
-def _explain(exc, hint: str = "") -> int:
+def _explain(exc, hint: str = "", device_code: str = "") -> int:
     from o365desk.core.signin_errors import Action
 
     message = " ".join(str(exc).split())
     if hint and Action.SIGN_IN_AGAIN in exc.explanation.actions:
         message += hint
     _say(f"o365desk: {message}")
+    if device_code and Action.USE_DEVICE_CODE in exc.explanation.actions:
+        _say(device_code)
     if exc.explanation.admin_consent_url:
         _say(f"Admin-consent link: {exc.explanation.admin_consent_url}")
     return 1

@@ -120,3 +120,16 @@ def test_token_for_a_new_scope_after_revocation_asks_to_log_in(fake_identity, cl
 def test_graph_endpoint_must_be_https(cli_env):
     added = o365desk(cli_env, "add", "X", "--graph-endpoint", "http://graph.example")
     assert added.returncode == 1 and "https://" in added.stderr
+
+
+def test_login_without_a_browser_says_so_and_offers_a_code(fake_identity, cli_env,
+                                                           secret_service_vault):
+    connection = add_fake_connection(fake_identity, cli_env)
+    cli_env["BROWSER"] = "false"  # the "browser" exits at once with a failure
+    began = time.monotonic()
+    result = o365desk(cli_env, "login", "Fake", "--browser")
+    assert result.returncode == 1, result.stderr
+    assert time.monotonic() - began < 60  # not the listener's 300 s timeout
+    assert "couldn't open a web browser" in result.stderr
+    assert 'o365desk login "Fake" --device-code' in result.stderr
+    assert secret_service_vault.get(connection["id"], MSAL_CACHE) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import threading
@@ -13,6 +14,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -60,10 +62,18 @@ class SignInPage(QWizardPage):
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(240)
         self.busy.setAccessibleName(self.tr("Working"))
+        # Only while waiting for the system browser: nothing else would end that wait.
+        self.stop_button = QPushButton(self.tr("&Stop waiting"), self.waiting)
+        self.stop_button.setAccessibleName(self.tr("Stop waiting for the browser"))
+        self.stop_button.setToolTip(self.tr(
+            "Stop waiting for the sign-in in your web browser, and choose another way"))
+        self.stop_button.hide()
         waiting_layout = QVBoxLayout(self.waiting)
         waiting_layout.addStretch(1)
         waiting_layout.addWidget(self.waiting_text)
         waiting_layout.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignHCenter)
+        waiting_layout.addSpacing(12)
+        waiting_layout.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignHCenter)
         waiting_layout.addStretch(2)
         self.stack = QStackedWidget(self)
         for panel in (self.waiting, self.view, self.error_panel, self.device_panel):
@@ -77,9 +87,10 @@ class SignInPage(QWizardPage):
         self.device_panel.copy_requested.connect(self._on_copy_code)
         self.device_panel.open_requested.connect(self._on_open_device_url)
         self.device_panel.cancel_requested.connect(self._on_cancel_device)
+        self.stop_button.clicked.connect(self._on_stop_browser)
         self._start = None  # the AuthCodeStart the view runs
         self._device_start = None
-        self._stop_device = threading.Event()
+        self._stop_waiting = threading.Event()  # ends a device-code or browser wait
         self._attempt = 0  # answers of an earlier attempt are ignored
         self.login_hint: str | None = None  # signing in again: the account to suggest
 
@@ -99,7 +110,7 @@ class SignInPage(QWizardPage):
 
     def stop(self) -> None:
         self._attempt += 1
-        self._stop_device.set()
+        self._stop_waiting.set()
         self.view.shutdown()
 
     # --- the three ways to sign in -------------------------------------------------------
@@ -134,17 +145,22 @@ class SignInPage(QWizardPage):
         attempt = self._begin(self.tr(
             "Finish signing in in your web browser, which has just opened. This window "
             "continues by itself once you are done."))
-        self._wizard.runner.start(self._complete(attempt, self._browser))
+        self._stop_waiting = stop = threading.Event()
+        self.stop_button.setText(self.tr("&Stop waiting"))
+        self.stop_button.setEnabled(True)
+        self.stop_button.show()
+        self._wizard.runner.start(self._complete(attempt, lambda: self._browser(stop)))
 
-    async def _browser(self):
+    async def _browser(self, stop: threading.Event):
         session = await self._wizard.new_session()
         return await self._wizard.call(
-            functools.partial(session.sign_in_with_browser, login_hint=self.login_hint),
+            functools.partial(session.sign_in_with_browser, login_hint=self.login_hint,
+                              should_stop=stop.is_set),
             self._scopes())
 
     def begin_device_code(self) -> None:
         attempt = self._begin(self.tr("Asking Microsoft for a code\u2026"))
-        self._stop_device = stop = threading.Event()
+        self._stop_waiting = stop = threading.Event()
         self._wizard.runner.start(self._complete(attempt, lambda: self._device(attempt, stop)))
 
     async def _device(self, attempt: int, stop: threading.Event):
@@ -167,6 +183,7 @@ class SignInPage(QWizardPage):
         self.waiting_text.setText(text)
         self.waiting_text.setAccessibleDescription(text)
         self.busy.show()
+        self.stop_button.hide()
         self.stack.setCurrentWidget(self.waiting)
         return self._attempt
 
@@ -208,6 +225,7 @@ class SignInPage(QWizardPage):
         self.waiting_text.setText(text)
         self.waiting_text.setAccessibleDescription(text)
         self.busy.hide()
+        self.stop_button.hide()
         self.stack.setCurrentWidget(self.waiting)
         self.completeChanged.emit()
         if w.currentPage() is self:
@@ -248,11 +266,13 @@ class SignInPage(QWizardPage):
 
     def show_explanation(self, explanation: Explanation) -> None:
         # Blocked by Conditional Access: the other two ways are the way out, so offer both,
-        # first.
+        # first. Cancelled: any of the three ways may be next.
         if explanation.code == "AADSTS53003":
-            explanation = Explanation(explanation.code, explanation.title, explanation.message,
-                                      _ELSEWHERE + explanation.actions,
-                                      explanation.admin_consent_url, explanation.raw)
+            explanation = dataclasses.replace(
+                explanation, actions=_ELSEWHERE + explanation.actions)
+        elif explanation.code == "cancelled":
+            explanation = dataclasses.replace(
+                explanation, actions=tuple(dict.fromkeys(explanation.actions + _ELSEWHERE)))
         self.view.shutdown()
         self.error_panel.show_explanation(explanation)
         self.stack.setCurrentWidget(self.error_panel)
@@ -301,8 +321,13 @@ class SignInPage(QWizardPage):
         if self._device_start is not None:
             QDesktopServices.openUrl(QUrl(self._device_start.verification_uri))
 
+    def _on_stop_browser(self) -> None:
+        self._stop_waiting.set()
+        self.stop_button.setEnabled(False)
+        self.stop_button.setText(self.tr("Stopping\u2026"))
+
     def _on_cancel_device(self) -> None:
-        self._stop_device.set()
+        self._stop_waiting.set()
         self.device_panel.cancel_button.setEnabled(False)
         self.device_panel.set_status(self.tr("Stopping\u2026"))
 
