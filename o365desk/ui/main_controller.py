@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QAbstractItemView
 from o365desk import __version__
 from o365desk.core.connection import Connection, utcnow
 from o365desk.services import KeychainState, Services
-from o365desk.storage.store import NotFoundError, StoreError
-from o365desk.storage.vault import VaultError, VaultUnavailable
+from o365desk.storage.store import StoreError
 from o365desk.ui import dialogs
-from o365desk.ui.async_runner import TaskRunner, off_gui_thread
+from o365desk.ui.async_runner import TaskRunner
 from o365desk.ui.connection_actions import ConnectionActions
+from o365desk.ui.connection_edits import ConnectionEdits
 from o365desk.ui.connections_model import (
     Column,
     ConnectionRole,
@@ -43,7 +43,8 @@ class MainController(QObject):
         self.services = services
         self.store = services.store
         self._clock = clock
-        self.model = ConnectionsModel(self._rename, clock, self)
+        self.edits = ConnectionEdits(self)
+        self.model = ConnectionsModel(self.edits.rename, clock, self)
         self.proxy = ConnectionsProxy(self)
         self.proxy.setSourceModel(self.model)
         window.table.setModel(self.proxy)
@@ -51,9 +52,7 @@ class MainController(QObject):
         self.runner = TaskRunner(self)
         self.keychain_status = KeychainStatus(window, services, self.model, self.runner, self)
         self.actions = ConnectionActions(self)
-        self._deleting: set[str] = set()
         self._reload_pending = False
-        self._rename_attempt: tuple[str, str] | None = None  # (connection id, typed text)
         self._error_detail = ""
         self._settings = settings if settings is not None else window_settings()
         self._watcher = StoreWatcher(self.store.path, self)
@@ -69,10 +68,10 @@ class MainController(QObject):
         w = self.window
         w.act_new.triggered.connect(self._on_new_connection)
         w.act_quit.triggered.connect(w.close)
-        w.act_rename.triggered.connect(self._on_rename)
-        w.details.rename_button.clicked.connect(self._on_rename)
-        w.act_delete.triggered.connect(self._on_delete)
-        w.details.delete_button.clicked.connect(self._on_delete)
+        w.act_rename.triggered.connect(self.edits.on_rename)
+        w.details.rename_button.clicked.connect(self.edits.on_rename)
+        w.act_delete.triggered.connect(self.edits.on_delete)
+        w.details.delete_button.clicked.connect(self.edits.on_delete)
         w.act_copy_id.triggered.connect(self._on_copy_id)
         w.act_filter.triggered.connect(self._on_focus_filter)
         w.act_permissions.triggered.connect(self._on_permissions)
@@ -80,12 +79,12 @@ class MainController(QObject):
         w.filter_edit.textChanged.connect(self._on_filter_changed)
         w.filter_edit.returnPressed.connect(w.table.setFocus)
         w.clear_filter_shortcut.activated.connect(self._on_clear_filter)
-        w.edit_again_button.clicked.connect(self._on_edit_again)
+        w.edit_again_button.clicked.connect(self.edits.on_edit_again)
         w.error_details_button.clicked.connect(self._on_error_details)
         w.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         w.closing.connect(self._on_closing)
         w.nickname_delegate.closeEditor.connect(self._flush_pending_reload)
-        self.model.rename_failed.connect(self._on_rename_failed)
+        self.model.rename_failed.connect(self.edits.on_rename_failed)
         self.model.dataChanged.connect(self._on_selection_changed)
         for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
             signal.connect(self._on_rows_changed)
@@ -136,13 +135,13 @@ class MainController(QObject):
 
     def _on_store_file_changed(self) -> None:
         editing = self.window.table.state() == QAbstractItemView.State.EditingState
-        if self._deleting or editing:
+        if self.edits.deleting or editing:
             self._reload_pending = True  # reloading now would close the editor or race
             return
         self._reload()
 
     def _flush_pending_reload(self, *_args) -> None:
-        if self._reload_pending and not self._deleting:
+        if self._reload_pending and not self.edits.deleting:
             self._reload_pending = False
             # Later, not now: the editor that just closed is still being torn down.
             QTimer.singleShot(0, self._on_store_file_changed)
@@ -200,11 +199,11 @@ class MainController(QObject):
             reason = " ".join(self.store.notices) or self.tr(
                 "Changes to connections are turned off; restart o365desk to try again."
             )
-        elif self._deleting:
+        elif self.edits.deleting:
             reason = self.tr("Wait until the deletion has finished.")
         else:
             reason = ""
-        self.model.set_editable(not self.store.read_only and not self._deleting)
+        self.model.set_editable(not self.store.read_only and not self.edits.deleting)
         for action, button, tip in (
             (w.act_rename, w.details.rename_button, self.tr("Give the connection a new name")),
             (
@@ -222,6 +221,8 @@ class MainController(QObject):
 
     # What ConnectionActions uses of this controller.
     current, select, update_actions = _current, _select, _update_actions
+    # And what ConnectionEdits uses besides.
+    current_index, flush_pending_reload = _current_index, _flush_pending_reload
 
     def _on_rows_changed(self, *_args) -> None:
         has_rows = self.model.rowCount() > 0
@@ -256,95 +257,6 @@ class MainController(QObject):
     def _on_focus_filter(self) -> None:
         self.window.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.window.filter_edit.selectAll()
-
-    # --- rename --------------------------------------------------------------------------
-
-    def _rename(self, connection_id: str, nickname: str) -> Connection:
-        """The model's renamer: the store checks the nickname rules and saves."""
-        renamed = self.store.rename(connection_id, nickname)
-        self._watcher.mark_seen()
-        if self._rename_attempt is not None:
-            self._rename_attempt = None
-            self.window.error_bar.hide()
-        return renamed
-
-    def _on_rename(self) -> None:
-        index = self._current_index()
-        if not index.isValid() or not self.window.act_rename.isEnabled():
-            return
-        view_index = self.proxy.mapFromSource(index.siblingAtColumn(Column.NICKNAME))
-        self.window.table.setCurrentIndex(view_index)
-        self.window.table.edit(view_index)
-
-    def _on_rename_failed(self, connection_id: str, attempted: str, message: str) -> None:
-        self._rename_attempt = (connection_id, attempted)
-        row = self.model.row_of(connection_id)
-        old = self.model.connections()[row].nickname if row >= 0 else ""
-        self._show_error(
-            self.tr("\"{old}\" was not renamed. {reason}").format(old=old, reason=message),
-            edit_again=True,
-        )
-
-    def _on_edit_again(self) -> None:
-        if self._rename_attempt is None:
-            return
-        connection_id, attempted = self._rename_attempt
-        row = self.model.row_of(connection_id)
-        if row < 0:
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, Column.NICKNAME))
-        if not index.isValid():
-            self.window.filter_edit.clear()  # the row is filtered out: show it again
-            index = self.proxy.mapFromSource(self.model.index(row, Column.NICKNAME))
-        self.window.error_bar.hide()
-        self.window.table.setFocus()
-        self.window.table.selectRow(index.row())
-        self.window.nickname_delegate.pending_text = attempted
-        if not self.window.table.edit(index):
-            self.window.nickname_delegate.pending_text = None
-
-    # --- delete --------------------------------------------------------------------------
-
-    def _on_delete(self) -> None:
-        conn = self._current()
-        if conn is None or not self.window.act_delete.isEnabled():
-            return
-        if not dialogs.confirm_delete(self.window, conn, self.keychain_status.backend):
-            return
-        self._deleting.add(conn.id)
-        self._update_actions()
-        self.window.statusBar().showMessage(
-            self.tr("Deleting \"{name}\"\u2026").format(name=conn.nickname)
-        )
-        self.runner.start(self._delete(conn))
-
-    async def _delete(self, conn: Connection) -> None:
-        bar = self.window.statusBar()
-        try:
-            await off_gui_thread(self.services.delete_connection, conn)
-        except NotFoundError:
-            pass  # someone else deleted it meanwhile: the outcome the user asked for
-        except (VaultError, StoreError) as exc:
-            bar.clearMessage()
-            text = self.tr("\"{name}\" was not deleted. {reason}")
-            if isinstance(exc, VaultUnavailable):
-                text = self.tr(
-                    "\"{name}\" was not deleted: its saved sign-in could not be removed "
-                    "from the keychain. {reason}"
-                )
-                # The keychain just refused: show that where its state is shown, with Retry.
-                backend = self.keychain.backend if self.keychain else ""
-                self.apply_keychain_state(KeychainState(backend, False, str(exc), exc.detail))
-            detail = exc.detail if isinstance(exc, VaultError) else ""
-            self._show_error(text.format(name=conn.nickname, reason=exc), detail=detail)
-            return
-        finally:
-            self._deleting.discard(conn.id)
-            self._watcher.mark_seen()
-            self._update_actions()
-            self._flush_pending_reload()
-        self.model.remove(conn.id)
-        bar.showMessage(self.tr("Deleted \"{name}\".").format(name=conn.nickname), 5000)
 
     # --- the rest ------------------------------------------------------------------------
 

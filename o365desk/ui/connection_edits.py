@@ -1,0 +1,123 @@
+"""Rename in place and delete, for the main window: the saving, the refusals, Edit again."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from o365desk.core.connection import Connection
+from o365desk.services import KeychainState
+from o365desk.storage.store import NotFoundError, StoreError
+from o365desk.storage.vault import VaultError, VaultUnavailable
+from o365desk.ui import dialogs
+from o365desk.ui.async_runner import off_gui_thread
+from o365desk.ui.connections_model import Column
+
+if TYPE_CHECKING:
+    from o365desk.ui.main_controller import MainController
+
+
+class ConnectionEdits(QObject):
+    """Slots behind Rename, Edit again and Delete; the controller asks what is under way."""
+
+    def __init__(self, main: MainController) -> None:
+        super().__init__(main)
+        self.main = main
+        self.window = main.window
+        self.deleting: set[str] = set()  # connection ids being deleted right now
+        self._rename_attempt: tuple[str, str] | None = None  # (connection id, typed text)
+
+    # --- rename --------------------------------------------------------------------------
+
+    def rename(self, connection_id: str, nickname: str) -> Connection:
+        """The model's renamer: the store checks the nickname rules and saves."""
+        renamed = self.main.store.rename(connection_id, nickname)
+        self.main.mark_store_seen()
+        if self._rename_attempt is not None:
+            self._rename_attempt = None
+            self.window.error_bar.hide()
+        return renamed
+
+    def on_rename(self) -> None:
+        main = self.main
+        index = main.current_index()
+        if not index.isValid() or not self.window.act_rename.isEnabled():
+            return
+        view_index = main.proxy.mapFromSource(index.siblingAtColumn(Column.NICKNAME))
+        self.window.table.setCurrentIndex(view_index)
+        self.window.table.edit(view_index)
+
+    def on_rename_failed(self, connection_id: str, attempted: str, message: str) -> None:
+        self._rename_attempt = (connection_id, attempted)
+        model = self.main.model
+        row = model.row_of(connection_id)
+        old = model.connections()[row].nickname if row >= 0 else ""
+        self.main.show_error(
+            self.tr("\"{old}\" was not renamed. {reason}").format(old=old, reason=message),
+            edit_again=True,
+        )
+
+    def on_edit_again(self) -> None:
+        if self._rename_attempt is None:
+            return
+        connection_id, attempted = self._rename_attempt
+        model, proxy, w = self.main.model, self.main.proxy, self.window
+        row = model.row_of(connection_id)
+        if row < 0:
+            return
+        index = proxy.mapFromSource(model.index(row, Column.NICKNAME))
+        if not index.isValid():
+            w.filter_edit.clear()  # the row is filtered out: show it again
+            index = proxy.mapFromSource(model.index(row, Column.NICKNAME))
+        w.error_bar.hide()
+        w.table.setFocus()
+        w.table.selectRow(index.row())
+        w.nickname_delegate.pending_text = attempted
+        if not w.table.edit(index):
+            w.nickname_delegate.pending_text = None
+
+    # --- delete --------------------------------------------------------------------------
+
+    def on_delete(self) -> None:
+        main = self.main
+        conn = main.current()
+        if conn is None or not self.window.act_delete.isEnabled():
+            return
+        if not dialogs.confirm_delete(self.window, conn, main.keychain_status.backend):
+            return
+        self.deleting.add(conn.id)
+        main.update_actions()
+        self.window.statusBar().showMessage(
+            self.tr("Deleting \"{name}\"\u2026").format(name=conn.nickname)
+        )
+        main.runner.start(self._delete(conn))
+
+    async def _delete(self, conn: Connection) -> None:
+        main = self.main
+        bar = self.window.statusBar()
+        try:
+            await off_gui_thread(main.services.delete_connection, conn)
+        except NotFoundError:
+            pass  # someone else deleted it meanwhile: the outcome the user asked for
+        except (VaultError, StoreError) as exc:
+            bar.clearMessage()
+            text = self.tr("\"{name}\" was not deleted. {reason}")
+            if isinstance(exc, VaultUnavailable):
+                text = self.tr(
+                    "\"{name}\" was not deleted: its saved sign-in could not be removed "
+                    "from the keychain. {reason}"
+                )
+                # The keychain just refused: show that where its state is shown, with Retry.
+                backend = main.keychain.backend if main.keychain else ""
+                main.apply_keychain_state(KeychainState(backend, False, str(exc), exc.detail))
+            detail = exc.detail if isinstance(exc, VaultError) else ""
+            main.show_error(text.format(name=conn.nickname, reason=exc), detail=detail)
+            return
+        finally:
+            self.deleting.discard(conn.id)
+            main.mark_store_seen()
+            main.update_actions()
+            main.flush_pending_reload()
+        main.model.remove(conn.id)
+        bar.showMessage(self.tr("Deleted \"{name}\".").format(name=conn.nickname), 5000)
