@@ -1,4 +1,5 @@
-"""Sign-in, refresh, reauthorize, sign-out and delete leave no secret in any file written.
+"""Sign-in (embedded and in the system browser), refresh, reauthorize, sign-out and delete
+leave no secret in any file written.
 
 Everything runs under a temporary HOME, XDG dirs, TMPDIR and O365DESK_CONFIG_DIR with the
 app log at DEBUG (MSAL as low as the app lets it go). Tokens live in the keychain only,
@@ -11,9 +12,12 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
-from urllib.parse import urlencode
+import threading
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+import msal
 import pytest
+import requests
 
 from o365desk.auth import redact
 from o365desk.auth.session import ConnectionSession
@@ -78,6 +82,20 @@ def _sign_in(fake, session: ConnectionSession, codes: set[str]):
     return session.finish_auth_code(start, f"{start.redirect_uri}?{urlencode(params)}")
 
 
+def _browser_that_signs_in(fake):
+    """Stands in for the system browser: signs in at the fake and posts the answer back."""
+
+    def browse(uri, browser_name=None):
+        def act():
+            redirect = parse_qs(urlsplit(uri).query)["redirect_uri"][0]
+            requests.post(redirect, data=fake.sign_in_with_http(uri), timeout=10)
+
+        threading.Thread(target=act, daemon=True).start()
+        return True
+
+    return browse
+
+
 def test_no_secret_reaches_any_file(fake_identity, temp_home, debug_logging, monkeypatch,
                                     capfd):
     monkeypatch.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
@@ -106,9 +124,10 @@ def test_no_secret_reaches_any_file(fake_identity, temp_home, debug_logging, mon
     connection = services.record_sign_in(connection, again)
     secrets |= {again.access_token} | _cache_secrets(vault, connection.id)
 
-    # Sign out, sign in once more, delete.
+    # Sign out, sign in once more in the system browser (MSAL's loopback listener), delete.
     connection = services.sign_out(connection)
-    fourth = _sign_in(fake_identity, services.session_for(connection), secrets)
+    monkeypatch.setattr(msal.oauth2cli.authcode, "_browse", _browser_that_signs_in(fake_identity))
+    fourth = services.session_for(connection).sign_in_with_browser(timeout=30)
     connection = services.record_sign_in(connection, fourth)
     secrets |= {fourth.access_token} | _cache_secrets(vault, connection.id)
     assert services.delete_connection(connection) > 0
