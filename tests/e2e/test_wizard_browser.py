@@ -63,6 +63,7 @@ def test_stop_waiting_for_the_browser_offers_every_way_and_saves_nothing(
     assert panel.explanation.code == "cancelled"
     assert list(panel.buttons) == [Action.SIGN_IN_AGAIN, Action.USE_SYSTEM_BROWSER,
                                    Action.USE_DEVICE_CODE]
+    assert not panel.details_button.isVisible()  # the person stopped it: nothing for IT
     assert wizard.result is None
     assert vault_entries(keyring_backend, wizard.connection_id) == set()
     assert services.store.load() == []

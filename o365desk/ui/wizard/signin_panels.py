@@ -18,6 +18,11 @@ from o365desk.core.signin_errors import Action, Explanation
 
 # Actions without a button here: the message itself says what to check.
 _NO_BUTTON = frozenset({Action.CHECK_TRUSTED_CERTIFICATES, Action.CHECK_CLOCK})
+# Red for a problem; blue-grey when the person stopped the sign-in themselves.
+_CARD_STYLE = ("#errorPanel {{ background: {fill}; border: 1px solid {edge}; border-radius: 4px; }}"
+               " #errorPanel QLabel {{ color: #1f1f1f; background: transparent; }}")
+_PROBLEM = _CARD_STYLE.format(fill="#fdecea", edge="#d9837b")
+_STOPPED = _CARD_STYLE.format(fill="#e8f0f8", edge="#8aa6c1")
 
 
 def _label(parent: QWidget, name: str, wrap: bool = True) -> QLabel:
@@ -42,10 +47,7 @@ class ErrorPanel(QWidget):
         self.card = QFrame(self)
         self.card.setObjectName("errorPanel")
         self.card.setFrameShape(QFrame.Shape.StyledPanel)
-        self.card.setStyleSheet(
-            "#errorPanel { background: #fdecea; border: 1px solid #d9837b; border-radius: 4px; }"
-            " #errorPanel QLabel { color: #1f1f1f; background: transparent; }"
-        )
+        self.card.setStyleSheet(_PROBLEM)
         card = self.card
         self.title = _label(card, self.tr("Problem"))
         font = self.title.font()
@@ -90,6 +92,9 @@ class ErrorPanel(QWidget):
         self.setAccessibleDescription(f"{explanation.title}. {explanation.message}")
         self.details.setPlainText(explanation.raw)
         self.details_button.setChecked(False)
+        stopped = explanation.code == "cancelled"  # nothing went wrong, nothing for IT
+        self.card.setStyleSheet(_STOPPED if stopped else _PROBLEM)
+        self.details_button.setVisible(not stopped)
         self.note.hide()
         while self._button_row.count():  # the old buttons and stretch
             item = self._button_row.takeAt(0)
