@@ -47,7 +47,7 @@ for name, shortcut, icon in (
     ("&Rename", "F2", ""),
     ("&Delete\u2026", QKeySequence.StandardKey.Delete, "edit-delete"),
     ("Copy &ID", "Ctrl+Shift+C", ""),
-    ("&Filter Connections", QKeySequence.StandardKey.Find, ""),
+    ("&Filter connections", QKeySequence.StandardKey.Find, ""),
     ("&Permissions\u2026", None, ""),
     ("&About o365desk", None, ""),
 ):

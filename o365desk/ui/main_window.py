@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
             "system-log-out",
         )
         self.act_filter = self._action(
-            self.tr("&Filter Connections"),
+            self.tr("&Filter connections"),
             QKeySequence.StandardKey.Find,
             self.tr("Type to show only matching connections"),
         )
@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         )
         self.error_bar = MessageBar(Level.ERROR, self.tr("Error message"))
         self.edit_again_button = self.error_bar.add_button(
-            self.tr("Edit &Again"), self.tr("Edit the nickname again")
+            self.tr("Edit &again"), self.tr("Edit the nickname again")
         )
         self.error_details_button = self.error_bar.add_button(
             self.tr("Detail&s\u2026"), self.tr("Show the error details for IT")

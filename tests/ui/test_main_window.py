@@ -269,7 +269,7 @@ def test_keyboard_path_through_the_window(qtbot, make_window):
     assert shortcuts == {
         "&Rename": "F2",
         "&Delete\u2026": "Del",
-        "&Filter Connections": "Ctrl+F",
+        "&Filter connections": "Ctrl+F",
         "Copy &ID": "Ctrl+Shift+C",
     }
 

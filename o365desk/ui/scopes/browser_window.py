@@ -60,16 +60,16 @@ class ScopeBrowserWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.act_import = self._action(
-            self.tr("&Refresh from Tenant File\u2026"), None,
+            self.tr("&Refresh from a tenant file\u2026"), None,
             self.tr("Import Microsoft's wording from your tenant's Graph service principal "
                     "(a saved JSON response)"))
         self.act_refresh_tenant = self._action(
-            self.tr("Refresh from a &Signed-in Connection\u2026"), None,
+            self.tr("Refresh from a &signed-in connection\u2026"), None,
             self.tr("Fetch Microsoft's wording from your tenant through a signed-in "
                     "connection (needs the Application.Read.All permission)"))
         self.act_refresh_tenant.setEnabled(False)  # until there are connections to use
         self.act_changes = self._action(
-            self.tr("&Changes Since Built-in Catalog\u2026"), None,
+            self.tr("&Changes since the built-in catalog\u2026"), None,
             self.tr("List the permissions your tenant has and the built-in catalog lacks, "
                     "and the other way round"))
         self.act_close = self._action(self.tr("C&lose"), QKeySequence.StandardKey.Close)
@@ -81,8 +81,8 @@ class ScopeBrowserWindow(QMainWindow):
             self.tr("&Add to Selection"), "Ctrl+D",
             self.tr("Add the permission to the selection (its delegated variant when it has "
                     "one, unless the Type filter says application)"))
-        self.act_copy_delegated = self._action(self.tr("Copy &Delegated ID"), "Ctrl+Shift+D")
-        self.act_copy_application = self._action(self.tr("Copy A&pplication ID"),
+        self.act_copy_delegated = self._action(self.tr("Copy &delegated ID"), "Ctrl+Shift+D")
+        self.act_copy_application = self._action(self.tr("Copy a&pplication ID"),
                                                  "Ctrl+Shift+A")
         self.act_show_details = self._action(self.tr("&Details"), "Ctrl+1")
         self.act_show_selection = self._action(self.tr("&Selection"), "Ctrl+2")
@@ -114,7 +114,7 @@ class ScopeBrowserWindow(QMainWindow):
         self.error_bar = MessageBar(Level.ERROR, self.tr("Error message"), central)
         self.tenant_bar = MessageBar(Level.INFO, self.tr("Tenant wording notice"), central)
         self.changes_button = self.tenant_bar.add_button(
-            self.tr("Show C&hanges\u2026"), self.tr("Show changes since the built-in catalog"))
+            self.tr("Show c&hanges\u2026"), self.tr("Show changes since the built-in catalog"))
         layout.addWidget(self.error_bar)
         layout.addWidget(self.tenant_bar)
         layout.addLayout(self._build_search_row(central))
@@ -197,7 +197,7 @@ class ScopeBrowserWindow(QMainWindow):
             "Status filter"), [(self.tr("Any"), None), (self.tr("Active"), Status.ACTIVE.value),
                                (Status.DEPRECATED.label, Status.DEPRECATED.value),
                                (Status.RETIRED.label, Status.RETIRED.value)])
-        self.reset_button = QPushButton(self.tr("Clear &Filters"), parent)
+        self.reset_button = QPushButton(self.tr("Clear &filters"), parent)
         self.reset_button.setAccessibleName(self.tr("Clear search and filters"))
         row = QHBoxLayout()
         for label, combo in ((type_label, self.type_combo), (consent_label, self.consent_combo),
@@ -230,7 +230,7 @@ class ScopeBrowserWindow(QMainWindow):
         self.no_match_label.setWordWrap(True)
         self.no_match_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_match_label.setAccessibleName(self.tr("No permission matches"))
-        self.no_match_button = QPushButton(self.tr("Clear Search and Filters"), self.no_match)
+        self.no_match_button = QPushButton(self.tr("Clear search and filters"), self.no_match)
         self.no_match_button.setAccessibleName(self.tr("Clear search and filters"))
         empty = QVBoxLayout(self.no_match)
         empty.addStretch(1)

@@ -358,9 +358,15 @@ class ScopeBrowserController(QObject):
             tenant, diff, merged = await off_gui_thread(_import_and_index, path, self.builtin)
         except (tenant_import.TenantImportError, OSError) as exc:
             # OSError: the file was fine but its copy could not be saved in the data folder.
-            reason = str(exc) if isinstance(exc, ValueError) else self.tr(
-                "Its copy could not be saved in {folder}: {error}.").format(
-                folder=tenant_import.cache_path().parent, error=exc.strerror or exc)
+            if isinstance(exc, ValueError):
+                reason = str(exc) + " " + self.tr(
+                    "Choose the JSON file your IT saved of the Microsoft Graph service "
+                    "principal, or use Refresh from a signed-in connection.")
+            else:
+                reason = self.tr(
+                    "Its copy could not be saved in {folder}: {error}. Free some space or "
+                    "check that folder's permissions, then try again.").format(
+                    folder=tenant_import.cache_path().parent, error=exc.strerror or exc)
             w.error_bar.show_message(self.tr(
                 "Could not import the tenant file. Nothing was changed. {reason}").format(
                 reason=reason), Level.ERROR)

@@ -35,7 +35,7 @@ class SelectionPanel(QWidget):
             self.preset_combo.addItem(preset.title, preset.key)
         preset_label = QLabel(self.tr("&Preset:"), self)
         preset_label.setBuddy(self.preset_combo)
-        self.apply_button = QPushButton(self.tr("&Apply Preset"), self)
+        self.apply_button = QPushButton(self.tr("&Apply preset"), self)
         self.apply_button.setAccessibleName(self.tr("Apply preset"))
         self.apply_button.setToolTip(self.tr("Replace the selection with the preset's "
                                              "permissions; edit it afterwards"))
@@ -54,7 +54,7 @@ class SelectionPanel(QWidget):
                                    self)
         self.flag_bar.close_button.hide()
         self.only_flagged_button = self.flag_bar.add_button(
-            self.tr("Show &Only These"), self.tr("Show only the permissions that need a look"))
+            self.tr("Show &only these"), self.tr("Show only the permissions that need a look"))
         self.only_flagged_button.setCheckable(True)
         self.table = QTableView(self)
         self.table.setAccessibleName(self.tr("Selected permissions"))
@@ -89,7 +89,7 @@ class SelectionPanel(QWidget):
         self.remove_button = QPushButton(self.tr("&Remove"), self)
         self.remove_button.setAccessibleName(self.tr("Remove from selection"))
         self.remove_button.setToolTip(self.tr("Remove the chosen rows (Delete)"))
-        self.clear_button = QPushButton(self.tr("Clear All"), self)
+        self.clear_button = QPushButton(self.tr("Clear all"), self)
         self.clear_button.setAccessibleName(self.tr("Clear the selection"))
         self.delete_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table,
                                          context=Qt.ShortcutContext.WidgetShortcut)

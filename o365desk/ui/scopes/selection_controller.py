@@ -37,7 +37,7 @@ class SelectionController(QObject):
         panel, exp = window.selection, window.export
         panel.set_model(self.proxy)
         self.remove_bad_button = exp.problem_bar.add_button(
-            self.tr("Remove Them from the Selection"),
+            self.tr("Remove from the selection"),
             self.tr("Remove the permissions that can't be exported"))
         panel.preset_combo.currentIndexChanged.connect(self._on_preset_changed)
         panel.apply_button.clicked.connect(self._on_apply_preset)

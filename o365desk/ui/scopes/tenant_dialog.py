@@ -98,7 +98,7 @@ class ChangesDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Changed Since the Built-in Catalog"))
+        self.setWindowTitle(self.tr("Changed since the built-in catalog"))
         self.setAccessibleName(self.tr("Changed since the built-in catalog"))
         self.resize(760, 480)
         self.summary = QLabel(self)
