@@ -102,16 +102,17 @@ class Services:
             session.close()
 
     def record_sign_in(self, connection: Connection, result: SignInResult) -> Connection:
-        """Save who signed in and until when the token lasts (the connection's scopes stay
-        as given). A connection not saved yet (a wizard finishing) is added."""
+        """Save who signed in and until when the token lasts. Only those fields change in
+        the saved connection (a rename made meanwhile elsewhere stays); a connection not
+        saved yet is added as given."""
         from o365desk.storage.store import NotFoundError
 
-        signed = connection.replace(account=result.account, expires_at=result.expires_at,
-                                    last_used_at=utcnow())
+        fields = {"account": result.account, "expires_at": result.expires_at,
+                  "last_used_at": utcnow()}
         try:
-            saved = self.store.update(signed)
+            saved = self.store.patch(connection.id, **fields)
         except NotFoundError:
-            saved = self.store.add(signed)
+            saved = self.store.add(connection.replace(**fields))
         with self._lock:
             session = self._sessions.get(connection.id)
         if session is not None:
@@ -122,8 +123,7 @@ class Services:
         """Remove the connection's accounts and tokens; keep the connection itself."""
         self.session_for(connection).sign_out()
         self.drop_session(connection.id)
-        current = self.store.find(connection.id)
-        return self.store.update(current.replace(account=None, expires_at=None))
+        return self.store.patch(connection.id, account=None, expires_at=None)
 
     def delete_connection(self, connection: Connection) -> int:
         """Remove a connection's keychain entries, then the connection; return entries removed.

@@ -86,7 +86,7 @@ def examine(raw: bytes) -> Snapshot:
         ):
             return Snapshot(raw, problem="the file is cut off part-way")
         return Snapshot(raw, problem="the file is not in the format o365desk uses")
-    except RecursionError:
+    except (RecursionError, ValueError):  # too deep; a number too long to convert
         return Snapshot(raw, problem="the file is not in the format o365desk uses")
     if not isinstance(doc, dict):
         return Snapshot(raw, problem="the file is not in the format o365desk uses")

@@ -147,16 +147,23 @@ class ConnectionStore:
 
         return self._mutate(change)
 
-    def rename(self, connection_id: str, new_nickname: str) -> Connection:
-        """Give a saved connection a new nickname; return it as stored."""
+    def patch(self, connection_id: str, **fields) -> Connection:
+        """Change only the named fields of the saved connection; return it as stored.
+
+        The fields are applied to the file's latest content, so what another window or
+        the command line changed meanwhile (a new nickname, a description) stays.
+        """
 
         def change(current: list[Connection]) -> tuple[list[Connection], Connection]:
             index = _index_of(current, connection_id)
-            renamed = current[index].replace(nickname=new_nickname)
-            stored = _with_valid_nickname(renamed, current)
+            stored = _with_valid_nickname(current[index].replace(**fields), current)
             return [*current[:index], stored, *current[index + 1 :]], stored
 
         return self._mutate(change)
+
+    def rename(self, connection_id: str, new_nickname: str) -> Connection:
+        """Give a saved connection a new nickname; return it as stored."""
+        return self.patch(connection_id, nickname=new_nickname)
 
     def delete(self, connection_id: str) -> None:
         """Remove a saved connection (its keychain entries are the vault's business)."""
@@ -169,13 +176,7 @@ class ConnectionStore:
 
     def touch(self, connection_id: str, when: datetime | None = None) -> Connection:
         """Record that the connection was just used (sets last_used_at)."""
-
-        def change(current: list[Connection]) -> tuple[list[Connection], Connection]:
-            index = _index_of(current, connection_id)
-            stored = current[index].replace(last_used_at=when or utcnow())
-            return [*current[:index], stored, *current[index + 1 :]], stored
-
-        return self._mutate(change)
+        return self.patch(connection_id, last_used_at=when or utcnow())
 
     # -- internals -----------------------------------------------------------------------
 

@@ -433,6 +433,23 @@ def test_services_record_sign_in_sign_out_and_delete(fake_identity, services, ke
     assert services.session_for(recorded) is not first  # the cached one was dropped
 
 
+def test_sign_in_and_sign_out_keep_what_another_window_changed_meanwhile(fake_identity,
+                                                                        services, tmp_path):
+    saved = services.store.add(make_connection(fake_identity))
+    result = sign_in(fake_identity, services.session_for(saved))
+    # Meanwhile the command line (another store on the same file) renames and describes it.
+    other = ConnectionStore(tmp_path / "connections.json")
+    other.patch(saved.id, nickname="Contoso Production", description="ask Ana first")
+    recorded = services.record_sign_in(saved, result)  # holds the copy from before
+    assert (recorded.nickname, recorded.description) == ("Contoso Production", "ask Ana first")
+    assert recorded.account == result.account
+    other.patch(saved.id, description="ask Ben now")
+    signed_out = services.sign_out(saved)
+    assert signed_out.account is None
+    on_disk = ConnectionStore(tmp_path / "connections.json").find(saved.id)
+    assert (on_disk.nickname, on_disk.description) == ("Contoso Production", "ask Ben now")
+
+
 def test_record_sign_in_saves_a_connection_the_wizard_has_not_saved_yet(fake_identity,
                                                                         services):
     draft = make_connection(fake_identity)

@@ -97,6 +97,8 @@ def test_damaged_fixture_is_kept_aside_and_the_store_starts_empty(
         pytest.param('{"schema_version": 1, "connections": {}}', id="connections-object"),
         pytest.param('{"schema_version": 1, "connections": [1]}', id="entry-number"),
         pytest.param("[" * 100_000, id="deeply-nested"),
+        pytest.param('{"schema_version": 1, "connections": [], "x": ' + "9" * 5000 + "}",
+                     id="number-too-long-to-read"),
         pytest.param(b"\xff\xfe\x00garbage", id="not-text"),
     ],
 )
