@@ -27,13 +27,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from o365desk.core import paths
 from o365desk.core.ids import canonical_uuid
 from o365desk.storage.vault_errors import (  # noqa: F401 (the vault's public names)
+    BUSY_MESSAGE,
     CORRUPT_MESSAGE,
     FAILED_MESSAGE,
     LOCKED_MESSAGE,
@@ -46,7 +50,10 @@ from o365desk.storage.vault_errors import (  # noqa: F401 (the vault's public na
     unavailable_from,
 )
 
+log = logging.getLogger(__name__)
+
 SERVICE = "o365desk"
+LOCK_TIMEOUT = 30.0  # seconds another process may hold the keychain (a prompt answered)
 MSAL_CACHE = "msal-cache"
 SECRET_NAMES = (MSAL_CACHE,)
 ENTRY_LIMIT_BYTES = 2560  # Windows Credential Manager: CRED_MAX_CREDENTIAL_BLOB_SIZE, UTF-16-LE
@@ -125,13 +132,16 @@ class Vault:
 
     Every backend failure surfaces as VaultUnavailable (plain message, raw error in
     `detail`); a damaged value as VaultCorrupt. Calls block on the keychain: keep them off
-    the GUI thread. Calls on one Vault are serialised; two processes writing the same
-    secret at the same time are not coordinated here.
+    the GUI thread. Calls are serialised, within the process and, through a lock file
+    beside connections.json, with every other o365desk process: one writing a value
+    while another cleans up its chunks would otherwise destroy both.
     """
 
-    def __init__(self, backend: Any, service: str = SERVICE) -> None:
+    def __init__(self, backend: Any, service: str = SERVICE,
+                 lock_path: Path | None = None) -> None:
         self.backend = backend
         self.service = service
+        self.lock_path = lock_path
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
@@ -148,6 +158,7 @@ class Vault:
         """One vault operation: serialised, and inside the backend's batch() if it has one
         (the Secret Service backend then reuses one connection for all entries)."""
         with self._lock, contextlib.ExitStack() as stack:
+            self._hold_process_lock(stack)
             batch = getattr(self.backend, "batch", None)
             if batch is not None:
                 try:
@@ -155,6 +166,22 @@ class Vault:
                 except Exception as exc:
                     raise unavailable_from(exc, self.backend) from exc
             yield
+
+    def _hold_process_lock(self, stack: contextlib.ExitStack) -> None:
+        # Imported here: filelock costs ~30 ms to import, and the window starts without it.
+        from filelock import FileLock, Timeout
+
+        path = self.lock_path or paths.config_dir() / "vault.lock"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(path), timeout=LOCK_TIMEOUT)
+            stack.enter_context(lock)
+        except Timeout:
+            raise VaultError(BUSY_MESSAGE, f"{path}: held for over {LOCK_TIMEOUT:.0f} s") \
+                from None
+        except OSError as exc:  # a read-only config folder: go on, as one process would
+            log.warning("keychain lock %s unavailable (%s); not coordinating with other "
+                        "o365desk processes", path, exc)
 
     # --- public -------------------------------------------------------------------------------
 

@@ -20,6 +20,9 @@ FAILED_MESSAGE = (
     "The keychain did not answer as expected. Make sure it is running and unlocked, then "
     "try again; if it keeps happening, send the details to your IT support."
 )
+BUSY_MESSAGE = (
+    "Another o365desk window or command is using the keychain. Try again in a moment."
+)
 CORRUPT_MESSAGE = "The saved sign-in for this connection is damaged; sign in again to replace it."
 
 

@@ -55,7 +55,7 @@ def test_stop_waiting_for_the_browser_offers_every_way_and_saves_nothing(
     qtbot.waitUntil(lambda: bool(opened), timeout=15000)
     assert page.stack.currentWidget() is page.waiting
     assert page.stop_button.isVisible() and page.stop_button.isEnabled()
-    assert "web browser" in page.waiting_text.text()
+    assert "browser window" in page.waiting_text.text()
 
     qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
     assert not page.stop_button.isEnabled()  # "Stopping..." until the wait has ended

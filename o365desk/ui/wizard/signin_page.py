@@ -143,7 +143,7 @@ class SignInPage(QWizardPage):
 
     def begin_browser(self) -> None:
         attempt = self._begin(self.tr(
-            "Finish signing in in the browser window that has just opened. This window "
+            "Finish signing in using the browser window that has just opened. This window "
             "continues by itself once you are done."))
         self._stop_waiting = stop = threading.Event()
         self.stop_button.setText(self.tr("&Stop waiting"))
