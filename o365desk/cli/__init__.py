@@ -16,7 +16,15 @@ def main(argv: list[str] | None = None) -> int:
         return run_gui([sys.argv[0]], smoke=bool(argv))
     from o365desk.cli.parser import build_parser
 
+    for stream in (sys.stdout, sys.stderr):
+        # A console or pipe that can't show a character (a nickname in another script on
+        # a Windows code page) gets an escape instead of failing after the work is done.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
+    if args.command is not None:
+        _log_to_file()
     if args.command is None:
         from o365desk.app import run_gui
 
@@ -24,3 +32,16 @@ def main(argv: list[str] | None = None) -> int:
     from o365desk.cli.commands import run
 
     return run(args)
+
+
+def _log_to_file() -> None:
+    """Log records go to the app's log file, redacted, as the window's do; never raw onto
+    the terminal beside the command's own plain messages."""
+    import logging
+
+    try:
+        from o365desk.auth.redact import setup_logging
+
+        setup_logging()
+    except OSError:  # no writable data folder: the command still runs, unlogged
+        logging.getLogger().addHandler(logging.NullHandler())

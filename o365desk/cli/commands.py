@@ -113,7 +113,12 @@ def cmd_delete(args: argparse.Namespace, services: Services) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError(f"to delete {what} without a question, add --yes.")
-        answer = input(f"Delete {what}? Nothing changes in the organisation itself. [y/N] ")
+        try:
+            answer = input(f"Delete {what}? Nothing changes in the organisation itself. "
+                           "[y/N] ")
+        except (EOFError, KeyboardInterrupt):  # Ctrl+D or Ctrl+C at the question: a no
+            answer = ""
+            print()
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was deleted.")
             return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,10 @@ def connection_json(connection: Connection) -> dict[str, Any]:
 
 
 def dumps(payload: Any) -> str:
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    # Names as they are on a UTF-8 output; as \u escapes (the same JSON) on any other, such
+    # as a Windows pipe in cp1252, which could not hold them.
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return json.dumps(payload, indent=2, ensure_ascii=encoding not in ("utf8", "utf8sig"))
 
 
 def list_json(connections: list[Connection]) -> str:
@@ -34,7 +38,13 @@ def show_json(connection: Connection) -> str:
 
 
 def _when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "never"
+    if value is None:
+        return "never"
+    try:
+        local = value.astimezone()
+    except (OverflowError, OSError, ValueError):  # year 1 or 9999 in a far time zone
+        return f"{value.year:04d}-{value:%m-%d %H:%M} UTC"
+    return f"{local.year:04d}-{local:%m-%d %H:%M}"
 
 
 def list_text(connections: list[Connection]) -> str:

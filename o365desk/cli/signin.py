@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
 from o365desk.services import Services
+from o365desk.storage.store import StoreError
 
+log = logging.getLogger(__name__)
 SECRET_NOTE = "note: this is a secret; don't paste it anywhere public"
 
 
@@ -76,9 +79,12 @@ def cmd_token(args: argparse.Namespace, services: Services) -> int:
         result = session.acquire_silent(args.scope or None)
     except SignInError as exc:
         return _explain(exc, hint=f' Run: o365desk login "{connection.nickname}"')
-    services.store.touch(connection.id)
     _say(SECRET_NOTE)
     print(result.access_token, flush=True)
+    try:  # noting "last used" is a courtesy: a read-only or busy store mustn't fail this
+        services.store.touch(connection.id)
+    except StoreError as exc:
+        log.info("last use of %s not recorded: %s", connection.id, exc)
     return 0
 
 

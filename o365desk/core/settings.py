@@ -36,8 +36,16 @@ def load(path: Path | None = None) -> AppSettings:
         raw = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return AppSettings()
+    except UnicodeDecodeError:
+        return AppSettings(
+            problem=f"The settings file {path} is not saved as UTF-8 text; o365desk uses its "
+            "defaults until it is. Save it as UTF-8 (in Notepad: Save as, Encoding UTF-8), or "
+            "ask your IT support.")
     except OSError as exc:
-        return AppSettings(problem=f"o365desk could not read its settings file {path} ({exc}).")
+        return AppSettings(
+            problem=f"o365desk could not read its settings file {path} "
+            f"({exc.strerror or exc}); it uses its defaults until it can. Check that it is a "
+            "file you may read, or ask your IT support.")
     try:
         return _parse(json.loads(raw))
     except (ValueError, TypeError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -57,7 +58,9 @@ class ConnectionStore:
     """
 
     def __init__(self, path: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
-        self.path = Path(path)
+        # Through any symlink (connections.json kept with someone's dotfiles): saving
+        # replaces the file itself, which would otherwise turn the link into a copy.
+        self.path = Path(os.path.realpath(path))
         self.read_only = False
         self.notices: list[str] = []  # plain sentences for the user, e.g. "moved aside to ..."
         self.lock_timeout = lock_timeout

@@ -167,3 +167,79 @@ def test_a_config_folder_that_cannot_be_written_is_one_plain_line(tmp_path, monk
     lines = result.stderr.strip().splitlines()
     assert all(line.startswith("o365desk: ") for line in lines)
     assert "could not" in lines[-1] and "Traceback" not in result.stderr
+
+
+# --- odd consoles, odd answers, odd files ---------------------------------------------------
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, **extra}
+
+
+def test_a_console_that_cant_show_the_nickname_still_works(config_dir):
+    env = _env(PYTHONIOENCODING="cp1252")  # a Windows pipe or file
+    run = lambda *a: subprocess.run([sys.executable, "-m", "o365desk", *a],  # noqa: E731
+                                    capture_output=True, timeout=120, env=env)
+    added = run("add", "\u6771\u4eac office")
+    assert added.returncode == 0, added.stderr
+    listed = run("list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout.decode("cp1252"))["connections"][0]["nickname"] == \
+        "\u6771\u4eac office"
+    text = run("list")
+    assert text.returncode == 0 and b"\\u6771\\u4eac office" in text.stdout
+
+
+def test_ctrl_d_at_the_delete_question_deletes_nothing(config_dir):
+    import select
+
+    assert o365desk("add", "Keep me").returncode == 0
+    main, child = os.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "o365desk", "delete", "Keep me"],
+                               stdin=child, stdout=child, stderr=child, env=os.environ.copy())
+    os.close(child)
+    seen = b""
+    try:
+        while b"[y/N]" not in seen:
+            ready, _, _ = select.select([main], [], [], 30)
+            assert ready, f"no question within 30 s: {seen!r}"
+            seen += os.read(main, 1024)
+        os.write(main, b"\x04")  # Ctrl+D
+        assert process.wait(30) == 0
+        while select.select([main], [], [], 0.5)[0]:
+            try:
+                seen += os.read(main, 1024)
+            except OSError:
+                break
+    finally:
+        os.close(main)
+        if process.poll() is None:
+            process.kill()
+    assert b"Nothing was deleted." in seen and b"Traceback" not in seen
+    assert [c.nickname for c in ConnectionStore(config_dir / "connections.json").load()] == \
+        ["Keep me"]
+
+
+def test_dates_at_the_ends_of_the_calendar_are_shown(config_dir):
+    store = ConnectionStore(config_dir / "connections.json")
+    from datetime import UTC, datetime
+
+    from o365desk.core.connection import Connection
+
+    store.add(Connection(nickname="Old", created_at=datetime(1, 1, 1, tzinfo=UTC),
+                         last_used_at=datetime(9999, 12, 31, 23, 59, tzinfo=UTC)))
+    shown = subprocess.run([sys.executable, "-m", "o365desk", "show", "Old"],
+                           capture_output=True, text=True, timeout=120,
+                           env=_env(TZ="XST5"))  # five hours behind UTC, no tz data needed
+    assert shown.returncode == 0, shown.stderr
+    assert "Created:     0001-01-01 00:00 UTC" in shown.stdout
+    assert "Last used:   9999-12-31 18:59" in shown.stdout
+
+
+def test_a_damaged_file_is_reported_once_in_plain_words(config_dir):
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "connections.json").write_text("{ damaged", encoding="utf-8")
+    listed = o365desk("list")
+    assert listed.returncode == 0
+    lines = listed.stderr.splitlines()
+    assert lines and all(line.startswith("o365desk: ") for line in lines), lines

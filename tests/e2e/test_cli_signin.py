@@ -65,7 +65,7 @@ def login_with_device_code(fake, env, nickname: str = "Fake") -> tuple[int, str,
     return process.returncode, out, "".join(seen) + err
 
 
-def test_login_token_show_delete(fake_identity, cli_env, secret_service_vault):
+def test_login_token_show_delete(fake_identity, cli_env, secret_service_vault, config_dir):
     connection = add_fake_connection(fake_identity, cli_env)
     assert connection["graph_endpoint"] == fake_identity.graph_url
 
@@ -83,6 +83,17 @@ def test_login_token_show_delete(fake_identity, cli_env, secret_service_vault):
     assert claims.tenant_id == DEFAULT_TENANT_ID and claims.username == DEFAULT_USERNAME
     assert "this is a secret; don't paste it anywhere public" in token.stderr
     assert access_token not in token.stderr
+
+    # A newer o365desk's file opens read-only: "last used" can't be noted, the token still
+    # comes.
+    path = config_dir / "connections.json"
+    saved = path.read_text(encoding="utf-8")
+    path.write_text(saved.replace('"schema_version": 1', '"schema_version": 99'),
+                    encoding="utf-8")
+    read_only = o365desk(cli_env, "token", "fake")
+    assert read_only.returncode == 0, read_only.stderr
+    assert read_only.stdout.strip() in fake_identity.access_tokens
+    path.write_text(saved, encoding="utf-8")
 
     shown = json.loads(o365desk(cli_env, "show", "Fake", "--json").stdout)["connection"]
     assert shown["account"]["username"] == DEFAULT_USERNAME

@@ -70,3 +70,20 @@ def test_https_trusts_a_ca_listed_in_settings(config_dir, monkeypatch, fake_iden
         http_session().get(url)
     write(config_dir, {"extra_ca_certs": [str(fake_identity.ca_pem_path)]})
     assert http_session().get(url).status_code == 200
+
+
+def test_a_file_not_saved_as_utf8_says_how_to_save_it(config_dir):
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "settings.json").write_bytes(
+        '{"extra_ca_certs": ["C:/Users/Ren\u00e9/proxy.pem"]}'.encode("cp1252"))
+    current = settings.load()
+    assert current.client_id == DEFAULT_CLIENT_ID
+    assert "not saved as UTF-8" in current.problem and "Save it as UTF-8" in current.problem
+
+
+def test_a_folder_in_place_of_the_file_says_what_to_check(config_dir):
+    (config_dir / "settings.json").mkdir(parents=True)
+    current = settings.load()
+    assert current.client_id == DEFAULT_CLIENT_ID
+    assert "could not read" in current.problem and "Is a directory" in current.problem
+    assert "ask your IT support" in current.problem

@@ -416,3 +416,16 @@ def test_fixture_of_version_1_still_loads(path: Path) -> None:
     contoso = s.find("contoso ADMIN")
     assert contoso.account is not None and contoso.scopes == ("User.Read.All", "Group.Read.All")
     assert s.find("fabrikam (gcc high)").cloud is Cloud.USGOV
+
+
+def test_a_symlinked_file_stays_a_link_and_its_target_is_saved(tmp_path: Path) -> None:
+    target = tmp_path / "dotfiles" / "connections.json"
+    target.parent.mkdir()
+    config = tmp_path / "config"
+    config.mkdir()
+    ConnectionStore(target).add(Connection(nickname="Before"))
+    (config / "connections.json").symlink_to(target)
+    ConnectionStore(config / "connections.json").add(Connection(nickname="Through the link"))
+    assert (config / "connections.json").is_symlink()
+    names = [c.nickname for c in ConnectionStore(target).load()]
+    assert names == ["Before", "Through the link"]
