@@ -3,15 +3,20 @@
 MSAL's own `acquire_token_interactive` waits for the browser until its timeout, and
 nothing can end that wait early. This runs the same steps with the same parts (MSAL's
 AuthCodeReceiver on 127.0.0.1 and a free port, its auth code flow with PKCE and
-form_post), so the wait can end when the person stops it, or at once when no browser
-could be opened. Ending it posts an error answer carrying the flow's own state to the
-listener, the one answer it accepts besides Microsoft's.
+form_post), and waits on its own thread of control, so the wait ends as soon as the
+person stops it, no browser could be opened, or the time is up, even while opening the
+browser hangs. The listener is then woken with an error answer carrying the flow's own
+state (the one answer it accepts besides Microsoft's), so it ends quietly.
+
+The answer is only waited for here; redeeming it (which changes the token cache) is the
+session's job, under its operation lock.
 """
 
 from __future__ import annotations
 
 import http.client
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -21,7 +26,9 @@ SUCCESS_PAGE = "Signed in. You can close this tab and go back to o365desk."
 FAILURE_PAGE = ("The sign-in didn't finish ($error). Go back to o365desk: it says what "
                 "happened and what to do next. You can close this tab.")
 _STOP_ERROR = "access_denied"
+_STOP_DESCRIPTION = "stopped by o365desk"
 _POLL_SECONDS = 0.2
+_WAKE_SECONDS = 1.0  # how long the listener gets to take the waking answer
 
 
 class BrowserWaitEnded(Exception):
@@ -32,11 +39,11 @@ class BrowserWaitEnded(Exception):
         self.reason = reason
 
 
-def sign_in_in_browser(
+def wait_in_browser(
     app: Any, scopes: Sequence[str], *, timeout: float, prompt: str | None,
     login_hint: str | None, should_stop: Callable[[], bool],
-) -> dict:
-    """Open the sign-in in the system browser; return MSAL's result for the answer.
+) -> tuple[dict, dict]:
+    """Open the sign-in in the system browser; return (flow, answer) for redeeming.
 
     Blocks until the browser answers, should_stop() turns true (checked five times a
     second), no browser could be opened, or `timeout` seconds pass; the last three raise
@@ -44,57 +51,60 @@ def sign_in_in_browser(
     """
     from msal.oauth2cli.authcode import AuthCodeReceiver
 
-    ended: list[str] = []
     with AuthCodeReceiver(port=0) as receiver:
         port = receiver.get_port()
         flow = app.initiate_auth_code_flow(
             list(scopes), redirect_uri=f"http://localhost:{port}", prompt=prompt,
             login_hint=login_hint, response_mode="form_post")
-        lock = threading.Lock()
+        answered = threading.Event()
+        no_browser = threading.Event()
+        answer: dict = {}
 
-        def end(reason: str) -> None:
-            with lock:
-                if ended:
-                    return
-                ended.append(reason)
-            # From another thread: MSAL calls auth_uri_callback on the thread that is
-            # about to serve the listener, which must not wait for its own answer.
-            threading.Thread(target=_post_stop, args=(port, flow["state"]), daemon=True,
-                             name="o365desk-browser-stop").start()
+        def listen() -> None:
+            try:
+                answer.update(receiver.get_auth_response(
+                    auth_uri=flow["auth_uri"], state=flow["state"], timeout=timeout,
+                    success_template=SUCCESS_PAGE, error_template=FAILURE_PAGE,
+                    auth_uri_callback=lambda _uri: no_browser.set()) or {})
+            except Exception:  # noqa: BLE001 (the listener closed under it: we stopped)
+                pass
+            finally:
+                answered.set()
 
-        finished = threading.Event()
-
-        def watch() -> None:
-            while not finished.wait(_POLL_SECONDS):
-                if should_stop():
-                    end("stopped")
-                    return
-
-        threading.Thread(target=watch, daemon=True, name="o365desk-browser-watch").start()
-        try:
-            response = receiver.get_auth_response(
-                auth_uri=flow["auth_uri"], state=flow["state"], timeout=timeout,
-                success_template=SUCCESS_PAGE, error_template=FAILURE_PAGE,
-                auth_uri_callback=lambda _uri: end("no-browser"))
-        finally:
-            finished.set()
-    if ended:
-        raise BrowserWaitEnded(ended[0])
-    if not response:
+        threading.Thread(target=listen, daemon=True, name="o365desk-browser-listen").start()
+        deadline = time.monotonic() + timeout
+        reason = ""
+        while not answered.wait(_POLL_SECONDS):
+            if should_stop():
+                reason = "stopped"
+            elif no_browser.is_set():
+                reason = "no-browser"
+            elif time.monotonic() >= deadline:
+                reason = "timeout"
+            if reason:
+                _wake(port, flow["state"])
+                answered.wait(_WAKE_SECONDS)
+                raise BrowserWaitEnded(reason)
+    if not answer:  # the listener's own time ran out
         raise BrowserWaitEnded("timeout")
-    return app.acquire_token_by_auth_code_flow(flow, response)
+    return flow, answer
 
 
-def _post_stop(port: int, state: str) -> None:
-    """Answer the listener with an error of our own, so its wait ends now."""
-    body = urlencode({"error": _STOP_ERROR, "error_description": "stopped by o365desk",
-                      "state": state})
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("POST", "/", body,
-                           {"Content-Type": "application/x-www-form-urlencoded"})
-        connection.getresponse().read()
-    except OSError:
-        pass  # the listener already closed: the wait is over anyway
-    finally:
-        connection.close()
+def _wake(port: int, state: str) -> None:
+    """Answer the listener with an error of our own, in the background, so that it stops
+    listening; if it is still busy opening the browser, it finds the answer later."""
+
+    def post() -> None:
+        body = urlencode({"error": _STOP_ERROR, "error_description": _STOP_DESCRIPTION,
+                          "state": state})
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("POST", "/", body,
+                               {"Content-Type": "application/x-www-form-urlencoded"})
+            connection.getresponse().read()
+        except OSError:
+            pass  # the listener already closed: it stopped anyway
+        finally:
+            connection.close()
+
+    threading.Thread(target=post, daemon=True, name="o365desk-browser-wake").start()

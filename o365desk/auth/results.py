@@ -250,7 +250,8 @@ def error_from_exception(exc: BaseException, connection: Connection) -> SignInEr
         code = int(status.group(1))
         kind = TransportKind.SERVER if code >= 500 or code == 429 else TransportKind.BAD_RESPONSE
         return SignInError(explain_transport(kind, redact(joined)))
-    if "state mismatch" in joined.lower():
+    if "state mismatch" in joined.lower() or "nonce" in joined.lower():
+        # A nonce that differs: the ID token was not issued for this sign-in.
         return state_mismatch(joined)
     if isinstance(exc, ValueError) and "authority" in joined.lower():
         return SignInError(explain_transport(TransportKind.BAD_RESPONSE, redact(joined)))

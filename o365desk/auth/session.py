@@ -39,7 +39,7 @@ from o365desk.auth.results import (
 )
 from o365desk.core.connection import Account, Connection
 from o365desk.core.signin_errors import Action, Explanation, admin_consent_url
-from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt
+from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt, VaultError
 
 __all__ = ["DEFAULT_REDIRECT_URI", "AuthCodeStart", "ConnectionSession", "DeviceCodeStart",
            "SignInError", "SignInResult", "host_allowed"]
@@ -93,6 +93,9 @@ class ConnectionSession:
         self._owns_http_client = http_client is None
         self._extra_ca_files = tuple(extra_ca_files)
         self._lock = threading.RLock()
+        # One token operation at a time: a failing one discards unsaved cache changes,
+        # which must not be another one's tokens not yet saved.
+        self._operation = threading.RLock()
         self._app: Any = None
         self._cache: Any = None
         self._home_account_id = connection.account.home_account_id if connection.account \
@@ -163,19 +166,27 @@ class ConnectionSession:
             return self._app
 
     def _call(self, fn: Callable[[Any], Any]) -> Any:
-        """Run fn(app); on any failure discard unsaved cache changes and raise SignInError."""
-        app = self._msal_app()
-        try:
-            return fn(app)
-        except SignInError:
-            self._discard()
-            raise
-        except _expected_errors() as exc:
-            self._discard()
-            error = error_from_exception(exc, self.connection)
-            log.info("connection %s: %s (%s)", self.connection.id, error.code,
-                     type(exc).__name__)
-            raise error from exc
+        """Run fn(app), alone among this session's token operations; on any failure discard
+        unsaved cache changes and raise SignInError (a keychain failure: VaultError)."""
+        with self._operation:
+            app = self._msal_app()
+            try:
+                return fn(app)
+            except SignInError:
+                self._discard()
+                raise
+            except VaultError:
+                raise  # the tokens stay in memory, to be saved once the keychain answers
+            except Exception as exc:
+                # Anything MSAL raises, the network, a nonce it refused after caching the
+                # tokens: nothing of it may be saved later.
+                self._discard()
+                raise self._as_sign_in_error(exc) from exc
+
+    def _as_sign_in_error(self, exc: Exception) -> SignInError:
+        error = error_from_exception(exc, self.connection)
+        log.info("connection %s: %s (%s)", self.connection.id, error.code, type(exc).__name__)
+        return error
 
     def _save(self) -> None:
         """Write the cache back to the vault, only when it changed."""
@@ -360,21 +371,25 @@ class ConnectionSession:
         Waits for the browser until it answers, should_stop() turns true (within a second
         or so), no browser could be opened, or `timeout` seconds pass.
         """
-        from o365desk.auth.loopback import BrowserWaitEnded, sign_in_in_browser
+        from o365desk.auth.loopback import BrowserWaitEnded, wait_in_browser
 
         names = scope_names(scopes, self.connection)
-
-        def browse(app: Any) -> SignInResult:
-            try:
-                result = sign_in_in_browser(
-                    app, msal_scopes(names, self.connection), timeout=timeout,
-                    prompt=prompt, login_hint=login_hint, should_stop=should_stop)
-            except BrowserWaitEnded as ended:
-                raise {"stopped": cancelled, "no-browser": no_browser}.get(
-                    ended.reason, browser_timeout)() from None
-            return self._finish(app, result, names)
-
-        return self._call(browse)
+        app = self._msal_app()
+        # The wait changes no tokens, so it holds no lock: a test of the same connection
+        # meanwhile doesn't wait minutes for the browser.
+        try:
+            flow, answer = wait_in_browser(
+                app, msal_scopes(names, self.connection), timeout=timeout, prompt=prompt,
+                login_hint=login_hint, should_stop=should_stop)
+        except BrowserWaitEnded as ended:
+            raise {"stopped": cancelled, "no-browser": no_browser}.get(
+                ended.reason, browser_timeout)() from None
+        except SignInError:
+            raise
+        except Exception as exc:
+            raise self._as_sign_in_error(exc) from exc
+        return self._call(lambda app: self._finish(
+            app, app.acquire_token_by_auth_code_flow(flow, answer), names))
 
     # --- housekeeping -------------------------------------------------------------------
 
