@@ -35,9 +35,15 @@ _NOT_DONE = re.escape(MASK).join(("(?!", ")"))  # a second pass must not eat the
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "key": "value" and 'key': 'value' (JSON, Python reprs), also list values from
     # parse_qs ('code': ['...']) and JSON nested in a string (\"key\": \"value\").
-    (re.compile(rf"""(\\*["'](?:{_KEYS})\\*["']\s*:\s*\[?\s*\\*"){_NOT_DONE}(?:[^"\\]|\\(?!"))*""",
+    # Bytes too (b'key': b'value'), and pairs in a list of tuples (('code', '...')).
+    (re.compile(rf"""(\\*["'](?:{_KEYS})\\*["']\s*[:,]\s*\[?\s*b?\\*"){_NOT_DONE}(?:[^"\\]|\\(?!"))*""",
                 re.I), rf"\1{MASK}"),
-    (re.compile(rf"""(\\*["'](?:{_KEYS})\\*["']\s*:\s*\[?\s*\\*'){_NOT_DONE}(?:[^'\\]|\\(?!'))*""",
+    (re.compile(rf"""(\\*["'](?:{_KEYS})\\*["']\s*[:,]\s*\[?\s*b?\\*'){_NOT_DONE}(?:[^'\\]|\\(?!'))*""",
+                re.I), rf"\1{MASK}"),
+    # key='value' and key="value" (keyword arguments in a repr); free text key: "value".
+    (re.compile(rf"""(?<![\w-])((?:{_KEYS})\s*=\s*b?(["'])){_NOT_DONE}(?:(?!\2)[^\\]|\\.)*""",
+                re.I), rf"\1{MASK}"),
+    (re.compile(rf"""(?<![\w-])((?:{_FREE})\s*:\s*b?(["'])){_NOT_DONE}(?:(?!\2)[^\\]|\\.)*""",
                 re.I), rf"\1{MASK}"),
     # Query strings and form bodies (code=...&code_verifier=...), plain or percent-encoded.
     (re.compile(rf"(?:(?<![\w-])|(?<=%[0-9A-Fa-f]{{2}}))((?:{_KEYS})(?:=|%3D)){_NOT_DONE}"

@@ -129,6 +129,10 @@ def test_untrusted_certificate_is_refused(
     login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
     qtbot.waitUntil(lambda: seen["finished"] == 1, timeout=15000)
     assert [kind for kind, _ in seen["failed"]] == ["certificate"]
+    detail = seen["failed"][0][1]  # what "details for IT" shows: the address, no secrets
+    assert "/oauth2/v2.0/authorize" in detail
+    for secret in ("?", flow["state"], flow["nonce"], flow["code_verifier"]):
+        assert secret not in detail
     assert "not trusted" in login_view.status.text()
     assert not fake_identity.requests_to("authorize")  # no request was answered
 

@@ -131,3 +131,18 @@ def test_a_refusal_in_the_browser_is_explained(fake_identity, session, keyring, 
     assert caught.value.explanation.code == "AADSTS65004"
     assert pages and pages[0] == FAILURE_PAGE.replace("$error", "access_denied")
     assert keyring.writes == 0
+
+
+def test_stopping_works_even_while_opening_the_browser_hangs(session, keyring, monkeypatch):
+    def slow_browser(uri, browser_name=None):
+        time.sleep(6)  # a $BROWSER command that takes its time, or never returns
+        return True
+
+    monkeypatch.setattr(msal.oauth2cli.authcode, "_browse", slow_browser)
+    began = time.monotonic()
+    with pytest.raises(SignInError) as caught:
+        session.sign_in_with_browser(timeout=120,
+                                     should_stop=lambda: time.monotonic() - began > 0.5)
+    assert caught.value.explanation.code == "cancelled"
+    assert time.monotonic() - began < 4
+    assert keyring.writes == 0

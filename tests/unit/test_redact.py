@@ -250,6 +250,10 @@ _TEMPLATES = [
     "client_secret: {}", "device_code = {}", '\\"refresh_token\\": \\"{}\\"',
     "http%3A%2F%2Flocalhost%3Fcode%3D{}%26state", "client_info={}", "Cookie: ESTSAUTH={}; a=b",
     "refresh_token:{}\nnext line",
+    # Reprs: keyword arguments, bytes, lists of pairs; free text with a quoted value.
+    "Flow(code_verifier='{}', state='s')", 'call(password="{}")', "refresh_token = '{}'",
+    "data={{b'code_verifier': b'{}'}}", "[('code', '{}'), ('state', 's')]",
+    "('code_verifier', '{}')", 'client_secret: "{}"',
 ]
 
 

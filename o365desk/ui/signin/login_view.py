@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
@@ -159,14 +159,14 @@ class LoginView(QWidget):
             "The sign-in tried to open {host}, which is not a Microsoft sign-in address, "
             "so o365desk stopped it."
         ).format(host=host))
-        self._fail("blocked_host", url)
+        self._fail("blocked_host", _address(url))
 
     def _on_certificate(self, url: str, description: str) -> None:
         host = urlsplit(url).hostname or url
         self._set_status(self.tr(
             "The connection to {host} is not trusted ({problem}), so o365desk stopped."
         ).format(host=host, problem=description))
-        self._fail("certificate", f"{url}: {description}")
+        self._fail("certificate", f"{_address(url)}: {description}")
 
     def _on_load_started(self) -> None:
         self.progress.setValue(0)
@@ -198,7 +198,7 @@ class LoginView(QWidget):
         if failed and domain != QWebEngineLoadingInfo.ErrorDomain.HttpStatusCodeDomain:
             self._set_status(self.tr("The sign-in page could not be loaded: {error}").format(
                 error=info.errorString()))
-            self._fail("load_error", f"{info.url().toString()}: {info.errorString()}")
+            self._fail("load_error", f"{_address(info.url().toString())}: {info.errorString()}")
             return
         # Loaded (an HTTP error status still shows a page): is it an error page?
         page = self.page
@@ -265,3 +265,10 @@ class LoginView(QWidget):
         self._done = True
         self._timer.stop()
         self._teardown()
+
+
+def _address(url: str) -> str:
+    """The address without its query and fragment, for the details IT may be sent: the
+    sign-in's state, nonce and PKCE challenge, or a form's fields, stay out of them."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
