@@ -264,11 +264,12 @@ _TRANSPORT: dict[TransportKind, tuple[str, str, tuple[Action, ...]]] = {
                           "proxy settings or ask IT, then try again. Nothing was saved.",
                           (A.RETRY, A.CONTACT_ADMIN)),
     TransportKind.TLS: ("Secure connection couldn't be checked",
-                        "The secure connection to Microsoft couldn't be verified. On company "
-                        "networks this usually means a security proxy inspects web traffic "
-                        "with its own certificate. Ask IT for that certificate (a PEM file) and "
-                        "list it under extra_ca_certs in o365desk's settings.json, or set the "
-                        f"environment variable {EXTRA_CA_ENV} to the file; then try again.",
+                        "The secure connection to Microsoft couldn't be verified, so "
+                        "o365desk stopped. Nothing was saved. On company networks a security "
+                        "proxy that checks web traffic often causes this, and IT can fix it: "
+                        "send them these details. (IT: list the proxy's CA certificate, a PEM "
+                        "file, under extra_ca_certs in o365desk's settings.json, or set "
+                        f"{EXTRA_CA_ENV} to it.) Try again once they have.",
                         (A.CHECK_TRUSTED_CERTIFICATES, A.RETRY, A.CONTACT_ADMIN)),
     TransportKind.TIMEOUT: ("No answer in time",
                             "Microsoft's sign-in service didn't answer in time. Check the "

@@ -172,7 +172,7 @@ class ConnectionActions(QObject):
         from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
 
         labels = {A.SIGN_IN_AGAIN: self.tr("Sign in a&gain\u2026"),
-                  A.COPY_ADMIN_CONSENT_LINK: self.tr("Co&py consent link"),
+                  A.COPY_ADMIN_CONSENT_LINK: self.tr("Co&py admin-consent link"),
                   A.RETRY: self.tr("T&ry again"),
                   A.CONTACT_ADMIN: self.tr("Copy details for I&T")}
         for action in dict.fromkeys(explanation.actions):
@@ -199,7 +199,7 @@ class ConnectionActions(QObject):
         elif action is A.COPY_ADMIN_CONSENT_LINK:
             QGuiApplication.clipboard().setText(explanation.admin_consent_url or _consent(conn))
             self.window.statusBar().showMessage(self.tr(
-                "Copied the approval link. Send it to an administrator of your organisation."),
+                "Copied the admin-consent link. Send it to an administrator of your organisation."),
                 8000)
         elif action is A.CONTACT_ADMIN:
             QGuiApplication.clipboard().setText(
@@ -217,7 +217,7 @@ class ConnectionActions(QObject):
         if conn is not None:
             QGuiApplication.clipboard().setText(_consent(conn))
             self.window.statusBar().showMessage(self.tr(
-                "Copied the approval link. Send it to an administrator of your organisation; "
+                "Copied the admin-consent link. Send it to an administrator of your organisation; "
                 "once approved, sign in again."), 8000)
 
     # --- sign in again -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -89,7 +90,7 @@ class DetailsPane(QWidget):
         self.scopes = self._row(right, page, self.tr("Permissions:"))
         self.expiry = self._row(right, page, self.tr("Access token:"))
         self.granted = self._row(right, page, self.tr("Consent:"))
-        self.consent_button = QPushButton(self.tr("Co&py consent link"), page)
+        self.consent_button = QPushButton(self.tr("Co&py admin-consent link"), page)
         self.consent_button.setAccessibleName(self.tr("Copy admin-consent link"))
         self.consent_button.setToolTip(self.tr(
             "Copy the link an administrator opens to approve the missing permissions"))
@@ -101,9 +102,13 @@ class DetailsPane(QWidget):
         self.created = self._row(right, page, self.tr("Created:"))
         self.last_used = self._row(right, page, self.tr("Last used:"))
         columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addSpacing(24)
-        columns.addLayout(right, 1)
+        for form in (left, right):
+            column = QVBoxLayout()  # rows their own height, the shorter column's space below
+            column.addLayout(form)
+            column.addStretch(1)
+            columns.addLayout(column, 1)
+            if form is left:
+                columns.addSpacing(24)
 
         inner = QWidget(page)
         inner_layout = QVBoxLayout(inner)
@@ -145,6 +150,9 @@ class DetailsPane(QWidget):
     def _row(self, form: QFormLayout, parent: QWidget, caption: str) -> QLabel:
         value = self._value(parent)
         caption_label = QLabel(caption, parent)
+        # As tall as its row, text at the top: beside the first line of a value that wraps.
+        caption_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        caption_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         caption_label.setBuddy(value)
         form.addRow(caption_label, value)
         value.setAccessibleName(caption.rstrip(":"))
@@ -211,8 +219,9 @@ class DetailsPane(QWidget):
             text = self.tr("granted: {names}").format(
                 names=", ".join(names) if names else self.tr("none"))
             if missing:
-                text += self.tr("; not granted: {names} (ask an administrator to approve: "
-                                "copy the consent link below)").format(names=", ".join(missing))
+                text += self.tr(
+                    "; not granted: {names} (ask an administrator to approve: copy the "
+                    "admin-consent link below)").format(names=", ".join(missing))
             self.granted.setText(text)
         self.consent_button.setVisible(bool(missing))
         self.token_facts.setText(self._token_facts(state.claims if state and signed else None))

@@ -288,7 +288,7 @@ class SignInPage(QWizardPage):
                 url = w.session.consent_url()
             QGuiApplication.clipboard().setText(url or "")
             self.error_panel.show_note(self.tr(
-                "Copied the approval link. Send it to an administrator of your organisation; "
+                "Copied the admin-consent link. Send it to an administrator of your organisation; "
                 "once they have approved, click \u201cSign in again\u201d."))
         elif action is A.CONTACT_ADMIN and explanation is not None:
             QGuiApplication.clipboard().setText(
