@@ -240,7 +240,7 @@ class MainController(QObject):
                 shown=shown, total=total
             )
         self.window.count_label.setText(text)
-        self.window.no_match.setVisible(total > 0 and shown == 0)
+        self.window.show_no_match(total > 0 and shown == 0)
 
     # --- filter --------------------------------------------------------------------------
 

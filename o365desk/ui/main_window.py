@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QStyledItemDelegate,
@@ -269,9 +270,23 @@ class MainWindow(QMainWindow):
         header.setSectionsMovable(True)  # order and widths are remembered in window.ini
         self.nickname_delegate = NicknameDelegate(self.table)
         self.table.setItemDelegateForColumn(Column.NICKNAME, self.nickname_delegate)
-        self.no_match = QLabel(self.tr("No connection matches the filter."), page)
-        self.no_match.setEnabled(False)
-        self.no_match.hide()
+        # In the table's place while the filter hides every row: say so, and the way back.
+        self.no_match = QWidget(page)
+        self.no_match.setAccessibleName(self.tr("No connection matches"))
+        self.no_match_label = QLabel(self.no_match)
+        self.no_match_label.setWordWrap(True)
+        self.no_match_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.clear_filter_button = QPushButton(self.tr("Show all co&nnections"), self.no_match)
+        self.clear_filter_button.setAccessibleName(self.tr("Show all connections"))
+        self.clear_filter_button.clicked.connect(self.filter_edit.clear)
+        empty = QVBoxLayout(self.no_match)
+        empty.addStretch(1)
+        empty.addWidget(self.no_match_label)
+        empty.addWidget(self.clear_filter_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty.addStretch(2)
+        self.list_stack = QStackedWidget(page)
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.no_match)
 
         filter_row = QHBoxLayout()
         filter_row.addWidget(filter_label)
@@ -279,8 +294,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filter_row)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.no_match)
+        layout.addWidget(self.list_stack, 1)
         return page
 
     def _build_status_bar(self) -> None:
@@ -326,6 +340,14 @@ class MainWindow(QMainWindow):
             self._empty_state.new_button.clicked.connect(self.act_new.trigger)
             self.stack.addWidget(self._empty_state)
         return self._empty_state
+
+    def show_no_match(self, no_match: bool) -> None:
+        """In the table's place, or not: the filter hides every connection."""
+        if no_match:
+            self.no_match_label.setText(self.tr(
+                "No connection matches \u201c{text}\u201d.").format(
+                text=self.filter_edit.text().strip()))
+        self.list_stack.setCurrentWidget(self.no_match if no_match else self.table)
 
     def show_list(self, has_rows: bool) -> None:
         """The list and details when there are connections, else the empty state."""

@@ -97,10 +97,15 @@ def test_filter_narrows_as_you_type_and_esc_clears(qtbot, make_window):
     window.filter_edit.clear()
     qtbot.keyClicks(window.filter_edit, "zzz")
     assert visible_nicknames(controller) == []
-    assert window.no_match.isVisible()
+    assert window.no_match.isVisible() and not window.table.isVisible()
+    assert window.no_match_label.text() == "No connection matches \u201czzz\u201d."
     qtbot.keyClick(window.filter_edit, Qt.Key.Key_Escape)
     assert window.filter_edit.text() == ""
     assert len(visible_nicknames(controller)) == 3
+    assert window.table.isVisible() and not window.no_match.isVisible()
+    qtbot.keyClicks(window.filter_edit, "zzz")
+    qtbot.mouseClick(window.clear_filter_button, Qt.MouseButton.LeftButton)
+    assert window.filter_edit.text() == "" and window.table.isVisible()
 
 
 def test_delete_key_in_filter_edits_the_filter(qtbot, make_window, dialog_log):
