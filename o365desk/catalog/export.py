@@ -75,8 +75,8 @@ def required_resource_access(selection: Selection, catalog: Catalog) -> dict:
                             f"variant.{alt}")
             continue
         if not variant.id:
-            problems.append(f"{permission.name} has no {kind} ({MANIFEST_TYPE[kind]}) ID: "
-                            "Microsoft defines the variant but provisions no ID for it.")
+            problems.append(f"{permission.name} cannot be exported as {kind} "
+                            f"({MANIFEST_TYPE[kind]}): Microsoft gives it no ID.")
             continue
         if not _GUID.match(variant.id):
             problems.append(f"{permission.name}: Microsoft's {kind} ID {variant.id!r} is not a "

@@ -70,7 +70,7 @@ PRESETS: tuple[Preset, ...] = (
            DELEGATED, OKTA_O365_ADMIN),
     Preset("read-only-directory", "Read-only directory",
            "Look at users, groups and memberships, devices, apps, roles and domains without "
-           "changing anything. Directory.Read.All is the one-scope alternative.",
+           "changing anything. Or use the single broader permission Directory.Read.All.",
            DELEGATED, _SIGN_IN + (
                "User.Read.All", "GroupMember.Read.All", "Organization.Read.All",
                "Domain.Read.All", "AdministrativeUnit.Read.All", "RoleManagement.Read.Directory",

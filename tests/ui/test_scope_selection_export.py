@@ -109,7 +109,7 @@ def test_a_permission_that_cant_be_exported_is_named_and_can_be_removed(browser)
     c.selection.add("AgentIdentity.Create.All", "delegated")  # Microsoft gives no ID
     browser.export.manifest_radio.click()
     assert not browser.export.problem_bar.isHidden()
-    assert "AgentIdentity.Create.All has no delegated (Scope) ID" in \
+    assert "AgentIdentity.Create.All cannot be exported as delegated (Scope)" in \
         browser.export.problem_bar.text()
     assert browser.export.preview.toPlainText() == ""
     assert "until the permissions named above" in browser.export.preview.placeholderText()

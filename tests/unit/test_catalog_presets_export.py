@@ -116,7 +116,7 @@ def test_manifest_refuses_and_explains_every_permission_without_an_id(catalog):
                                   ("NoSuch.Permission", "delegated")], catalog)
     problems = caught.value.problems
     assert len(problems) == 4
-    assert "Tasks.ReadWrite has no application (Role) ID" in problems[0]
+    assert "Tasks.ReadWrite cannot be exported as application (Role)" in problems[0]
     assert "User.Read has no application (Role) variant" in problems[1]
     assert "as delegated (Scope) instead" in problems[1]
     assert "not a valid GUID" in problems[2]

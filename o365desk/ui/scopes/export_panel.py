@@ -103,8 +103,10 @@ class ExportPanel(QWidget):
         if problems:
             items = "".join(f"<li>{_escape(p)}</li>" for p in problems)
             self.problem_bar.show_message(
-                self.tr("Can't export {count} of the selected permissions as chosen. Change "
-                        "or remove them:").format(count=len(problems))
+                (self.tr("One of the selected permissions can't be exported as chosen. "
+                         "Change it or remove it:") if len(problems) == 1 else
+                 self.tr("{count} of the selected permissions can't be exported as chosen. "
+                         "Change them or remove them:").format(count=len(problems)))
                 + f"<ul style='margin:0'>{items}</ul>")
         else:
             self.problem_bar.hide()
