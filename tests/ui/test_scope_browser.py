@@ -93,15 +93,20 @@ def test_description_words_match_and_clearing_restores_the_tree(browser, qtbot):
 
 
 def test_no_match_says_so_and_offers_to_clear(browser, qtbot):
+    assert browser.controller.select_permission("Mail.ReadBasic")
+    assert browser.details.title.text() == "Mail.ReadBasic"
     browser.search_edit.setText("zzzqqq")
     assert visible_names(browser) == []
     assert browser.tree_stack.currentWidget() is browser.no_match
+    assert browser.details.is_cleared()  # no details of a permission not listed
     assert browser.count_label.text() == "0 of 985 permissions match"
     assert "No permission matches \u201czzzqqq\u201d" in browser.no_match_label.text()
     qtbot.mouseClick(browser.no_match_button, Qt.MouseButton.LeftButton)
     assert browser.search_edit.text() == ""
     assert browser.tree_stack.currentWidget() is browser.tree
     assert len(visible_names(browser)) == 985
+    assert not browser.details.is_cleared()
+    assert browser.details.title.text() == "Mail.ReadBasic"  # listed again, shown again
 
 
 def test_filters_by_type_consent_level_and_status(browser):

@@ -49,12 +49,14 @@ def test_okta_preset_selects_62_and_flags_each_retired_or_deprecated(browser):
     assert flagged["ProgramControl.ReadWrite.All"] is Status.RETIRED
     assert flagged["SecurityEvents.ReadWrite.All"] is Status.DEPRECATED
     assert len(flagged) == 7
-    assert "7 of these need a second look (2 API deprecated, 5 retired)" in \
+    assert "7 of these need a second look (2 deprecated, 5 retired)" in \
         panel.flag_bar.text()
     panel.only_flagged_button.click()
     assert browser.controller.selection.proxy.rowCount() == 7
+    assert panel.only_flagged_button.text() == "Sh&ow all"  # the way back
     panel.only_flagged_button.click()
     assert browser.controller.selection.proxy.rowCount() == 62
+    assert panel.only_flagged_button.text() == "Show &only these"
     # Edit it: remove one row with the Delete key.
     panel.table.setFocus()
     panel.table.setCurrentIndex(browser.controller.selection.proxy.index(0, 0))

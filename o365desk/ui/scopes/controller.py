@@ -195,8 +195,13 @@ class ScopeBrowserController(QObject):
                         "fewer or shorter words, or clear the filters.").format(query=query)
                 if query else self.tr("No permission matches these filters."))
             w.tree_stack.setCurrentWidget(w.no_match)
+            w.details.clear()  # nothing listed: no details of a permission not shown
         else:
             w.tree_stack.setCurrentWidget(w.tree)
+            current = self._current
+            if current is not None and w.details.is_cleared() and \
+                    self._proxy_index(current.name).isValid():
+                self.show_details(current)  # listed again: its details come back
 
     def _proxy_index(self, name: str) -> QModelIndex:
         return self.proxy.mapFromSource(self.tree_model.index_for_name(name))

@@ -297,6 +297,9 @@ class PermissionDetails(QWidget):
     def clear(self) -> None:
         self.stack.setCurrentIndex(0)
 
+    def is_cleared(self) -> bool:
+        return self.stack.currentIndex() == 0
+
     def show_permission(self, p: Permission, alternatives: list[str],
                         selected_kinds: frozenset[str], path_count: int, tenant=None) -> None:
         self.stack.setCurrentIndex(1)

@@ -56,6 +56,9 @@ class SelectionPanel(QWidget):
         self.only_flagged_button = self.flag_bar.add_button(
             self.tr("Show &only these"), self.tr("Show only the permissions that need a look"))
         self.only_flagged_button.setCheckable(True)
+        # Pressed, it says how to get back to the whole selection.
+        self.only_flagged_button.toggled.connect(lambda only: self.only_flagged_button.setText(
+            self.tr("Sh&ow all") if only else self.tr("Show &only these")))
         self.table = QTableView(self)
         self.table.setAccessibleName(self.tr("Selected permissions"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -129,7 +132,7 @@ class SelectionPanel(QWidget):
             self.only_flagged_button.setChecked(False)
             self.flag_bar.hide()
             return
-        words = {"retired": self.tr("retired"), "deprecated": self.tr("API deprecated")}
+        words = {"retired": self.tr("retired"), "deprecated": self.tr("deprecated")}
         kinds: dict[str, int] = {}
         for state in flags:
             key = words.get(state, self.tr("not grantable as chosen"))

@@ -126,7 +126,7 @@ class SelectionModel(SequenceTableModel):
         return len(self._items)
 
     def _headers(self) -> tuple[str, ...]:
-        return (tr("Permission"), tr("Type"), tr("Look twice"))
+        return (tr("Permission"), tr("Type"), tr("Needs attention"))
 
     def data(self, index: ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

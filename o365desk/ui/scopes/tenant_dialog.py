@@ -41,7 +41,7 @@ def tr(text: str) -> str:
 def ask_open_path(parent: QWidget | None) -> str:
     """The service principal file to import, or "" when cancelled. Tests replace this."""
     path, _filter = QFileDialog.getOpenFileName(
-        parent, tr("Refresh from Tenant File"), "",
+        parent, tr("Refresh from a tenant file"), "",
         tr("Graph service principal (*.json);;All files (*)"))
     return path
 

@@ -17,7 +17,7 @@ def ask_connection(parent: QWidget, connections: list[Connection]) -> Connection
 
     labels = [f"{c.nickname} \u2013 {c.account.username}" for c in connections]
     choice, ok = QInputDialog.getItem(
-        parent, tr("Refresh from a Signed-in Connection"),
+        parent, tr("Refresh from a signed-in connection"),
         tr("Fetch Microsoft's wording of the permissions from the organisation of:"),
         labels, 0, False)
     return connections[labels.index(choice)] if ok and choice in labels else None
