@@ -134,9 +134,10 @@ class ScopeBrowserWindow(QMainWindow):
         self.tabs.addTab(self.selection, self.tr("Selection"))
         self.tabs.addTab(self.export, self.tr("Export"))
         self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([640, 700])
+        # Half each: long permission names need the room as much as the details do.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([680, 680])
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.setTabOrder(self.search_edit, self.type_combo)

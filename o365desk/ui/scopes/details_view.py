@@ -242,8 +242,9 @@ class PermissionDetails(QWidget):
                                + scroll.verticalScrollBar().sizeHint().width())
         page.addWidget(scroll)
         page.addWidget(self._build_paths(page))
-        page.setStretchFactor(0, 3)
-        page.setStretchFactor(1, 2)
+        # Half each: the facts rarely fill more, and a permission has up to hundreds of paths.
+        page.setStretchFactor(0, 1)
+        page.setStretchFactor(1, 1)
         for kind, box in ((DELEGATED, self.delegated), (APPLICATION, self.application)):
             box.copy_button.clicked.connect(lambda _=False, k=kind: self.copy_id_requested.emit(k))
             box.add_button.clicked.connect(lambda _=False, k=kind: self.selection_toggled.emit(k))
