@@ -9,12 +9,19 @@ from __future__ import annotations
 import dataclasses
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from o365desk.catalog.catalog import Catalog
 from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status
+from o365desk.core.clouds import Cloud
 
-_GRAPH_URL = re.compile(r"https?://graph\.microsoft\.(?:com|us|de)|graph\.microsoft\.com"
-                        r"|/(?:v1\.0|beta)(?=/)", re.IGNORECASE)
+# A pasted address: any scheme://host, a Graph host of any cloud typed without one, and the
+# API version; what is left is the path the index knows.
+_GRAPH_HOSTS = sorted({urlsplit(c.graph_endpoint).netloc for c in Cloud} | {"graph.microsoft.de"},
+                      key=len, reverse=True)
+_HOST = re.compile(r"https?://[^/\s?#]+|(?<![\w.-])(?:"
+                   + "|".join(re.escape(h) for h in _GRAPH_HOSTS) + r")(?![\w.-])", re.IGNORECASE)
+_VERSION = re.compile(r"/(?:v1\.0|beta)(?=/)", re.IGNORECASE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,9 +114,13 @@ class SearchIndex:
 
 
 def normalize_query(query: str) -> list[str]:
-    """Lowercase terms; a pasted Graph URL is cut down to its path."""
-    query = _GRAPH_URL.sub("", query.strip()).split("?", 1)[0]
-    return [t for t in query.lower().split() if t]
+    """Lowercase terms; a pasted Graph URL is cut down to its path (no host, version or
+    query string). A "?" in words that are not an address is searched for as typed."""
+    text = query.strip()
+    path = _HOST.sub("", text)
+    if path != text or path.startswith("/"):
+        path = _VERSION.sub("", path).split("?", 1)[0]
+    return [t for t in path.lower().split() if t]
 
 
 def index_for(catalog: Catalog) -> SearchIndex:

@@ -104,6 +104,14 @@ def _text(item: dict, key: str, where: str) -> str:
         return ""
     if not isinstance(value, str):
         raise _fail(f'{where}: "{key}" should be text, not {type(value).__name__}.')
+    return _readable(value, f'{where}: "{key}"')
+
+
+def _readable(value: str, what: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a \ud800 escape
+        raise _fail(f"{what} holds characters that are not text.") from None
     return value
 
 
@@ -125,6 +133,7 @@ def _entry(item: object, kind: str, index: int) -> TenantText:
     if not isinstance(value, str) or not value.strip() or len(value.split()) != 1:
         raise _fail(f'{where}: "value" should be a permission name like "User.Read", '
                     f"not {value!r:.60}.")
+    _readable(value, f'{where}: "value"')
     enabled = item.get("isEnabled", True)
     if not isinstance(enabled, bool):
         raise _fail(f'{where}: "isEnabled" should be true or false.')
@@ -189,23 +198,29 @@ def parse_service_principal(data: object, source_name: str = "",
 
 def read_file(path: Path, now: datetime | None = None) -> TenantCatalog:
     path = Path(path)
+    # Its name as text, whatever bytes the file system gave it (it goes into the cache).
+    name = os.fsencode(path.name).decode("utf-8", "replace")
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise _fail(f"{path.name} is larger than 50 MB; that is not a service principal.")
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:  # at most the limit, even from a pipe or a device
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise _fail(f"Can't read {path}: {exc.strerror or exc}.") from None
+    if len(raw) > MAX_BYTES:
+        raise _fail(f"{name} is larger than 50 MB; that is not a service principal.")
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise _fail(f"{path.name} is not UTF-8 text, so it is not a Graph JSON response.") from None
+        raise _fail(f"{name} is not UTF-8 text, so it is not a Graph JSON response.") from None
     except json.JSONDecodeError as exc:
-        raise _fail(f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+        raise _fail(f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
                     f"{exc.msg}).") from None
+    except (ValueError, RecursionError):  # a number too long, nesting too deep
+        raise _fail(f"{name} is not a Graph JSON response: it holds values no service "
+                    "principal has.") from None
     try:
-        return parse_service_principal(data, path.name, now)
+        return parse_service_principal(data, name, now)
     except TenantImportError as exc:
-        raise _fail(f"{path.name}: {exc}") from None
+        raise _fail(f"{name}: {exc}") from None
 
 
 def cache_path() -> Path:
@@ -235,18 +250,41 @@ def load_cached(source: Path | None = None) -> TenantCatalog | None:
         data = json.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise _fail(f"The cached tenant catalog {source} can't be read ({exc}); import the "
                     "service principal file again.") from None
     try:
-        if data.get("format") != CACHE_FORMAT:
-            raise KeyError("format")
-        return TenantCatalog(data["imported_at"], data["source_name"],
-                             tuple(TenantText(**e) for e in data["scopes"]),
-                             tuple(TenantText(**e) for e in data["roles"]))
-    except (AttributeError, KeyError, TypeError) as exc:
+        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+            raise ValueError("not a tenant catalog of this version")
+        imported_at, source_name = data["imported_at"], data["source_name"]
+        if not isinstance(imported_at, str) or not isinstance(source_name, str):
+            raise ValueError("imported_at and source_name should be text")
+        datetime.fromisoformat(imported_at.replace("Z", "+00:00"))
+        return TenantCatalog(imported_at, source_name,
+                             tuple(_cached_entry(e, DELEGATED) for e in data["scopes"]),
+                             tuple(_cached_entry(e, APPLICATION) for e in data["roles"]))
+    except (KeyError, TypeError, ValueError) as exc:
         raise _fail(f"The cached tenant catalog {source} is damaged ({exc}); import the "
                     "service principal file again.") from None
+
+
+_CACHED_FIELDS = frozenset(f.name for f in dataclasses.fields(TenantText))
+_CACHED_TEXTS = ("id", "value", "display_name", "description", "user_display_name",
+                 "user_description")
+
+
+def _cached_entry(entry: object, kind: str) -> TenantText:
+    """One cached entry, checked as strictly as the import that wrote it."""
+    if not isinstance(entry, dict) or set(entry) != _CACHED_FIELDS:
+        raise ValueError("an entry has other fields than an import writes")
+    if entry["kind"] != kind or not all(isinstance(entry[k], str) for k in _CACHED_TEXTS):
+        raise ValueError(f"an entry of {entry.get('value')!r:.60} has the wrong types")
+    consent = entry["admin_consent"]
+    if consent is not None and not isinstance(consent, bool) or \
+            not isinstance(entry["enabled"], bool) or not entry["value"].strip():
+        raise ValueError(f"an entry of {entry['value']!r:.60} has the wrong types")
+    uuid.UUID(entry["id"])
+    return TenantText(**entry)
 
 
 def diff(tenant: TenantCatalog, catalog) -> TenantDiff:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import uuid
 
@@ -43,6 +44,9 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
     except (StoreError, NicknameError, TenantError, VaultError, ValueError) as exc:
         print(f"o365desk: {_one_line(str(exc))}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `o365desk scopes --json | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+        return 0
     except OSError as exc:  # a folder or file the command needs can't be read or written
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"o365desk: {exc.strerror or exc}{where}. Check that the folder exists and "

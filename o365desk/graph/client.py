@@ -56,7 +56,8 @@ def test_connection(session: ConnectionSession) -> GraphTestResult:
         return GraphTestResult(False, latency, "", explain_status(answer))
     except (SignInError, GraphError) as exc:
         return GraphTestResult(False, None, "", exc.explanation)
-    except ValueError as exc:  # a body that isn't JSON (a proxy's page)
+    except (ValueError, RecursionError, AttributeError) as exc:
+        # A body that isn't the JSON asked for: a proxy's page, nesting too deep, a list.
         return GraphTestResult(False, None, "", _bad_response(exc))
 
 
@@ -74,7 +75,7 @@ def fetch_graph_service_principal(session: ConnectionSession) -> dict[str, Any]:
         raise GraphError(explain_status(answer))
     try:
         data = answer.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise GraphError(_bad_response(exc)) from exc
     if not isinstance(data, dict):
         raise GraphError(_bad_response(ValueError("not a JSON object")))
@@ -140,7 +141,7 @@ def explain_status(answer) -> Explanation:
     try:
         error = answer.json().get("error") or {}
         detail = f"{error.get('code', '')}: {error.get('message', '')}"
-    except (ValueError, AttributeError):
+    except (ValueError, RecursionError, AttributeError):
         detail = answer.text[:500] if isinstance(answer.text, str) else ""
     raw = redact(f"HTTP {status} from {answer.url}\n{detail}")
     if status == 401:

@@ -243,3 +243,25 @@ def test_a_damaged_file_is_reported_once_in_plain_words(config_dir):
     assert listed.returncode == 0
     lines = listed.stderr.splitlines()
     assert lines and all(line.startswith("o365desk: ") for line in lines), lines
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error(config_dir):
+    process = subprocess.Popen([sys.executable, "-m", "o365desk", "scopes", "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=os.environ.copy())
+    assert process.stdout.readline().strip() == b"{"  # `| head -1`
+    process.stdout.close()
+    assert process.wait(60) == 0
+    assert process.stderr.read() == b""
+
+
+def test_a_damaged_tenant_cache_is_noted_and_the_built_in_catalog_used(config_dir):
+    cache = config_dir / "data" / "tenant-catalog.json"
+    cache.parent.mkdir(parents=True)
+    cache.write_text('{"format": 1, "imported_at": 5, "source_name": "x", "scopes": [], '
+                     '"roles": []}', encoding="utf-8")
+    found = o365desk("scopes", "mail", "send")
+    assert found.returncode == 0, found.stderr
+    assert "Mail.Send" in found.stdout
+    assert found.stderr.startswith("o365desk: note: The cached tenant catalog")
+    assert "Traceback" not in found.stderr

@@ -278,3 +278,16 @@ def test_opening_the_package_does_not_load_the_catalog():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+def test_a_damaged_tenant_cache_still_opens_the_browser(qtbot, config_dir):
+    cache = config_dir / "data" / "tenant-catalog.json"
+    cache.parent.mkdir(parents=True)
+    cache.write_text('{"format": 1, "imported_at": "2026-11-27T09:30:00Z", "source_name": '
+                     '"x", "scopes": [{"kind": "delegated", "id": 5}], "roles": []}',
+                     encoding="utf-8")
+    browser = open_browser(qtbot)
+    assert len(visible_names(browser)) == 985  # the built-in catalog
+    assert not browser.error_bar.isHidden()
+    assert "cached tenant catalog" in browser.error_bar.text()
+    assert "import the service principal file again" in browser.error_bar.text()

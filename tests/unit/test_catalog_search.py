@@ -46,6 +46,23 @@ def test_finds_permissions_by_api_path_and_by_pasted_url(catalog):
     assert "Mail.Send" not in wipe
 
 
+@pytest.mark.parametrize("url", [
+    "https://graph.microsoft.us/v1.0/me/sendMail",
+    "https://dod-graph.microsoft.us/v1.0/me/sendMail",
+    "https://microsoftgraph.chinacloudapi.cn/beta/me/sendMail?$select=id",
+    "dod-graph.microsoft.us/v1.0/me/sendMail",
+])
+def test_a_pasted_address_of_any_cloud_is_cut_to_its_path(catalog, url):
+    assert normalize_query(url) == ["/me/sendmail"]
+    assert "Mail.Send" in names(search(catalog, url))
+
+
+def test_a_question_mark_in_words_is_searched_for_not_cut(catalog):
+    assert normalize_query("mail?send") == ["mail?send"]
+    assert normalize_query("what? mail") == ["what?", "mail"]
+    assert "Mail.Read" not in names(search(catalog, "mail?send"))
+
+
 def test_finds_by_description_words(catalog):
     assert "DeviceManagementManagedDevices.PrivilegedOperations.All" in names(
         search(catalog, "wipe retire"))

@@ -131,3 +131,77 @@ def test_a_damaged_cache_is_reported_not_trusted(catalog):
     cache_path().write_text("{")
     with pytest.raises(TenantImportError, match="can't be read"):
         load_cached()
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["scopes"][0].update(display_name=5),
+    lambda d: d["scopes"][0].update(value=None),
+    lambda d: d["roles"][0].update(admin_consent=1),
+    lambda d: d["roles"][0].update(enabled="yes"),
+    lambda d: d["scopes"][0].update(id="not-a-guid"),
+    lambda d: d["scopes"][0].update(extra="field"),
+    lambda d: d["scopes"][0].update(kind="application"),
+    lambda d: d.update(imported_at=5),
+    lambda d: d.update(imported_at="yesterday"),
+    lambda d: d.update(scopes=[1]),
+], ids=["text-not-text", "no-name", "consent-not-bool", "enabled-not-bool", "id-not-guid",
+        "unknown-field", "wrong-kind", "date-not-text", "date-not-a-date", "entry-not-object"])
+def test_a_wrongly_typed_cache_is_reported_not_trusted(catalog, change):
+    import json
+
+    import_file(VALID, catalog, now=NOW)
+    data = json.loads(cache_path().read_text(encoding="utf-8"))
+    change(data)
+    cache_path().write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(TenantImportError, match="damaged"):
+        load_cached()
+
+
+def test_a_cache_nested_too_deep_is_reported(catalog):
+    cache_path().parent.mkdir(parents=True)
+    cache_path().write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(TenantImportError, match="can't be read"):
+        load_cached()
+
+
+@pytest.mark.parametrize("content, message", [
+    ("[" * 100_000 + "]" * 100_000, "holds values no service principal has"),
+    ('{"appId": ' + "1" * 5000 + "}", "holds values no service principal has"),
+], ids=["nested-too-deep", "number-too-long"])
+def test_hostile_json_is_refused_plainly(tmp_path, content, message):
+    path = tmp_path / "hostile.json"
+    path.write_text(content)
+    with pytest.raises(TenantImportError, match=message):
+        read_file(path)
+
+
+def test_text_that_is_not_text_is_refused_before_the_cache(tmp_path, catalog):
+    bad = tmp_path / "surrogate.json"
+    bad.write_text(VALID.read_text().replace('"displayName": "', '"displayName": "\\ud800', 1))
+    with pytest.raises(TenantImportError, match="not text"):
+        import_file(bad, catalog)
+    assert not cache_path().exists()
+
+
+def test_the_size_limit_holds_for_a_pipe_too(tmp_path, monkeypatch):
+    import os
+    import threading
+
+    from o365desk.catalog import tenant_import
+
+    monkeypatch.setattr(tenant_import, "MAX_BYTES", 1000)
+    fifo = tmp_path / "stream.json"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "wb") as fh:
+            try:
+                fh.write(b" " * 5000)
+            except BrokenPipeError:
+                pass
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    with pytest.raises(TenantImportError, match="larger than 50 MB"):
+        read_file(fifo)
+    writer.join(10)

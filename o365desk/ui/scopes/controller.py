@@ -348,7 +348,14 @@ class ScopeBrowserController(QObject):
             return
         if self.runner is None:
             self.runner = TaskRunner(self)
+            self.runner.failed.connect(self._on_job_failed)
         self.runner.start(coro)
+
+    def _on_job_failed(self, error: str) -> None:
+        """A job broke in a way nobody foresaw: say so, rather than nothing."""
+        self.window.error_bar.show_message(self.tr(
+            "Something went wrong; nothing was changed. Try again; if it keeps happening, "
+            "send this to your IT contact: {error}").format(error=error), Level.ERROR)
 
     async def import_tenant_file(self, path: Path) -> bool:
         """Import off the GUI thread; on a bad file say why and change nothing."""
