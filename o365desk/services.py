@@ -101,10 +101,15 @@ class Services:
         if session is not None:
             session.close()
 
-    def record_sign_in(self, connection: Connection, result: SignInResult) -> Connection:
+    def record_sign_in(self, connection: Connection, result: SignInResult, *,
+                       add_if_missing: bool = False) -> Connection:
         """Save who signed in and until when the token lasts. Only those fields change in
-        the saved connection (a rename made meanwhile elsewhere stays); a connection not
-        saved yet is added as given."""
+        the saved connection (a rename made meanwhile elsewhere stays).
+
+        A connection no longer saved (deleted meanwhile from another window or the command
+        line) is not brought back: its new sign-in is removed from the keychain and
+        NotFoundError says so; unless `add_if_missing`, for a connection being created.
+        """
         from o365desk.storage.store import NotFoundError
 
         fields = {"account": result.account, "expires_at": result.expires_at,
@@ -112,6 +117,13 @@ class Services:
         try:
             saved = self.store.patch(connection.id, **fields)
         except NotFoundError:
+            if not add_if_missing:
+                self.session_for(connection).sign_out()  # no tokens without a connection
+                self.drop_session(connection.id)
+                raise NotFoundError(
+                    f'"{connection.nickname}" was deleted meanwhile, in another window or '
+                    "from the command line, so its new sign-in was not kept. Create the "
+                    "connection again if you still need it.") from None
             saved = self.store.add(connection.replace(**fields))
         with self._lock:
             session = self._sessions.get(connection.id)

@@ -68,6 +68,7 @@ class ConnectionStore:
         self._read_only_reason = ""
         # The GUI calls in from worker threads; keep the in-memory list consistent.
         self._mutex = threading.RLock()
+        self._changed_elsewhere = False
 
     @property
     def lock_path(self) -> Path:
@@ -97,6 +98,7 @@ class ConnectionStore:
                 )
                 connections = []
             self._connections = connections
+            self._changed_elsewhere = False  # what this read shows, nobody needs to be told
             return list(connections)
 
     @property
@@ -122,6 +124,13 @@ class ConnectionStore:
             if nick.fold(connection.nickname) == wanted:
                 return connection
         raise NotFoundError(f'No connection is called "{key}".')
+
+    def take_changed_elsewhere(self) -> bool:
+        """Whether a change saved here found the file changed by someone else since it was
+        last read (and so holds more than that change); asking resets it."""
+        with self._mutex:
+            changed, self._changed_elsewhere = self._changed_elsewhere, False
+            return changed
 
     # -- changing ------------------------------------------------------------------------
 
@@ -150,11 +159,12 @@ class ConnectionStore:
 
         return self._mutate(change)
 
-    def patch(self, connection_id: str, **fields) -> Connection:
+    def patch(self, connection_id: str, *, wait: float | None = None, **fields) -> Connection:
         """Change only the named fields of the saved connection; return it as stored.
 
         The fields are applied to the file's latest content, so what another window or
-        the command line changed meanwhile (a new nickname, a description) stays.
+        the command line changed meanwhile (a new nickname, a description) stays. `wait`:
+        how long another process may keep the file locked (default `lock_timeout`).
         """
 
         def change(current: list[Connection]) -> tuple[list[Connection], Connection]:
@@ -162,11 +172,12 @@ class ConnectionStore:
             stored = _with_valid_nickname(current[index].replace(**fields), current)
             return [*current[:index], stored, *current[index + 1 :]], stored
 
-        return self._mutate(change)
+        return self._mutate(change, wait)
 
-    def rename(self, connection_id: str, new_nickname: str) -> Connection:
+    def rename(self, connection_id: str, new_nickname: str, *,
+               wait: float | None = None) -> Connection:
         """Give a saved connection a new nickname; return it as stored."""
-        return self.patch(connection_id, nickname=new_nickname)
+        return self.patch(connection_id, wait=wait, nickname=new_nickname)
 
     def delete(self, connection_id: str) -> None:
         """Remove a saved connection (its keychain entries are the vault's business)."""
@@ -183,14 +194,17 @@ class ConnectionStore:
 
     # -- internals -----------------------------------------------------------------------
 
-    def _mutate(self, change: Callable[[list[Connection]], tuple[list[Connection], T]]) -> T:
+    def _mutate(self, change: Callable[[list[Connection]], tuple[list[Connection], T]],
+                wait: float | None = None) -> T:
         """Apply `change` to the file's latest content under the lock, then save atomically."""
         with self._mutex:
             if self.read_only:
                 raise ReadOnlyError(self._read_only_reason)
-            with self._locked():
+            with self._locked(wait):
                 notices_before = len(self.notices)
                 current, set_aside = self._settle(self._read())
+                if self._connections is not None and current != self._connections:
+                    self._changed_elsewhere = True  # someone saved since we last read
                 self._connections = current
                 if self.read_only:  # e.g. a newer o365desk wrote the file since we loaded it
                     raise ReadOnlyError(self._read_only_reason)
@@ -312,7 +326,7 @@ class ConnectionStore:
             ) from exc
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self, wait: float | None = None) -> Iterator[None]:
         # Imported here: reading needs no lock, and filelock costs ~30 ms to import at start-up.
         from filelock import FileLock, Timeout
 
@@ -323,7 +337,7 @@ class ConnectionStore:
                 f"o365desk could not create the folder {self.path.parent} for your connections "
                 f"({exc.strerror or exc}). Check that you may create it, then try again."
             ) from exc
-        lock = FileLock(self.lock_path, timeout=self.lock_timeout)
+        lock = FileLock(self.lock_path, timeout=self.lock_timeout if wait is None else wait)
         try:
             lock.acquire()
         except Timeout:

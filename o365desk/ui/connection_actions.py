@@ -78,6 +78,8 @@ class ConnectionActions(QObject):
                              "The message at the top of the window says what to do.")
         elif conn.id in self._busy:
             common = self.tr("Wait until the current action on this connection has finished.")
+        elif conn.id in self.main.edits.deleting:
+            common = self.tr("Wait until the deletion has finished.")
         else:
             common = ""
         not_signed = "" if signed else self.tr("Not signed in yet: sign in first.")
@@ -145,6 +147,8 @@ class ConnectionActions(QObject):
         finally:
             self._set_busy(conn.id, False)
             self.window.statusBar().clearMessage()
+        if self.model.row_of(conn.id) < 0:
+            return  # deleted meanwhile (from the command line): nothing to say about it
         if not result.ok and result.explanation is not None and \
                 needs_sign_in(result.explanation):
             from o365desk.auth.token_state import TokenState
@@ -189,6 +193,9 @@ class ConnectionActions(QObject):
         conn, explanation = self._result_conn, self._explanation
         if conn is None or explanation is None:
             return
+        if self.model.row_of(conn.id) < 0:  # its connection was deleted meanwhile
+            self.forget_result()
+            return
         self.main.select(conn.id)
         from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
 
@@ -205,6 +212,20 @@ class ConnectionActions(QObject):
             QGuiApplication.clipboard().setText(
                 f"{explanation.title}\n{explanation.message}\n\n{explanation.raw}")
             self.window.statusBar().showMessage(self.tr("Copied the details for IT."), 5000)
+
+    def is_busy(self, conn_id: str) -> bool:
+        """Whether a test, sign-in or sign-out of that connection is under way."""
+        return conn_id in self._busy
+
+    def forget_result(self, conn_id: str | None = None) -> None:
+        """Hide the result bar when it is about `conn_id` (None: about any connection no
+        longer listed): its buttons would act on another connection."""
+        conn = self._result_conn
+        if conn is None or (conn_id is not None and conn.id != conn_id) or \
+                (conn_id is None and self.model.row_of(conn.id) >= 0):
+            return
+        self._result_conn, self._explanation = None, None
+        self.window.result_bar.hide()
 
     def _on_result_details(self) -> None:
         if self._explanation is not None:

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from o365desk.ui.main_controller import MainController
 
 
+_GUI_WAIT = 0.5  # seconds
+
+
 class ConnectionEdits(QObject):
     """Slots behind Rename, Edit again and Delete; the controller asks what is under way."""
 
@@ -32,7 +35,9 @@ class ConnectionEdits(QObject):
 
     def rename(self, connection_id: str, nickname: str) -> Connection:
         """The model's renamer: the store checks the nickname rules and saves."""
-        renamed = self.main.store.rename(connection_id, nickname)
+        # On the GUI thread (the model's editor commits here): never wait long for another
+        # o365desk's lock; the refusal says "busy, try again" and Edit again keeps the text.
+        renamed = self.main.store.rename(connection_id, nickname, wait=_GUI_WAIT)
         self.main.mark_store_seen()
         if self._rename_attempt is not None:
             self._rename_attempt = None
@@ -120,4 +125,5 @@ class ConnectionEdits(QObject):
             main.update_actions()
             main.flush_pending_reload()
         main.model.remove(conn.id)
+        main.actions.forget_result(conn.id)
         bar.showMessage(self.tr("Deleted \"{name}\".").format(name=conn.nickname), 5000)

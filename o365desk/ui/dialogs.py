@@ -118,6 +118,14 @@ def inform(parent: QWidget | None, title: str, text: str, informative: str = "")
     return box
 
 
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """A one-line answer, or None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    answer, ok = QInputDialog.getText(parent, title, label, text=text)
+    return answer if ok else None
+
+
 def show_details(
     parent: QWidget | None, title: str, text: str, detail: str, informative: str = ""
 ) -> QMessageBox:

@@ -203,19 +203,24 @@ class MainController(QObject):
             reason = self.tr("Wait until the deletion has finished.")
         else:
             reason = ""
+        # A test or sign-in still running would save its tokens after the deletion.
+        busy = self.tr("Wait until the current action on this connection has finished.") \
+            if conn is not None and self.actions.is_busy(conn.id) else ""
         self.model.set_editable(not self.store.read_only and not self.edits.deleting)
-        for action, button, tip in (
-            (w.act_rename, w.details.rename_button, self.tr("Give the connection a new name")),
+        for action, button, tip, why_not in (
+            (w.act_rename, w.details.rename_button, self.tr("Give the connection a new name"),
+             reason),
             (
                 w.act_delete,
                 w.details.delete_button,
                 self.tr("Delete the connection and its saved sign-in from this computer"),
+                reason or busy,
             ),
         ):
-            action.setEnabled(not reason)
-            button.setEnabled(not reason)
-            action.setToolTip(reason or tip)
-            button.setToolTip(reason or tip)
+            action.setEnabled(not why_not)
+            button.setEnabled(not why_not)
+            action.setToolTip(why_not or tip)
+            button.setToolTip(why_not or tip)
         w.act_copy_id.setEnabled(conn is not None)
         self.actions.update(conn, reason if conn is not None else "")
 
@@ -228,6 +233,7 @@ class MainController(QObject):
         has_rows = self.model.rowCount() > 0
         w = self.window
         w.show_list(has_rows)
+        self.actions.forget_result()  # about a connection deleted meanwhile: hide it
         self._update_count()
         self._on_selection_changed()
 
@@ -261,7 +267,11 @@ class MainController(QObject):
     # --- the rest ------------------------------------------------------------------------
 
     def mark_store_seen(self) -> None:
+        """After a change saved here: the file is as this window left it, unless that save
+        found another process's change too, which the list must then show."""
         self._watcher.mark_seen()
+        if self.store.take_changed_elsewhere():
+            self._on_store_file_changed()  # reloads now, or once an edit or deletion ends
 
     def _show_error(self, text: str, detail: str = "", edit_again: bool = False) -> None:
         self._error_detail = detail

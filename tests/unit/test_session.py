@@ -454,7 +454,7 @@ def test_record_sign_in_saves_a_connection_the_wizard_has_not_saved_yet(fake_ide
                                                                         services):
     draft = make_connection(fake_identity)
     result = sign_in(fake_identity, services.session_for(draft))
-    saved = services.record_sign_in(draft, result)
+    saved = services.record_sign_in(draft, result, add_if_missing=True)
     assert services.store.find(draft.id) == saved
     assert isinstance(saved.account, Account)
 

@@ -85,6 +85,7 @@ class NewConnectionWizard(QWizard):
         self.permissions_page = PermissionsPage(self)
         self.signin_page = SignInPage(self, login_timeout_ms)
         self.summary_page = SummaryPage(self)
+        self.summary_page.change_nickname.clicked.connect(self.change_nickname)
         for page_id, page in ((PageId.NICKNAME, self.nickname_page),
                               (PageId.ORGANISATION, self.organisation_page),
                               (PageId.PERMISSIONS, self.permissions_page),
@@ -168,7 +169,10 @@ class NewConnectionWizard(QWizard):
         if self._saving or self.result is None:
             return
         self._saving = True
-        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        # Saving takes a moment (longer while another o365desk holds the file): Cancel now
+        # would leave the connection half saved.
+        for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton):
+            self.button(which).setEnabled(False)
         self.runner.start(self._save())
 
     async def _save(self) -> None:
@@ -184,15 +188,33 @@ class NewConnectionWizard(QWizard):
                 await self.call(self.services.store.delete, added.id)  # nothing half-saved
                 raise
         except (StoreError, VaultError, ValueError) as exc:
+            from o365desk.core.nickname import NicknameError
+
             self._saving = False
-            self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
-            self.summary_page.show_save_error(str(exc))
+            for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton):
+                self.button(which).setEnabled(True)
+            self.summary_page.show_save_error(str(exc), isinstance(exc, NicknameError))
             return
         self.saved_connection = saved
         self.saved.emit(saved)
         super().accept()
 
+    def change_nickname(self) -> None:
+        """The nickname was taken meanwhile: ask for another, keep the sign-in, save again."""
+        from o365desk.ui import dialogs
+
+        current = self.nickname_page.nickname.text()
+        answer = dialogs.ask_text(self, self.tr("Change nickname"), self.tr("New nickname:"),
+                                  current)
+        if answer is None or not answer.strip():
+            return
+        self.nickname_page.nickname.setText(answer)
+        self.summary_page.set_nickname(self.draft().nickname)
+        self.accept()
+
     def reject(self) -> None:
+        if self._saving:
+            return  # Cancel, Esc or closing while saving: the save finishes first
         if self._closing:
             return
         self._closing = True

@@ -66,6 +66,11 @@ class SummaryPage(QWizardPage):
         self.copy_consent.setAccessibleName(self.tr("Copy admin-consent link"))
         self.copy_consent.clicked.connect(self._on_copy_consent)
         self.save_problem = problem_label(self, self.tr("Saving problem"))
+        # When the nickname was taken meanwhile (in another window, or from the command
+        # line): a new one here keeps the sign-in, where Back would undo it.
+        self.change_nickname = QPushButton(self.tr("C&hange nickname\u2026"), self)
+        self.change_nickname.setAccessibleName(self.tr("Change nickname"))
+        self.change_nickname.hide()
         form = QFormLayout()
         form.addRow(self.tr("Nickname:"), self.nickname)
         form.addRow(self.tr("Account:"), self.account)
@@ -81,6 +86,10 @@ class SummaryPage(QWizardPage):
         layout.addWidget(self.missing_note)
         layout.addLayout(consent_row)
         layout.addWidget(self.save_problem)
+        nickname_row = QHBoxLayout()
+        nickname_row.addWidget(self.change_nickname)
+        nickname_row.addStretch(1)
+        layout.addLayout(nickname_row)
         self.missing: tuple[str, ...] = ()
 
     def initializePage(self) -> None:
@@ -89,6 +98,7 @@ class SummaryPage(QWizardPage):
         w = self._wizard
         result, conn = w.result, w.draft()
         show_problem(self.save_problem, "")
+        self.change_nickname.hide()
         if result is None:
             return
         self.nickname.setText(conn.nickname)
@@ -134,6 +144,15 @@ class SummaryPage(QWizardPage):
             QGuiApplication.clipboard().setText(session.consent_url())
             self.copy_consent.setText(self.tr("Copied \u2013 send it to an administrator"))
 
-    def show_save_error(self, text: str) -> None:
+    def show_save_error(self, text: str, nickname: bool = False) -> None:
+        """Why saving failed; `nickname`: the nickname is the problem, so offer to change it."""
         show_problem(self.save_problem, self.tr(
             "The connection was not saved. {reason}").format(reason=text))
+        self.change_nickname.setVisible(nickname)
+        if nickname:
+            self.change_nickname.setFocus()
+
+    def set_nickname(self, nickname: str) -> None:
+        self.nickname.setText(nickname)
+        show_problem(self.save_problem, "")
+        self.change_nickname.hide()

@@ -1,0 +1,75 @@
+"""The list follows saves of other o365desk processes, even one just before a rename of
+ours; a rename never freezes the window waiting for another process's lock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from o365desk.core.connection import Connection
+from o365desk.storage.store import BUSY, ConnectionStore
+from tests.ui.conftest import sample_connections
+from tests.ui.helpers import commit, saved_nicknames, select, visible_nicknames
+
+_HOLD = ("import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
+         "lock.acquire(); print('locked', flush=True); time.sleep(float(sys.argv[2]))")
+
+
+def _rename_in_place(qtbot, window, controller, old: str, new: str) -> None:
+    select(window, controller, old)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.setText(new)
+    commit(qtbot, window, editor)
+
+
+def test_a_save_elsewhere_just_before_our_rename_is_listed(qtbot, make_window, store_path):
+    window, controller = make_window(sample_connections())
+    select(window, controller, "Fabrikam")
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    editor.setText("Fabrikam EU")
+    # `o365desk add` in a terminal, 0.1 s before Enter: within the watcher's quiet time.
+    ConnectionStore(store_path).add(Connection(nickname="From CLI", tenant="cli.example"))
+    qtbot.wait(100)
+    commit(qtbot, window, editor)
+    qtbot.waitUntil(lambda: "From CLI" in visible_nicknames(controller), timeout=5000)
+    assert sorted(visible_nicknames(controller)) == sorted(saved_nicknames(store_path))
+
+
+def test_a_rename_while_another_process_holds_the_file_says_busy_at_once(
+        qtbot, make_window, services):
+    window, controller = make_window(sample_connections())
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(services.store.lock_path), "4"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        gaps, last = [], [time.monotonic()]
+
+        def tick() -> None:
+            now = time.monotonic()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(tick)
+        timer.start()
+        _rename_in_place(qtbot, window, controller, "Fabrikam", "Fabrikam EU")
+        qtbot.waitUntil(window.error_bar.isVisible, timeout=5000)
+        qtbot.wait(100)
+        timer.stop()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert max(gaps) < 2.0, f"the window stood still {max(gaps):.1f} s"  # the lock: 4 s
+    assert BUSY in window.error_bar.text()
+    assert window.edit_again_button.isVisible()  # what was typed is not lost
+    assert "Fabrikam" in visible_nicknames(controller)
