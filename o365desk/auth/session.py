@@ -96,6 +96,7 @@ class ConnectionSession:
         # One token operation at a time: a failing one discards unsaved cache changes,
         # which must not be another one's tokens not yet saved.
         self._operation = threading.RLock()
+        self._abandoned = False  # see abandon()
         self._app: Any = None
         self._cache: Any = None
         self._home_account_id = connection.account.home_account_id if connection.account \
@@ -188,11 +189,18 @@ class ConnectionSession:
         log.info("connection %s: %s (%s)", self.connection.id, error.code, type(exc).__name__)
         return error
 
+    def abandon(self) -> None:
+        """Save nothing from now on: the sign-in this session is for was cancelled. An
+        operation still running keeps its tokens in memory only. Returns at once (no lock,
+        no keychain), so a window can call it as it closes; sign_out() then removes what
+        was saved before."""
+        self._abandoned = True
+
     def _save(self) -> None:
         """Write the cache back to the vault, only when it changed."""
         with self._lock:
             cache = self._cache
-            if cache is None or not cache.has_state_changed:
+            if cache is None or not cache.has_state_changed or self._abandoned:
                 return
             text = cache.serialize()  # resets has_state_changed
             try:

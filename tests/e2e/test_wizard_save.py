@@ -72,3 +72,23 @@ def test_a_nickname_taken_meanwhile_can_be_changed_keeping_the_sign_in(
     assert set(saved) == {"Contoso admin", "Contoso 2"}
     assert saved["Contoso 2"].account.username == DEFAULT_USERNAME  # no second sign-in
     assert vault_entries(keyring_backend, saved["Contoso 2"].id)
+
+
+def test_cancel_then_quit_while_the_sign_in_finishes_leaves_no_tokens(
+        qtbot, make_wizard, fake_identity, keyring_backend):
+    import asyncio
+
+    wizard = make_wizard()
+    fill_to_signin(qtbot, wizard, fake_identity, scopes=("User.Read",))
+    fake_identity.token_delay = 1.5  # the code is being redeemed when Cancel comes
+    sign_in_embedded(qtbot, wizard)
+    page = wizard.signin_page
+    qtbot.waitUntil(lambda: "Finishing" in page.waiting_text.text(), timeout=15000)
+    qtbot.wait(300)
+    wizard.reject()
+    # The person then quits: the app cancels every job still running (app._close_asyncio),
+    # the clean-up included.
+    for task in asyncio.all_tasks():
+        task.cancel()
+    qtbot.wait(2500)  # the token request answers meanwhile
+    assert vault_entries(keyring_backend, wizard.connection_id) == set()

@@ -153,6 +153,7 @@ class NewConnectionWizard(QWizard):
         session, self.session = self.session, None
         if session is None:
             return
+        session.abandon()  # a call still running saves nothing
         if self._inflight:
             await asyncio.gather(*list(self._inflight), return_exceptions=True)
         try:
@@ -219,6 +220,10 @@ class NewConnectionWizard(QWizard):
             return
         self._closing = True
         self.signin_page.stop()
+        if self.session is not None and self.saved_connection is None:
+            # Now, not in the clean-up job: a sign-in still finishing must not save its
+            # tokens even if that job never runs (the app quits right after).
+            self.session.abandon()
         self.runner.cancel_all()
         if self.saved_connection is None and (self.session is not None or self._inflight):
             self.runner.start(self._discard_then_report())
