@@ -138,6 +138,14 @@ async def main(out: Path) -> None:
         await sign_in(wizard)
         await wait_until(lambda: wizard.currentId() == PageId.SUMMARY)
         shoot(wizard, out, "07-summary")
+        # Meanwhile the same nickname was saved elsewhere (the command line).
+        from o365desk.core.connection import Connection
+
+        ConnectionStore(_HOME / "config" / "connections.json").add(
+            Connection(nickname="Contoso \u2013 user admin", tenant="contoso.onmicrosoft.com"))
+        wizard.accept()
+        await wait_until(lambda: wizard.summary_page.change_nickname.isVisible())
+        shoot(wizard, out, "07b-summary-nickname-taken")
         wizard.reject()
 
         fake.reset()

@@ -125,12 +125,17 @@ class SummaryPage(QWizardPage):
                     item.setForeground(Qt.GlobalColor.darkRed)
             self.model.appendRow([name_item, status_item])
         if compared.missing:
-            text = self.tr(
+            text = (self.tr(
+                "Not granted: {names}. Your organisation has not approved it for o365desk "
+                "(or it was declined at sign-in). You can save the connection and use it "
+                "for everything else; tasks that need it will fail until an administrator "
+                "approves it with the admin-consent link, and you sign in again."
+            ) if len(compared.missing) == 1 else self.tr(
                 "Not granted: {names}. Your organisation has not approved these for o365desk "
                 "(or they were declined at sign-in). You can save the connection and use it "
                 "for everything else; tasks that need these will fail until an administrator "
                 "approves them with the admin-consent link, and you sign in again."
-            ).format(names=", ".join(compared.missing))
+            )).format(names=", ".join(compared.missing))
         else:
             text = ""
         self.missing_note.setText(text)
