@@ -70,7 +70,9 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     import msal
     import requests
 
-    return (msal.exceptions.MsalError, requests.RequestException, ValueError, OSError)
+    # RuntimeError: MSAL's refusal of an ID token (nonce, issuer, audience, sign-in time).
+    return (msal.exceptions.MsalError, requests.RequestException, ValueError, OSError,
+            RuntimeError)
 
 
 class ConnectionSession:
@@ -178,11 +180,18 @@ class ConnectionSession:
                 raise
             except VaultError:
                 raise  # the tokens stay in memory, to be saved once the keychain answers
-            except Exception as exc:
-                # Anything MSAL raises, the network, a nonce it refused after caching the
-                # tokens: nothing of it may be saved later.
+            except _expected_errors() as exc:
+                # What MSAL raises, the network, an ID token it refused (after caching the
+                # tokens): nothing of it may be saved later.
                 self._discard()
                 raise self._as_sign_in_error(exc) from exc
+            except Exception:
+                # A bug or a surprise: discard too, and let it be seen (with its traceback)
+                # as the unexpected failure it is.
+                self._discard()
+                log.error("connection %s: a token operation failed unexpectedly",
+                          self.connection.id, exc_info=True)
+                raise
 
     def _as_sign_in_error(self, exc: Exception) -> SignInError:
         error = error_from_exception(exc, self.connection)
@@ -394,7 +403,7 @@ class ConnectionSession:
                 ended.reason, browser_timeout)() from None
         except SignInError:
             raise
-        except Exception as exc:
+        except _expected_errors() as exc:
             raise self._as_sign_in_error(exc) from exc
         return self._call(lambda app: self._finish(
             app, app.acquire_token_by_auth_code_flow(flow, answer), names))

@@ -39,6 +39,9 @@ def _log_to_file() -> None:
     the terminal beside the command's own plain messages."""
     import logging
 
+    # A record that can't be written (a log rotation another process blocks, on Windows)
+    # is dropped, not printed with a traceback among the command's messages.
+    logging.raiseExceptions = False
     try:
         from o365desk.auth.redact import setup_logging
 

@@ -128,9 +128,9 @@ class ConnectionStore:
     def take_changed_elsewhere(self) -> bool:
         """Whether a change saved here found the file changed by someone else since it was
         last read (and so holds more than that change); asking resets it."""
-        with self._mutex:
-            changed, self._changed_elsewhere = self._changed_elsewhere, False
-            return changed
+        # No lock: a bool swapped on the GUI thread, which must not wait for a worker.
+        changed, self._changed_elsewhere = self._changed_elsewhere, False
+        return changed
 
     # -- changing ------------------------------------------------------------------------
 
@@ -197,27 +197,38 @@ class ConnectionStore:
     def _mutate(self, change: Callable[[list[Connection]], tuple[list[Connection], T]],
                 wait: float | None = None) -> T:
         """Apply `change` to the file's latest content under the lock, then save atomically."""
-        with self._mutex:
-            if self.read_only:
+        # A short `wait` holds for this process's other threads too (one of them may be
+        # waiting for another process's lock right now).
+        if not self._mutex.acquire(timeout=-1 if wait is None else wait):
+            raise StoreError(BUSY)
+        try:
+            return self._mutate_locked(change, wait)
+        finally:
+            self._mutex.release()
+
+    def _mutate_locked(self, change: Callable[[list[Connection]], tuple[list[Connection], T]],
+                       wait: float | None) -> T:
+        """_mutate's work, with this process's other threads held off."""
+        if self.read_only:
+            raise ReadOnlyError(self._read_only_reason)
+        with self._locked(wait):
+            notices_before = len(self.notices)
+            current, set_aside = self._settle(self._read())
+            if self._connections is not None and current != self._connections:
+                self._changed_elsewhere = True  # someone saved since we last read
+            self._connections = current
+            if self.read_only:  # e.g. a newer o365desk wrote the file since we loaded it
                 raise ReadOnlyError(self._read_only_reason)
-            with self._locked(wait):
-                notices_before = len(self.notices)
-                current, set_aside = self._settle(self._read())
-                if self._connections is not None and current != self._connections:
-                    self._changed_elsewhere = True  # someone saved since we last read
-                self._connections = current
-                if self.read_only:  # e.g. a newer o365desk wrote the file since we loaded it
-                    raise ReadOnlyError(self._read_only_reason)
-                if set_aside:
-                    # The change was meant for connections that are no longer in the file:
-                    # don't apply it to an empty list behind the person's back.
-                    raise StoreError(
-                        " ".join(self.notices[notices_before:]) + " Nothing was changed; try again."
-                    )
-                updated, result = change(current)
-                self._write(updated)
-                self._connections = updated
-                return result
+            if set_aside:
+                # The change was meant for connections that are no longer in the file:
+                # don't apply it to an empty list behind the person's back.
+                raise StoreError(
+                    " ".join(self.notices[notices_before:]) + " Nothing was changed; try again."
+                )
+            updated, result = change(current)
+            self._write(updated)
+            self._connections = updated
+            return result
 
     def _read(self) -> migrations.Snapshot:
         try:

@@ -53,7 +53,10 @@ from o365desk.storage.vault_errors import (  # noqa: F401 (the vault's public na
 log = logging.getLogger(__name__)
 
 SERVICE = "o365desk"
-LOCK_TIMEOUT = 30.0  # seconds another process may hold the keychain (a prompt answered)
+# Seconds another process may hold the keychain: longer than a keychain unlock prompt
+# waits for its answer (keychain.PROMPT_TIMEOUT_SECONDS), so a second o365desk waits for
+# the person rather than saying "busy" while the first one asks.
+LOCK_TIMEOUT = 75.0
 MSAL_CACHE = "msal-cache"
 SECRET_NAMES = (MSAL_CACHE,)
 ENTRY_LIMIT_BYTES = 2560  # Windows Credential Manager: CRED_MAX_CREDENTIAL_BLOB_SIZE, UTF-16-LE

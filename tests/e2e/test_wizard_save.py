@@ -92,3 +92,23 @@ def test_cancel_then_quit_while_the_sign_in_finishes_leaves_no_tokens(
         task.cancel()
     qtbot.wait(2500)  # the token request answers meanwhile
     assert vault_entries(keyring_backend, wizard.connection_id) == set()
+
+
+def test_back_while_saving_waits_and_an_unexpected_failure_gives_the_buttons_back(
+        qtbot, make_wizard, fake_identity, services, monkeypatch):
+    wizard = _signed_in_wizard(qtbot, make_wizard, fake_identity)
+
+    def broken_add(connection):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(services.store, "add", broken_add)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    wizard.back()  # (Alt+Left, or a script) while saving: nothing happens
+    assert wizard.currentId() == PageId.SUMMARY
+    page = wizard.summary_page
+    qtbot.waitUntil(page.save_problem.isVisible, timeout=10000)
+    assert "unexpected" in page.save_problem.text()
+    for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton):
+        assert wizard.button(which).isEnabled()
+    wizard.reject()  # Cancel works again
+    assert not wizard.isVisible()

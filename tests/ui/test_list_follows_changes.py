@@ -73,3 +73,38 @@ def test_a_rename_while_another_process_holds_the_file_says_busy_at_once(
     assert BUSY in window.error_bar.text()
     assert window.edit_again_button.isVisible()  # what was typed is not lost
     assert "Fabrikam" in visible_nicknames(controller)
+
+
+def test_a_rename_doesnt_wait_behind_a_worker_waiting_for_the_file(
+        qtbot, make_window, services):
+    import threading
+
+    window, controller = make_window(sample_connections())
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(services.store.lock_path), "4"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        # A sign-out (say) on a worker thread now waits for that process, holding the store.
+        conn = services.store.find("Contoso Prod")
+        worker = threading.Thread(target=lambda: _touch_quietly(services.store, conn.id))
+        worker.start()
+        time.sleep(0.2)
+        began = time.monotonic()
+        _rename_in_place(qtbot, window, controller, "Fabrikam", "Fabrikam EU")
+        took = time.monotonic() - began
+        qtbot.waitUntil(window.error_bar.isVisible, timeout=5000)
+    finally:
+        holder.kill()
+        holder.wait()
+    worker.join(15)
+    assert took < 2.0, f"the rename waited {took:.1f} s"
+    assert BUSY in window.error_bar.text()
+
+
+def _touch_quietly(store, connection_id: str) -> None:
+    from o365desk.storage.store import StoreError
+
+    try:
+        store.touch(connection_id)
+    except StoreError:
+        pass

@@ -183,6 +183,7 @@ def test_text_that_is_not_text_is_refused_before_the_cache(tmp_path, catalog):
     assert not cache_path().exists()
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no named pipes here")
 def test_the_size_limit_holds_for_a_pipe_too(tmp_path, monkeypatch):
     import os
     import threading

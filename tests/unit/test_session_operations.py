@@ -69,3 +69,19 @@ def test_a_failure_elsewhere_never_discards_a_sign_in_not_yet_saved(fake_identit
     # A's tokens were saved and are what the session now holds.
     assert session.vault.get(session.connection.id, MSAL_CACHE) is not None
     assert session.acquire_silent().access_token == again.access_token
+
+
+def test_a_bug_in_a_token_operation_is_logged_with_its_traceback_and_raised(
+        fake_identity, session, monkeypatch, caplog):
+    import o365desk.auth.session as session_module
+
+    sign_in(fake_identity, session)
+
+    def broken(*args, **kwargs):
+        raise AttributeError("a bug")
+
+    monkeypatch.setattr(session_module, "build_result", broken)
+    with pytest.raises(AttributeError):
+        session.acquire_silent()
+    failures = [r for r in caplog.records if "failed unexpectedly" in r.getMessage()]
+    assert failures and failures[0].exc_info is not None

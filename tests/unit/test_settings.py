@@ -85,5 +85,5 @@ def test_a_folder_in_place_of_the_file_says_what_to_check(config_dir):
     (config_dir / "settings.json").mkdir(parents=True)
     current = settings.load()
     assert current.client_id == DEFAULT_CLIENT_ID
-    assert "could not read" in current.problem and "Is a directory" in current.problem
+    assert "could not read" in current.problem and "settings.json" in current.problem
     assert "ask your IT support" in current.problem

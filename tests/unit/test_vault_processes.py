@@ -99,3 +99,9 @@ def test_a_keychain_held_too_long_elsewhere_says_try_again(tmp_path: Path, monke
     assert str(caught.value) == BUSY_MESSAGE
     vault.set(CONNECTION, MSAL_CACHE, "x")  # free again: works
     assert vault.get(CONNECTION, MSAL_CACHE) == "x"
+
+
+def test_a_second_process_waits_longer_than_a_keychain_prompt():
+    from o365desk.storage import keychain
+
+    assert vault_module.LOCK_TIMEOUT > keychain.PROMPT_TIMEOUT_SECONDS

@@ -170,31 +170,43 @@ class NewConnectionWizard(QWizard):
         if self._saving or self.result is None:
             return
         self._saving = True
-        # Saving takes a moment (longer while another o365desk holds the file): Cancel now
-        # would leave the connection half saved.
-        for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton):
-            self.button(which).setEnabled(False)
-        self.runner.start(self._save())
+        # Saving takes a moment (longer while another o365desk holds the file): Back or
+        # Cancel now would undo the sign-in under a connection half saved.
+        self._set_saving_buttons(False)
+        self.runner.start(self._save(self.result))
 
-    async def _save(self) -> None:
+    def _set_saving_buttons(self, enabled: bool) -> None:
+        for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton,
+                      QWizard.WizardButton.BackButton):
+            self.button(which).setEnabled(enabled)
+
+    async def _save(self, result) -> None:
+        from o365desk.core.nickname import NicknameError
         from o365desk.storage.store import StoreError
         from o365desk.storage.vault import VaultError
 
         connection = self.draft()
+        saved = None
+        problem, nickname = "", False
         try:
             added = await self.call(self.services.store.add, connection)
             try:
-                saved = await self.call(self.services.record_sign_in, added, self.result)
+                saved = await self.call(self.services.record_sign_in, added, result)
             except BaseException:
                 await self.call(self.services.store.delete, added.id)  # nothing half-saved
                 raise
         except (StoreError, VaultError, ValueError) as exc:
-            from o365desk.core.nickname import NicknameError
-
-            self._saving = False
-            for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton):
-                self.button(which).setEnabled(True)
-            self.summary_page.show_save_error(str(exc), isinstance(exc, NicknameError))
+            problem, nickname = str(exc), isinstance(exc, NicknameError)
+        except Exception:  # a bug or a surprise: still a message, and the buttons back
+            log.error("saving a new connection failed unexpectedly", exc_info=True)
+            problem = self.tr("Something unexpected went wrong. Try again; if it happens "
+                              "again, send the log to your IT contact.")
+        finally:
+            if saved is None:  # failed, or stopped as the app quits
+                self._saving = False
+                self._set_saving_buttons(True)
+        if saved is None:
+            self.summary_page.show_save_error(problem, nickname)
             return
         self.saved_connection = saved
         self.saved.emit(saved)
@@ -212,6 +224,10 @@ class NewConnectionWizard(QWizard):
         self.nickname_page.nickname.setText(answer)
         self.summary_page.set_nickname(self.draft().nickname)
         self.accept()
+
+    def back(self) -> None:
+        if not self._saving:  # Back (Alt+Left too) while saving: the save finishes first
+            super().back()
 
     def reject(self) -> None:
         if self._saving:
