@@ -217,12 +217,11 @@ class ConnectionActions(QObject):
         """Whether a test, sign-in or sign-out of that connection is under way."""
         return conn_id in self._busy
 
-    def forget_result(self, conn_id: str | None = None) -> None:
-        """Hide the result bar when it is about `conn_id` (None: about any connection no
-        longer listed): its buttons would act on another connection."""
+    def forget_result(self) -> None:
+        """Hide the result bar when its connection is no longer listed (deleted here or
+        elsewhere): its buttons would act on another connection."""
         conn = self._result_conn
-        if conn is None or (conn_id is not None and conn.id != conn_id) or \
-                (conn_id is None and self.model.row_of(conn.id) >= 0):
+        if conn is None or self.model.row_of(conn.id) >= 0:
             return
         self._result_conn, self._explanation = None, None
         self.window.result_bar.hide()

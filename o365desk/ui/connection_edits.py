@@ -124,6 +124,5 @@ class ConnectionEdits(QObject):
             main.mark_store_seen()
             main.update_actions()
             main.flush_pending_reload()
-        main.model.remove(conn.id)
-        main.actions.forget_result(conn.id)
+        main.model.remove(conn.id)  # the rows change: the result bar about it goes too
         bar.showMessage(self.tr("Deleted \"{name}\".").format(name=conn.nickname), 5000)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QStyledItemDelegate,
@@ -27,7 +26,7 @@ from o365desk.ui.connections_model import Column
 from o365desk.ui.details_pane import DetailsPane
 from o365desk.ui.empty_state import EmptyState
 from o365desk.ui.message_bar import Level, MessageBar
-from o365desk.ui.widgets import make_action
+from o365desk.ui.widgets import make_action, no_match_page
 
 # Widths a first start opens with, before the user has resized anything.
 _DEFAULT_WIDTHS = {
@@ -271,19 +270,10 @@ class MainWindow(QMainWindow):
         self.nickname_delegate = NicknameDelegate(self.table)
         self.table.setItemDelegateForColumn(Column.NICKNAME, self.nickname_delegate)
         # In the table's place while the filter hides every row: say so, and the way back.
-        self.no_match = QWidget(page)
-        self.no_match.setAccessibleName(self.tr("No connection matches"))
-        self.no_match_label = QLabel(self.no_match)
-        self.no_match_label.setWordWrap(True)
-        self.no_match_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.clear_filter_button = QPushButton(self.tr("Show all co&nnections"), self.no_match)
-        self.clear_filter_button.setAccessibleName(self.tr("Show all connections"))
+        self.no_match, self.no_match_label, self.clear_filter_button = no_match_page(
+            page, self.tr("No connection matches"), self.tr("Show all co&nnections"),
+            self.tr("Show all connections"))
         self.clear_filter_button.clicked.connect(self.filter_edit.clear)
-        empty = QVBoxLayout(self.no_match)
-        empty.addStretch(1)
-        empty.addWidget(self.no_match_label)
-        empty.addWidget(self.clear_filter_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        empty.addStretch(2)
         self.list_stack = QStackedWidget(page)
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.no_match)

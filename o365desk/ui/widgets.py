@@ -1,10 +1,11 @@
-"""Small builders the windows share: actions with their shortcut and tip, greyed hints."""
+"""Small builders the windows share: actions with their shortcut and tip, greyed hints,
+the page that stands in for a list the filters emptied."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 def make_action(owner: QWidget, text: str, shortcut=None, tip: str = "",
@@ -31,3 +32,23 @@ def hint_label(text: str, parent: QWidget, accessible_name: str = "") -> QLabel:
     label.setWordWrap(True)
     label.setEnabled(False)  # greyed: it is a hint, not content
     return label
+
+
+def no_match_page(parent: QWidget, name: str, button_text: str,
+                  button_name: str) -> tuple[QWidget, QLabel, QPushButton]:
+    """In a list's place while filters hide every row: a centred sentence (set by the
+    caller) above the button that brings the rows back."""
+    page = QWidget(parent)
+    page.setAccessibleName(name)
+    label = QLabel(page)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setAccessibleName(name)
+    button = QPushButton(button_text, page)
+    button.setAccessibleName(button_name)
+    layout = QVBoxLayout(page)
+    layout.addStretch(1)
+    layout.addWidget(label)
+    layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+    layout.addStretch(2)
+    return page, label, button

@@ -12,12 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
-import threading
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
-import msal
 import pytest
-import requests
 
 from o365desk.auth import redact
 from o365desk.auth.session import ConnectionSession
@@ -25,6 +22,7 @@ from o365desk.core.connection import Connection
 from o365desk.graph import client
 from o365desk.services import Services
 from o365desk.storage.vault import MSAL_CACHE, Vault
+from tests.fakes.browser import signing_in, stand_in_browser
 from tests.fakes.memory_keyring import MemoryKeyring
 
 pytestmark = pytest.mark.filterwarnings("ignore:response_mode='form_post' is recommended")
@@ -82,20 +80,6 @@ def _sign_in(fake, session: ConnectionSession, codes: set[str]):
     return session.finish_auth_code(start, f"{start.redirect_uri}?{urlencode(params)}")
 
 
-def _browser_that_signs_in(fake):
-    """Stands in for the system browser: signs in at the fake and posts the answer back."""
-
-    def browse(uri, browser_name=None):
-        def act():
-            redirect = parse_qs(urlsplit(uri).query)["redirect_uri"][0]
-            requests.post(redirect, data=fake.sign_in_with_http(uri), timeout=10)
-
-        threading.Thread(target=act, daemon=True).start()
-        return True
-
-    return browse
-
-
 def test_no_secret_reaches_any_file(fake_identity, temp_home, debug_logging, monkeypatch,
                                     capfd):
     monkeypatch.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
@@ -126,7 +110,7 @@ def test_no_secret_reaches_any_file(fake_identity, temp_home, debug_logging, mon
 
     # Sign out, sign in once more in the system browser (MSAL's loopback listener), delete.
     connection = services.sign_out(connection)
-    monkeypatch.setattr(msal.oauth2cli.authcode, "_browse", _browser_that_signs_in(fake_identity))
+    stand_in_browser(monkeypatch, signing_in(fake_identity))
     fourth = services.session_for(connection).sign_in_with_browser(timeout=30)
     connection = services.record_sign_in(connection, fourth)
     secrets |= {fourth.access_token} | _cache_secrets(vault, connection.id)

@@ -1,21 +1,17 @@
 """The wizard's system-browser sign-in: it can be stopped, and says so when no browser opens.
 
 Real wizard, real MSAL loopback listener, the HTTPS fake identity platform; only the step
-that opens the browser is replaced (msal.oauth2cli.authcode._browse).
+that opens the browser is replaced (tests/fakes/browser.py).
 """
 
 from __future__ import annotations
 
-import threading
-from urllib.parse import parse_qs, urlsplit
-
-import msal
 import pytest
-import requests
 from PySide6.QtCore import Qt
 
 from o365desk.core.signin_errors import Action
 from o365desk.ui.wizard.new_connection import PageId
+from tests.fakes.browser import signing_in, stand_in_browser
 from tests.fakes.identity import DEFAULT_USERNAME
 from tests.ui.wizard_helpers import fill_to_signin, vault_entries
 
@@ -26,19 +22,6 @@ pytestmark = [
 ]
 
 
-def _browser(monkeypatch, act=None, opens: bool = True) -> list[str]:
-    opened: list[str] = []
-
-    def browse(uri, browser_name=None):
-        opened.append(uri)
-        if act is not None:
-            threading.Thread(target=act, args=(uri,), daemon=True).start()
-        return opens
-
-    monkeypatch.setattr(msal.oauth2cli.authcode, "_browse", browse)
-    return opened
-
-
 def _error_panel(qtbot, page):
     qtbot.waitUntil(lambda: page.stack.currentWidget() is page.error_panel, timeout=20000)
     return page.error_panel
@@ -47,7 +30,7 @@ def _error_panel(qtbot, page):
 def test_stop_waiting_for_the_browser_offers_every_way_and_saves_nothing(
     qtbot, make_wizard, fake_identity, services, keyring_backend, monkeypatch
 ):
-    opened = _browser(monkeypatch)  # the browser opens; nobody signs in there
+    opened = stand_in_browser(monkeypatch)  # the browser opens; nobody signs in there
     wizard = make_wizard()
     fill_to_signin(qtbot, wizard, fake_identity)
     page = wizard.signin_page
@@ -72,11 +55,7 @@ def test_stop_waiting_for_the_browser_offers_every_way_and_saves_nothing(
 def test_signing_in_in_the_browser_goes_on_to_the_summary(
     qtbot, make_wizard, fake_identity, keyring_backend, monkeypatch
 ):
-    def sign_in(uri):
-        redirect = parse_qs(urlsplit(uri).query)["redirect_uri"][0]
-        requests.post(redirect, data=fake_identity.sign_in_with_http(uri), timeout=10)
-
-    _browser(monkeypatch, sign_in)
+    stand_in_browser(monkeypatch, signing_in(fake_identity))
     wizard = make_wizard()
     fill_to_signin(qtbot, wizard, fake_identity)
     wizard.signin_page.begin_browser()
@@ -89,7 +68,7 @@ def test_signing_in_in_the_browser_goes_on_to_the_summary(
 def test_no_browser_offers_a_code_on_another_device_first(
     qtbot, make_wizard, fake_identity, keyring_backend, monkeypatch
 ):
-    _browser(monkeypatch, opens=False)
+    stand_in_browser(monkeypatch, opens=False)
     wizard = make_wizard()
     fill_to_signin(qtbot, wizard, fake_identity)
     page = wizard.signin_page

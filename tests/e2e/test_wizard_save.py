@@ -3,9 +3,6 @@ be changed without signing in again. Real wizard, MSAL and QtWebEngine against t
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
@@ -15,14 +12,13 @@ from o365desk.storage.store import ConnectionStore
 from o365desk.ui import dialogs
 from o365desk.ui.wizard.new_connection import PageId
 from tests.fakes.identity import DEFAULT_USERNAME
+from tests.fakes.lock_holder import another_process_holding
 from tests.ui.wizard_helpers import fill_to_signin, sign_in_embedded, vault_entries
 
 pytestmark = [
     pytest.mark.usefixtures("qasync_loop"),
     pytest.mark.filterwarnings("ignore:response_mode='form_post' is recommended"),
 ]
-_HOLD = ("import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
-         "lock.acquire(); print('locked', flush=True); time.sleep(float(sys.argv[2]))")
 
 
 def _signed_in_wizard(qtbot, make_wizard, fake_identity):
@@ -36,15 +32,13 @@ def _signed_in_wizard(qtbot, make_wizard, fake_identity):
 def test_no_cancel_while_saving(qtbot, make_wizard, fake_identity, services, keyring_backend):
     wizard = _signed_in_wizard(qtbot, make_wizard, fake_identity)
     # Another o365desk (`o365desk add` in a terminal) holds the file for a moment.
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(services.store.lock_path), "1.5"],
-                              stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "locked"
-    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
-    cancel = wizard.button(QWizard.WizardButton.CancelButton)
-    assert not cancel.isEnabled()
-    wizard.reject()  # Esc or the window's close button: waits for the save
-    holder.wait(30)
-    qtbot.waitUntil(lambda: wizard.saved_connection is not None, timeout=20000)
+    with another_process_holding(services.store.lock_path, 1.5):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton),
+                         Qt.MouseButton.LeftButton)
+        cancel = wizard.button(QWizard.WizardButton.CancelButton)
+        assert not cancel.isEnabled()
+        wizard.reject()  # Esc or the window's close button: waits for the save
+        qtbot.waitUntil(lambda: wizard.saved_connection is not None, timeout=20000)
     saved = services.store.load()
     assert [(c.nickname, c.account.username) for c in saved] == [
         ("Contoso admin", DEFAULT_USERNAME)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
@@ -53,3 +54,34 @@ def commit(qtbot, window, editor) -> None:
     """Press Enter in the editor; the delegate commits through a queued call, so wait."""
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.table.state() != QAbstractItemView.State.EditingState)
+
+
+class LoopGaps:
+    """While in the `with` block, a 10 ms timer notes how long the Qt event loop went
+    without turning; `longest` is the worst stall in seconds."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.gaps: list[float] = []
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._tick)
+        self._last = 0.0
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def __enter__(self) -> LoopGaps:
+        self._last = time.monotonic()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._timer.stop()
+
+    @property
+    def longest(self) -> float:
+        return max(self.gaps, default=0.0)

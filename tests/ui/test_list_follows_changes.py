@@ -3,20 +3,16 @@ ours; a rename never freezes the window waiting for another process's lock."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from o365desk.core.connection import Connection
 from o365desk.storage.store import BUSY, ConnectionStore
+from tests.fakes.lock_holder import another_process_holding
 from tests.ui.conftest import sample_connections
-from tests.ui.helpers import commit, saved_nicknames, select, visible_nicknames
-
-_HOLD = ("import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
-         "lock.acquire(); print('locked', flush=True); time.sleep(float(sys.argv[2]))")
+from tests.ui.helpers import LoopGaps, commit, saved_nicknames, select, visible_nicknames
 
 
 def _rename_in_place(qtbot, window, controller, old: str, new: str) -> None:
@@ -47,29 +43,11 @@ def test_a_save_elsewhere_just_before_our_rename_is_listed(qtbot, make_window, s
 def test_a_rename_while_another_process_holds_the_file_says_busy_at_once(
         qtbot, make_window, services):
     window, controller = make_window(sample_connections())
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(services.store.lock_path), "4"],
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
-        gaps, last = [], [time.monotonic()]
-
-        def tick() -> None:
-            now = time.monotonic()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(10)
-        timer.timeout.connect(tick)
-        timer.start()
+    with another_process_holding(services.store.lock_path, 4), LoopGaps() as loop:
         _rename_in_place(qtbot, window, controller, "Fabrikam", "Fabrikam EU")
         qtbot.waitUntil(window.error_bar.isVisible, timeout=5000)
         qtbot.wait(100)
-        timer.stop()
-    finally:
-        holder.kill()
-        holder.wait()
-    assert max(gaps) < 2.0, f"the window stood still {max(gaps):.1f} s"  # the lock: 4 s
+    assert loop.longest < 2.0, f"the window stood still {loop.longest:.1f} s"  # the lock: 4 s
     assert BUSY in window.error_bar.text()
     assert window.edit_again_button.isVisible()  # what was typed is not lost
     assert "Fabrikam" in visible_nicknames(controller)
@@ -80,10 +58,7 @@ def test_a_rename_doesnt_wait_behind_a_worker_waiting_for_the_file(
     import threading
 
     window, controller = make_window(sample_connections())
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(services.store.lock_path), "4"],
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with another_process_holding(services.store.lock_path, 4):
         # A sign-out (say) on a worker thread now waits for that process, holding the store.
         conn = services.store.find("Contoso Prod")
         worker = threading.Thread(target=lambda: _touch_quietly(services.store, conn.id))
@@ -93,9 +68,6 @@ def test_a_rename_doesnt_wait_behind_a_worker_waiting_for_the_file(
         _rename_in_place(qtbot, window, controller, "Fabrikam", "Fabrikam EU")
         took = time.monotonic() - began
         qtbot.waitUntil(window.error_bar.isVisible, timeout=5000)
-    finally:
-        holder.kill()
-        holder.wait()
     worker.join(15)
     assert took < 2.0, f"the rename waited {took:.1f} s"
     assert BUSY in window.error_bar.text()

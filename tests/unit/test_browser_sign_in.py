@@ -1,12 +1,11 @@
 """Sign-in in the system browser: MSAL's real loopback listener, the fake identity platform.
 
-Only the step that opens a browser is replaced (msal.oauth2cli.authcode._browse): the
-listener, the flow, the HTTP answers and the token redemption are the real ones.
+Only the step that opens a browser is replaced (tests/fakes/browser.py): the listener, the
+flow, the HTTP answers and the token redemption are the real ones.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,34 +16,15 @@ import requests
 from o365desk.auth.loopback import FAILURE_PAGE, SUCCESS_PAGE
 from o365desk.auth.session import SignInError
 from o365desk.core.signin_errors import Action
+from tests.fakes.browser import redirect_of, signing_in, stand_in_browser
 from tests.fakes.identity import DEFAULT_USERNAME
 
 pytest_plugins = ["tests.unit.session_fixtures"]
 
 
-def _browser(monkeypatch, act=None, opens: bool = True) -> list[str]:
-    """Stand in for the system browser: note the address, then run `act` on it."""
-    opened: list[str] = []
-
-    def browse(uri, browser_name=None):
-        opened.append(uri)
-        if act is not None:
-            threading.Thread(target=act, args=(uri,), daemon=True).start()
-        return opens
-
-    monkeypatch.setattr(msal.oauth2cli.authcode, "_browse", browse)
-    return opened
-
-
 def test_the_browser_tab_says_where_to_go_next(fake_identity, session, keyring, monkeypatch):
-    pages = []
-
-    def sign_in(uri):
-        redirect = parse_qs(urlsplit(uri).query)["redirect_uri"][0]
-        fields = fake_identity.sign_in_with_http(uri)  # form_post: the page's fields
-        pages.append(requests.post(redirect, data=fields, timeout=10).text)
-
-    opened = _browser(monkeypatch, sign_in)
+    pages: list[str] = []
+    opened = stand_in_browser(monkeypatch, signing_in(fake_identity, pages))
     result = session.sign_in_with_browser(timeout=30)
     assert result.account.username == DEFAULT_USERNAME
     query = parse_qs(urlsplit(opened[0]).query)
@@ -56,7 +36,7 @@ def test_the_browser_tab_says_where_to_go_next(fake_identity, session, keyring, 
 
 
 def test_stopping_ends_the_wait_at_once_and_saves_nothing(session, keyring, monkeypatch):
-    _browser(monkeypatch)  # a browser opens, and nobody signs in
+    stand_in_browser(monkeypatch)  # a browser opens, and nobody signs in
     began = time.monotonic()
 
     def should_stop() -> bool:
@@ -75,15 +55,14 @@ def test_a_late_answer_after_stopping_is_not_taken(fake_identity, session, keyri
     answers = []
 
     def sign_in_late(uri):
-        redirect = parse_qs(urlsplit(uri).query)["redirect_uri"][0]
         fields = fake_identity.sign_in_with_http(uri)
         time.sleep(2)  # the person was too slow: the listener is gone
         try:
-            answers.append(requests.post(redirect, data=fields, timeout=5).status_code)
+            answers.append(requests.post(redirect_of(uri), data=fields, timeout=5).status_code)
         except requests.ConnectionError:
             answers.append("refused")
 
-    _browser(monkeypatch, sign_in_late)
+    stand_in_browser(monkeypatch, sign_in_late)
     with pytest.raises(SignInError) as caught:
         session.sign_in_with_browser(timeout=120, should_stop=lambda: True)
     assert caught.value.explanation.code == "cancelled"
@@ -95,7 +74,7 @@ def test_a_late_answer_after_stopping_is_not_taken(fake_identity, session, keyri
 
 
 def test_no_browser_says_so_at_once_and_offers_a_code(session, keyring, monkeypatch):
-    _browser(monkeypatch, opens=False)
+    stand_in_browser(monkeypatch, opens=False)
     began = time.monotonic()
     with pytest.raises(SignInError) as caught:
         session.sign_in_with_browser(timeout=120)
@@ -108,7 +87,7 @@ def test_no_browser_says_so_at_once_and_offers_a_code(session, keyring, monkeypa
 
 
 def test_no_answer_in_time_is_explained(session, keyring, monkeypatch):
-    _browser(monkeypatch)
+    stand_in_browser(monkeypatch)
     with pytest.raises(SignInError) as caught:
         session.sign_in_with_browser(timeout=1)
     assert caught.value.explanation.code == "browser-timeout"
@@ -125,7 +104,7 @@ def test_a_refusal_in_the_browser_is_explained(fake_identity, session, keyring, 
                   "error_description": "AADSTS65004: User declined to consent."}
         pages.append(requests.post(query["redirect_uri"][0], data=fields, timeout=10).text)
 
-    _browser(monkeypatch, refuse)
+    stand_in_browser(monkeypatch, refuse)
     with pytest.raises(SignInError) as caught:
         session.sign_in_with_browser(timeout=30)
     assert caught.value.explanation.code == "AADSTS65004"
@@ -134,11 +113,9 @@ def test_a_refusal_in_the_browser_is_explained(fake_identity, session, keyring, 
 
 
 def test_stopping_works_even_while_opening_the_browser_hangs(session, keyring, monkeypatch):
-    def slow_browser(uri, browser_name=None):
-        time.sleep(6)  # a $BROWSER command that takes its time, or never returns
-        return True
-
-    monkeypatch.setattr(msal.oauth2cli.authcode, "_browse", slow_browser)
+    # A $BROWSER command that takes its time, or never returns.
+    monkeypatch.setattr(msal.oauth2cli.authcode, "_browse",
+                        lambda uri, browser_name=None: time.sleep(6) or True)
     began = time.monotonic()
     with pytest.raises(SignInError) as caught:
         session.sign_in_with_browser(timeout=120,

@@ -7,9 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import msal
 import pytest
-import requests
 
 from o365desk.auth.session import (
     DEFAULT_REDIRECT_URI,
@@ -321,7 +319,7 @@ def test_timeout_is_a_retry_and_saves_nothing(fake_identity, sessions, keyring):
     assert keyring.writes == 0
 
 
-# --- device code and the system browser ---------------------------------------------------
+# --- device code (the system browser: test_browser_sign_in.py) -----------------------------
 
 
 def test_device_code_sign_in(fake_identity, session, vault):
@@ -348,27 +346,6 @@ def test_device_code_stops_when_asked_or_expired(fake_identity, session, keyring
         session.finish_device_code(start)
     assert caught.value.explanation.code == "expired_token"
     assert keyring.writes == 0
-
-
-def test_system_browser_sign_in_through_the_loopback(fake_identity, session, monkeypatch):
-    opened = []
-
-    def browser(uri, browser_name=None):
-        opened.append(uri)
-
-        def act():
-            redirect = parse_qs(urlsplit(uri).query)["redirect_uri"][0]
-            fields = fake_identity.sign_in_with_http(uri)  # form_post: the page's fields
-            requests.post(redirect, data=fields, timeout=10)
-
-        threading.Thread(target=act, daemon=True).start()
-        return True
-
-    monkeypatch.setattr(msal.oauth2cli.authcode, "_browse", browser)
-    result = session.sign_in_with_browser(timeout=30)
-    assert result.account.username == DEFAULT_USERNAME
-    assert parse_qs(urlsplit(opened[0]).query)["redirect_uri"][0].startswith(
-        "http://localhost:")
 
 
 # --- sign-out, consent link ---------------------------------------------------------------

@@ -29,6 +29,7 @@ from o365desk.storage.store import (
     NotFoundError,
     StoreError,
 )
+from tests.fakes.lock_holder import another_process_holding
 from tests.unit.test_connection import connections
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "store"
@@ -328,26 +329,10 @@ def test_busy_lock_gives_a_plain_error_and_changes_nothing(path: Path) -> None:
 def test_lock_is_held_across_processes(path: Path) -> None:
     s = ConnectionStore(path, lock_timeout=0.3)
     s.add(Connection(nickname="a"))
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(s.lock_path)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    with another_process_holding(s.lock_path):
         with pytest.raises(StoreError, match="busy saving"):
             s.add(Connection(nickname="b"))
-    finally:
-        holder.kill()
-        holder.wait()
     s.add(Connection(nickname="b"))  # the kernel dropped the dead holder's lock
-
-
-HOLD_LOCK = """
-import sys, time
-from filelock import FileLock
-with FileLock(sys.argv[1]):
-    print("locked", flush=True)
-    time.sleep(60)
-"""
 
 
 def test_temp_files_left_by_a_killed_writer_are_removed_by_the_next_write(path: Path) -> None:

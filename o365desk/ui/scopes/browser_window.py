@@ -29,7 +29,7 @@ from o365desk.ui.scopes.details_view import PermissionDetails
 from o365desk.ui.scopes.export_panel import ExportPanel
 from o365desk.ui.scopes.selection import SelectionPanel
 from o365desk.ui.scopes.tree_model import Column
-from o365desk.ui.widgets import make_action
+from o365desk.ui.widgets import make_action, no_match_page
 
 _WIDTHS = {Column.DELEGATED: 70, Column.APPLICATION: 80, Column.LEVEL: 40, Column.STATUS: 82}
 
@@ -225,19 +225,9 @@ class ScopeBrowserWindow(QMainWindow):
         header = self.tree.header()
         header.setAccessibleName(self.tr("Permission columns"))
         header.setHighlightSections(False)
-        self.no_match = QWidget(page)
-        self.no_match.setAccessibleName(self.tr("No permission matches"))
-        self.no_match_label = QLabel(self.no_match)
-        self.no_match_label.setWordWrap(True)
-        self.no_match_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.no_match_label.setAccessibleName(self.tr("No permission matches"))
-        self.no_match_button = QPushButton(self.tr("Clear search and filters"), self.no_match)
-        self.no_match_button.setAccessibleName(self.tr("Clear search and filters"))
-        empty = QVBoxLayout(self.no_match)
-        empty.addStretch(1)
-        empty.addWidget(self.no_match_label)
-        empty.addWidget(self.no_match_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        empty.addStretch(2)
+        self.no_match, self.no_match_label, self.no_match_button = no_match_page(
+            page, self.tr("No permission matches"), self.tr("Clear search and filters"),
+            self.tr("Clear search and filters"))
         self.tree_stack = QStackedWidget(page)
         self.tree_stack.addWidget(self.tree)
         self.tree_stack.addWidget(self.no_match)
