@@ -11,17 +11,13 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fakes
-_HOME = Path(tempfile.mkdtemp(prefix="o365desk-shots-home-"))
-os.environ.update(HOME=str(_HOME), XDG_CONFIG_HOME=str(_HOME / ".config"),
-                  XDG_CACHE_HOME=str(_HOME / ".cache"), XDG_DATA_HOME=str(_HOME / ".local"),
-                  O365DESK_CONFIG_DIR=str(_HOME / "config"))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+from shot_runner import isolated_home  # noqa: E402 (beside this script)
+
+_HOME = isolated_home()
 
 # E402: after the environment is set. TID251: this tool is part of the GUI's tooling.
 import msal.oauth2cli.authcode  # noqa: E402
