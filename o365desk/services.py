@@ -112,8 +112,10 @@ class Services:
         """
         from o365desk.storage.store import NotFoundError
 
+        # What this sign-in asked for is approved now (what it was granted is the token's
+        # business); permissions added meanwhile elsewhere still wait for approval.
         fields = {"account": result.account, "expires_at": result.expires_at,
-                  "last_used_at": utcnow()}
+                  "last_used_at": utcnow(), "approved_scopes": connection.scopes}
         try:
             saved = self.store.patch(connection.id, **fields)
         except NotFoundError:
@@ -135,7 +137,8 @@ class Services:
         """Remove the connection's accounts and tokens; keep the connection itself."""
         self.session_for(connection).sign_out()
         self.drop_session(connection.id)
-        return self.store.patch(connection.id, account=None, expires_at=None)
+        return self.store.patch(connection.id, account=None, expires_at=None,
+                                approved_scopes=None)
 
     def delete_connection(self, connection: Connection) -> int:
         """Remove a connection's keychain entries, then the connection; return entries removed.

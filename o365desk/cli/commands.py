@@ -7,6 +7,7 @@ import os
 import sys
 import uuid
 
+from o365desk import usecases
 from o365desk.cli import output
 from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.cli.signin import cmd_login, cmd_token
@@ -85,7 +86,7 @@ def cmd_add(args: argparse.Namespace, services: Services) -> int:
         graph_endpoint=normalize_graph_endpoint(args.graph_endpoint),
         scopes=_scopes(args.scopes),
     )
-    saved = services.store.add(connection)
+    saved = usecases.create(services, connection)
     print(f'Saved "{saved.nickname}". It is not signed in yet.')
     return 0
 
@@ -104,7 +105,7 @@ def cmd_show(args: argparse.Namespace, services: Services) -> int:
 
 def cmd_rename(args: argparse.Namespace, services: Services) -> int:
     connection = services.store.find(args.old)
-    renamed = services.store.rename(connection.id, args.new)
+    renamed = usecases.rename(services, connection.id, args.new)
     print(f'Renamed "{connection.nickname}" to "{renamed.nickname}".')
     return 0
 
@@ -126,9 +127,81 @@ def cmd_delete(args: argparse.Namespace, services: Services) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was deleted.")
             return 0
-    removed = services.delete_connection(connection)
+    removed = usecases.delete(services, connection)
     print(f"Deleted {what} ({removed} keychain entries removed).")
     return 0
+
+
+def cmd_edit(args: argparse.Namespace, services: Services) -> int:
+    connection = services.store.find(args.nickname)
+    scopes = _edited_scopes(connection.scopes, args)
+    if args.description is None and scopes is None:
+        raise UsageError("say what to change: --description, --scopes, --add-scopes or "
+                         "--remove-scopes.")
+    result = usecases.edit(services, connection.id, description=args.description,
+                           scopes=scopes)
+    saved = result.connection
+    changes = []
+    if args.description is not None:
+        changes.append("description")
+    if scopes is not None:
+        changes.append("permissions: " + " ".join(saved.scopes))
+    print(f'Changed "{saved.nickname}" ({"; ".join(changes)}).')
+    if result.needs_approval:
+        print(f"{_plural(len(result.needs_approval), 'permission')} added since the last "
+              f"sign-in ({' '.join(result.needs_approval)}) "
+              f"{'works' if len(result.needs_approval) == 1 else 'work'} only once approved. "
+              f'Sign in again: o365desk login "{saved.nickname}"')
+    return 0
+
+
+def _plural(count: int, word: str) -> str:
+    return f"1 {word}" if count == 1 else f"{count} {word}s"
+
+
+def _edited_scopes(current: tuple[str, ...], args: argparse.Namespace) -> tuple[str, ...] | None:
+    """The permissions after --scopes, --add-scopes and --remove-scopes; None: unchanged."""
+    from o365desk.catalog.scope_input import check_scopes, parse_scope_list
+
+    if args.scopes is None and args.add_scopes is None and args.remove_scopes is None:
+        return None
+    names = list(check_scopes(parse_scope_list(args.scopes))) if args.scopes is not None \
+        else list(current)
+    if args.add_scopes is not None:
+        names += check_scopes(parse_scope_list(args.add_scopes))
+    if args.remove_scopes is not None:
+        # Removing needs no catalog check: a name that is not there is simply not there.
+        gone = {n.lower() for n in parse_scope_list(args.remove_scopes)}
+        missing = sorted(g for g in gone if g not in {n.lower() for n in names})
+        if missing:
+            raise ValueError(f"The connection does not ask for {', '.join(missing)}, so "
+                             "there is nothing to remove. Its permissions are: "
+                             f"{' '.join(current) or 'none'}.")
+        names = [n for n in names if n.lower() not in gone]
+    return tuple(dict.fromkeys(names))
+
+
+def cmd_test(args: argparse.Namespace, services: Services) -> int:
+    connection = services.store.find(args.nickname)
+    outcome = usecases.test(services, connection)
+    if args.json:
+        print(output.dumps({"version": output.JSON_VERSION, "nickname": connection.nickname,
+                            **outcome.to_dict()}))
+    result = outcome.result
+    if result.ok:
+        if not args.json:
+            print(f'"{connection.nickname}" works: connected to '
+                  f"{result.summary or connection.tenant} in {round(result.latency_ms or 0)} ms.")
+        return 0
+    from o365desk.core.signin_errors import Action
+
+    explanation = result.explanation
+    reason = f"{explanation.title}: {explanation.message}" if explanation else "it failed"
+    if explanation is not None and Action.SIGN_IN_AGAIN in explanation.actions:
+        reason += f' Run: o365desk login "{connection.nickname}"'
+    print(f'o365desk: "{connection.nickname}" didn\'t work. {_one_line(reason)}',
+          file=sys.stderr)
+    return 1
 
 
 def cmd_doctor(args: argparse.Namespace, services: Services) -> int:
@@ -148,6 +221,8 @@ _COMMANDS = {
     "rename": cmd_rename,
     "delete": cmd_delete,
     "doctor": cmd_doctor,
+    "edit": cmd_edit,
+    "test": cmd_test,
     "login": cmd_login,
     "token": cmd_token,
 }

@@ -55,6 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     rename.add_argument("old", metavar="OLD")
     rename.add_argument("new", metavar="NEW")
 
+    edit = sub.add_parser("edit", help="change a connection's description or permissions")
+    edit.add_argument("nickname", metavar="NICK")
+    edit.add_argument("--description", default=None, metavar="D")
+    edit.add_argument("--scopes", default=None, metavar='"A B"',
+                      help="the permissions to ask for instead (commas or spaces between)")
+    edit.add_argument("--add-scopes", default=None, metavar='"A B"',
+                      help="permissions to ask for as well")
+    edit.add_argument("--remove-scopes", default=None, metavar='"A B"',
+                      help="permissions to stop asking for")
+
+    test = sub.add_parser("test", help="check a connection works (one Microsoft Graph call)")
+    test.add_argument("nickname", metavar="NICK")
+    test.add_argument("--json", action="store_true", help="print stable JSON (see README)")
+
     delete = sub.add_parser("delete", help="delete a connection and its saved sign-in")
     delete.add_argument("nickname", metavar="NICK")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")

@@ -7,8 +7,8 @@ import logging
 import os
 import sys
 
+from o365desk import usecases
 from o365desk.services import Services
-from o365desk.storage.store import StoreError
 
 log = logging.getLogger(__name__)
 SECRET_NOTE = "note: this is a secret; don't paste it anywhere public"
@@ -65,7 +65,7 @@ def cmd_login(args: argparse.Namespace, services: Services) -> int:
     except KeyboardInterrupt:
         _say("o365desk: sign-in stopped. Nothing was saved.")
         return 1
-    services.record_sign_in(connection, result)
+    usecases.record_sign_in(services, connection, result)
     print(f"Signed in as {result.account.username}")
     return 0
 
@@ -74,17 +74,12 @@ def cmd_token(args: argparse.Namespace, services: Services) -> int:
     from o365desk.auth.session import SignInError
 
     connection = services.store.find(args.nickname)
-    session = services.session_for(connection)
     try:
-        result = session.acquire_silent(args.scope or None)
+        result = usecases.access_token(services, connection, args.scope)
     except SignInError as exc:
         return _explain(exc, hint=f' Run: o365desk login "{connection.nickname}"')
     _say(SECRET_NOTE)
     print(result.access_token, flush=True)
-    try:  # noting "last used" is a courtesy: a read-only or busy store mustn't fail this
-        services.store.touch(connection.id)
-    except StoreError as exc:
-        log.info("last use of %s not recorded: %s", connection.id, exc)
     return 0
 
 

@@ -27,6 +27,8 @@ class Status(enum.StrEnum):
     NOT_SIGNED_IN = "not signed in"
     SIGNED_IN = "signed in"
     SIGN_IN_NEEDED = "sign-in needed"
+    # Permissions added since the last sign-in: a new sign-in must approve them.
+    WAITING_FOR_APPROVAL = "waiting for approval"
     CONSENT_MISSING = "consent missing"  # signed in, some requested permissions not granted
     KEYCHAIN_UNAVAILABLE = "keychain unavailable"
 
@@ -68,6 +70,9 @@ class Connection:
     last_used_at: datetime | None = None
     expires_at: datetime | None = None
     graph_endpoint: str | None = None  # override of the cloud's Graph API base URL
+    # The permissions the last sign-in asked for; None when not known (not signed in, or
+    # signed in by a version that didn't record them).
+    approved_scopes: tuple[str, ...] | None = None
 
     def effective_authority(self) -> str:
         return self.authority or self.cloud.authority_for(self.tenant)
@@ -82,7 +87,17 @@ class Connection:
             return Status.NOT_SIGNED_IN
         if not keychain_ok:
             return Status.KEYCHAIN_UNAVAILABLE
+        if self.awaiting_approval():
+            return Status.WAITING_FOR_APPROVAL
         return Status.SIGNED_IN
+
+    def awaiting_approval(self) -> tuple[str, ...]:
+        """Permissions asked for now that the last sign-in did not ask for: they work only
+        once a new sign-in approves them. Empty when not signed in or not known."""
+        if self.account is None or self.approved_scopes is None:
+            return ()
+        asked = {s.lower() for s in self.approved_scopes}
+        return tuple(s for s in self.scopes if s.lower() not in asked)
 
     def replace(self, **changes: Any) -> Connection:
         return dataclasses.replace(self, **changes)
@@ -104,6 +119,8 @@ class Connection:
             "last_used_at": _iso(self.last_used_at),
             "expires_at": _iso(self.expires_at),
             "graph_endpoint": self.graph_endpoint,
+            "approved_scopes": None if self.approved_scopes is None
+            else list(self.approved_scopes),
         }
 
     @classmethod
@@ -127,6 +144,9 @@ class Connection:
         scopes = _opt(data, "scopes", list) or []
         if not all(isinstance(s, str) for s in scopes):
             raise FormatError(f"connection {ident}: scopes must be a list of strings")
+        approved = _opt(data, "approved_scopes", list)
+        if approved is not None and not all(isinstance(s, str) for s in approved):
+            raise FormatError(f"connection {ident}: approved_scopes must be a list of strings")
         try:
             cloud = Cloud(_req(data, "cloud", str))
             kind = Kind(_opt(data, "kind", str) or Kind.DELEGATED.value)
@@ -147,6 +167,7 @@ class Connection:
             last_used_at=_time(data, "last_used_at"),
             expires_at=_time(data, "expires_at"),
             graph_endpoint=_opt(data, "graph_endpoint", str),
+            approved_scopes=None if approved is None else tuple(approved),
         )
 
 

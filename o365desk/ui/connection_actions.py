@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 
+from o365desk import usecases
 from o365desk.core.connection import Connection
-from o365desk.services import KeychainState, Services
+from o365desk.services import KeychainState
 from o365desk.storage.store import StoreError
 from o365desk.storage.vault import VaultError, VaultUnavailable
 from o365desk.ui import dialogs
@@ -22,15 +23,6 @@ if TYPE_CHECKING:
 
 # Results that mean the saved sign-in no longer works (not "a permission is missing").
 _NEEDS_SIGN_IN_NOT = frozenset({"graph-403", "trusted-certificates"})
-
-
-def _test_and_read(services: Services, conn: Connection):
-    """Worker thread: test the connection, then read what its saved sign-in now holds."""
-    from o365desk.auth.token_state import read_token_state
-    from o365desk.graph.client import test_connection
-
-    result = test_connection(services.session_for(conn))
-    return result, read_token_state(services.vault(), conn)
 
 
 def needs_sign_in(explanation: Explanation) -> bool:
@@ -140,7 +132,7 @@ class ConnectionActions(QObject):
 
     async def _test(self, conn: Connection) -> None:
         try:
-            result, state = await off_gui_thread(_test_and_read, self.services, conn)
+            outcome = await off_gui_thread(usecases.test, self.services, conn)
         except VaultError as exc:
             self._keychain_refused(exc)
             return
@@ -149,6 +141,8 @@ class ConnectionActions(QObject):
             self.window.statusBar().clearMessage()
         if self.model.row_of(conn.id) < 0:
             return  # deleted meanwhile (from the command line): nothing to say about it
+        result, state = outcome.result, outcome.state
+        self.main.mark_store_seen()  # "last used" was noted
         if not result.ok and result.explanation is not None and \
                 needs_sign_in(result.explanation):
             from o365desk.auth.token_state import TokenState
@@ -281,7 +275,7 @@ class ConnectionActions(QObject):
 
     async def _sign_out(self, conn: Connection) -> None:
         try:
-            updated = await off_gui_thread(self.services.sign_out, conn)
+            updated = await off_gui_thread(usecases.sign_out, self.services, conn)
         except VaultError as exc:
             self._keychain_refused(exc, self.tr("\u201c{name}\u201d was not signed out.")
                                    .format(name=conn.nickname))

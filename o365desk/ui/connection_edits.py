@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from o365desk import usecases
 from o365desk.core.connection import Connection
 from o365desk.services import KeychainState
 from o365desk.storage.store import NotFoundError, StoreError
@@ -37,7 +38,7 @@ class ConnectionEdits(QObject):
         """The model's renamer: the store checks the nickname rules and saves."""
         # On the GUI thread (the model's editor commits here): never wait long for another
         # o365desk's lock; the refusal says "busy, try again" and Edit again keeps the text.
-        renamed = self.main.store.rename(connection_id, nickname, wait=_GUI_WAIT)
+        renamed = usecases.rename(self.main.services, connection_id, nickname, wait=_GUI_WAIT)
         self.main.mark_store_seen()
         if self._rename_attempt is not None:
             self._rename_attempt = None
@@ -102,7 +103,7 @@ class ConnectionEdits(QObject):
         main = self.main
         bar = self.window.statusBar()
         try:
-            await off_gui_thread(main.services.delete_connection, conn)
+            await off_gui_thread(usecases.delete, main.services, conn)
         except NotFoundError:
             pass  # someone else deleted it meanwhile: the outcome the user asked for
         except (VaultError, StoreError) as exc:

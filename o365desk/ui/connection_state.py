@@ -22,7 +22,8 @@ def status_label(status: Status) -> str:
         Status.NOT_SIGNED_IN: _tr("Not signed in"),
         Status.SIGNED_IN: _tr("Signed in"),
         Status.SIGN_IN_NEEDED: _tr("Sign-in needed"),
-        Status.CONSENT_MISSING: _tr("Consent missing"),
+        Status.WAITING_FOR_APPROVAL: _tr("Waiting for approval"),
+        Status.CONSENT_MISSING: _tr("Some permissions not granted"),
         Status.KEYCHAIN_UNAVAILABLE: _tr("Keychain unavailable"),
     }
     return labels[status]
@@ -31,8 +32,10 @@ def status_label(status: Status) -> str:
 def connection_status(conn: Connection, keychain_ok: bool, state: TokenState | None) -> Status:
     """The status from the store, refined by what the saved sign-in holds (when read)."""
     status = conn.status(keychain_ok)
-    if status == Status.SIGNED_IN and state is not None:
-        return state.status()
+    if status in (Status.SIGNED_IN, Status.WAITING_FOR_APPROVAL) and state is not None:
+        refined = state.status()
+        if refined == Status.SIGN_IN_NEEDED or status == Status.SIGNED_IN:
+            return refined
     return status
 
 
@@ -51,9 +54,7 @@ def expires_in(when: datetime, now: datetime) -> str:
     return _tr("%n h", minutes // 60)
 
 
-def status_text(status: Status, expiry: datetime | None, now: datetime) -> str:
-    """ "Signed in (expires in 42 min)": the access token, which renews by itself."""
-    if status == Status.SIGNED_IN and expiry is not None:
-        return _tr("Signed in (expires in {time})").format(
-            time=expires_in(expiry, now))
+def status_text(status: Status) -> str:
+    """What a person needs to know. Not the access token's expiry: it renews by itself,
+    and "expires in 59 min" reads as "sign in again within the hour" (the details say it)."""
     return status_label(status)

@@ -28,7 +28,6 @@ from o365desk.ui.connection_state import (  # noqa: F401  (status_label: re-expo
     connection_status,
     status_label,
     status_text,
-    token_expiry,
 )
 
 if TYPE_CHECKING:  # the sign-in modules load after the first paint
@@ -192,9 +191,7 @@ class ConnectionsModel(QAbstractTableModel):
         if column == Column.CLOUD:
             return conn.cloud.label
         if column == Column.STATUS:
-            now = self._clock()
-            state = self._states.get(conn.id)
-            return status_text(self.status_of(conn), token_expiry(conn, state, now), now)
+            return status_text(self.status_of(conn))
         return relative_time(conn.last_used_at, self._clock())
 
     def _sort_key(self, conn: Connection, column: Column):
@@ -309,8 +306,8 @@ class ConnectionsModel(QAbstractTableModel):
         self._editable = editable
 
     def refresh_times(self) -> None:
-        """Re-say "5 minutes ago" and "expires in 42 min" as the minutes pass."""
-        self._changed(0, len(self._rows) - 1, Column.STATUS, Column.LAST_USED)
+        """Re-say "5 minutes ago" as the minutes pass."""
+        self._changed(0, len(self._rows) - 1, Column.LAST_USED, Column.LAST_USED)
 
     def _changed(self, first: int, last: int, left: int = 0, right: int = len(Column) - 1):
         if last >= first >= 0:

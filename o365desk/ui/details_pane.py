@@ -172,7 +172,7 @@ class DetailsPane(QWidget):
         self.title.setText(conn.nickname)
         self.description.setText(conn.description)
         self.description.setVisible(bool(conn.description))
-        self.status.setText(status_text(status, expiry, now))
+        self.status.setText(status_text(status))
         self.status_text.setText(self._explain(conn, status, backend))
         self.account.setText(conn.account.username if conn.account else self.tr("none yet"))
         self.tenant.setText(conn.tenant)
@@ -204,8 +204,9 @@ class DetailsPane(QWidget):
         elif state is not None and state.needs_sign_in:
             self.expiry.setText(self.tr("no longer accepted: sign in again"))
         elif expiry is not None:
-            self.expiry.setText(self.tr("valid until {when} (in {time})").format(
-                when=format_datetime(expiry), time=expires_in(expiry, now)))
+            self.expiry.setText(self.tr(
+                "valid until {when} (in {time}); renews by itself while the sign-in lasts")
+                .format(when=format_datetime(expiry), time=expires_in(expiry, now)))
         elif state is not None and state.has_refresh_token:
             self.expiry.setText(self.tr("expired; a new one is fetched when needed"))
         else:
@@ -247,6 +248,12 @@ class DetailsPane(QWidget):
                 "The saved sign-in has expired or was withdrawn. Sign in again to use "
                 "this connection."
             )
+        if status == Status.WAITING_FOR_APPROVAL:
+            added = ", ".join(conn.awaiting_approval())
+            return self.tr(
+                "Permissions were added since the last sign-in ({names}). Sign in again to "
+                "approve them; until then the connection works with the permissions it had."
+            ).format(names=added)
         if status == Status.CONSENT_MISSING:
             return self.tr(
                 "Signed in, but some of the permissions it asks for were not granted. An "

@@ -315,6 +315,11 @@ class MainController(QObject):
 
     def _on_connection_saved(self, connection: Connection) -> None:
         self._watcher.mark_seen()
+        result = getattr(self._wizard, "result", None)
+        if result is not None:  # the details show what the sign-in just returned
+            from o365desk.auth.token_state import from_result
+
+            self.model.set_state(connection.id, from_result(result))
         self._reload()
         self._select(connection.id)
         self.window.statusBar().showMessage(

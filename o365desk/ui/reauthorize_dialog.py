@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
 
+from o365desk import usecases
 from o365desk.core.connection import Connection
 from o365desk.core.signin_errors import Action
 from o365desk.services import Services
@@ -115,7 +116,8 @@ class ReauthorizeDialog(QDialog):
         from o365desk.storage.store import StoreError
 
         try:
-            saved = await off_gui_thread(self.services.record_sign_in, self.connection, result)
+            saved = await off_gui_thread(usecases.record_sign_in, self.services,
+                                         self.connection, result)
         except StoreError as exc:
             self._saving = False
             show_problem(self.save_problem, self.tr(

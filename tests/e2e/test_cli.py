@@ -54,7 +54,7 @@ def test_list_json_fields_are_the_documented_ones(config_dir):
     assert set(entry) == {
         "id", "nickname", "description", "tenant", "cloud", "client_id", "authority",
         "effective_authority", "kind", "scopes", "account", "status", "created_at",
-        "last_used_at", "expires_at", "graph_endpoint",
+        "last_used_at", "expires_at", "graph_endpoint", "approved_scopes",
     }
     assert entry["effective_authority"] == "https://login.example.test/tenant-a"
     assert entry["created_at"].endswith("Z")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QInputDialog, QWidget
 
+from o365desk import usecases
 from o365desk.core.connection import Connection
 from o365desk.services import Services
 from o365desk.ui.message_bar import Level
@@ -21,17 +22,6 @@ def ask_connection(parent: QWidget, connections: list[Connection]) -> Connection
         tr("Fetch Microsoft's wording of the permissions from the organisation of:"),
         labels, 0, False)
     return connections[labels.index(choice)] if ok and choice in labels else None
-
-
-def _refresh_and_index(services: Services, conn: Connection, builtin):
-    """Worker thread: fetch, check and cache the tenant's wording, merge it, index it."""
-    from o365desk.catalog.search import index_for
-    from o365desk.graph.client import refresh_catalog_from_tenant
-
-    tenant, diff = refresh_catalog_from_tenant(services.session_for(conn), builtin)
-    merged = builtin.with_tenant(tenant)
-    index_for(merged)
-    return tenant, diff, merged
 
 
 class TenantRefresh(QObject):
@@ -68,11 +58,10 @@ class TenantRefresh(QObject):
 
     async def refresh(self, conn: Connection) -> bool:
         """Fetch off the GUI thread; on failure say why plainly and change nothing."""
-        from o365desk.auth.session import SignInError
         from o365desk.catalog.tenant_import import TenantImportError
-        from o365desk.graph.client import GraphError
         from o365desk.storage.vault import VaultError
         from o365desk.ui.async_runner import off_gui_thread
+        from o365desk.usecases.catalog import RefreshError
 
         c, w = self.controller, self.controller.window
         controls = (w.act_refresh_tenant, w.refresh_button, w.act_import, w.import_button)
@@ -82,8 +71,8 @@ class TenantRefresh(QObject):
                                   .format(name=conn.nickname))
         try:
             tenant, diff, merged = await off_gui_thread(
-                _refresh_and_index, self.services, conn, c.builtin)
-        except (SignInError, GraphError) as exc:
+                usecases.refresh_catalog, self.services, conn, c.builtin)
+        except RefreshError as exc:
             reason = f"{exc.explanation.title}: {exc.explanation.message}"
             return self._failed(conn, reason)
         except (VaultError, TenantImportError, OSError) as exc:

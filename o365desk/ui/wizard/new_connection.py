@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWizard
 
+from o365desk import usecases
 from o365desk.core import settings as app_settings
 from o365desk.core.connection import Connection
 from o365desk.core.ids import new_uuid
@@ -189,12 +190,7 @@ class NewConnectionWizard(QWizard):
         saved = None
         problem, nickname = "", False
         try:
-            added = await self.call(self.services.store.add, connection)
-            try:
-                saved = await self.call(self.services.record_sign_in, added, result)
-            except BaseException:
-                await self.call(self.services.store.delete, added.id)  # nothing half-saved
-                raise
+            saved = await self.call(usecases.create, self.services, connection, result)
         except (StoreError, VaultError, ValueError) as exc:
             problem, nickname = str(exc), isinstance(exc, NicknameError)
         except Exception:  # a bug or a surprise: still a message, and the buttons back

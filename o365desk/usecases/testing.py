@@ -1,0 +1,68 @@
+"""Test a connection: a token from the saved sign-in, then one Microsoft Graph call."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from o365desk.core.connection import Connection
+from o365desk.services import Services
+from o365desk.usecases.signin import note_use
+
+if TYPE_CHECKING:
+    from o365desk.auth.token_state import TokenState
+    from o365desk.graph.client import GraphTestResult
+
+
+@dataclasses.dataclass(frozen=True)
+class TestOutcome:
+    """What Test connection found, and what the saved sign-in holds afterwards."""
+
+    __test__ = False  # not a pytest test class, whoever imports it
+
+    result: GraphTestResult
+    state: TokenState | None  # None when the saved sign-in could not be read
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON of `o365desk test --json`."""
+        r = self.result
+        data: dict[str, Any] = {"ok": r.ok, "latency_ms": None if r.latency_ms is None
+                                else round(r.latency_ms, 1), "organisation": r.summary or None}
+        if r.explanation is not None:
+            data["error"] = {"code": r.explanation.code, "title": r.explanation.title,
+                             "message": r.explanation.message}
+        return data
+
+
+def test(services: Services, connection: Connection) -> TestOutcome:
+    """Ask Microsoft Graph whether the connection works; a use that worked is noted.
+
+    A connection nobody has signed in with is not tested (there is no token to test):
+    the outcome says to sign in first, without going online.
+    """
+    from o365desk.auth.token_state import read_token_state
+    from o365desk.graph.client import GraphTestResult, test_connection
+
+    if connection.account is None:
+        return TestOutcome(GraphTestResult(False, None, "", _not_signed_in(connection)), None)
+    result = test_connection(services.session_for(connection))
+    if result.ok:
+        note_use(services, connection)
+    return TestOutcome(result, read_token_state(services.vault(), connection))
+
+
+test.__test__ = False  # not a pytest test, whoever imports it
+
+
+def _not_signed_in(_connection: Connection):
+    from o365desk.core.signin_errors import Action, Explanation
+
+    return Explanation(
+        code="not-signed-in", title="Not signed in yet",
+        message="Nobody has signed in with this connection yet, so there is nothing to "
+                "test. Sign in first.",
+        actions=(Action.SIGN_IN_AGAIN,), admin_consent_url=None, raw="")
