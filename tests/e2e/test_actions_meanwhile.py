@@ -9,7 +9,6 @@ import pytest
 from o365desk.services import Services
 from o365desk.storage.store import ConnectionStore
 from o365desk.storage.vault import Vault
-from tests.e2e.test_connection_actions import dialog_log, open_window, signed_in  # noqa: F401
 from tests.fakes.identity import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from tests.ui.helpers import select
 from tests.ui.webengine_helpers import fill_sign_in
