@@ -54,6 +54,8 @@ class Explanation:
     actions: tuple[Action, ...]
     admin_consent_url: str | None
     raw: str
+    # Permissions that would fix it, for a "Change permissions" button to tick.
+    scopes: tuple[str, ...] = ()
 
 
 A = Action

@@ -53,7 +53,7 @@ def test_connection(session: ConnectionSession) -> GraphTestResult:
                 me = answer.json()
                 summary = me.get("userPrincipalName") or me.get("displayName") or ""
                 return GraphTestResult(True, latency, str(summary), None)
-        return GraphTestResult(False, latency, "", explain_status(answer))
+        return GraphTestResult(False, latency, "", explain_status(answer, ("User.Read",)))
     except (SignInError, GraphError) as exc:
         return GraphTestResult(False, None, "", exc.explanation)
     except (ValueError, RecursionError, AttributeError) as exc:
@@ -72,7 +72,7 @@ def fetch_graph_service_principal(session: ConnectionSession) -> dict[str, Any]:
     token = session.acquire_silent()
     answer, _ = _get(session, token, SERVICE_PRINCIPAL_PATH)
     if answer.status_code != 200:
-        raise GraphError(explain_status(answer))
+        raise GraphError(explain_status(answer, ("Application.Read.All",)))
     try:
         data = answer.json()
     except (ValueError, RecursionError) as exc:
@@ -135,7 +135,8 @@ def _bad_response(exc: BaseException) -> Explanation:
         (Action.RETRY, Action.CONTACT_ADMIN), None, redact(f"{type(exc).__name__}: {exc}"))
 
 
-def explain_status(answer) -> Explanation:
+def explain_status(answer, needed: tuple[str, ...] = ()) -> Explanation:
+    """What a Graph answer that isn't 200 means; `needed`: the permissions the call needs."""
     """An Explanation for a Graph answer other than 200."""
     status = answer.status_code
     try:
@@ -152,10 +153,10 @@ def explain_status(answer) -> Explanation:
     if status == 403:
         return Explanation(
             "graph-403", "Permission missing",
-            "The connection is signed in, but its permissions don't allow this. Add the "
-            "permission (for a connection test: User.Read; for the tenant's catalog: "
-            "Application.Read.All) and sign in again to approve it.",
-            (Action.CHECK_PERMISSIONS, Action.SIGN_IN_AGAIN), None, raw)
+            "The connection is signed in, but its permissions don't allow this. Add "
+            f"{' and '.join(needed) or 'the permission it needs'} to its permissions and "
+            "sign in again to approve it.",
+            (Action.CHECK_PERMISSIONS, Action.SIGN_IN_AGAIN), None, raw, needed)
     if status == 429 or status >= 500:
         return Explanation(
             f"graph-{status}", "Microsoft Graph is busy",

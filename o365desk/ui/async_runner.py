@@ -62,10 +62,14 @@ class TaskRunner(QObject):
             task.cancel()
 
     def _finished(self, task: Task) -> None:
+        import shiboken6
+
         self._tasks.discard(task)
+        alive = shiboken6.isValid(self)  # its window may be gone already (closed and freed)
         if not task.cancelled() and task.exception() is not None:
             exc = task.exception()
             log.error("background job failed", exc_info=exc)
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-        if not self._tasks:
+            if alive:
+                self.failed.emit(f"{type(exc).__name__}: {exc}")
+        if not self._tasks and alive:
             self.busy_changed.emit(False)

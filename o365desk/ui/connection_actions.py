@@ -171,6 +171,7 @@ class ConnectionActions(QObject):
 
         labels = {A.SIGN_IN_AGAIN: self.tr("Sign in a&gain\u2026"),
                   A.COPY_ADMIN_CONSENT_LINK: self.tr("Co&py admin-consent link"),
+                  A.CHECK_PERMISSIONS: self.tr("Change &permissions\u2026"),
                   A.RETRY: self.tr("T&ry again"),
                   A.CONTACT_ADMIN: self.tr("Copy details for I&T")}
         for action in dict.fromkeys(explanation.actions):
@@ -195,6 +196,8 @@ class ConnectionActions(QObject):
 
         if action is A.SIGN_IN_AGAIN:
             self._on_sign_in()
+        elif action is A.CHECK_PERMISSIONS:
+            self.main.edits.on_edit(tick=explanation.scopes)
         elif action is A.RETRY:
             self._on_test()
         elif action is A.COPY_ADMIN_CONSENT_LINK:
@@ -235,6 +238,11 @@ class ConnectionActions(QObject):
                 "once approved, sign in again."), 8000)
 
     # --- sign in again -------------------------------------------------------------------
+
+    def sign_in(self, conn: Connection) -> None:
+        """Sign `conn` in again (it is selected first), as Sign in again does."""
+        self.main.select(conn.id)
+        self._on_sign_in()
 
     def _on_sign_in(self) -> None:
         conn = self.main.current()

@@ -31,6 +31,7 @@ class ConnectionEdits(QObject):
         self.window = main.window
         self.deleting: set[str] = set()  # connection ids being deleted right now
         self._rename_attempt: tuple[str, str] | None = None  # (connection id, typed text)
+        self.edit_dialog = None  # the open EditConnectionDialog, if any
 
     # --- rename --------------------------------------------------------------------------
 
@@ -82,6 +83,45 @@ class ConnectionEdits(QObject):
         w.nickname_delegate.pending_text = attempted
         if not w.table.edit(index):
             w.nickname_delegate.pending_text = None
+
+    # --- edit ----------------------------------------------------------------------------
+
+    def on_edit(self, _checked: bool = False, *, tick: tuple[str, ...] = ()) -> None:
+        """Open Edit connection for the selected connection, `tick` ticked as well."""
+        conn = self.main.current()
+        if conn is None or not self.window.act_edit.isEnabled():
+            return
+        dialog = self.edit_dialog
+        if dialog is not None:
+            if dialog.connection.id == conn.id:
+                if tick:
+                    dialog.permissions.set_scopes([*dialog.scopes(), *tick])
+                dialogs.bring_forward(dialog)
+                return
+            dialog.reject()  # one at a time: the one for another connection goes
+        from o365desk.ui.edit_dialog import EditConnectionDialog  # the catalog loads now
+
+        dialog = EditConnectionDialog(self.main.services, conn, self.window, tick=tick)
+        dialog.saved.connect(self._on_edited)
+        dialog.finished.connect(lambda _result, d=dialog: self._on_edit_closed(d))
+        self.edit_dialog = dialog
+        dialog.open()
+
+    def _on_edit_closed(self, dialog) -> None:
+        if self.edit_dialog is dialog:
+            self.edit_dialog = None
+        dialog.deleteLater()  # a closed dialog holds a catalog model: free it
+
+    def _on_edited(self, result) -> None:
+        saved = result.connection
+        self.main.mark_store_seen()
+        self.main.model.replace(saved)
+        self.main.select(saved.id)
+        self.window.statusBar().showMessage(
+            self.tr("Saved the changes to \u201c{name}\u201d.").format(name=saved.nickname),
+            5000)
+        if result.needs_approval:
+            self.main.actions.sign_in(saved)  # straight into approving what was added
 
     # --- delete --------------------------------------------------------------------------
 

@@ -68,6 +68,8 @@ class MainController(QObject):
         w = self.window
         w.act_new.triggered.connect(self._on_new_connection)
         w.act_quit.triggered.connect(w.close)
+        w.act_edit.triggered.connect(self.edits.on_edit)
+        w.details.edit_button.clicked.connect(self.edits.on_edit)
         w.act_rename.triggered.connect(self.edits.on_rename)
         w.details.rename_button.clicked.connect(self.edits.on_rename)
         w.act_delete.triggered.connect(self.edits.on_delete)
@@ -208,6 +210,8 @@ class MainController(QObject):
             if conn is not None and self.actions.is_busy(conn.id) else ""
         self.model.set_editable(not self.store.read_only and not self.edits.deleting)
         for action, button, tip, why_not in (
+            (w.act_edit, w.details.edit_button,
+             self.tr("Change the connection's description and permissions"), reason),
             (w.act_rename, w.details.rename_button, self.tr("Give the connection a new name"),
              reason),
             (
@@ -331,6 +335,21 @@ class MainController(QObject):
         from o365desk.ui.scopes import open_scope_browser  # the catalog loads only now
 
         self._scope_browser = open_scope_browser(self.window, self.services)
+        refresh = getattr(self._scope_browser, "tenant_refresh", None)
+        if refresh is not None:
+            refresh.edit_requested.connect(self._on_edit_requested)
+
+    def _on_edit_requested(self, connection_id: str, scopes) -> None:
+        """Another window asks to change a connection's permissions: Edit connection opens
+        here, over the main window, with `scopes` ticked."""
+        if self.model.row_of(connection_id) < 0:
+            return  # deleted meanwhile
+        if self.window.filter_edit.text():
+            self.window.filter_edit.clear()  # the row must be visible to be selected
+        self._select(connection_id)
+        self.window.raise_()
+        self.window.activateWindow()
+        self.edits.on_edit(tick=tuple(scopes))
 
     def _on_about(self) -> None:
         dialogs.about(self.window, __version__)

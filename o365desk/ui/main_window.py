@@ -96,6 +96,11 @@ class MainWindow(QMainWindow):
             "document-new",
         )
         self.act_quit = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
+        self.act_edit = self._action(
+            self.tr("&Edit connection\u2026"), Qt.Key.Key_F4,
+            self.tr("Change the connection's description and permissions"),
+            "document-properties",
+        )
         self.act_rename = self._action(
             self.tr("&Rename"), Qt.Key.Key_F2, self.tr("Give the connection a new nickname")
         )
@@ -149,7 +154,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_quit)
         conn_menu = bar.addMenu(self.tr("&Connection"))
         for action in (self.act_test, self.act_sign_in, self.act_sign_out, None,
-                       self.act_rename, self.act_delete, self.act_copy_id):
+                       self.act_edit, self.act_rename, self.act_delete, self.act_copy_id):
             if action is None:
                 conn_menu.addSeparator()
             else:
@@ -168,7 +173,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.act_new, None, self.act_test, self.act_sign_in, None,
-                       self.act_rename, self.act_delete, None):
+                       self.act_edit, self.act_rename, self.act_delete, None):
             if action is None:
                 self.toolbar.addSeparator()
             else:

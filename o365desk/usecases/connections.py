@@ -71,6 +71,11 @@ def edit(services: Services, connection_id: str, *, description: str | None = No
             raise ValueError("A connection needs at least one permission; keep one "
                              "(User.Read is enough to test it).")
         fields["scopes"] = names
+        current = services.store.find(connection_id)
+        if current.account is not None and current.approved_scopes is None:
+            # Signed in by an o365desk that didn't record what it asked for: that was
+            # the permissions before this edit.
+            fields["approved_scopes"] = current.scopes
     if not fields:
         services.store.load()
         saved = services.store.find(connection_id)

@@ -108,3 +108,13 @@ def test_approved_scopes_of_the_wrong_type_are_damage():
     data = Connection("A").to_dict() | {"approved_scopes": [1]}
     with pytest.raises(FormatError, match="approved_scopes"):
         Connection.from_dict(data)
+
+
+def test_an_edit_of_a_connection_signed_in_by_an_older_version_still_asks_for_approval(
+        services):
+    conn = usecases.create(services, Connection("Payroll", scopes=("User.Read",)),
+                           result_for())
+    services.store.patch(conn.id, approved_scopes=None)  # as an older o365desk saved it
+    edited = usecases.edit(services, conn.id, scopes=["User.Read", "Mail.Send"])
+    assert edited.needs_approval == ("Mail.Send",)
+    assert edited.connection.status() == Status.WAITING_FOR_APPROVAL

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from o365desk import usecases
@@ -26,6 +26,10 @@ def ask_connection(parent: QWidget, connections: list[Connection]) -> Connection
 
 class TenantRefresh(QObject):
     """The browser's "Refresh from a signed-in connection" action, next to the file import."""
+
+    # A connection's id and the permissions to tick: the person wants to change what the
+    # connection asks for (the main window opens Edit connection).
+    edit_requested = Signal(str, object)
 
     def __init__(self, controller, services: Services) -> None:
         super().__init__(controller)
@@ -74,7 +78,7 @@ class TenantRefresh(QObject):
                 usecases.refresh_catalog, self.services, conn, c.builtin)
         except RefreshError as exc:
             reason = f"{exc.explanation.title}: {exc.explanation.message}"
-            return self._failed(conn, reason)
+            return self._failed(conn, reason, exc.explanation.scopes)
         except (VaultError, TenantImportError, OSError) as exc:
             return self._failed(conn, str(exc))
         finally:
@@ -86,8 +90,15 @@ class TenantRefresh(QObject):
         c.show_changes(diff)
         return True
 
-    def _failed(self, conn: Connection, reason: str) -> bool:
-        self.controller.window.error_bar.show_message(self.tr(
+    def _failed(self, conn: Connection, reason: str, scopes: tuple[str, ...] = ()) -> bool:
+        bar = self.controller.window.error_bar
+        bar.clear_buttons()
+        if scopes:
+            text = self.tr("Change the permissions of \u201c{name}\u201d\u2026").format(
+                name=conn.nickname)
+            button = bar.add_button(text, text.replace("\u2026", ""))
+            button.clicked.connect(lambda _=False: self.edit_requested.emit(conn.id, scopes))
+        bar.show_message(self.tr(
             "Could not refresh from \u201c{name}\u201d. Nothing was changed. {reason}").format(
             name=conn.nickname, reason=reason), Level.ERROR)
         return False
