@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
 from o365desk.core.procstart import first_paint_line
+
+NO_DISPLAY = ("o365desk: no display found, so the window can't open. The command-line "
+              "commands work without one, e.g. `o365desk list` (see `o365desk --help`).")
+
+
+def no_display() -> bool:
+    """True on Linux or BSD with no X or Wayland display and no Qt platform chosen, where
+    Qt would abort (a platform such as offscreen is a deliberate choice)."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd", "dragonfly")):
+        return False
+    return not any(os.environ.get(name)
+                   for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
 def run_gui(argv: list[str], smoke: bool = False) -> int:
     """Show the main window and run until it closes; return the exit code.
 
     With `smoke`, exit right after the first paint and print how long that took since the
-    process started, on stderr.
+    process started, on stderr. Without a display, say so in one line and return 1.
     """
+    if no_display():  # before Qt is imported: its xcb plugin would abort the process
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
     # Ctrl+C in the terminal that started the window ends it, as it would any command
     # (Python's own handler would only raise in the next Python code Qt happens to call).
     signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -12,7 +12,7 @@ from typing import Any
 
 from o365desk.auth.claims import OIDC_SCOPES, ClaimsError, TokenClaims, decode_claims
 from o365desk.auth.redact import redact
-from o365desk.core.connection import Account, Connection
+from o365desk.core.connection import DEFAULT_SCOPES, Account, Connection
 from o365desk.core.signin_errors import (
     Action,
     Explanation,
@@ -22,7 +22,6 @@ from o365desk.core.signin_errors import (
     explain_transport,
 )
 
-DEFAULT_SCOPES = ("User.Read",)
 _AADSTS = re.compile(r"AADSTS\d+")
 _HTTP_STATUS = re.compile(r"HTTP Error: (\d{3})")
 _GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"

@@ -13,13 +13,14 @@ from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.cli.signin import cmd_login, cmd_token
 from o365desk.core import settings as app_settings
 from o365desk.core.clouds import Cloud
-from o365desk.core.connection import Connection
+from o365desk.core.connection import DEFAULT_SCOPES, Connection
 from o365desk.core.nickname import NicknameError
 from o365desk.core.tenant import (
+    DEFAULT_TENANT,
     TenantError,
     normalize_authority,
     normalize_graph_endpoint,
-    normalize_tenant,
+    parse_tenant,
 )
 from o365desk.services import Services
 from o365desk.storage.store import StoreError
@@ -71,15 +72,35 @@ def _client_id(raw: str | None) -> str:
         ) from None
 
 
-def _scopes(raw: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(raw.split()))
+def _tenant(raw: str | None) -> str:
+    if raw is None:
+        return DEFAULT_TENANT
+    try:
+        return parse_tenant(raw)
+    except TenantError as exc:
+        raise TenantError(f"{exc} Or leave --tenant out to choose the organisation when "
+                          "you sign in.") from None
+
+
+def _scopes(raw: str | None) -> tuple[str, ...]:
+    if raw is None:
+        return DEFAULT_SCOPES
+    from o365desk.catalog.scope_input import check_scopes, parse_scope_list
+
+    names = parse_scope_list(raw)
+    if not names:
+        default = " ".join(DEFAULT_SCOPES)
+        raise ValueError('--scopes needs at least one permission, for example --scopes '
+                         f'"User.Read Mail.Send"; without --scopes it is {default}.')
+    return check_scopes(names)
 
 
 def cmd_add(args: argparse.Namespace, services: Services) -> int:
+    tenant = _tenant(args.tenant)
     connection = Connection(
         nickname=args.nickname,
         description=args.description.strip(),
-        tenant=normalize_tenant(args.tenant),
+        tenant=tenant,
         cloud=Cloud.parse(args.cloud),
         client_id=_client_id(args.client_id),
         authority=normalize_authority(args.authority),
@@ -87,7 +108,11 @@ def cmd_add(args: argparse.Namespace, services: Services) -> int:
         scopes=_scopes(args.scopes),
     )
     saved = usecases.create(services, connection)
-    print(f'Saved "{saved.nickname}". It is not signed in yet.')
+    where = ("you choose the organisation when you sign in" if tenant == DEFAULT_TENANT
+             else f"it signs in to {tenant}")
+    scopes = saved.scopes
+    asking = " ".join(scopes) if len(scopes) <= 4 else f"{len(scopes)} permissions"
+    print(f'Saved "{saved.nickname}": {where}, asking for {asking}. It is not signed in yet.')
     return 0
 
 

@@ -8,6 +8,7 @@ from o365desk import __version__
 from o365desk.cli.scopes import add_scope_parsers
 from o365desk.cli.signin import add_signin_parsers
 from o365desk.core.clouds import Cloud
+from o365desk.core.connection import DEFAULT_SCOPES
 
 EPILOG = """\
 Run without a command to open the window.
@@ -33,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add = sub.add_parser("add", help="save a new connection (not signed in yet)")
     add.add_argument("nickname", metavar="NICK")
-    add.add_argument("--tenant", default="", help='domain, tenant ID, or "organizations"')
+    add.add_argument("--tenant", default=None,
+                     help="the organisation: its domain, an email address at it, or its "
+                          "tenant ID (default: chosen when you sign in)")
     add.add_argument(
         "--cloud", default=Cloud.GLOBAL.value, choices=[c.value for c in Cloud]
     )
@@ -41,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--authority", default=None, help="authority override, https://host/tenant")
     add.add_argument("--graph-endpoint", default=None, metavar="URL",
                      help="Graph endpoint override, e.g. https://graph.microsoft.us")
-    add.add_argument("--scopes", default="", help='space-separated, e.g. "User.Read Mail.Send"')
+    add.add_argument("--scopes", default=None,
+                     help='permissions, separated by spaces or commas, e.g. '
+                          f'"User.Read Mail.Send" (default: {" ".join(DEFAULT_SCOPES)})')
     add.add_argument("--description", default="")
 
     lst = sub.add_parser("list", help="list saved connections")

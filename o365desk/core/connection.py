@@ -14,6 +14,8 @@ from o365desk.core.tenant import DEFAULT_TENANT
 
 # Microsoft's public "Microsoft Graph Command Line Tools" client, used by many admin tools.
 DEFAULT_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
+# What a new connection asks for unless told otherwise (the wizard and `o365desk add`).
+DEFAULT_SCOPES = ("User.Read",)
 
 
 class Kind(enum.StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QApplication, QWizard
 
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_CLIENT_ID, Connection
@@ -52,12 +52,15 @@ def test_organisation_checks_tenant_and_advanced_settings(qtbot, make_wizard):
     qtbot.keyClicks(wizard.nickname_page.nickname, "X")
     press_next(qtbot, wizard)
     org = wizard.organisation_page
-    assert org.tenant.text() == "organizations" and _next_enabled(wizard)
+    assert org.tenant.text() == "" and not org.choose_at_sign_in.isChecked()
+    assert not _next_enabled(wizard) and not org.tenant_problem.isVisible()  # no scolding
     assert org.client_id.text() == DEFAULT_CLIENT_ID
     assert org.redirect_uri.text() == "http://localhost"
     assert not org.advanced.isVisible()
     org.tenant.setText("not a tenant!")
     assert not _next_enabled(wizard) and "is not an organisation" in org.tenant_problem.text()
+    assert "admin@contoso.com" in org.tenant_problem.text()  # it says what is accepted
+    assert not org.tenant_result.isVisible()
     org.tenant.setText("Contoso.OnMicrosoft.com")
     assert _next_enabled(wizard) and org.tenant_value() == "contoso.onmicrosoft.com"
     org.client_id.setText("nope")
@@ -70,6 +73,80 @@ def test_organisation_checks_tenant_and_advanced_settings(qtbot, make_wizard):
     org.authority.setText("")
     org.cloud.setCurrentIndex(org.cloud.findText(Cloud.USGOV.label))
     assert _next_enabled(wizard) and org.cloud_value() is Cloud.USGOV
+
+
+def _organisation_page_shown(qtbot, wizard):
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)  # keyboard focus and shortcuts need this
+    qtbot.keyClicks(wizard.nickname_page.nickname, "Payroll")
+    qtbot.keyClick(wizard.nickname_page.nickname, Qt.Key.Key_Return)  # Enter is Next
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.ORGANISATION)
+    org = wizard.organisation_page
+    qtbot.waitUntil(lambda: org.tenant.hasFocus())  # the page puts the cursor in the field
+    return org
+
+
+def test_typing_a_domain_key_by_key_gives_exactly_that_tenant(qtbot, make_wizard):
+    wizard = make_wizard()
+    org = _organisation_page_shown(qtbot, wizard)
+    qtbot.keyClicks(org.tenant, "contoso.com")  # into the focused field, as a person types
+    assert org.tenant.text() == "contoso.com"
+    assert org.tenant_result.isVisible() and org.tenant_result.text() == "Signs in to contoso.com"
+    assert wizard.draft().tenant == "contoso.com" and _next_enabled(wizard)
+    qtbot.keyClick(org.tenant, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.PERMISSIONS)
+    assert wizard.draft().tenant == "contoso.com"
+
+
+@pytest.mark.parametrize(
+    ("pasted", "tenant", "shown"),
+    [
+        ("admin@contoso.com", "contoso.com", "Signs in to contoso.com"),
+        ("https://www.contoso.com/about ", "contoso.com", "Signs in to contoso.com"),
+        ("{ 4F1C3B52-8D6E-4F0A-9B7C-2D5E6F708192 }", "4f1c3b52-8d6e-4f0a-9b7c-2d5e6f708192",
+         "Signs in to the organisation with tenant ID 4f1c3b52-8d6e-4f0a-9b7c-2d5e6f708192"),
+        ("münchen.de", "xn--mnchen-3ya.de", "Signs in to münchen.de (xn--mnchen-3ya.de)"),
+    ],
+)
+def test_a_paste_shows_what_it_was_read_as(qtbot, make_wizard, pasted, tenant, shown):
+    wizard = make_wizard()
+    org = _organisation_page_shown(qtbot, wizard)
+    QApplication.clipboard().setText(pasted)
+    qtbot.keyClick(org.tenant, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert org.tenant.text() == pasted
+    assert org.tenant_result.text() == shown and org.tenant_result.isVisible()
+    assert not org.tenant_problem.isVisible()
+    assert wizard.draft().tenant == tenant and _next_enabled(wizard)
+
+
+def test_a_hostile_paste_is_refused_and_quoted_harmlessly(qtbot, make_wizard):
+    wizard = make_wizard()
+    org = _organisation_page_shown(qtbot, wizard)
+    org.tenant.setText("<b>x</b>" + "a" * 500)
+    problem = org.tenant_problem.text()
+    assert problem.startswith("\u201c<b>x</b>aaa") and "\u2026\u201d" in problem
+    assert org.tenant_problem.textFormat() == Qt.TextFormat.PlainText  # no markup rendered
+    assert not _next_enabled(wizard) and not org.tenant_result.isVisible()
+    org.tenant.setText("contoso\u202e.com")
+    assert "U+202E" in org.tenant_problem.text() and not _next_enabled(wizard)
+    org.tenant.setText("https://evil.example@contoso.com/")
+    assert "user name or password" in org.tenant_problem.text() and not _next_enabled(wizard)
+
+
+def test_choosing_the_organisation_at_sign_in_is_an_explicit_choice(qtbot, make_wizard):
+    wizard = make_wizard()
+    org = _organisation_page_shown(qtbot, wizard)
+    qtbot.keyClicks(org.tenant, "contoso")  # unfinished
+    assert not _next_enabled(wizard)
+    qtbot.keyClick(org.tenant, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # its mnemonic
+    qtbot.waitUntil(org.choose_at_sign_in.isChecked)  # a mnemonic's click shows, then ticks
+    assert not org.tenant.isEnabled()
+    assert org.tenant_result.text() == "You choose the organisation when you sign in"
+    assert not org.tenant_problem.isVisible()
+    assert wizard.draft().tenant == "organizations" and _next_enabled(wizard)
+    qtbot.keyClick(org.choose_at_sign_in, Qt.Key.Key_Space)  # keyboard: untick again
+    assert not org.choose_at_sign_in.isChecked() and org.tenant.isEnabled()
+    assert org.tenant.text() == "contoso" and not _next_enabled(wizard)  # typed text kept
 
 
 def test_permissions_presets_search_and_admin_marks(qtbot, make_wizard, fake_identity):
@@ -108,6 +185,7 @@ def test_cancel_at_any_page_before_sign_in_saves_nothing(
         qtbot.keyClicks(wizard.nickname_page.nickname, "Half made")
         press_next(qtbot, wizard)
     if page_id >= PageId.PERMISSIONS:
+        qtbot.keyClicks(wizard.organisation_page.tenant, "contoso.com")
         press_next(qtbot, wizard)
     if page_id == PageId.SIGNIN:
         wizard.back()

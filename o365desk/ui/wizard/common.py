@@ -18,12 +18,14 @@ def help_label(text: str, parent: QWidget, name: str) -> QLabel:
 
 
 def problem_label(parent: QWidget, name: str) -> QLabel:
-    """A line under a field that says what is wrong with it, in dark red; hidden when fine."""
+    """A line under a field that says what is wrong with it, in red; hidden when fine."""
     label = QLabel(parent)
     label.setWordWrap(True)
     label.setObjectName("problem")
     label.setAccessibleName(name)
-    label.setStyleSheet("#problem { color: #a4262c; }")
+    # Dark red on a light window, a light red on a dark one: readable in both.
+    dark = label.palette().window().color().lightness() < 128
+    label.setStyleSheet(f"#problem {{ color: {'#ff9b9b' if dark else '#a4262c'}; }}")
     label.hide()
     return label
 

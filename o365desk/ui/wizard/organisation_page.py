@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QToolButton,
     QVBoxLayout,
@@ -20,9 +22,11 @@ from o365desk.core.settings import DEFAULT_REDIRECT_URI
 from o365desk.core.tenant import (
     DEFAULT_TENANT,
     TenantError,
+    is_guid,
     normalize_authority,
     normalize_graph_endpoint,
-    normalize_tenant,
+    parse_tenant,
+    unicode_domain,
 )
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 
@@ -35,14 +39,25 @@ class OrganisationPage(QWizardPage):
         super().__init__(parent)
         self.setTitle(self.tr("Choose the organisation"))
         self.help = help_label(self.tr(
-            "Type your organisation's Microsoft 365 domain (for example "
-            "contoso.onmicrosoft.com) or its tenant ID. Keep \u201corganizations\u201d if you "
-            "are not sure: you then choose the organisation when you sign in."
+            "Type your organisation's Microsoft 365 domain (for example contoso.com), "
+            "paste an email address at it, or its tenant ID. Not sure? Tick \u201cLet me "
+            "choose my organisation when I sign in\u201d: the work account you sign in with "
+            "then decides."
         ), self, self.tr("About this step"))
-        self.tenant = self._line(self.tr("Organisation"), DEFAULT_TENANT)
-        self.tenant.setPlaceholderText(self.tr("contoso.onmicrosoft.com, a tenant ID, or "
-                                               "organizations"))
+        self.tenant = self._line(self.tr("Organisation"), "")
+        self.tenant.setPlaceholderText(self.tr("contoso.com, admin@contoso.com or a tenant ID"))
+        self.tenant_result = QLabel(self)  # what the entry was read as, live
+        self.tenant_result.setAccessibleName(self.tr("Organisation signed in to"))
+        self.tenant_result.setTextFormat(Qt.TextFormat.PlainText)
+        self.tenant_result.setWordWrap(True)
+        self.tenant_result.hide()
         self.tenant_problem = problem_label(self, self.tr("Organisation problem"))
+        self.tenant_problem.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
+        self.choose_at_sign_in = QCheckBox(
+            self.tr("Let me c&hoose my organisation when I sign in"), self)
+        self.choose_at_sign_in.setAccessibleName(
+            self.tr("Let me choose my organisation when I sign in"))
+        self.choose_at_sign_in.toggled.connect(self._on_choose_toggled)
         self.cloud = QComboBox(self)
         self.cloud.setAccessibleName(self.tr("Microsoft cloud"))
         for cloud in Cloud:
@@ -83,8 +98,14 @@ class OrganisationPage(QWizardPage):
         form.addRow(self.advanced_problem)
         self.advanced.hide()
         main = QFormLayout()
-        main.addRow(self.tr("&Organisation:"), self.tenant)
-        main.addRow("", self.tenant_problem)
+        under_tenant = QVBoxLayout()  # hidden lines take no room here, unlike form rows
+        under_tenant.setContentsMargins(0, 0, 0, 4)
+        for widget in (self.tenant, self.tenant_result, self.tenant_problem,
+                       self.choose_at_sign_in):
+            under_tenant.addWidget(widget)
+        organisation_label = QLabel(self.tr("&Organisation:"), self)
+        organisation_label.setBuddy(self.tenant)
+        main.addRow(organisation_label, under_tenant)
         main.addRow(self.tr("&Cloud:"), self.cloud)
         layout = QVBoxLayout(self)
         layout.addWidget(self.help)
@@ -100,6 +121,10 @@ class OrganisationPage(QWizardPage):
         edit.textChanged.connect(self.completeChanged)
         return edit
 
+    def _on_choose_toggled(self, choose: bool) -> None:
+        self.tenant.setEnabled(not choose)  # what was typed stays, for unticking again
+        self.completeChanged.emit()
+
     def _on_advanced_toggled(self, shown: bool) -> None:
         self.advanced.setVisible(shown)
         self.advanced_toggle.setArrowType(
@@ -113,7 +138,20 @@ class OrganisationPage(QWizardPage):
     # --- values ----------------------------------------------------------------------------
 
     def tenant_value(self) -> str:
-        return normalize_tenant(self.tenant.text())
+        """The tenant to store; TenantError (saying what is accepted) if there is none."""
+        if self.choose_at_sign_in.isChecked():
+            return DEFAULT_TENANT
+        return parse_tenant(self.tenant.text())
+
+    def _tenant_meaning(self, tenant: str) -> str:
+        if tenant == DEFAULT_TENANT:
+            return self.tr("You choose the organisation when you sign in")
+        if is_guid(tenant):
+            return self.tr("Signs in to the organisation with tenant ID {id}").format(id=tenant)
+        shown = unicode_domain(tenant)
+        if shown != tenant:  # an international name: its xn-- form shows a look-alike
+            return self.tr("Signs in to {domain} ({ascii})").format(domain=shown, ascii=tenant)
+        return self.tr("Signs in to {domain}").format(domain=tenant)
 
     def cloud_value(self) -> Cloud:
         return Cloud(self.cloud.currentData())  # Qt hands the StrEnum back as a str
@@ -148,14 +186,18 @@ class OrganisationPage(QWizardPage):
         return ""
 
     def isComplete(self) -> bool:
+        tenant_error = meaning = ""
         try:
-            self.tenant_value()
-            tenant_error = ""
+            meaning = self._tenant_meaning(self.tenant_value())
         except TenantError as exc:
-            tenant_error = str(exc)
+            # Nothing typed yet is no mistake: the placeholder says what goes there.
+            tenant_error = str(exc) if self.tenant.text().strip() else ""
         show_problem(self.tenant_problem, tenant_error)
+        self.tenant_result.setText(meaning)
+        self.tenant_result.setAccessibleDescription(meaning)
+        self.tenant_result.setVisible(bool(meaning))
         advanced_error = self._advanced_error()
         show_problem(self.advanced_problem, advanced_error)
         if advanced_error and not self.advanced.isVisible():
             self.show_advanced()  # the problem is in there: never hide what blocks Next
-        return not tenant_error and not advanced_error
+        return bool(meaning) and not advanced_error

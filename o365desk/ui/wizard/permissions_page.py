@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from o365desk.core.connection import DEFAULT_SCOPES
 from o365desk.ui.wizard.common import help_label
 from o365desk.ui.wizard.permissions_model import Col, PermissionChecklist, PermissionFilter
-
-DEFAULT_SCOPES = ("User.Read",)
 
 
 class PermissionsPage(QWizardPage):
