@@ -133,7 +133,11 @@ class EditConnectionDialog(QDialog):
                                     if none else "")
 
     def _on_paste(self) -> None:
-        from o365desk.catalog.scope_input import check_scopes, parse_scope_list
+        from o365desk.catalog.scope_input import (
+            UnknownScopeError,
+            check_scopes,
+            parse_scope_list,
+        )
 
         text = self.paste.text()
         if not text.strip():
@@ -142,12 +146,26 @@ class EditConnectionDialog(QDialog):
             return
         try:
             names = check_scopes(parse_scope_list(text))
-        except ValueError as exc:
-            show_problem(self.paste_problem, str(exc))
+        except UnknownScopeError as exc:
+            show_problem(self.paste_problem, self._unknown_text(exc))
             return
         show_problem(self.paste_problem, "")
         self.permissions.set_scopes([*self.scopes(), *names])
         self.paste.clear()
+
+    def _unknown_text(self, exc) -> str:
+        sentences = []
+        for name, suggestions in exc.unknown:
+            shown = name if len(name) <= 60 else name[:59] + "\u2026"
+            shown = "".join(c if c.isprintable() else "\ufffd" for c in shown)
+            sentence = self.tr("\u201c{name}\u201d is not a Microsoft Graph permission.") \
+                .format(name=shown)
+            if suggestions:
+                sentence += " " + self.tr("Did you mean {names}?").format(
+                    names=self.tr(" or ").join(suggestions))
+            sentences.append(sentence)
+        return " ".join(sentences) + " " + self.tr(
+            "Nothing was ticked: correct the names, or search the list above.")
 
     # --- saving --------------------------------------------------------------------------
 
