@@ -99,3 +99,30 @@ def test_cli_test_json_reports_the_failure(services, capsys):
     printed = json.loads(capsys.readouterr().out)
     assert printed["ok"] is False and printed["nickname"] == "Payroll"
     assert printed["error"]["code"] and printed["error"]["message"]
+
+
+def test_right_after_the_wizard_saves_the_details_show_what_the_sign_in_returned(
+        qtbot, open_window, services, fake_identity, monkeypatch):
+    from PySide6.QtWidgets import QWizard
+
+    from o365desk.ui.wizard.new_connection import PageId
+    from tests.ui.wizard_helpers import fill_to_signin, sign_in_embedded
+
+    monkeypatch.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
+    fake_identity.not_granted = {"User.Read.All"}
+    window, controller = open_window()
+    window.act_new.trigger()
+    wizard = controller._wizard
+    qtbot.waitUntil(wizard.isVisible)
+    fill_to_signin(qtbot, wizard, fake_identity, nickname="Payroll")
+    sign_in_embedded(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.SUMMARY, timeout=20000)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=10000)
+    details = window.details
+    assert details.title.text() == "Payroll"
+    assert details.granted.text().startswith("granted: User.Read")  # not "not known yet"
+    assert "not granted: User.Read.All" in details.granted.text()
+    assert "not known" not in details.token_facts.text()
+    assert details.status.text() == "Some permissions not granted"

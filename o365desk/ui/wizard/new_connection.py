@@ -80,6 +80,16 @@ class NewConnectionWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Save connection"))
+        # Saving without signing in, as `o365desk add` does: to sign in later from the
+        # list (no keychain here yet, the admin not at hand, a sign-in that won't work).
+        self.setOption(QWizard.WizardOption.HaveCustomButton1)
+        self.setButtonText(QWizard.WizardButton.CustomButton1,
+                           self.tr("Save &without signing in"))
+        self.button(QWizard.WizardButton.CustomButton1).setToolTip(self.tr(
+            "Save the connection now and sign in later from the list (Sign in\u2026)"))
+        self.button(QWizard.WizardButton.CustomButton1).clicked.connect(
+            self.save_without_signing_in)
+        self.currentIdChanged.connect(self._show_save_unsigned)
         taken = [c.nickname for c in self._existing()]
         self.nickname_page = NicknamePage(taken, self)
         self.organisation_page = OrganisationPage(client_id, redirect_uri, self)
@@ -98,7 +108,25 @@ class NewConnectionWizard(QWizard):
                             (QWizard.WizardButton.CancelButton, self.tr("Cancel")),
                             (QWizard.WizardButton.FinishButton, self.tr("Save connection"))):
             self.button(which).setAccessibleName(name)
+        self._show_save_unsigned(self.currentId())
         self.resize(860, 720)
+
+    def _show_save_unsigned(self, page_id: int) -> None:
+        """Once the permissions are chosen (and while signing in), not before."""
+        button = self.button(QWizard.WizardButton.CustomButton1)
+        button.setVisible(page_id in (PageId.PERMISSIONS, PageId.SIGNIN))
+        button.setAccessibleName(self.tr("Save without signing in"))
+
+    def save_without_signing_in(self, _checked: bool = False) -> None:
+        """Save the draft not signed in; a sign-in under way stops and leaves no tokens."""
+        if self._saving or self.saved_connection is not None:
+            return
+        if self.currentId() == PageId.PERMISSIONS and not self.permissions_page.isComplete():
+            return  # no permission chosen: the page says so
+        self._saving = True
+        self._set_saving_buttons(False)
+        self.signin_page.stop()
+        self.runner.start(self._save(None))
 
     def _existing(self) -> list[Connection]:
         try:
@@ -178,7 +206,7 @@ class NewConnectionWizard(QWizard):
 
     def _set_saving_buttons(self, enabled: bool) -> None:
         for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton,
-                      QWizard.WizardButton.BackButton):
+                      QWizard.WizardButton.BackButton, QWizard.WizardButton.CustomButton1):
             self.button(which).setEnabled(enabled)
 
     async def _save(self, result) -> None:
@@ -190,6 +218,8 @@ class NewConnectionWizard(QWizard):
         saved = None
         problem, nickname = "", False
         try:
+            if result is None:  # saved without signing in: no sign-in's tokens stay behind
+                await self.discard_sign_in()
             saved = await self.call(usecases.create, self.services, connection, result)
         except (StoreError, VaultError, ValueError) as exc:
             problem, nickname = str(exc), isinstance(exc, NicknameError)
@@ -202,6 +232,15 @@ class NewConnectionWizard(QWizard):
                 self._saving = False
                 self._set_saving_buttons(True)
         if saved is None:
+            if result is None:  # the summary page isn't showing: say it where the person is
+                from o365desk.ui import dialogs
+
+                if nickname:
+                    while self.currentId() != PageId.NICKNAME:
+                        super().back()  # to the field that needs changing
+                dialogs.inform(self, self.tr("Not saved"), self.tr(
+                    "The connection was not saved. {reason}").format(reason=problem))
+                return
             self.summary_page.show_save_error(problem, nickname)
             return
         self.saved_connection = saved
