@@ -9,6 +9,7 @@ import uuid
 
 from o365desk import usecases
 from o365desk.cli import output
+from o365desk.cli.errors import UsageError
 from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.cli.signin import cmd_login, cmd_token
 from o365desk.core import settings as app_settings
@@ -25,10 +26,6 @@ from o365desk.core.tenant import (
 from o365desk.services import Services
 from o365desk.storage.store import StoreError
 from o365desk.storage.vault import VaultError
-
-
-class UsageError(Exception):
-    """The command can't run as typed; exit code 2."""
 
 
 def run(args: argparse.Namespace, services: Services | None = None) -> int:

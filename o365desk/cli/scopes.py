@@ -43,7 +43,7 @@ def add_scope_parsers(subparsers) -> None:
 
 
 def _usage(message: str) -> Exception:
-    from o365desk.cli.commands import UsageError
+    from o365desk.cli.errors import UsageError
 
     return UsageError(message)
 

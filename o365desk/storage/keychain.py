@@ -45,7 +45,8 @@ def open_vault(backend: Any = None, *, prompt_timeout: float = PROMPT_TIMEOUT_SE
     it off the GUI thread.
     """
     candidate = backend if backend is not None else _detect()
-    return Vault(choose_backend(candidate, prompt_timeout=prompt_timeout))
+    chosen = choose_backend(candidate, prompt_timeout=prompt_timeout)
+    return Vault(chosen, backend_name=describe_backend(chosen))
 
 
 def choose_backend(candidate: Any, *, prompt_timeout: float = PROMPT_TIMEOUT_SECONDS) -> Any:

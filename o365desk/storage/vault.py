@@ -141,8 +141,11 @@ class Vault:
     """
 
     def __init__(self, backend: Any, service: str = SERVICE,
-                 lock_path: Path | None = None) -> None:
+                 lock_path: Path | None = None, *, backend_name: str | None = None) -> None:
         self.backend = backend
+        # What people call the backend (keychain.describe_backend, given by open_vault).
+        kind = type(backend)
+        self._backend_name = backend_name or f"{kind.__module__}.{kind.__qualname__}"
         self.service = service
         self.lock_path = lock_path
         self._lock = threading.RLock()
@@ -152,9 +155,7 @@ class Vault:
 
     @property
     def backend_name(self) -> str:
-        from o365desk.storage.keychain import describe_backend
-
-        return describe_backend(self.backend)
+        return self._backend_name
 
     @contextlib.contextmanager
     def _operation(self) -> Iterator[None]:

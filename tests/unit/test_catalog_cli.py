@@ -89,7 +89,7 @@ def test_preset_lists_flags_and_prints_a_manifest(capsys):
     ("scopes", "--preset", "mail-automation", "--import-tenant", "x.json"),
 ])
 def test_usage_errors(capsys, argv):
-    from o365desk.cli.commands import UsageError
+    from o365desk.cli.errors import UsageError
 
     with pytest.raises(UsageError):
         run(capsys, *argv)

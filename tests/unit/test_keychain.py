@@ -108,7 +108,7 @@ def test_a_chainer_yields_its_best_real_keychain_alone():
         backends=[fake_backend("keyrings.alt.file", "PlaintextKeyring", 99), good, better],
     )
     assert choose_backend(chainer) is better
-    assert Vault(choose_backend(chainer)).backend_name == "Secret Service (libsecret)"
+    assert open_vault(chainer).backend_name == "Secret Service (libsecret)"
 
 
 @pytest.fixture
