@@ -211,7 +211,7 @@ def test_describe_secret_service(monkeypatch):
     monkeypatch.setenv("XDG_CURRENT_DESKTOP", "ubuntu:GNOME")
     assert describe_backend(backend) == "GNOME Keyring (Secret Service)"
     assert (
-        Vault(keychain._with_prompt_timeout(backend, 1)).backend_name
+        describe_backend(keychain._with_prompt_timeout(backend, 1))
         == "GNOME Keyring (Secret Service)"
     )
 
