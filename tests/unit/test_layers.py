@@ -1,4 +1,4 @@
-"""The house rules of DESIGN.md: nothing below o365desk/ui imports Qt."""
+"""The house rules of docs/ARCHITECTURE.md: nothing below o365desk/ui imports Qt."""
 
 from __future__ import annotations
 
