@@ -310,7 +310,8 @@ class MainController(QObject):
             return
         from o365desk.ui.wizard import open_new_connection_wizard  # QtWebEngine loads now
 
-        self._wizard = open_new_connection_wizard(self.services, self.window)
+        self._wizard = open_new_connection_wizard(
+            self.services, self.window, keychain_state=self.keychain_status.state)
         self._wizard.saved.connect(self._on_connection_saved)
 
     def _on_connection_saved(self, connection: Connection) -> None:
