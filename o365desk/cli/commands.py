@@ -20,6 +20,7 @@ from o365desk.core.tenant import (
     normalize_graph_endpoint,
     normalize_tenant,
 )
+from o365desk.core.words import plural
 from o365desk.services import Services
 from o365desk.storage.store import StoreError
 from o365desk.storage.vault import VaultError
@@ -127,7 +128,8 @@ def cmd_delete(args: argparse.Namespace, services: Services) -> int:
             print("Nothing was deleted.")
             return 0
     removed = services.delete_connection(connection)
-    print(f"Deleted {what} ({removed} keychain entries removed).")
+    print(f"Deleted {what} "
+          + plural(removed, "(1 keychain entry removed).", "({count} keychain entries removed)."))
     return 0
 
 

@@ -50,6 +50,9 @@ class DetailsPane(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
+        # Alt+E is Test's here, so Alt+N (free in this window) edits.
+        self.edit_button = QPushButton(self.tr("Edit co&nnection\u2026"), page)
+        self.edit_button.setAccessibleName(self.tr("Edit connection"))
         self.rename_button = QPushButton(self.tr("&Rename"), page)
         self.rename_button.setAccessibleName(self.tr("Rename connection"))
         self.delete_button = QPushButton(self.tr("&Delete\u2026"), page)
@@ -63,7 +66,7 @@ class DetailsPane(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         for button in (self.test_button, self.sign_in_button, self.sign_out_button,
-                       self.rename_button, self.delete_button):
+                       self.edit_button, self.rename_button, self.delete_button):
             header.addWidget(button)
 
         self.description = self._value(page)

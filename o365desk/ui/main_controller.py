@@ -11,12 +11,14 @@ from PySide6.QtWidgets import QAbstractItemView
 
 from o365desk import __version__
 from o365desk.core.connection import Connection, utcnow
+from o365desk.core.words import plural
 from o365desk.services import KeychainState, Services
 from o365desk.storage.store import StoreError
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import TaskRunner
 from o365desk.ui.connection_actions import ConnectionActions
 from o365desk.ui.connection_edits import ConnectionEdits
+from o365desk.ui.connection_menu import ConnectionMenu
 from o365desk.ui.connections_model import (
     Column,
     ConnectionRole,
@@ -52,6 +54,7 @@ class MainController(QObject):
         self.runner = TaskRunner(self)
         self.keychain_status = KeychainStatus(window, services, self.model, self.runner, self)
         self.actions = ConnectionActions(self)
+        self.menu = ConnectionMenu(window, self._current, self.model.status_of, self)
         self._reload_pending = False
         self._error_detail = ""
         self._settings = settings if settings is not None else window_settings()
@@ -76,6 +79,7 @@ class MainController(QObject):
         w.act_filter.triggered.connect(self._on_focus_filter)
         w.act_permissions.triggered.connect(self._on_permissions)
         w.act_about.triggered.connect(self._on_about)
+        w.act_open_logs.triggered.connect(self._on_open_logs)
         w.filter_edit.textChanged.connect(self._on_filter_changed)
         w.filter_edit.returnPressed.connect(w.table.setFocus)
         w.clear_filter_shortcut.activated.connect(self._on_clear_filter)
@@ -208,7 +212,9 @@ class MainController(QObject):
             if conn is not None and self.actions.is_busy(conn.id) else ""
         self.model.set_editable(not self.store.read_only and not self.edits.deleting)
         for action, button, tip, why_not in (
-            (w.act_rename, w.details.rename_button, self.tr("Give the connection a new name"),
+            (w.act_edit, w.details.edit_button,
+             self.tr("Change the connection's description and permissions"), reason),
+            (w.act_rename, w.details.rename_button, self.tr("Give the connection a new nickname"),
              reason),
             (
                 w.act_delete,
@@ -240,11 +246,10 @@ class MainController(QObject):
     def _update_count(self) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         if shown == total:
-            text = self.tr("1 connection") if total == 1 else self.tr("%n connections", "", total)
+            text = plural(total, self.tr("1 connection"), self.tr("{count} connections"))
         else:
-            text = self.tr("{shown} of {total} connections shown").format(
-                shown=shown, total=total
-            )
+            text = plural(total, self.tr("{shown} of 1 connection shown"),
+                          self.tr("{shown} of {count} connections shown"), shown=shown)
         self.window.count_label.setText(text)
         self.window.show_no_match(total > 0 and shown == 0)
 
@@ -302,7 +307,7 @@ class MainController(QObject):
             return
         QGuiApplication.clipboard().setText(conn.id)
         self.window.statusBar().showMessage(
-            self.tr("Copied the ID of \"{name}\".").format(name=conn.nickname), 5000
+            self.tr("Copied the ID of \u201c{name}\u201d.").format(name=conn.nickname), 5000
         )
 
     def _on_new_connection(self) -> None:
@@ -319,7 +324,7 @@ class MainController(QObject):
         self._reload()
         self._select(connection.id)
         self.window.statusBar().showMessage(
-            self.tr("Saved \"{name}\".").format(name=connection.nickname), 5000)
+            self.tr("Saved \u201c{name}\u201d.").format(name=connection.nickname), 5000)
 
     def _on_permissions(self) -> None:
         if dialogs.bring_forward(getattr(self, "_scope_browser", None)):  # one per window
@@ -327,6 +332,11 @@ class MainController(QObject):
         from o365desk.ui.scopes import open_scope_browser  # the catalog loads only now
 
         self._scope_browser = open_scope_browser(self.window, self.services)
+
+    def _on_open_logs(self) -> None:
+        from o365desk.ui.log_folder import open_log_folder
+
+        open_log_folder(lambda text, detail: self._show_error(text, detail=detail))
 
     def _on_about(self) -> None:
         dialogs.about(self.window, __version__)

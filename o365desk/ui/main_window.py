@@ -25,7 +25,7 @@ from o365desk.core import paths
 from o365desk.ui.connections_model import Column
 from o365desk.ui.details_pane import DetailsPane
 from o365desk.ui.empty_state import EmptyState
-from o365desk.ui.message_bar import Level, MessageBar
+from o365desk.ui.message_bar import Level, MessageBar, MessageBarGroup
 from o365desk.ui.widgets import make_action, no_match_page
 
 # Widths a first start opens with, before the user has resized anything.
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
         self._name_unnamed_buttons()
+        self._clear_bars_on_new_actions()
 
     # --- building ------------------------------------------------------------------------
 
@@ -96,6 +97,12 @@ class MainWindow(QMainWindow):
             "document-new",
         )
         self.act_quit = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
+        self.act_edit = self._action(
+            self.tr("&Edit connection\u2026"),
+            Qt.Key.Key_F4,
+            self.tr("Change the connection's description and permissions"),
+            "document-properties",
+        )
         self.act_rename = self._action(
             self.tr("&Rename"), Qt.Key.Key_F2, self.tr("Give the connection a new nickname")
         )
@@ -135,8 +142,14 @@ class MainWindow(QMainWindow):
         )
         self.act_permissions = self._action(
             self.tr("&Permissions\u2026"),
-            None,
+            "Ctrl+Shift+P",
             self.tr("Browse the Microsoft Graph permissions"),
+        )
+        self.act_open_logs = self._action(
+            self.tr("Open &log folder"),
+            None,
+            self.tr("Open the folder with o365desk's log, for IT"),
+            "folder-open",
         )
         self.act_about = self._action(self.tr("&About o365desk"))
 
@@ -149,7 +162,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_quit)
         conn_menu = bar.addMenu(self.tr("&Connection"))
         for action in (self.act_test, self.act_sign_in, self.act_sign_out, None,
-                       self.act_rename, self.act_delete, self.act_copy_id):
+                       self.act_edit, self.act_rename, self.act_delete, self.act_copy_id):
             if action is None:
                 conn_menu.addSeparator()
             else:
@@ -159,6 +172,8 @@ class MainWindow(QMainWindow):
         tools_menu = bar.addMenu(self.tr("&Tools"))
         tools_menu.addAction(self.act_permissions)
         help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.act_open_logs)
+        help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
     def _build_toolbar(self) -> None:
@@ -168,7 +183,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.act_new, None, self.act_test, self.act_sign_in, None,
-                       self.act_rename, self.act_delete, None):
+                       self.act_edit, self.act_rename, self.act_delete, None):
             if action is None:
                 self.toolbar.addSeparator()
             else:
@@ -201,6 +216,8 @@ class MainWindow(QMainWindow):
         self.result_bar = MessageBar(Level.INFO, self.tr("Connection test result"))
         for bar in (self.notice_bar, self.keychain_bar, self.error_bar, self.result_bar):
             layout.addWidget(bar)
+        # How the last action went: one bar at a time, gone when the person acts again.
+        self.action_bars = MessageBarGroup(self.error_bar, self.result_bar, parent=self)
 
         self._empty_state: EmptyState | None = None  # built when first needed
         self.details = DetailsPane(central)
@@ -223,7 +240,7 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.filter_edit, self.table)
         d = self.details
         order = (self.table, d.test_button, d.sign_in_button, d.sign_out_button,
-                 d.rename_button, d.delete_button)
+                 d.edit_button, d.rename_button, d.delete_button)
         for first, second in zip(order, order[1:], strict=False):
             self.setTabOrder(first, second)
 
@@ -271,7 +288,7 @@ class MainWindow(QMainWindow):
         self.table.setItemDelegateForColumn(Column.NICKNAME, self.nickname_delegate)
         # In the table's place while the filter hides every row: say so, and the way back.
         self.no_match, self.no_match_label, self.clear_filter_button = no_match_page(
-            page, self.tr("No connection matches"), self.tr("Show all co&nnections"),
+            page, self.tr("No connection matches"), self.tr("Sho&w all connections"),
             self.tr("Show all connections"))
         self.clear_filter_button.clicked.connect(self.filter_edit.clear)
         self.list_stack = QStackedWidget(page)
@@ -296,6 +313,17 @@ class MainWindow(QMainWindow):
         self.keychain_label = QLabel(self.tr("Keychain: checking\u2026"), bar)
         self.keychain_label.setAccessibleName(self.tr("Keychain status"))
         bar.addPermanentWidget(self.keychain_label)
+
+    def _clear_bars_on_new_actions(self) -> None:
+        """Starting an action takes away the bar of the one before. Connected before the
+        controller's slots, so a message the new action shows at once stays."""
+        d = self.details
+        for action in (self.act_new, self.act_test, self.act_sign_in, self.act_sign_out,
+                       self.act_edit, self.act_rename, self.act_delete):
+            action.triggered.connect(self.action_bars.clear)
+        for button in (d.test_button, d.sign_in_button, d.sign_out_button, d.edit_button,
+                       d.rename_button, d.delete_button):
+            button.clicked.connect(self.action_bars.clear)
 
     def _name_unnamed_buttons(self) -> None:
         """Qt makes some buttons itself (toolbar, clear button, table corner): name them."""

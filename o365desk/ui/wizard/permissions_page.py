@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from o365desk.core.words import plural
 from o365desk.ui.wizard.common import help_label
 from o365desk.ui.wizard.permissions_model import Col, PermissionChecklist, PermissionFilter
 
@@ -150,8 +151,8 @@ class PermissionsPage(QWizardPage):
                                                                   more=len(names) - 8)
             text = self.tr("{count} chosen: {names}.").format(count=len(names), names=shown)
             if admin:
-                text += " " + self.tr("{count} of them need an administrator.").format(
-                    count=len(admin))
+                text += " " + plural(len(admin), self.tr("1 of them needs an administrator."),
+                                     self.tr("{count} of them need an administrator."))
         self.chosen.setText(text)
         self.chosen.setAccessibleDescription(text)
         self.completeChanged.emit()
