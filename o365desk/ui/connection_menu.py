@@ -57,10 +57,9 @@ class ConnectionMenu(QObject):
                 self._shortcuts.append(shortcut)
 
     def actions(self) -> list[QAction | None]:
-        """The menu's items for a selected connection (None: a separator)."""
-        w = self.window
-        return [w.act_test, w.act_sign_in, w.act_sign_out, None,
-                w.act_edit, w.act_rename, w.act_delete, None, w.act_copy_id]
+        """The menu's items for a selected connection (None: a separator): the
+        Connection menu's."""
+        return list(self.window.connection_items)
 
     def build(self) -> QMenu:
         menu = QMenu(self.window.table)

@@ -152,6 +152,10 @@ class MainWindow(QMainWindow):
             "folder-open",
         )
         self.act_about = self._action(self.tr("&About o365desk"))
+        # The Connection menu, and the list's context menu (None: a separator).
+        self.connection_items = (self.act_test, self.act_sign_in, self.act_sign_out, None,
+                                 self.act_edit, self.act_rename, self.act_delete,
+                                 self.act_copy_id)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -161,8 +165,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         conn_menu = bar.addMenu(self.tr("&Connection"))
-        for action in (self.act_test, self.act_sign_in, self.act_sign_out, None,
-                       self.act_edit, self.act_rename, self.act_delete, self.act_copy_id):
+        for action in self.connection_items:
             if action is None:
                 conn_menu.addSeparator()
             else:
