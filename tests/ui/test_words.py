@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QAbstractButton, QMenu
 
 from o365desk.services import KeychainState
 from o365desk.ui import dialogs
-from o365desk.ui.main_window import MainWindow
 from o365desk.ui.wizard.new_connection import NewConnectionWizard
 from tests.ui.conftest import sample_connections
 
