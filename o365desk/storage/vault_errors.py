@@ -34,8 +34,8 @@ FAILED_ADVICE = (
 
 LOCKED_MESSAGE = f"{LOCKED_HEADLINE}. {LOCKED_ADVICE}"
 NO_KEYCHAIN_MESSAGE = (
-    f"{NO_KEYCHAIN_HEADLINE} on this computer. {NO_KEYCHAIN_ADVICE} o365desk does not keep "
-    "sign-ins anywhere else."
+    f"{NO_KEYCHAIN_HEADLINE} on this computer, and o365desk keeps sign-ins nowhere else. "
+    f"{NO_KEYCHAIN_ADVICE}"
 )
 REFUSED_MESSAGE = f"{REFUSED_HEADLINE}. {REFUSED_ADVICE}"
 FAILED_MESSAGE = f"The keychain did not answer as expected. {FAILED_ADVICE}"

@@ -77,7 +77,7 @@ class KeychainStatus(QObject):
             w.keychain_label.setToolTip(state.problem)
             w.keychain_bar.show_message(
                 self.tr(
-                    "{problem} Until then, signed-in connections can't be used; all your "
+                    "{problem} Meanwhile, signed-in connections can't be used; all your "
                     "connections are still listed."
                 ).format(problem=state.problem)
             )
