@@ -3,14 +3,13 @@ sign-in can be kept: no keychain, a locked one, one that doesn't answer."""
 
 from __future__ import annotations
 
-import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 
-from o365desk.services import KeychainState, Services
+from o365desk.services import KeychainState
 from o365desk.storage.keychain import open_vault
 from o365desk.storage.vault import Vault
-from o365desk.ui.wizard.new_connection import NewConnectionWizard, PageId
+from o365desk.ui.wizard.new_connection import PageId
 from tests.fakes.memory_keyring import MemoryKeyring
 
 
@@ -21,34 +20,15 @@ class SilentKeyring(MemoryKeyring):
         raise TimeoutError("org.freedesktop.secrets did not reply")
 
 
-@pytest.fixture
-def open_wizard(qtbot, store_path):
-    made = []
-
-    def make(vault_factory, **options) -> NewConnectionWizard:
-        from o365desk.storage.store import ConnectionStore
-
-        services = Services(ConnectionStore(store_path), vault_factory=vault_factory)
-        wizard = NewConnectionWizard(services, **options)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        made.append(wizard)
-        return wizard
-
-    yield make
-    for wizard in made:
-        wizard.signin_page.stop()
-
-
 def _bar_text(qtbot, wizard) -> str:
     page = wizard.nickname_page
     qtbot.waitUntil(lambda: page.keychain_bar.isVisible() and not wizard.runner.busy)
     return page.keychain_bar.text()
 
 
-def test_no_keychain_is_said_on_the_first_page_before_anything_is_typed(qtbot, open_wizard):
+def test_no_keychain_is_said_on_the_first_page_before_anything_is_typed(qtbot, make_wizard):
     # keyring's "fail" backend: what keyring gives when it finds no keychain at all.
-    wizard = open_wizard(lambda: open_vault(fail.Keyring()))
+    wizard = make_wizard(lambda: open_vault(fail.Keyring()))
     assert wizard.currentId() == PageId.NICKNAME
     text = _bar_text(qtbot, wizard)
     assert text.startswith(
@@ -61,25 +41,25 @@ def test_no_keychain_is_said_on_the_first_page_before_anything_is_typed(qtbot, o
     assert wizard.nickname_page.isComplete()
 
 
-def test_a_locked_keychain_is_named_locked_with_how_to_unlock(qtbot, open_wizard):
+def test_a_locked_keychain_is_named_locked_with_how_to_unlock(qtbot, make_wizard):
     backend = MemoryKeyring()
     backend.locked = True
-    text = _bar_text(qtbot, open_wizard(lambda: Vault(backend)))
+    text = _bar_text(qtbot, make_wizard(lambda: Vault(backend)))
     assert text.startswith("The keychain is locked, so o365desk can't keep")
     assert "Unlock it" in text
     assert "No keychain was found" not in text
 
 
-def test_a_keychain_that_does_not_answer_is_named_so(qtbot, open_wizard):
-    text = _bar_text(qtbot, open_wizard(lambda: Vault(SilentKeyring())))
+def test_a_keychain_that_does_not_answer_is_named_so(qtbot, make_wizard):
+    text = _bar_text(qtbot, make_wizard(lambda: Vault(SilentKeyring())))
     assert text.startswith("The keychain isn't answering, so o365desk can't keep")
     assert "Make sure it is running and unlocked" in text
 
 
-def test_check_again_hides_the_message_once_the_keychain_is_there(qtbot, open_wizard):
+def test_check_again_hides_the_message_once_the_keychain_is_there(qtbot, make_wizard):
     backend = MemoryKeyring()
     backend.locked = True
-    wizard = open_wizard(lambda: Vault(backend))
+    wizard = make_wizard(lambda: Vault(backend))
     page = wizard.nickname_page
     _bar_text(qtbot, wizard)
     backend.locked = False  # the person unlocked it
@@ -87,18 +67,18 @@ def test_check_again_hides_the_message_once_the_keychain_is_there(qtbot, open_wi
     qtbot.waitUntil(lambda: page.keychain_bar.isHidden() and not wizard.runner.busy)
 
 
-def test_a_working_keychain_shows_no_message(qtbot, open_wizard):
-    wizard = open_wizard(lambda: Vault(MemoryKeyring()))
+def test_a_working_keychain_shows_no_message(qtbot, make_wizard):
+    wizard = make_wizard(lambda: Vault(MemoryKeyring()))
     qtbot.waitUntil(lambda: not wizard.runner.busy)
     qtbot.wait(50)
     assert wizard.nickname_page.keychain_bar.isHidden()
 
 
-def test_what_the_main_window_knows_shows_at_once(qtbot, open_wizard):
+def test_what_the_main_window_knows_shows_at_once(qtbot, make_wizard):
     from o365desk.storage.vault import NO_KEYCHAIN_MESSAGE
 
     known = KeychainState("none", False, NO_KEYCHAIN_MESSAGE, "no backend")
-    wizard = open_wizard(lambda: open_vault(fail.Keyring()), keychain_state=known)
+    wizard = make_wizard(lambda: open_vault(fail.Keyring()), keychain_state=known)
     # Before the fresh check has had a chance to answer.
     assert wizard.nickname_page.keychain_bar.isVisible()
     assert wizard.nickname_page.keychain_bar.text().startswith("No keychain was found")
