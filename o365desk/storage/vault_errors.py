@@ -38,7 +38,7 @@ NO_KEYCHAIN_MESSAGE = (
     f"{NO_KEYCHAIN_ADVICE}"
 )
 REFUSED_MESSAGE = f"{REFUSED_HEADLINE}. {REFUSED_ADVICE}"
-FAILED_MESSAGE = f"The keychain did not answer as expected. {FAILED_ADVICE}"
+FAILED_MESSAGE = f"{FAILED_HEADLINE} as it should. {FAILED_ADVICE}"
 BUSY_MESSAGE = (
     "Another o365desk window or command is using the keychain. Try again in a moment."
 )

@@ -83,3 +83,14 @@ def test_what_the_main_window_knows_shows_at_once(qtbot, make_wizard):
     assert wizard.nickname_page.keychain_bar.isVisible()
     assert wizard.nickname_page.keychain_bar.text().startswith("No keychain was found")
 
+
+
+def test_signing_in_without_a_keychain_names_it_not_refused(qtbot, make_wizard, fake_identity):
+    from tests.ui.wizard_helpers import fill_to_signin
+
+    wizard = make_wizard(vault_factory=lambda: open_vault(fail.Keyring()))
+    fill_to_signin(qtbot, wizard, fake_identity)
+    panel = wizard.signin_page.error_panel
+    qtbot.waitUntil(lambda: wizard.signin_page.stack.currentWidget() is panel, timeout=15000)
+    assert panel.title.text() == "No keychain was found"
+    assert "GNOME Keyring or KWallet" in panel.message.text()
