@@ -23,6 +23,7 @@ from o365desk.core.tenant import (
     normalize_graph_endpoint,
     parse_tenant,
 )
+from o365desk.core.words import plural
 from o365desk.services import Services
 from o365desk.storage.store import StoreError
 from o365desk.storage.vault import VaultError
@@ -150,7 +151,8 @@ def cmd_delete(args: argparse.Namespace, services: Services) -> int:
             print("Nothing was deleted.")
             return 0
     removed = usecases.delete(services, connection)
-    print(f"Deleted {what} ({removed} keychain entries removed).")
+    print(f"Deleted {what} "
+          + plural(removed, "(1 keychain entry removed).", "({count} keychain entries removed)."))
     return 0
 
 
@@ -170,15 +172,12 @@ def cmd_edit(args: argparse.Namespace, services: Services) -> int:
         changes.append("permissions: " + " ".join(saved.scopes))
     print(f'Changed "{saved.nickname}" ({"; ".join(changes)}).')
     if result.needs_approval:
-        print(f"{_plural(len(result.needs_approval), 'permission')} added since the last "
-              f"sign-in ({' '.join(result.needs_approval)}) "
-              f"{'works' if len(result.needs_approval) == 1 else 'work'} only once approved. "
-              f'Sign in again: o365desk login "{saved.nickname}"')
+        added = result.needs_approval
+        print(plural(len(added), "1 permission added since the last sign-in ({names}) works "
+                     "only once approved.", "{count} permissions added since the last sign-in "
+                     "({names}) work only once approved.", names=" ".join(added))
+              + f' Sign in again: o365desk login "{saved.nickname}"')
     return 0
-
-
-def _plural(count: int, word: str) -> str:
-    return f"1 {word}" if count == 1 else f"{count} {word}s"
 
 
 def _edited_scopes(current: tuple[str, ...], args: argparse.Namespace) -> tuple[str, ...] | None:

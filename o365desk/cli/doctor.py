@@ -11,6 +11,7 @@ import uuid
 from o365desk import __version__
 from o365desk.core import settings as app_settings
 from o365desk.core import tls
+from o365desk.core.words import plural
 from o365desk.services import Services
 from o365desk.storage.vault import MSAL_CACHE, VaultError
 
@@ -34,7 +35,8 @@ def check_config(services: Services) -> bool:
         return _report(True, "Config", f"{store.path} (not created yet; no connections)")
     count = len(store.connections)
     mode = ", read-only" if store.read_only else ""
-    ok = _report(not store.read_only, "Config", f"{store.path} ({count} connections{mode})")
+    ok = _report(not store.read_only, "Config", f"{store.path} ("
+                 + plural(count, "1 connection", "{count} connections") + f"{mode})")
     for notice in store.notices:
         print(f"        {notice}")
     return ok

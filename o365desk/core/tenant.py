@@ -114,7 +114,7 @@ def _from_url(text: str, raw: str) -> str:
         raise _refused(raw)
     if "@" in parts.netloc:
         raise TenantError(
-            f"The web address \u201c{_shown(raw)}\u201d holds a user name or password "
+            f'The web address "{_shown(raw)}" holds a user name or password '
             "before its host, so it is not clear which organisation it means. " + ACCEPTED)
     if host in _LOGIN_HOSTS:  # https://login.microsoftonline.com/contoso.com/oauth2/...
         first = parts.path.strip("/").split("/", 1)[0]
@@ -150,7 +150,7 @@ def _refuse_invisible(text: str) -> None:
 
 def _refused(raw: str) -> TenantError:
     return TenantError(
-        f"\u201c{_shown(raw)}\u201d is not an organisation o365desk can sign in to. "
+        f'"{_shown(raw)}" is not an organisation o365desk can sign in to. '
         + ACCEPTED)
 
 

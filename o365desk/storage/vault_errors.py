@@ -4,26 +4,64 @@ from __future__ import annotations
 
 from typing import Any
 
-LOCKED_MESSAGE = (
-    "The keychain is locked. Unlock it (on Linux: open Passwords and Keys, or log out "
-    "and in again), then try again."
+# Each kind of keychain trouble: a headline (a title, or the start of a sentence) and the
+# message, which says what happened and what to do. The messages are what str(error) is.
+NO_KEYCHAIN_HEADLINE = "No keychain was found"
+LOCKED_HEADLINE = "The keychain is locked"
+REFUSED_HEADLINE = "The keychain refused to save the sign-in"
+FAILED_HEADLINE = "The keychain isn't answering"
+BUSY_HEADLINE = "The keychain is in use"
+CORRUPT_HEADLINE = "The saved sign-in is damaged"
+OTHER_HEADLINE = "The keychain could not be used"
+
+NO_KEYCHAIN_ADVICE = (
+    "On Linux, start GNOME Keyring or KWallet (most desktops start one when you log in), "
+    "then try again. Without a desktop session, for example as root in a terminal, there "
+    'is none: the README says how to start one, under "No keychain".'
 )
+LOCKED_ADVICE = (
+    "Unlock it (on Linux: open Passwords and Keys, or log out and in again), then try again."
+)
+
+REFUSED_ADVICE = (
+    "Make sure it is unlocked, then try again; if it keeps happening, send the details to "
+    "your IT support."
+)
+FAILED_ADVICE = (
+    "Make sure it is running and unlocked, then try again; if it keeps happening, send the "
+    "details to your IT support."
+)
+
+LOCKED_MESSAGE = f"{LOCKED_HEADLINE}. {LOCKED_ADVICE}"
 NO_KEYCHAIN_MESSAGE = (
-    "No keychain was found on this computer. On Linux install and start GNOME Keyring "
-    "or KWallet, then try again. o365desk does not keep sign-ins anywhere else."
+    f"{NO_KEYCHAIN_HEADLINE} on this computer, and o365desk keeps sign-ins nowhere else. "
+    f"{NO_KEYCHAIN_ADVICE}"
 )
-REFUSED_MESSAGE = (
-    "The keychain refused to save the sign-in. Make sure it is unlocked, then try "
-    "again; if it keeps happening, send the details to your IT support."
-)
-FAILED_MESSAGE = (
-    "The keychain did not answer as expected. Make sure it is running and unlocked, then "
-    "try again; if it keeps happening, send the details to your IT support."
-)
+REFUSED_MESSAGE = f"{REFUSED_HEADLINE}. {REFUSED_ADVICE}"
+FAILED_MESSAGE = f"{FAILED_HEADLINE} as it should. {FAILED_ADVICE}"
 BUSY_MESSAGE = (
     "Another o365desk window or command is using the keychain. Try again in a moment."
 )
 CORRUPT_MESSAGE = "The saved sign-in for this connection is damaged; sign in again to replace it."
+
+_KINDS = {  # message: (headline, what to do)
+    NO_KEYCHAIN_MESSAGE: (NO_KEYCHAIN_HEADLINE, NO_KEYCHAIN_ADVICE),
+    LOCKED_MESSAGE: (LOCKED_HEADLINE, LOCKED_ADVICE),
+    REFUSED_MESSAGE: (REFUSED_HEADLINE, REFUSED_ADVICE),
+    FAILED_MESSAGE: (FAILED_HEADLINE, FAILED_ADVICE),
+    BUSY_MESSAGE: (BUSY_HEADLINE, BUSY_MESSAGE),
+    CORRUPT_MESSAGE: (CORRUPT_HEADLINE, CORRUPT_MESSAGE),
+}
+
+
+def headline(message: str) -> str:
+    """The short name of the trouble a vault message describes ("No keychain was found")."""
+    return _KINDS.get(message, (OTHER_HEADLINE, message))[0]
+
+
+def advice(message: str) -> str:
+    """What to do about the trouble a vault message describes (the message if unknown)."""
+    return _KINDS.get(message, (OTHER_HEADLINE, message))[1]
 
 
 class VaultError(Exception):
@@ -32,6 +70,10 @@ class VaultError(Exception):
     def __init__(self, message: str, detail: str = "") -> None:
         super().__init__(message)
         self.detail = detail
+
+    @property
+    def headline(self) -> str:
+        return headline(str(self))
 
 
 class VaultUnavailable(VaultError):

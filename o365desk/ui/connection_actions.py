@@ -9,9 +9,8 @@ from PySide6.QtGui import QGuiApplication
 
 from o365desk import usecases
 from o365desk.core.connection import Connection
-from o365desk.services import KeychainState
 from o365desk.storage.store import StoreError
-from o365desk.storage.vault import VaultError, VaultUnavailable
+from o365desk.storage.vault import VaultError
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import off_gui_thread
 from o365desk.ui.message_bar import Level
@@ -79,6 +78,8 @@ class ConnectionActions(QObject):
                               else self.tr("Sign &in\u2026"))
         d.sign_in_button.setText(self.tr("Sign in a&gain\u2026") if signed or conn is None
                                  else self.tr("Si&gn in\u2026"))
+        d.sign_in_button.setAccessibleName(self.tr("Sign in again") if signed or conn is None
+                                           else self.tr("Sign in"))
         for action, button, reason, tip in (
             (w.act_test, d.test_button, common or not_signed,
              self.tr("Ask Microsoft Graph whether the connection works, and how fast")),
@@ -134,7 +135,8 @@ class ConnectionActions(QObject):
         try:
             outcome = await off_gui_thread(usecases.test, self.services, conn)
         except VaultError as exc:
-            self._keychain_refused(exc)
+            self._keychain_refused(exc, self.tr("\u201c{name}\u201d could not be tested.")
+                                   .format(name=conn.nickname))
             return
         finally:
             self._set_busy(conn.id, False)
@@ -180,7 +182,7 @@ class ConnectionActions(QObject):
                 button.clicked.connect(lambda _=False, a=action: self._on_result_action(a))
         details = bar.add_button(self.tr("Detail&s\u2026"), self.tr("Show the error details"))
         details.clicked.connect(self._on_result_details)
-        bar.show_message(self.tr("\u201c{name}\u201d didn't work. {title}: {message}").format(
+        bar.show_message(self.tr("\u201c{name}\u201d didn't work. {title}. {message}").format(
             name=conn.nickname, title=explanation.title, message=explanation.message),
             Level.ERROR)
 
@@ -308,11 +310,8 @@ class ConnectionActions(QObject):
         (self._busy.add if busy else self._busy.discard)(conn_id)
         self.main.update_actions()
 
-    def _keychain_refused(self, exc: VaultError, lead: str = "") -> None:
-        if isinstance(exc, VaultUnavailable):
-            backend = self.keychain_status.backend or ""
-            self.keychain_status.apply(KeychainState(backend, False, str(exc), exc.detail))
-        self.main.show_error((lead + " " if lead else "") + str(exc), detail=exc.detail)
+    def _keychain_refused(self, exc: VaultError, lead: str) -> None:
+        self.main.show_error(lead + " " + self.keychain_status.refused(exc), detail=exc.detail)
 
 
 def _consent(conn: Connection) -> str:

@@ -8,9 +8,8 @@ from PySide6.QtCore import QObject
 
 from o365desk import usecases
 from o365desk.core.connection import Connection
-from o365desk.services import KeychainState
 from o365desk.storage.store import NotFoundError, StoreError
-from o365desk.storage.vault import VaultError, VaultUnavailable
+from o365desk.storage.vault import VaultError
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import off_gui_thread
 from o365desk.ui.connections_model import Column
@@ -61,7 +60,7 @@ class ConnectionEdits(QObject):
         row = model.row_of(connection_id)
         old = model.connections()[row].nickname if row >= 0 else ""
         self.main.show_error(
-            self.tr("\"{old}\" was not renamed. {reason}").format(old=old, reason=message),
+            self.tr("\u201c{old}\u201d was not renamed. {reason}").format(old=old, reason=message),
             edit_again=True,
         )
 
@@ -135,7 +134,7 @@ class ConnectionEdits(QObject):
         self.deleting.add(conn.id)
         main.update_actions()
         self.window.statusBar().showMessage(
-            self.tr("Deleting \"{name}\"\u2026").format(name=conn.nickname)
+            self.tr("Deleting \u201c{name}\u201d\u2026").format(name=conn.nickname)
         )
         main.runner.start(self._delete(conn))
 
@@ -148,17 +147,17 @@ class ConnectionEdits(QObject):
             pass  # someone else deleted it meanwhile: the outcome the user asked for
         except (VaultError, StoreError) as exc:
             bar.clearMessage()
-            text = self.tr("\"{name}\" was not deleted. {reason}")
-            if isinstance(exc, VaultUnavailable):
+            text = self.tr("\u201c{name}\u201d was not deleted. {reason}")
+            reason = str(exc)
+            if isinstance(exc, VaultError):
                 text = self.tr(
-                    "\"{name}\" was not deleted: its saved sign-in could not be removed "
+                    "\u201c{name}\u201d was not deleted: its saved sign-in could not be removed "
                     "from the keychain. {reason}"
                 )
-                # The keychain just refused: show that where its state is shown, with Retry.
-                backend = main.keychain.backend if main.keychain else ""
-                main.apply_keychain_state(KeychainState(backend, False, str(exc), exc.detail))
+                # Shown where the keychain's state is, with Retry; named here.
+                reason = main.keychain_status.refused(exc)
             detail = exc.detail if isinstance(exc, VaultError) else ""
-            main.show_error(text.format(name=conn.nickname, reason=exc), detail=detail)
+            main.show_error(text.format(name=conn.nickname, reason=reason), detail=detail)
             return
         finally:
             self.deleting.discard(conn.id)
@@ -166,4 +165,4 @@ class ConnectionEdits(QObject):
             main.update_actions()
             main.flush_pending_reload()
         main.model.remove(conn.id)  # the rows change: the result bar about it goes too
-        bar.showMessage(self.tr("Deleted \"{name}\".").format(name=conn.nickname), 5000)
+        bar.showMessage(self.tr("Deleted \u201c{name}\u201d.").format(name=conn.nickname), 5000)

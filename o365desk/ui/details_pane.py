@@ -50,7 +50,8 @@ class DetailsPane(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
-        self.edit_button = QPushButton(self.tr("Edit connection\u2026"), page)
+        # Alt+E is Test's here, so Alt+N (free in this window) edits.
+        self.edit_button = QPushButton(self.tr("Edit co&nnection\u2026"), page)
         self.edit_button.setAccessibleName(self.tr("Edit connection"))
         self.rename_button = QPushButton(self.tr("&Rename"), page)
         self.rename_button.setAccessibleName(self.tr("Rename connection"))

@@ -55,12 +55,13 @@ def confirm_delete(parent: QWidget | None, conn: Connection, keychain: str | Non
 
     if conn.account is None:
         what = tr(
-            'This removes the connection "{name}" from this computer. It has no saved sign-in.'
+            "This removes the connection \u201c{name}\u201d from this computer. It has no "
+            "saved sign-in."
         ).format(name=conn.nickname)
     else:
         what = tr(
-            'This removes the connection "{name}" from this computer, and its saved sign-in '
-            "for {user} (tokens in {where})."
+            "This removes the connection \u201c{name}\u201d from this computer, and its "
+            "saved sign-in for {user} (tokens in {where})."
         ).format(
             name=conn.nickname, user=conn.account.username, where=keychain or tr("the keychain")
         )
@@ -70,8 +71,8 @@ def confirm_delete(parent: QWidget | None, conn: Connection, keychain: str | Non
     )
     return confirm(
         parent,
-        tr("Delete Connection"),
-        tr('Delete "{name}"?').format(name=conn.nickname),
+        tr("Delete connection"),
+        tr("Delete \u201c{name}\u201d?").format(name=conn.nickname),
         what + "\n\n" + unchanged,
         tr("&Delete"),
         tr("Delete connection"),
@@ -102,7 +103,7 @@ def confirm_sign_out(parent: QWidget | None, conn: Connection, keychain: str | N
     return confirm(
         parent,
         tr("Sign out"),
-        tr('Sign out of "{name}"?').format(name=conn.nickname),
+        tr("Sign out of \u201c{name}\u201d?").format(name=conn.nickname),
         sign_out_text(conn, keychain),
         tr("Sign &out"),
         tr("Sign out"),
@@ -136,6 +137,26 @@ def show_details(
     box.setDetailedText(detail or QCoreApplication.translate("Dialogs", "No further details."))
     box.open()
     return box
+
+
+def show_raw(parent: QWidget | None, title: str, text: str, raw: str) -> QMessageBox:
+    """A warning whose raw error (for IT) is shown at once, selectable, not behind a button."""
+    from PySide6.QtWidgets import QMessageBox
+
+    informative = QCoreApplication.translate("Dialogs", "What the system said:") + "\n" + \
+        printable(raw or QCoreApplication.translate("Dialogs", "No further details."))
+    box = _box(parent, QMessageBox.Icon.Warning, title, text, informative)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.open()
+    return box
+
+
+def printable(text: str) -> str:
+    """`text` with control and invisible characters as escapes, never raw (line breaks stay)."""
+    return "".join(
+        ch if ch.isprintable() or ch == "\n"
+        else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+        for ch in text)
 
 
 def _box(

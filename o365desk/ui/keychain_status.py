@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from o365desk.services import KeychainState, Services
+from o365desk.storage.vault import VaultError, VaultUnavailable
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import TaskRunner, off_gui_thread
 from o365desk.ui.connections_model import ConnectionsModel
@@ -76,11 +77,21 @@ class KeychainStatus(QObject):
             w.keychain_label.setToolTip(state.problem)
             w.keychain_bar.show_message(
                 self.tr(
-                    "{problem} Until then, signed-in connections can't be used; all your "
+                    "{problem} Meanwhile, signed-in connections can't be used; all your "
                     "connections are still listed."
                 ).format(problem=state.problem)
             )
         self.changed.emit()
+
+    def refused(self, exc: VaultError) -> str:
+        """After an operation the keychain refused: its bar says what is wrong and what to
+        do (when it is unavailable); the sentence returned is for the action's own bar,
+        which then names the trouble without repeating the advice."""
+        if not isinstance(exc, VaultUnavailable):
+            return str(exc)  # busy or damaged: not the keychain's state, say it all here
+        self.apply(KeychainState(self.backend or "", False, str(exc), exc.detail))
+        return self.tr("{headline}; the keychain message above says what to do.").format(
+            headline=exc.headline)
 
     def _on_retry(self) -> None:
         self.start_check()
@@ -88,10 +99,12 @@ class KeychainStatus(QObject):
     def _on_details(self) -> None:
         if self.state is None:
             return
-        dialogs.show_details(
+        from o365desk.storage.vault_errors import headline
+
+        # The banner says what to do; this says what the keychain itself answered.
+        dialogs.show_raw(
             self.window,
-            self.tr("Keychain Details"),
-            self.tr("The keychain could not be used."),
+            self.tr("Keychain details"),
+            headline(self.state.problem),
             self.state.detail or self.state.problem,
-            self.state.problem,
         )

@@ -11,12 +11,14 @@ from PySide6.QtWidgets import QAbstractItemView
 
 from o365desk import __version__
 from o365desk.core.connection import Connection, utcnow
+from o365desk.core.words import plural
 from o365desk.services import KeychainState, Services
 from o365desk.storage.store import StoreError
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import TaskRunner
 from o365desk.ui.connection_actions import ConnectionActions
 from o365desk.ui.connection_edits import ConnectionEdits
+from o365desk.ui.connection_menu import ConnectionMenu
 from o365desk.ui.connections_model import (
     Column,
     ConnectionRole,
@@ -52,6 +54,7 @@ class MainController(QObject):
         self.runner = TaskRunner(self)
         self.keychain_status = KeychainStatus(window, services, self.model, self.runner, self)
         self.actions = ConnectionActions(self)
+        self.menu = ConnectionMenu(window, self._current, self.model.status_of, self)
         self._reload_pending = False
         self._error_detail = ""
         self._settings = settings if settings is not None else window_settings()
@@ -78,6 +81,7 @@ class MainController(QObject):
         w.act_filter.triggered.connect(self._on_focus_filter)
         w.act_permissions.triggered.connect(self._on_permissions)
         w.act_about.triggered.connect(self._on_about)
+        w.act_open_logs.triggered.connect(self._on_open_logs)
         w.filter_edit.textChanged.connect(self._on_filter_changed)
         w.filter_edit.returnPressed.connect(w.table.setFocus)
         w.clear_filter_shortcut.activated.connect(self._on_clear_filter)
@@ -212,7 +216,7 @@ class MainController(QObject):
         for action, button, tip, why_not in (
             (w.act_edit, w.details.edit_button,
              self.tr("Change the connection's description and permissions"), reason),
-            (w.act_rename, w.details.rename_button, self.tr("Give the connection a new name"),
+            (w.act_rename, w.details.rename_button, self.tr("Give the connection a new nickname"),
              reason),
             (
                 w.act_delete,
@@ -244,11 +248,10 @@ class MainController(QObject):
     def _update_count(self) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         if shown == total:
-            text = self.tr("1 connection") if total == 1 else self.tr("%n connections", "", total)
+            text = plural(total, self.tr("1 connection"), self.tr("{count} connections"))
         else:
-            text = self.tr("{shown} of {total} connections shown").format(
-                shown=shown, total=total
-            )
+            text = plural(total, self.tr("{shown} of 1 connection shown"),
+                          self.tr("{shown} of {count} connections shown"), shown=shown)
         self.window.count_label.setText(text)
         self.window.show_no_match(total > 0 and shown == 0)
 
@@ -306,7 +309,7 @@ class MainController(QObject):
             return
         QGuiApplication.clipboard().setText(conn.id)
         self.window.statusBar().showMessage(
-            self.tr("Copied the ID of \"{name}\".").format(name=conn.nickname), 5000
+            self.tr("Copied the ID of \u201c{name}\u201d.").format(name=conn.nickname), 5000
         )
 
     def _on_new_connection(self) -> None:
@@ -314,7 +317,8 @@ class MainController(QObject):
             return
         from o365desk.ui.wizard import open_new_connection_wizard  # QtWebEngine loads now
 
-        self._wizard = open_new_connection_wizard(self.services, self.window)
+        self._wizard = open_new_connection_wizard(
+            self.services, self.window, keychain_state=self.keychain_status.state)
         self._wizard.saved.connect(self._on_connection_saved)
 
     def _on_connection_saved(self, connection: Connection) -> None:
@@ -327,7 +331,7 @@ class MainController(QObject):
         self._reload()
         self._select(connection.id)
         self.window.statusBar().showMessage(
-            self.tr("Saved \"{name}\".").format(name=connection.nickname), 5000)
+            self.tr("Saved \u201c{name}\u201d.").format(name=connection.nickname), 5000)
 
     def _on_permissions(self) -> None:
         if dialogs.bring_forward(getattr(self, "_scope_browser", None)):  # one per window
@@ -350,6 +354,11 @@ class MainController(QObject):
         self.window.raise_()
         self.window.activateWindow()
         self.edits.on_edit(tick=tuple(scopes))
+
+    def _on_open_logs(self) -> None:
+        from o365desk.ui.log_folder import open_log_folder
+
+        open_log_folder(lambda text, detail: self._show_error(text, detail=detail))
 
     def _on_about(self) -> None:
         dialogs.about(self.window, __version__)

@@ -25,7 +25,7 @@ from o365desk.core import paths
 from o365desk.ui.connections_model import Column
 from o365desk.ui.details_pane import DetailsPane
 from o365desk.ui.empty_state import EmptyState
-from o365desk.ui.message_bar import Level, MessageBar
+from o365desk.ui.message_bar import Level, MessageBar, MessageBarGroup
 from o365desk.ui.widgets import make_action, no_match_page
 
 # Widths a first start opens with, before the user has resized anything.
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
         self._name_unnamed_buttons()
+        self._clear_bars_on_new_actions()
 
     # --- building ------------------------------------------------------------------------
 
@@ -97,7 +98,8 @@ class MainWindow(QMainWindow):
         )
         self.act_quit = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
         self.act_edit = self._action(
-            self.tr("&Edit connection\u2026"), Qt.Key.Key_F4,
+            self.tr("&Edit connection\u2026"),
+            Qt.Key.Key_F4,
             self.tr("Change the connection's description and permissions"),
             "document-properties",
         )
@@ -140,10 +142,20 @@ class MainWindow(QMainWindow):
         )
         self.act_permissions = self._action(
             self.tr("&Permissions\u2026"),
-            None,
+            "Ctrl+Shift+P",
             self.tr("Browse the Microsoft Graph permissions"),
         )
+        self.act_open_logs = self._action(
+            self.tr("Open &log folder"),
+            None,
+            self.tr("Open the folder with o365desk's log, for IT"),
+            "folder-open",
+        )
         self.act_about = self._action(self.tr("&About o365desk"))
+        # The Connection menu, and the list's context menu (None: a separator).
+        self.connection_items = (self.act_test, self.act_sign_in, self.act_sign_out, None,
+                                 self.act_edit, self.act_rename, self.act_delete,
+                                 self.act_copy_id)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -153,8 +165,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         conn_menu = bar.addMenu(self.tr("&Connection"))
-        for action in (self.act_test, self.act_sign_in, self.act_sign_out, None,
-                       self.act_edit, self.act_rename, self.act_delete, self.act_copy_id):
+        for action in self.connection_items:
             if action is None:
                 conn_menu.addSeparator()
             else:
@@ -164,6 +175,8 @@ class MainWindow(QMainWindow):
         tools_menu = bar.addMenu(self.tr("&Tools"))
         tools_menu.addAction(self.act_permissions)
         help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.act_open_logs)
+        help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
     def _build_toolbar(self) -> None:
@@ -206,6 +219,8 @@ class MainWindow(QMainWindow):
         self.result_bar = MessageBar(Level.INFO, self.tr("Connection test result"))
         for bar in (self.notice_bar, self.keychain_bar, self.error_bar, self.result_bar):
             layout.addWidget(bar)
+        # How the last action went: one bar at a time, gone when the person acts again.
+        self.action_bars = MessageBarGroup(self.error_bar, self.result_bar, parent=self)
 
         self._empty_state: EmptyState | None = None  # built when first needed
         self.details = DetailsPane(central)
@@ -228,7 +243,7 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.filter_edit, self.table)
         d = self.details
         order = (self.table, d.test_button, d.sign_in_button, d.sign_out_button,
-                 d.rename_button, d.delete_button)
+                 d.edit_button, d.rename_button, d.delete_button)
         for first, second in zip(order, order[1:], strict=False):
             self.setTabOrder(first, second)
 
@@ -276,7 +291,7 @@ class MainWindow(QMainWindow):
         self.table.setItemDelegateForColumn(Column.NICKNAME, self.nickname_delegate)
         # In the table's place while the filter hides every row: say so, and the way back.
         self.no_match, self.no_match_label, self.clear_filter_button = no_match_page(
-            page, self.tr("No connection matches"), self.tr("Show all co&nnections"),
+            page, self.tr("No connection matches"), self.tr("Sho&w all connections"),
             self.tr("Show all connections"))
         self.clear_filter_button.clicked.connect(self.filter_edit.clear)
         self.list_stack = QStackedWidget(page)
@@ -301,6 +316,17 @@ class MainWindow(QMainWindow):
         self.keychain_label = QLabel(self.tr("Keychain: checking\u2026"), bar)
         self.keychain_label.setAccessibleName(self.tr("Keychain status"))
         bar.addPermanentWidget(self.keychain_label)
+
+    def _clear_bars_on_new_actions(self) -> None:
+        """Starting an action takes away the bar of the one before. Connected before the
+        controller's slots, so a message the new action shows at once stays."""
+        d = self.details
+        for action in (self.act_new, self.act_test, self.act_sign_in, self.act_sign_out,
+                       self.act_edit, self.act_rename, self.act_delete):
+            action.triggered.connect(self.action_bars.clear)
+        for button in (d.test_button, d.sign_in_button, d.sign_out_button, d.edit_button,
+                       d.rename_button, d.delete_button):
+            button.clicked.connect(self.action_bars.clear)
 
     def _name_unnamed_buttons(self) -> None:
         """Qt makes some buttons itself (toolbar, clear button, table corner): name them."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+import re
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,10 +31,20 @@ _COLOURS = {
 }
 
 
+# A pair of straight double quotes in a message from below the UI (shared with the CLI,
+# which keeps them): the window shows curly ones, as in all its own text.
+_STRAIGHT_QUOTED = re.compile(r'"([^"\n]*)"')
+
+
+def curly_quotes(text: str) -> str:
+    return _STRAIGHT_QUOTED.sub("\u201c\\1\u201d", text)
+
+
 class MessageBar(QFrame):
     """A sentence the user can act on, with optional buttons and a close button."""
 
     dismissed = Signal()
+    shown = Signal()  # a message was shown (a group then hides the other bars of its kind)
 
     def __init__(self, level: Level, accessible_name: str, parent=None) -> None:
         super().__init__(parent)
@@ -44,6 +55,7 @@ class MessageBar(QFrame):
         self._icon = QLabel(self)
         self._icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # a file's or server's words, never HTML
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -112,10 +124,12 @@ class MessageBar(QFrame):
     def show_message(self, text: str, level: Level | None = None) -> None:
         if level is not None and level != self.level:
             self.set_level(level)
+        text = curly_quotes(text)
         self.label.setText(text)
         # Screen readers read the description when the bar gets attention.
         self.setAccessibleDescription(text)
         self.show()
+        self.shown.emit()
 
     def text(self) -> str:
         return self.label.text()
@@ -123,3 +137,24 @@ class MessageBar(QFrame):
     def dismiss(self) -> None:
         self.hide()
         self.dismissed.emit()
+
+
+class MessageBarGroup(QObject):
+    """Bars that carry one kind of message (say, how the last action went): the newest
+    message replaces the older ones, so there is never a stack of them; clear() hides
+    them all, as when the person starts another action."""
+
+    def __init__(self, *bars: MessageBar, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.bars = bars
+        for bar in bars:
+            bar.shown.connect(lambda bar=bar: self._on_shown(bar))
+
+    def _on_shown(self, newest: MessageBar) -> None:
+        for bar in self.bars:
+            if bar is not newest:
+                bar.hide()
+
+    def clear(self, *_args) -> None:
+        for bar in self.bars:
+            bar.hide()

@@ -28,7 +28,10 @@ def open_edit(qtbot, window, controller):
     QTest.keyClick(window.table, Qt.Key.Key_F4)
     qtbot.waitUntil(lambda: controller.edits.edit_dialog is not None
                     and controller.edits.edit_dialog.isVisible())
-    return controller.edits.edit_dialog
+    dialog = controller.edits.edit_dialog
+    qtbot.waitUntil(dialog.isActiveWindow)  # as a person sees it: keys go to the dialog
+    assert dialog.focusWidget() is dialog.description  # ready to type
+    return dialog
 
 
 def tick_by_keyboard(qtbot, dialog, name: str) -> None:

@@ -9,6 +9,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
 
+def open_box(qtbot, title: str):
+    """The message box with that title the window opened (non-blocking), once it shows."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def find():
+        return [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, QMessageBox) and w.isVisible() and w.windowTitle() == title]
+
+    qtbot.waitUntil(lambda: bool(find()))
+    return find()[0]
+
+
 def visible_nicknames(controller) -> list[str]:
     proxy = controller.proxy
     return [proxy.index(row, 0).data() for row in range(proxy.rowCount())]

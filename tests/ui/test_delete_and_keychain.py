@@ -8,7 +8,13 @@ from PySide6.QtCore import Qt
 
 from o365desk.storage.vault import MSAL_CACHE, SERVICE, Vault
 from tests.ui.conftest import sample_connections
-from tests.ui.helpers import row_texts, saved_nicknames, select, visible_nicknames
+from tests.ui.helpers import (
+    open_box,
+    row_texts,
+    saved_nicknames,
+    select,
+    visible_nicknames,
+)
 
 
 def _entries_of(backend, connection_id: str) -> set[str]:
@@ -40,7 +46,7 @@ def test_delete_confirmed_removes_connection_and_its_keychain_entries(
     assert _entries_of(keyring_backend, conn.id) == set()
     assert threads and threads[0] is not threading.main_thread()  # off the GUI thread
     asked = dialog_log.confirms[-1]
-    assert asked["text"] == 'Delete "Contoso Prod"?'
+    assert asked["text"] == "Delete \u201cContoso Prod\u201d?"
     assert "admin@contoso.onmicrosoft.com" in asked["informative"]
     assert "tokens in tests.fakes.memory_keyring.MemoryKeyring" in asked["informative"]
     assert "Nothing changes in your organisation or in the app registration" in (
@@ -85,7 +91,7 @@ def test_delete_with_locked_keychain_keeps_the_signed_in_connection(
     select(window, controller, "Contoso Prod")
     window.act_delete.trigger()
     qtbot.waitUntil(lambda: window.error_bar.isVisible() and not controller.runner.busy)
-    assert '"Contoso Prod" was not deleted' in window.error_bar.text()
+    assert "\u201cContoso Prod\u201d was not deleted" in window.error_bar.text()
     assert "locked" in window.error_bar.text().lower()
     assert "Contoso Prod" in visible_nicknames(controller)
     assert store_path.read_bytes() == before
@@ -97,6 +103,11 @@ def test_delete_with_locked_keychain_keeps_the_signed_in_connection(
     assert window.error_details_button.isVisible()
     window.error_details_button.click()
     assert "KeyringLocked" in dialog_log.details[-1]["detail"]
+    # The error bar names the trouble; the keychain bar alone says what to do about it.
+    assert "Unlock it" in window.keychain_bar.text()
+    assert "Unlock it" not in window.error_bar.text()
+    assert "The keychain is locked; the keychain message above says what to do." in (
+        window.error_bar.text())
 
 
 def test_keychain_is_not_touched_before_the_check(make_window, keyring_backend):
@@ -138,7 +149,13 @@ def test_locked_keychain_shows_warning_and_marks_signed_in_rows(
     assert "can't be reached" in window.details.status_text.text()
 
     window.keychain_details_button.click()
-    assert "KeyringLocked" in dialog_log.details[-1]["detail"]
+    box = open_box(qtbot, "Keychain details")
+    # The raw reason at once, for IT; not the banner's advice again.
+    assert box.text() == "The keychain is locked"
+    assert "KeyringLocked" in box.informativeText()
+    assert "Unlock it" not in box.informativeText()
+    assert box.detailedText() == ""  # nothing hidden behind "Show Details..."
+    box.close()
 
     keyring_backend.locked = False
     qtbot.mouseClick(window.retry_button, Qt.MouseButton.LeftButton)

@@ -157,7 +157,7 @@ def test_refused_rename_keeps_the_old_name_and_says_why(
     rename_in_place(qtbot, window, controller, "Fabrikam", typed)
     assert window.error_bar.isVisible()
     assert rule in window.error_bar.text()
-    assert '"Fabrikam" was not renamed.' in window.error_bar.text()
+    assert "\u201cFabrikam\u201d was not renamed." in window.error_bar.text()
     assert window.error_bar.accessibleName()
     assert "Fabrikam" in visible_nicknames(controller)
     assert store_path.read_bytes() == before
@@ -259,12 +259,12 @@ def test_keyboard_path_through_the_window(qtbot, make_window):
     window, _ = make_window(sample_connections())
     window.filter_edit.setFocus()
     order = []
-    for _ in range(6):
+    for _ in range(7):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())
     d = window.details
     assert order == [window.table, d.test_button, d.sign_in_button, d.sign_out_button,
-                     d.rename_button, d.delete_button]
+                     d.edit_button, d.rename_button, d.delete_button]
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Connection", "&View", "&Tools", "&Help"]
     shortcuts = {

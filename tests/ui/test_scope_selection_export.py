@@ -127,7 +127,7 @@ def test_a_permission_that_cant_be_exported_is_named_and_can_be_removed(browser)
 
 @pytest.mark.parametrize(("name", "reason"), [
     ("not-json.json", "is not valid JSON"),
-    ("missing-id.json", 'has no "id"'),
+    ("missing-id.json", "has no \u201cid\u201d"),  # the window's quotes
     ("other-app.json", "not of Microsoft Graph"),
 ])
 def test_malformed_tenant_file_shows_the_error_and_changes_nothing(

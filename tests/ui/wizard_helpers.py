@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
+from o365desk.services import Services
 from o365desk.storage.vault import SERVICE
 from o365desk.ui.wizard.new_connection import NewConnectionWizard, PageId
 from tests.fakes.identity import DEFAULT_PASSWORD, DEFAULT_USERNAME
@@ -18,8 +19,11 @@ def make_wizard(qtbot, services, fake_identity, monkeypatch):
     monkeypatch.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
     made = []
 
-    def make(**options) -> NewConnectionWizard:
-        wizard = NewConnectionWizard(services, **options)
+    def make(vault_factory=None, **options) -> NewConnectionWizard:
+        """`vault_factory`: another keychain for the same store (say, none at all)."""
+        chosen = services if vault_factory is None else \
+            Services(services.store, vault_factory=vault_factory)
+        wizard = NewConnectionWizard(chosen, **options)
         qtbot.addWidget(wizard)
         wizard.show()
         made.append(wizard)

@@ -43,7 +43,7 @@ class ScopeBrowserWindow(QMainWindow):
         super().__init__(parent)
         self._painted = False
         self.setObjectName("scopeBrowser")
-        self.setWindowTitle(self.tr("Microsoft Graph Permissions \u2014 o365desk"))
+        self.setWindowTitle(self.tr("Microsoft Graph permissions \u2014 o365desk"))
         self.setAccessibleName(self.tr("Microsoft Graph permissions"))
         self.resize(1360, 820)
         self._build_actions()

@@ -204,7 +204,7 @@ class SelectionController(QObject):
                                         else "graph-scopes.txt"))
         filters = (self.tr("JSON files (*.json);;All files (*)") if manifest
                    else self.tr("Text files (*.txt);;All files (*)"))
-        path = export_panel.ask_save_path(self.window, self.tr("Save Export"), suggested, filters)
+        path = export_panel.ask_save_path(self.window, self.tr("Save export"), suggested, filters)
         if not path:
             return
         try:

@@ -31,6 +31,9 @@ def problem_label(parent: QWidget, name: str) -> QLabel:
 
 
 def show_problem(label: QLabel, text: str) -> None:
+    from o365desk.ui.message_bar import curly_quotes  # the CLI's words, the window's quotes
+
+    text = curly_quotes(text)
     label.setText(text)
     label.setAccessibleDescription(text)
     label.setVisible(bool(text))

@@ -57,6 +57,7 @@ class NewConnectionWizard(QWizard):
         redirect_uri: str | None = None,
         extra_ca_files: Iterable[Path | str] = (),
         login_timeout_ms: int = DEFAULT_TIMEOUT_MS,
+        keychain_state: Any = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -92,6 +93,7 @@ class NewConnectionWizard(QWizard):
         self.currentIdChanged.connect(self._show_save_unsigned)
         taken = [c.nickname for c in self._existing()]
         self.nickname_page = NicknamePage(taken, self)
+        self.nickname_page.check_keychain(services, self.runner, keychain_state)
         self.organisation_page = OrganisationPage(client_id, redirect_uri, self)
         self.permissions_page = PermissionsPage(self)
         self.signin_page = SignInPage(self, login_timeout_ms)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWizardPage
 
 from o365desk.core import nickname as nick
+from o365desk.ui.message_bar import Level, MessageBar
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
+
+if TYPE_CHECKING:
+    from o365desk.services import KeychainState, Services
+    from o365desk.ui.async_runner import TaskRunner
 
 
 class NicknamePage(QWizardPage):
@@ -32,12 +39,59 @@ class NicknamePage(QWizardPage):
         form.addRow(self.tr("&Nickname:"), self.nickname)
         form.addRow("", self.problem)
         form.addRow(self.tr("&Description:"), self.description)
+        # Said before anything is typed: without a keychain no sign-in can be kept.
+        self.keychain_bar = MessageBar(Level.WARNING, self.tr("Keychain problem"), self)
+        self.keychain_check_button = self.keychain_bar.add_button(
+            self.tr("Check a&gain"), self.tr("Check the keychain again"))
+        self.keychain_check_button.clicked.connect(self._on_check_again)
+        self._keychain_check: tuple[Services, TaskRunner] | None = None
         layout = QVBoxLayout(self)
+        layout.addWidget(self.keychain_bar)
         layout.addWidget(self.help)
         layout.addLayout(form)
         layout.addStretch(1)
         self.nickname.textChanged.connect(self._on_changed)
         self._typed = False
+
+    # --- the keychain --------------------------------------------------------------------
+
+    def check_keychain(self, services: Services, runner: TaskRunner,
+                       known: KeychainState | None = None) -> None:
+        """Show what is known of the keychain at once, then ask it afresh off the GUI
+        thread (it may have been started or unlocked since the main window asked)."""
+        self._keychain_check = (services, runner)
+        if known is not None:
+            self.show_keychain(known)
+        self._on_check_again()
+
+    def _on_check_again(self) -> None:
+        if self._keychain_check is None:
+            return
+        services, runner = self._keychain_check
+        self.keychain_check_button.setEnabled(False)
+        runner.start(self._check(services))
+
+    async def _check(self, services: Services) -> None:
+        from o365desk.ui.async_runner import off_gui_thread
+
+        try:
+            state = await off_gui_thread(services.keychain_state)
+        finally:
+            self.keychain_check_button.setEnabled(True)
+        self.show_keychain(state)
+
+    def show_keychain(self, state: KeychainState) -> None:
+        """Say plainly, on this first page, when no sign-in can be kept; hide it when fine."""
+        if state.available:
+            self.keychain_bar.hide()
+            return
+        from o365desk.storage.vault_errors import advice, headline
+
+        self.keychain_bar.show_message(self.tr(
+            "{headline}, so o365desk can't keep this connection's sign-in. {advice}").format(
+            headline=headline(state.problem), advice=advice(state.problem)))
+
+    # --- the nickname --------------------------------------------------------------------
 
     def _on_changed(self, _text: str) -> None:
         self._typed = True

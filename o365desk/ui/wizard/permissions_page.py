@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.core.connection import DEFAULT_SCOPES
+from o365desk.core.words import plural
 from o365desk.ui.wizard.common import help_label
 from o365desk.ui.wizard.permissions_model import Col, PermissionChecklist, PermissionFilter
 
@@ -149,8 +150,8 @@ class PermissionsPage(QWizardPage):
                                                                   more=len(names) - 8)
             text = self.tr("{count} chosen: {names}.").format(count=len(names), names=shown)
             if admin:
-                text += " " + self.tr("{count} of them need an administrator.").format(
-                    count=len(admin))
+                text += " " + plural(len(admin), self.tr("1 of them needs an administrator."),
+                                     self.tr("{count} of them need an administrator."))
         self.chosen.setText(text)
         self.chosen.setAccessibleDescription(text)
         self.completeChanged.emit()

@@ -201,7 +201,7 @@ class SignInPage(QWizardPage):
         except VaultError as exc:
             if attempt == self._attempt:
                 self.show_explanation(Explanation(
-                    "keychain", self.tr("The keychain refused"), str(exc),
+                    "keychain", exc.headline, str(exc),
                     (A.RETRY,), None, exc.detail or str(exc)))
             return None
         except Exception as exc:  # a bug or a surprise: still a message, and a way out
