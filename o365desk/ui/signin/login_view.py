@@ -243,7 +243,19 @@ class LoginView(QWidget):
         name = getattr(status, "name", str(status))
         log.warning("sign-in page process ended: %s, exit code %s", name, exit_code)
         self._set_status(self.tr("The sign-in page stopped unexpectedly."))
-        self._fail("render_gone", f"sign-in page process ended: {name}, exit code {exit_code}")
+        detail = f"sign-in page process ended: {name}, exit code {exit_code}"
+        # Report it after this signal: whoever hears "failed" may delete the page, and
+        # deleting it inside its own renderProcessTerminated ends the app. Nothing else of
+        # the dead page counts meanwhile.
+        self._done = True
+        self._timer.stop()
+        page = self.page
+
+        def report() -> None:
+            if self.page is page:  # not shut down or started again meanwhile
+                self._fail("render_gone", detail)
+
+        QTimer.singleShot(0, report)
 
     def _on_timeout(self) -> None:
         if self._done:
