@@ -40,6 +40,7 @@ def test_as_root_without_the_sandbox_switch_the_sign_in_page_offers_other_ways()
                             capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Running as root without --no-sandbox" not in result.stderr
+    assert "embedded sign-in not opened: running as root" in result.stderr  # the log says so
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["euid"] == 0
     assert report["page"] == 3  # the wizard's Sign in page

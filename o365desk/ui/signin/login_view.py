@@ -110,15 +110,10 @@ class LoginView(QWidget):
         extra_ca_pem_paths: Iterable[Path | str] = (),
     ) -> None:
         """Open a fresh profile and page and load `auth_uri`."""
+        if self.refuse_if_unsafe():
+            return
         self._teardown()
         self._done = False
-        if webengine_sandbox.embedded_view_refused():
-            # Creating the profile would start Chromium, which ends the app as root.
-            log.warning("embedded sign-in not opened: %s", webengine_sandbox.refusal_detail())
-            self._set_status(self.tr("The sign-in window can't open while o365desk runs as "
-                                     "root."))
-            self._fail("no_sandbox", webengine_sandbox.refusal_detail())
-            return
         from PySide6.QtWebEngineWidgets import QWebEngineView
 
         self._profile = SignInProfile(extra_ca_pem_paths)
@@ -143,6 +138,20 @@ class LoginView(QWidget):
         self._timer.start(self.timeout_ms)
         self.view.load(QUrl(auth_uri))
         self.view.setFocus()
+
+    def refuse_if_unsafe(self) -> bool:
+        """As root with Chromium's sandbox on, creating the web engine (even its profile)
+        would end the whole app: report failed("no_sandbox") instead and return True.
+        Callers may ask before preparing a sign-in; start() asks anyway."""
+        if not webengine_sandbox.embedded_view_refused():
+            return False
+        detail = webengine_sandbox.refusal_detail()
+        log.warning("embedded sign-in not opened: %s", detail)
+        self._teardown()
+        self._done = False
+        self._set_status(self.tr("The sign-in window can't open while o365desk runs as root."))
+        self._fail("no_sandbox", detail)
+        return True
 
     def cancel(self) -> None:
         if not self._done:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from o365desk.core import webengine_sandbox
 from o365desk.core.signin_errors import (
     Action,
     Explanation,
@@ -119,8 +118,7 @@ class SignInPage(QWizardPage):
 
     def begin_embedded(self) -> None:
         attempt = self._begin(self.tr("Opening Microsoft's sign-in page\u2026"))
-        if webengine_sandbox.embedded_view_refused():  # before any session: nothing to undo
-            self._on_view_failed("no_sandbox", webengine_sandbox.refusal_detail())
+        if self.view.refuse_if_unsafe():  # before any session: nothing to undo
             return
         self._wizard.runner.start(self._embedded(attempt))
 
