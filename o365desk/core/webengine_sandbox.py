@@ -40,5 +40,4 @@ def embedded_view_refused(environ: Mapping[str, str] | None = None) -> bool:
 def refusal_detail() -> str:
     """What IT needs to know, for "details for IT" and the log."""
     return (f"running as root (effective user ID 0) without {DISABLE_ENV} or {_NO_SANDBOX} "
-            f"in {FLAGS_ENV}: Chromium would end the process rather than start, so the "
-            "embedded sign-in is not opened")
+            f"in {FLAGS_ENV}, where Chromium ends the whole process rather than start")

@@ -18,6 +18,8 @@ def ask_discard(parent: QWidget, title: str, question: str, what_is_lost: str,
     box.setWindowTitle(title)
     box.setText(question)
     box.setInformativeText(what_is_lost)
+    # Room for a sentence per line or two, not a word per line.
+    box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 380px; }")
     box.setAccessibleName(question)
     box.setAccessibleDescription(what_is_lost)
     discard = box.addButton(box.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)

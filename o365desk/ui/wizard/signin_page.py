@@ -256,11 +256,11 @@ class SignInPage(QWizardPage):
         elif kind == "no_sandbox":
             explanation = Explanation(
                 "no_sandbox", self.tr("The sign-in window can't open here"),
-                self.tr("o365desk is running as root, the computer's administrator account, "
-                        "and the part that shows Microsoft's sign-in page won't run that way "
-                        "without its safety sandbox. Sign in with your web browser or with a "
-                        "code on another device instead. Or close o365desk and start it "
-                        "again as your own user."),
+                self.tr("o365desk is running as root (the computer's administrator "
+                        "account), where the part that shows Microsoft's sign-in page can't "
+                        "run safely, so it stays closed. Sign in with your web browser or "
+                        "with a code on another device instead, or close o365desk and start "
+                        "it again as your own user."),
                 _ELSEWHERE, None, detail)
         elif kind == "render_gone":
             explanation = Explanation(
