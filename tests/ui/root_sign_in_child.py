@@ -1,6 +1,7 @@
 """Run by test_root_sign_in.py in a process of its own, as root with Chromium's sandbox on:
 opens the main window, the New connection wizard, goes to Sign in, and prints one JSON line
-saying what the sign-in page shows; then signs in with a code on another device from there.
+saying what the sign-in page shows; then signs in with a code on another device from there,
+saves, and opens "Sign in again" for the saved connection.
 
 Usage: python -m tests.ui.root_sign_in_child
 """
@@ -56,7 +57,22 @@ async def _drive(window, controller, fake, report: dict) -> None:
     fake.approve_device_code(page.device_panel.code.text())
     await _until(lambda: wizard.currentId() == PageId.SUMMARY)
     report["signed_in_as"] = wizard.summary_page.account.text()
-    wizard.reject()
+    wizard.accept()
+    await _until(lambda: wizard.saved_connection is not None and not wizard.isVisible())
+
+    # "Sign in again" for the saved connection embeds the same page: the same protection.
+    from o365desk.ui.reauthorize_dialog import ReauthorizeDialog
+
+    dialog = ReauthorizeDialog(controller.services, wizard.saved_connection, window)
+    dialog.show()
+    page = dialog.page
+    await _until(lambda: page.stack.currentWidget() is page.error_panel)
+    await asyncio.sleep(0.5)
+    report["again"] = dict(
+        code=page.error_panel.explanation.code,
+        buttons=[b.text() for b in page.error_panel.buttons.values() if b.isVisible()],
+        dialog_visible=dialog.isVisible())
+    dialog.reject()
 
 
 def main() -> int:
