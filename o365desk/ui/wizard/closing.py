@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Dialogs", text)
 
 
 def ask_discard(parent: QWidget, title: str, question: str, what_is_lost: str,
@@ -22,10 +26,10 @@ def ask_discard(parent: QWidget, title: str, question: str, what_is_lost: str,
     box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 380px; }")
     box.setAccessibleName(question)
     box.setAccessibleDescription(what_is_lost)
-    discard = box.addButton(box.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
-    discard.setAccessibleName(box.tr("Discard"))
-    keep = box.addButton(box.tr("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
-    keep.setAccessibleName(box.tr("Keep editing"))
+    discard = box.addButton(_tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+    discard.setAccessibleName(_tr("Discard"))
+    keep = box.addButton(_tr("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
+    keep.setAccessibleName(_tr("Keep editing"))
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
     box.discard_button, box.keep_button = discard, keep
