@@ -10,7 +10,7 @@ import uuid
 
 from o365desk import __version__
 from o365desk.core import settings as app_settings
-from o365desk.core import tls
+from o365desk.core import tls, webengine_sandbox
 from o365desk.core.words import plural
 from o365desk.services import Services
 from o365desk.storage.vault import MSAL_CACHE, VaultError
@@ -18,15 +18,24 @@ from o365desk.storage.vault import MSAL_CACHE, VaultError
 # Over the 2,560-byte entry limit, so the round trip exercises chunking too.
 _PROBE_LENGTH = 3000
 
-_WEBENGINE_PROBE = (
-    "import PySide6, PySide6.QtWebEngineCore, PySide6.QtWebEngineWidgets; "
-    "print(PySide6.__version__)"
-)
+# The child that loads a test page (o365desk/ui/signin/probe.py) has its own 8 s deadline;
+# this one covers starting Python and Qt too, on a busy machine.
+_WEBENGINE_TIMEOUT_S = 45
 
 
 def _report(ok: bool, topic: str, text: str) -> bool:
     print(f"[{'ok' if ok else 'problem'}] {topic}: {text}")
     return ok
+
+
+def _warn(topic: str, text: str) -> None:
+    """Something to know that doesn't stop o365desk working (doctor still succeeds)."""
+    print(f"[warning] {topic}: {text}")
+
+
+def _printable(text: str) -> str:
+    """Another program's words, with control characters shown as escapes, never raw."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def check_config(services: Services) -> bool:
@@ -65,20 +74,65 @@ def check_keychain(services: Services) -> bool:
 
 
 def check_webengine() -> bool:
+    """Load a test page in QtWebEngine in a child process (a crash ends only the child)."""
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    root = webengine_sandbox.running_as_root()
+    sandbox_off = webengine_sandbox.sandbox_switched_off(env)
+    if root and not sandbox_off:
+        # Only for the check: as root with its sandbox on, Chromium ends at once.
+        env[webengine_sandbox.DISABLE_ENV] = "1"
     try:
         result = subprocess.run(
-            [sys.executable, "-c", _WEBENGINE_PROBE],
-            capture_output=True, text=True, timeout=60, env=env,
+            [sys.executable, "-m", "o365desk.ui.signin.probe"],
+            capture_output=True, text=True, errors="replace", env=env,
+            timeout=_WEBENGINE_TIMEOUT_S,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return _report(False, "QtWebEngine", f"could not be checked ({exc})")
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no error text"])[-1]
-        return _report(False, "QtWebEngine", "not importable, so the sign-in window can't "
-                       f"open; install the PySide6_WebEngine package ({last})")
-    return _report(True, "QtWebEngine", f"importable (PySide6 {result.stdout.strip()})")
+    except subprocess.TimeoutExpired:
+        ok = _report(False, "QtWebEngine", f"a test page did not load within "
+                     f"{_WEBENGINE_TIMEOUT_S} seconds, so the sign-in window would not "
+                     "work; sign in with the web browser or a code instead (o365desk login "
+                     "NICK --browser, or --device-code)")
+    except OSError as exc:
+        ok = _report(False, "QtWebEngine", f"could not be checked ({_printable(str(exc))})")
+    else:
+        ok = _webengine_answer(result)
+    if root:
+        _warn("QtWebEngine", _root_warning(sandbox_off))
+    return ok
+
+
+def _webengine_answer(result: subprocess.CompletedProcess) -> bool:
+    lines = result.stdout.strip().splitlines()
+    last = lines[-1] if lines else ""
+    if result.returncode == 0 and last.startswith("ok "):
+        _, seconds, version = (last.split() + ["", ""])[:3]
+        return _report(True, "QtWebEngine", f"a test page loaded and ran in {seconds} s "
+                       f"(PySide6 {_printable(version)})")
+    if last.startswith("problem "):
+        why = last.removeprefix("problem ")
+    elif result.returncode < 0:
+        why = f"the web engine crashed (signal {-result.returncode})"
+    else:
+        why = f"the web engine stopped with exit code {result.returncode}"
+    ok = _report(False, "QtWebEngine", f"{_printable(why)}, so the sign-in window can't "
+                 "open. Sign in with the web browser or a code instead (o365desk login NICK "
+                 "--browser, or --device-code); if a library is named below, install it")
+    errors = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    for line in errors[-3:]:  # what the web engine said last, for IT
+        print(f"        details: {_printable(line[:300])}")
+    return ok
+
+
+def _root_warning(sandbox_off: bool) -> str:
+    if sandbox_off:
+        return ("o365desk runs as root with the web engine's sandbox switched off "
+                f"({webengine_sandbox.DISABLE_ENV} or --no-sandbox), so Microsoft's sign-in "
+                "page runs without that protection. Run o365desk as your own user instead.")
+    return ("o365desk runs as root, where the web engine can't use its sandbox, so the "
+            "sign-in window stays closed (the check above ran without the sandbox) and "
+            "sign-ins use the web browser or a code on another device. Run o365desk as your "
+            "own user to sign in inside the window.")
 
 
 def check_settings() -> bool:

@@ -145,7 +145,7 @@ def test_doctor_reports_a_working_set_up(secret_service_vault):
     result = o365desk("doctor")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "[ok] Keychain:" in result.stdout and "write, read and delete work" in result.stdout
-    assert "[ok] QtWebEngine: importable" in result.stdout
+    assert "[ok] QtWebEngine: a test page loaded and ran in" in result.stdout
     assert "[ok] TLS:" in result.stdout
 
 

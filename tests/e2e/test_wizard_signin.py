@@ -14,7 +14,12 @@ from o365desk.storage.vault import MSAL_CACHE, Vault
 from o365desk.ui.wizard.new_connection import PageId
 from tests.fakes.identity import DEFAULT_USERNAME
 from tests.ui.helpers import LoopGaps
-from tests.ui.wizard_helpers import fill_to_signin, sign_in_embedded, vault_entries
+from tests.ui.wizard_helpers import (
+    answer_discard_question,
+    fill_to_signin,
+    sign_in_embedded,
+    vault_entries,
+)
 
 pytestmark = [
     pytest.mark.usefixtures("qasync_loop"),
@@ -71,6 +76,7 @@ def test_cancel_after_sign_in_leaves_nothing(
     with qtbot.waitSignal(wizard.discarded, timeout=10000):
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.CancelButton),
                          Qt.MouseButton.LeftButton)
+        answer_discard_question(qtbot, wizard, discard=True)
     assert vault_entries(keyring_backend, wizard.connection_id) == set()
     assert services.store.load() == []
 

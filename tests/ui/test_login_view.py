@@ -6,10 +6,18 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from o365desk.ui.signin.login_view import LoginView
 from tests.fakes.identity import DEFAULT_PASSWORD, DEFAULT_USERNAME
-from tests.ui.webengine_helpers import click, fill_sign_in, js_value, wait_for_element
+from tests.ui.webengine_helpers import (
+    click,
+    fill_sign_in,
+    js_value,
+    kill_page_process,
+    wait_for_element,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:response_mode='form_post' is recommended")
 
@@ -178,3 +186,46 @@ def test_timeout_stops_the_sign_in_with_a_message(
     assert seen["failed"] == [("timeout", "600")]
     assert "not finished within" in view.status.text()
     view.shutdown()
+
+
+def test_a_killed_page_process_ends_the_sign_in_with_a_message(
+    qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener
+):
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    profile_dir: Path = login_view._profile.directory
+    fill_sign_in(qtbot, login_view, DEFAULT_USERNAME, DEFAULT_PASSWORD)
+    wait_for_element(qtbot, login_view, "accept")  # half-way: the consent page
+    kill_page_process(qtbot, login_view)
+    qtbot.waitUntil(lambda: seen["finished"] == 1, timeout=10000)
+    [(kind, detail)] = seen["failed"]
+    assert kind == "render_gone"
+    assert "exit code" in detail and ("Killed" in detail or "Crashed" in detail)
+    assert seen["redirected"] == []
+    assert login_view.status.text() == "The sign-in page stopped unexpectedly."
+    assert not login_view.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: login_view.page is None and not profile_dir.exists(),
+                    timeout=10000)
+    # A new sign-in in the same view works: the engine itself is fine.
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    wait_for_element(qtbot, login_view, "username")
+
+
+def test_escape_in_the_page_acts_like_its_stop_button(
+    qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener
+):
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    wait_for_element(qtbot, login_view, "username")
+    login_view.run_javascript("document.getElementById('username').focus()")
+    proxy = login_view.view.focusProxy()
+    proxy.setFocus()
+    qtbot.waitUntil(proxy.hasFocus)
+    QTest.keyClick(proxy, Qt.Key.Key_Escape)  # typing in the page's own field
+    qtbot.waitUntil(lambda: seen["finished"] == 1, timeout=5000)
+    assert seen["failed"] == [("cancelled", "")]
+    # Once stopped, Esc is no longer the view's: it goes on to the window.
+    assert not login_view._escape.isEnabled()

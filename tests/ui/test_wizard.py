@@ -16,6 +16,7 @@ from o365desk.ui.wizard.permissions_model import (
     SearchTextRole,
 )
 from tests.ui.wizard_helpers import (
+    answer_discard_question,
     fill_to_permissions,
     fill_to_signin,
     press_next,
@@ -197,6 +198,8 @@ def test_cancel_at_any_page_before_sign_in_saves_nothing(
     with qtbot.waitSignal(wizard.discarded, timeout=10000):
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.CancelButton),
                          Qt.MouseButton.LeftButton)
+        if page_id > PageId.NICKNAME:  # something was entered: Cancel asks first
+            answer_discard_question(qtbot, wizard, discard=True)
     assert not wizard.isVisible()
     assert not store_path.exists() or services.store.load() == []
     assert vault_entries(keyring_backend, wizard.connection_id) == set()
@@ -212,7 +215,8 @@ def test_cancel_on_summary_removes_the_tokens_the_sign_in_saved(
     qtbot.waitUntil(lambda: wizard.currentId() == PageId.SUMMARY, timeout=20000)
     assert vault_entries(keyring_backend, wizard.connection_id)
     with qtbot.waitSignal(wizard.discarded, timeout=10000):
-        qtbot.keyClick(wizard, Qt.Key.Key_Escape)  # Esc is Cancel
+        qtbot.keyClick(wizard, Qt.Key.Key_Escape)  # Esc is Cancel: it asks first
+        answer_discard_question(qtbot, wizard, discard=True)
     assert vault_entries(keyring_backend, wizard.connection_id) == set()
     assert services.store.load() == []
 

@@ -37,3 +37,16 @@ def fill_sign_in(qtbot, view, username: str, password: str) -> None:
 def click(qtbot, view, element_id: str) -> None:
     wait_for_element(qtbot, view, element_id)
     view.run_javascript(f"document.getElementById({json.dumps(element_id)}).click();")
+
+
+def kill_page_process(qtbot, view) -> int:
+    """End the process that renders the login view's page, as a crash or the system's
+    out-of-memory killer would (SIGKILL); return its pid."""
+    import os
+    import signal
+
+    page = view.page
+    qtbot.waitUntil(lambda: page.renderProcessPid() > 0, timeout=10000)
+    pid = page.renderProcessPid()
+    os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+    return pid

@@ -73,3 +73,17 @@ def sign_in_embedded(qtbot, wizard, username: str = DEFAULT_USERNAME,
 
 def vault_entries(keyring_backend, connection_id: str) -> set[str]:
     return {u for u in keyring_backend.usernames(SERVICE) if u.startswith(connection_id)}
+
+
+def discard_question(qtbot, wizard):
+    """The "Discard this new connection?" box the wizard has open (waits for it)."""
+    qtbot.waitUntil(lambda: wizard.discard_question is not None
+                    and wizard.discard_question.isVisible(), timeout=5000)
+    return wizard.discard_question
+
+
+def answer_discard_question(qtbot, wizard, discard: bool) -> None:
+    box = discard_question(qtbot, wizard)
+    button = box.discard_button if discard else box.keep_button
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=5000)

@@ -1,13 +1,15 @@
-"""The embedded sign-in view: a web page with a progress bar, a status line and Cancel."""
+"""The embedded sign-in view: a web page with a progress bar, a status line and a way out."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,9 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from o365desk.core import webengine_sandbox
 from o365desk.ui.signin.profile import SignInProfile
-from o365desk.ui.signin.web_page import SignInPage
+from o365desk.ui.signin.web_page import SignInWebPage
 
+log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_MS = 10 * 60 * 1000  # a person may need a while, e.g. to find their phone
 _AADSTS = re.compile(r"AADSTS\d+")
 # Reads an error page's AADSTS code: the element Microsoft's (and the fake's) error pages
@@ -39,8 +43,11 @@ class LoginView(QWidget):
 
     redirected(url): the sign-in reached the redirect URI (the URL holds code and state);
     nothing was sent there. failed(kind, detail): kind is one of cancelled, timeout,
-    blocked_host, certificate, load_error, error_page (detail: the AADSTS code).
+    blocked_host, certificate, load_error, error_page (detail: the AADSTS code),
+    render_gone (the page's process crashed or was killed), no_sandbox (running as root,
+    where the web engine would end the whole app: nothing was opened).
     finished: after either, once the page and its profile are gone.
+    Escape anywhere in the view while a sign-in runs acts like its stop button.
     """
 
     redirected = Signal(str)
@@ -60,11 +67,19 @@ class LoginView(QWidget):
         self.progress.setMaximumHeight(6)
         self.progress.setAccessibleName(self.tr("Page loading progress"))
         self.progress.hide()
-        self.cancel_button = QPushButton(self.tr("&Cancel sign-in"), self)
-        self.cancel_button.setAccessibleName(self.tr("Cancel sign-in"))
-        self.cancel_button.setToolTip(self.tr("Stop signing in; nothing is saved"))
+        # Not "Cancel": the window's own Cancel closes it; this one stops only the page.
+        self.cancel_button = QPushButton(self.tr("Sign in another &way"), self)
+        self.cancel_button.setAccessibleName(self.tr("Sign in another way"))
+        self.cancel_button.setToolTip(self.tr(
+            "Stop signing in here (Esc), and sign in with your web browser or with a code on "
+            "another device instead. Nothing is saved."))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
+        # Escape in the page: the web view keeps it from the window, so catch it first.
+        self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self._escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._escape.setEnabled(False)
+        self._escape.activated.connect(self.cancel)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -76,7 +91,7 @@ class LoginView(QWidget):
         self.placeholder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._layout.addWidget(self.placeholder, 1)
         self.view = None  # a QWebEngineView while a sign-in runs
-        self.page: SignInPage | None = None
+        self.page: SignInWebPage | None = None
         self._profile: SignInProfile | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -95,14 +110,16 @@ class LoginView(QWidget):
         extra_ca_pem_paths: Iterable[Path | str] = (),
     ) -> None:
         """Open a fresh profile and page and load `auth_uri`."""
-        from PySide6.QtWebEngineWidgets import QWebEngineView
-
+        if self.refuse_if_unsafe():
+            return
         self._teardown()
         self._done = False
+        from PySide6.QtWebEngineWidgets import QWebEngineView
+
         self._profile = SignInProfile(extra_ca_pem_paths)
         self.view = QWebEngineView(self)
         self.view.setAccessibleName(self.tr("Microsoft sign-in page"))
-        self.page = SignInPage(self._profile.profile, redirect_uri, frozenset(allowed_hosts),
+        self.page = SignInWebPage(self._profile.profile, redirect_uri, frozenset(allowed_hosts),
                                self.view)
         self.view.setPage(self.page)
         self.page.redirect_caught.connect(self._on_redirect)
@@ -112,13 +129,29 @@ class LoginView(QWidget):
         self.page.loadProgress.connect(self.progress.setValue)
         self.page.loadingChanged.connect(self._on_loading_changed)
         self.page.urlChanged.connect(self._on_url_changed)
+        self.page.renderProcessTerminated.connect(self._on_render_gone)
         self.placeholder.hide()
         self._layout.addWidget(self.view, 1)
         self.cancel_button.setEnabled(True)
+        self._escape.setEnabled(True)
         self._set_status(self.tr("Opening Microsoft's sign-in page\u2026"))
         self._timer.start(self.timeout_ms)
         self.view.load(QUrl(auth_uri))
         self.view.setFocus()
+
+    def refuse_if_unsafe(self) -> bool:
+        """As root with Chromium's sandbox on, creating the web engine (even its profile)
+        would end the whole app: report failed("no_sandbox") instead and return True.
+        Callers may ask before preparing a sign-in; start() asks anyway."""
+        if not webengine_sandbox.embedded_view_refused():
+            return False
+        detail = webengine_sandbox.refusal_detail()
+        log.warning("embedded sign-in not opened: %s", detail)
+        self._teardown()
+        self._done = False
+        self._set_status(self.tr("The sign-in window can't open while o365desk runs as root."))
+        self._fail("no_sandbox", detail)
+        return True
 
     def cancel(self) -> None:
         if not self._done:
@@ -211,6 +244,28 @@ class LoginView(QWidget):
         self._set_status(self.tr("Microsoft stopped the sign-in ({code}).").format(code=code))
         self._fail("error_page", code)
 
+    def _on_render_gone(self, status, exit_code: int) -> None:
+        """The process that draws the page crashed or was killed (by the system when memory
+        ran low, or by a person): the page is blank for good, so end this sign-in."""
+        if self._done:
+            return
+        name = getattr(status, "name", str(status))
+        log.warning("sign-in page process ended: %s, exit code %s", name, exit_code)
+        self._set_status(self.tr("The sign-in page stopped unexpectedly."))
+        detail = f"sign-in page process ended: {name}, exit code {exit_code}"
+        # Report it after this signal: whoever hears "failed" may delete the page, and
+        # deleting it inside its own renderProcessTerminated ends the app. Nothing else of
+        # the dead page counts meanwhile.
+        self._done = True
+        self._timer.stop()
+        page = self.page
+
+        def report() -> None:
+            if self.page is page:  # not shut down or started again meanwhile
+                self._fail("render_gone", detail)
+
+        QTimer.singleShot(0, report)
+
     def _on_timeout(self) -> None:
         if self._done:
             return
@@ -232,6 +287,7 @@ class LoginView(QWidget):
         self._done = True
         self._timer.stop()
         self.cancel_button.setEnabled(False)
+        self._escape.setEnabled(False)
         self.progress.hide()
         # Later, not now: we may be inside one of the page's own calls.
         QTimer.singleShot(0, self._teardown)
@@ -264,6 +320,7 @@ class LoginView(QWidget):
         """End a running sign-in quietly and free everything now (the owner is closing)."""
         self._done = True
         self._timer.stop()
+        self._escape.setEnabled(False)
         self._teardown()
 
 

@@ -55,7 +55,7 @@ def host_allowed(url: QUrl, allowed_hosts: frozenset[str]) -> bool:
     return False
 
 
-class SignInPage(QWebEnginePage):
+class SignInWebPage(QWebEnginePage):
     """A page that never lets the redirect (with the code) leave, nor wander off the hosts.
 
     acceptNavigationRequest runs before Chromium sends anything, so the redirect URI is

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWizard
 
 from o365desk import usecases
@@ -112,6 +112,11 @@ class NewConnectionWizard(QWizard):
             self.button(which).setAccessibleName(name)
         self._show_save_unsigned(self.currentId())
         self.resize(860, 720)
+        # Cancel, like Esc and the window's close button, asks before losing what was entered.
+        cancel = self.button(QWizard.WizardButton.CancelButton)
+        cancel.clicked.disconnect()
+        cancel.clicked.connect(self.request_close)
+        self.discard_question = None  # the open "Discard this new connection?" box
 
     def _show_save_unsigned(self, page_id: int) -> None:
         """Once the permissions are chosen (and while signing in), not before."""
@@ -265,6 +270,60 @@ class NewConnectionWizard(QWizard):
     def back(self) -> None:
         if not self._saving:  # Back (Alt+Left too) while saving: the save finishes first
             super().back()
+
+    # --- closing: Cancel, Esc and the close button ask first; reject() discards at once ----
+
+    def request_close(self) -> None:
+        """Close, asking first when something entered would be lost."""
+        if self._saving or self._closing:
+            return  # the save finishes first; or closing already
+        lost = self._what_is_lost()
+        if lost is None:
+            self.reject()
+            return
+        if self.discard_question is not None:
+            if self.discard_question.isVisible():
+                return
+            self.discard_question.deleteLater()  # an earlier answer's box
+        from o365desk.ui.wizard.closing import ask_discard
+
+        self.discard_question = ask_discard(
+            self, self.tr("New connection"), self.tr("Discard this new connection?"), lost,
+            self.reject)
+
+    def _what_is_lost(self) -> str | None:
+        """What closing now throws away, in words; None when nothing was entered yet."""
+        page = self.currentId()
+        nickname = self.nickname_page.value()
+        if page <= PageId.NICKNAME:
+            typed = self.nickname_page.nickname.text().strip() or \
+                self.nickname_page.description_text()
+            return self.tr("What you typed on this page is lost. Nothing has been saved "
+                           "yet.") if typed else None
+        if page == PageId.ORGANISATION:
+            text = self.tr("The nickname \u201c{name}\u201d and the organisation you entered "
+                           "are lost.")
+        else:
+            text = self.tr("The nickname \u201c{name}\u201d, the organisation and the "
+                           "permissions you chose are lost.")
+        text = text.format(name=nickname)
+        if self.result is not None:
+            text += " " + self.tr("You are signed out of {user} again.").format(
+                user=self.result.account.username)
+        return text + " " + self.tr("Nothing has been saved yet.")
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.request_close()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event) -> None:
+        if not self._closing and not self._saving and self._what_is_lost() is not None:
+            event.ignore()
+            self.request_close()
+            return
+        super().closeEvent(event)
 
     def reject(self) -> None:
         if self._saving:

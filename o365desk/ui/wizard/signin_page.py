@@ -9,9 +9,10 @@ import threading
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -117,6 +118,8 @@ class SignInPage(QWizardPage):
 
     def begin_embedded(self) -> None:
         attempt = self._begin(self.tr("Opening Microsoft's sign-in page\u2026"))
+        if self.view.refuse_if_unsafe():  # before any session: nothing to undo
+            return
         self._wizard.runner.start(self._embedded(attempt))
 
     async def _embedded(self, attempt: int) -> None:
@@ -250,6 +253,23 @@ class SignInPage(QWizardPage):
                         "If your organisation signs in through its own server, sign in with "
                         "the system browser instead.").format(host=host),
                 (*_ELSEWHERE, A.SIGN_IN_AGAIN), None, f"navigation refused: {detail}")
+        elif kind == "no_sandbox":
+            explanation = Explanation(
+                "no_sandbox", self.tr("The sign-in window can't open here"),
+                self.tr("o365desk is running as root (the computer's administrator "
+                        "account), where the part that shows Microsoft's sign-in page can't "
+                        "run safely, so it stays closed. Sign in with your web browser or "
+                        "with a code on another device instead, or close o365desk and start "
+                        "it again as your own user."),
+                _ELSEWHERE, None, detail)
+        elif kind == "render_gone":
+            explanation = Explanation(
+                "render_gone", self.tr("The sign-in page stopped"),
+                self.tr("The sign-in page stopped working before you were signed in (it "
+                        "crashed, or the computer closed it, for example when memory ran "
+                        "low). Nothing was saved. Sign in again, or sign in with your web "
+                        "browser or with a code on another device."),
+                (A.SIGN_IN_AGAIN, *_ELSEWHERE), None, detail)
         elif kind == "timeout":
             explanation = Explanation(
                 "timeout", self.tr("Sign-in timed out"),
@@ -273,9 +293,17 @@ class SignInPage(QWizardPage):
         elif explanation.code == "cancelled":
             explanation = dataclasses.replace(
                 explanation, actions=tuple(dict.fromkeys(explanation.actions + _ELSEWHERE)))
+        focus = QApplication.focusWidget()  # before the web view, which may have it, goes
+        had_focus = focus is None or focus is self.view or self.view.isAncestorOf(focus)
         self.view.shutdown()
         self.error_panel.show_explanation(explanation)
         self.stack.setCurrentWidget(self.error_panel)
+        if had_focus:  # keyboard users go on from the card, once its buttons are shown
+            QTimer.singleShot(0, self._focus_first_action)
+
+    def _focus_first_action(self) -> None:
+        if self.stack.currentWidget() is self.error_panel and self.error_panel.buttons:
+            next(iter(self.error_panel.buttons.values())).setFocus()
 
     # --- buttons -------------------------------------------------------------------------
 

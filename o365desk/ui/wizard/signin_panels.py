@@ -125,7 +125,7 @@ class ErrorPanel(QWidget):
 
 
 class DeviceCodePanel(QWidget):
-    """The code to type on another device, large, with Copy, the address, and Cancel."""
+    """The code to type on another device, large, with Copy, the address, and Stop."""
 
     copy_requested = Signal()
     cancel_requested = Signal()
@@ -155,8 +155,11 @@ class DeviceCodePanel(QWidget):
         self.open_button.setAccessibleName(self.tr("Open the address in the web browser"))
         self.open_button.clicked.connect(self.open_requested)
         self.status = _label(self, self.tr("Device sign-in status"))
-        self.cancel_button = QPushButton(self.tr("C&ancel code sign-in"), self)
-        self.cancel_button.setAccessibleName(self.tr("Cancel code sign-in"))
+        # "Stop", as for the browser: the window's own Cancel is the one Cancel here.
+        self.cancel_button = QPushButton(self.tr("&Stop waiting"), self)
+        self.cancel_button.setAccessibleName(self.tr("Stop waiting for the code sign-in"))
+        self.cancel_button.setToolTip(self.tr(
+            "Stop waiting for the sign-in on the other device, and choose another way"))
         self.cancel_button.clicked.connect(self.cancel_requested)
         code_row = QHBoxLayout()
         code_row.addStretch(1)
