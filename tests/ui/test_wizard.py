@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QWizard
 
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_CLIENT_ID, Connection
-from o365desk.ui.wizard.new_connection import PageId
+from o365desk.ui.wizard.new_connection import NewConnectionWizard, PageId
 from o365desk.ui.wizard.permissions_model import (
     AdminConsentRole,
     Col,
@@ -75,6 +75,16 @@ def test_organisation_checks_tenant_and_advanced_settings(qtbot, make_wizard):
     assert _next_enabled(wizard) and org.cloud_value() is Cloud.USGOV
 
 
+@pytest.fixture
+def offline_wizard(qtbot, services):
+    """A wizard for the pages before sign-in, which need no identity platform."""
+    wizard = NewConnectionWizard(services)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    yield wizard
+    wizard.signin_page.stop()
+
+
 def _organisation_page_shown(qtbot, wizard):
     wizard.activateWindow()
     qtbot.waitUntil(wizard.isActiveWindow)  # keyboard focus and shortcuts need this
@@ -86,8 +96,8 @@ def _organisation_page_shown(qtbot, wizard):
     return org
 
 
-def test_typing_a_domain_key_by_key_gives_exactly_that_tenant(qtbot, make_wizard):
-    wizard = make_wizard()
+def test_typing_a_domain_key_by_key_gives_exactly_that_tenant(qtbot, offline_wizard):
+    wizard = offline_wizard
     org = _organisation_page_shown(qtbot, wizard)
     qtbot.keyClicks(org.tenant, "contoso.com")  # into the focused field, as a person types
     assert org.tenant.text() == "contoso.com"
@@ -108,8 +118,8 @@ def test_typing_a_domain_key_by_key_gives_exactly_that_tenant(qtbot, make_wizard
         ("münchen.de", "xn--mnchen-3ya.de", "Signs in to münchen.de (xn--mnchen-3ya.de)"),
     ],
 )
-def test_a_paste_shows_what_it_was_read_as(qtbot, make_wizard, pasted, tenant, shown):
-    wizard = make_wizard()
+def test_a_paste_shows_what_it_was_read_as(qtbot, offline_wizard, pasted, tenant, shown):
+    wizard = offline_wizard
     org = _organisation_page_shown(qtbot, wizard)
     QApplication.clipboard().setText(pasted)
     qtbot.keyClick(org.tenant, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
@@ -119,8 +129,8 @@ def test_a_paste_shows_what_it_was_read_as(qtbot, make_wizard, pasted, tenant, s
     assert wizard.draft().tenant == tenant and _next_enabled(wizard)
 
 
-def test_a_hostile_paste_is_refused_and_quoted_harmlessly(qtbot, make_wizard):
-    wizard = make_wizard()
+def test_a_hostile_paste_is_refused_and_quoted_harmlessly(qtbot, offline_wizard):
+    wizard = offline_wizard
     org = _organisation_page_shown(qtbot, wizard)
     org.tenant.setText("<b>x</b>" + "a" * 500)
     problem = org.tenant_problem.text()
@@ -133,8 +143,8 @@ def test_a_hostile_paste_is_refused_and_quoted_harmlessly(qtbot, make_wizard):
     assert "user name or password" in org.tenant_problem.text() and not _next_enabled(wizard)
 
 
-def test_choosing_the_organisation_at_sign_in_is_an_explicit_choice(qtbot, make_wizard):
-    wizard = make_wizard()
+def test_choosing_the_organisation_at_sign_in_is_an_explicit_choice(qtbot, offline_wizard):
+    wizard = offline_wizard
     org = _organisation_page_shown(qtbot, wizard)
     qtbot.keyClicks(org.tenant, "contoso")  # unfinished
     assert not _next_enabled(wizard)
