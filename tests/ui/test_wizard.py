@@ -108,6 +108,23 @@ def test_typing_a_domain_key_by_key_gives_exactly_that_tenant(qtbot, offline_wiz
     assert wizard.draft().tenant == "contoso.com"
 
 
+def test_a_half_typed_domain_is_not_scolded_until_typing_pauses(qtbot, offline_wizard):
+    org = _organisation_page_shown(qtbot, offline_wizard)
+    qtbot.keyClicks(org.tenant, "contoso")
+    assert not org.tenant_problem.isVisible() and not _next_enabled(offline_wizard)
+    qtbot.waitUntil(org.tenant_problem.isVisible, timeout=3000)  # a pause: now it says why
+    assert "\u201ccontoso\u201d is not an organisation" in org.tenant_problem.text()
+    qtbot.keyClicks(org.tenant, ".")  # a problem already shown follows each key
+    assert org.tenant_problem.isVisible() and "\u201ccontoso.\u201d" in org.tenant_problem.text()
+    qtbot.keyClicks(org.tenant, "c")
+    assert not org.tenant_problem.isVisible() and _next_enabled(offline_wizard)
+    qtbot.keyClick(org.tenant, Qt.Key.Key_Backspace)  # a new problem waits again
+    assert not org.tenant_problem.isVisible() and not _next_enabled(offline_wizard)
+    qtbot.keyClick(org.tenant, Qt.Key.Key_Tab)  # leaving the field: at once
+    assert org.tenant_problem.isVisible()
+    assert org.choose_at_sign_in.hasFocus()  # Tab goes on to the tick box
+
+
 @pytest.mark.parametrize(
     ("pasted", "tenant", "shown"),
     [
