@@ -102,6 +102,7 @@ def test_typing_a_domain_key_by_key_gives_exactly_that_tenant(qtbot, offline_wiz
     qtbot.keyClicks(org.tenant, "contoso.com")  # into the focused field, as a person types
     assert org.tenant.text() == "contoso.com"
     assert org.tenant_result.isVisible() and org.tenant_result.text() == "Signs in to contoso.com"
+    assert org.tenant.accessibleDescription() == "Signs in to contoso.com"
     assert wizard.draft().tenant == "contoso.com" and _next_enabled(wizard)
     qtbot.keyClick(org.tenant, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentId() == PageId.PERMISSIONS)

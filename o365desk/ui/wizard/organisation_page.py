@@ -218,6 +218,7 @@ class OrganisationPage(QWizardPage):
             show_problem(self.tenant_problem, tenant_error)
         self.tenant_result.setText(meaning)
         self.tenant_result.setAccessibleDescription(meaning)
+        self.tenant.setAccessibleDescription(meaning)  # read out with the field itself
         self.tenant_result.setVisible(bool(meaning))
         advanced_error = self._advanced_error()
         show_problem(self.advanced_problem, advanced_error)
