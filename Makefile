@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench screenshots clean system-deps-run system-deps-test
+.PHONY: run test test-fast lint bench screenshots clean system-deps-run system-deps-test
 
 run: system-deps-run $(VENV)/.installed-run
 	$(BIN)/o365desk
@@ -12,6 +12,10 @@ run: system-deps-run $(VENV)/.installed-run
 test: system-deps-test $(VENV)/.installed-test
 	$(MAKE) --no-print-directory lint
 	tools/with-secret-service.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The in-process half (see tests/split.py): no processes, servers, D-Bus or QtWebEngine.
+test-fast: system-deps-run $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not process" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check o365desk tests benchmarks tools

@@ -10,7 +10,7 @@ import pytest
 
 from o365desk.ui.none_guard import keep_none_alive
 
-pytest_plugins = ["tests.fakes.identity.pytest_plugin"]
+pytest_plugins = ["tests.fakes.identity.pytest_plugin", "tests.split"]
 
 keep_none_alive()  # before any Qt call
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

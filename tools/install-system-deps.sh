@@ -18,28 +18,39 @@ if [ ! -f /etc/debian_version ]; then
   exit 0
 fi
 
+# Some libraries were renamed with a "t64" suffix (libasound2 -> libasound2t64 on Ubuntu
+# 24.04 and Debian 13); either name installed is enough. dpkg-query fails for a name the
+# system has never heard of, which is expected here, so each name is asked on its own.
+installed() {
+  local name status
+  for name in "$1" "${1}t64"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$name" 2>/dev/null) || continue
+    [ "$status" = installed ] && return 0
+  done
+  return 1
+}
+
 missing=()
 for pkg in $wanted; do
-  # libasound2 became libasound2t64 on newer Ubuntu; either satisfies Qt.
-  dpkg-query -W -f='${Status}' "$pkg" "${pkg}t64" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$pkg")
+  installed "$pkg" || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
+# The name this system's archive has: the t64 one where it exists.
+resolved=()
+for pkg in "${missing[@]}"; do
+  if apt-cache show "${pkg}t64" >/dev/null 2>&1; then resolved+=("${pkg}t64");
+  else resolved+=("$pkg"); fi
+done
+
 if [ "$(id -u)" -ne 0 ]; then
-  echo "install-system-deps: missing Debian packages: ${missing[*]}" >&2
-  echo "  install them with: sudo apt-get install ${missing[*]}" >&2
+  echo "install-system-deps: missing Debian packages: ${resolved[*]}" >&2
+  echo "  install them with: sudo apt-get install ${resolved[*]}" >&2
   exit 0
 fi
 
-echo "install-system-deps: installing ${missing[*]}"
+echo "install-system-deps: installing ${resolved[*]}"
 export DEBIAN_FRONTEND=noninteractive
-resolved=()
-for pkg in "${missing[@]}"; do
-  if apt-cache show "$pkg" >/dev/null 2>&1; then resolved+=("$pkg");
-  elif apt-cache show "${pkg}t64" >/dev/null 2>&1; then resolved+=("${pkg}t64");
-  else resolved+=("$pkg"); fi
-done
 apt-get install -y -q --no-install-recommends "${resolved[@]}" >/dev/null 2>&1 || {
   apt-get update -q >/dev/null
   apt-get install -y -q --no-install-recommends "${resolved[@]}" >/dev/null

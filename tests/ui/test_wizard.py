@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QWizard
 
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_CLIENT_ID, Connection
-from o365desk.ui.wizard.new_connection import PageId
+from o365desk.ui.wizard.new_connection import NewConnectionWizard, PageId
 from o365desk.ui.wizard.permissions_model import (
     AdminConsentRole,
     Col,
@@ -76,6 +76,16 @@ def test_organisation_checks_tenant_and_advanced_settings(qtbot, make_wizard):
     assert _next_enabled(wizard) and org.cloud_value() is Cloud.USGOV
 
 
+@pytest.fixture
+def offline_wizard(qtbot, services):
+    """A wizard for the pages before sign-in, which need no identity platform."""
+    wizard = NewConnectionWizard(services)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    yield wizard
+    wizard.signin_page.stop()
+
+
 def _organisation_page_shown(qtbot, wizard):
     wizard.activateWindow()
     qtbot.waitUntil(wizard.isActiveWindow)  # keyboard focus and shortcuts need this
@@ -87,16 +97,34 @@ def _organisation_page_shown(qtbot, wizard):
     return org
 
 
-def test_typing_a_domain_key_by_key_gives_exactly_that_tenant(qtbot, make_wizard):
-    wizard = make_wizard()
+def test_typing_a_domain_key_by_key_gives_exactly_that_tenant(qtbot, offline_wizard):
+    wizard = offline_wizard
     org = _organisation_page_shown(qtbot, wizard)
     qtbot.keyClicks(org.tenant, "contoso.com")  # into the focused field, as a person types
     assert org.tenant.text() == "contoso.com"
     assert org.tenant_result.isVisible() and org.tenant_result.text() == "Signs in to contoso.com"
+    assert org.tenant.accessibleDescription() == "Signs in to contoso.com"
     assert wizard.draft().tenant == "contoso.com" and _next_enabled(wizard)
     qtbot.keyClick(org.tenant, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentId() == PageId.PERMISSIONS)
     assert wizard.draft().tenant == "contoso.com"
+
+
+def test_a_half_typed_domain_is_not_scolded_until_typing_pauses(qtbot, offline_wizard):
+    org = _organisation_page_shown(qtbot, offline_wizard)
+    qtbot.keyClicks(org.tenant, "contoso")
+    assert not org.tenant_problem.isVisible() and not _next_enabled(offline_wizard)
+    qtbot.waitUntil(org.tenant_problem.isVisible, timeout=3000)  # a pause: now it says why
+    assert "\u201ccontoso\u201d is not an organisation" in org.tenant_problem.text()
+    qtbot.keyClicks(org.tenant, ".")  # a problem already shown follows each key
+    assert org.tenant_problem.isVisible() and "\u201ccontoso.\u201d" in org.tenant_problem.text()
+    qtbot.keyClicks(org.tenant, "c")
+    assert not org.tenant_problem.isVisible() and _next_enabled(offline_wizard)
+    qtbot.keyClick(org.tenant, Qt.Key.Key_Backspace)  # a new problem waits again
+    assert not org.tenant_problem.isVisible() and not _next_enabled(offline_wizard)
+    qtbot.keyClick(org.tenant, Qt.Key.Key_Tab)  # leaving the field: at once
+    assert org.tenant_problem.isVisible()
+    assert org.choose_at_sign_in.hasFocus()  # Tab goes on to the tick box
 
 
 @pytest.mark.parametrize(
@@ -109,8 +137,8 @@ def test_typing_a_domain_key_by_key_gives_exactly_that_tenant(qtbot, make_wizard
         ("münchen.de", "xn--mnchen-3ya.de", "Signs in to münchen.de (xn--mnchen-3ya.de)"),
     ],
 )
-def test_a_paste_shows_what_it_was_read_as(qtbot, make_wizard, pasted, tenant, shown):
-    wizard = make_wizard()
+def test_a_paste_shows_what_it_was_read_as(qtbot, offline_wizard, pasted, tenant, shown):
+    wizard = offline_wizard
     org = _organisation_page_shown(qtbot, wizard)
     QApplication.clipboard().setText(pasted)
     qtbot.keyClick(org.tenant, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
@@ -120,8 +148,8 @@ def test_a_paste_shows_what_it_was_read_as(qtbot, make_wizard, pasted, tenant, s
     assert wizard.draft().tenant == tenant and _next_enabled(wizard)
 
 
-def test_a_hostile_paste_is_refused_and_quoted_harmlessly(qtbot, make_wizard):
-    wizard = make_wizard()
+def test_a_hostile_paste_is_refused_and_quoted_harmlessly(qtbot, offline_wizard):
+    wizard = offline_wizard
     org = _organisation_page_shown(qtbot, wizard)
     org.tenant.setText("<b>x</b>" + "a" * 500)
     problem = org.tenant_problem.text()
@@ -134,8 +162,8 @@ def test_a_hostile_paste_is_refused_and_quoted_harmlessly(qtbot, make_wizard):
     assert "user name or password" in org.tenant_problem.text() and not _next_enabled(wizard)
 
 
-def test_choosing_the_organisation_at_sign_in_is_an_explicit_choice(qtbot, make_wizard):
-    wizard = make_wizard()
+def test_choosing_the_organisation_at_sign_in_is_an_explicit_choice(qtbot, offline_wizard):
+    wizard = offline_wizard
     org = _organisation_page_shown(qtbot, wizard)
     qtbot.keyClicks(org.tenant, "contoso")  # unfinished
     assert not _next_enabled(wizard)

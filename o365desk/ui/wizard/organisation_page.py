@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,6 +30,8 @@ from o365desk.core.tenant import (
 )
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 
+PROBLEM_DELAY_MS = 700
+
 
 class OrganisationPage(QWizardPage):
     """Which organisation to sign in to; the Advanced part is for IT (own app registration)."""
@@ -53,6 +55,15 @@ class OrganisationPage(QWizardPage):
         self.tenant_result.hide()
         self.tenant_problem = problem_label(self, self.tr("Organisation problem"))
         self.tenant_problem.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
+        # "contoso." is no domain yet while it is being typed: a new problem is shown once
+        # typing pauses or the field is left (one already shown follows each key at once).
+        self._tenant_problem_due = True
+        self._tenant_checked = ""
+        self.tenant_problem_delay = QTimer(self)
+        self.tenant_problem_delay.setSingleShot(True)
+        self.tenant_problem_delay.setInterval(PROBLEM_DELAY_MS)
+        self.tenant_problem_delay.timeout.connect(self._tenant_problem_now)
+        self.tenant.editingFinished.connect(self._tenant_problem_now)
         self.choose_at_sign_in = QCheckBox(
             self.tr("Let me c&hoose my organisation when I sign in"), self)
         self.choose_at_sign_in.setAccessibleName(
@@ -120,6 +131,11 @@ class OrganisationPage(QWizardPage):
         edit.setAccessibleName(name)
         edit.textChanged.connect(self.completeChanged)
         return edit
+
+    def _tenant_problem_now(self) -> None:
+        self.tenant_problem_delay.stop()
+        self._tenant_problem_due = True
+        self.completeChanged.emit()
 
     def _on_choose_toggled(self, choose: bool) -> None:
         self.tenant.setEnabled(not choose)  # what was typed stays, for unticking again
@@ -192,9 +208,17 @@ class OrganisationPage(QWizardPage):
         except TenantError as exc:
             # Nothing typed yet is no mistake: the placeholder says what goes there.
             tenant_error = str(exc) if self.tenant.text().strip() else ""
-        show_problem(self.tenant_problem, tenant_error)
+        if self.tenant.text() != self._tenant_checked:
+            self._tenant_checked = self.tenant.text()
+            # Typed (or pasted) by the person: wait for a pause; set by code: at once.
+            self._tenant_problem_due = not self.tenant.isModified()
+            if self.tenant.isModified():
+                self.tenant_problem_delay.start()
+        if not tenant_error or self._tenant_problem_due or self.tenant_problem.isVisible():
+            show_problem(self.tenant_problem, tenant_error)
         self.tenant_result.setText(meaning)
         self.tenant_result.setAccessibleDescription(meaning)
+        self.tenant.setAccessibleDescription(meaning)  # read out with the field itself
         self.tenant_result.setVisible(bool(meaning))
         advanced_error = self._advanced_error()
         show_problem(self.advanced_problem, advanced_error)
