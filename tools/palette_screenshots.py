@@ -4,7 +4,8 @@ Usage: python tools/palette_screenshots.py OUTPUT_DIR
 
 The main window with a message bar of each level, the wizard's nickname problem and its
 summary with a permission not granted (signed in for real at the tests' fake identity
-platform), and the permission browser with retired and deprecated permissions. The palette
+platform), its sign-in problem and stopped cards, and the permission browser with retired
+and deprecated permissions. The palette
 is switched while the windows are open, as a theme change does, so the pictures also show
 that everything repaints.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.*
 # E402: after the path is set; wizard_screenshots points HOME and Qt at temporary,
 # offscreen places before anything else of Qt is used.
-from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget  # noqa: E402, TID251
 from wizard_screenshots import (  # noqa: E402 (beside this script)
     _HOME,
     new_wizard,
@@ -29,6 +30,11 @@ from wizard_screenshots import (  # noqa: E402 (beside this script)
     wait_until,
 )
 
+from o365desk.core.signin_errors import (  # noqa: E402
+    Explanation,
+    TransportKind,
+    explain_transport,
+)
 from o365desk.services import Services  # noqa: E402
 from o365desk.storage.store import ConnectionStore  # noqa: E402
 from o365desk.storage.vault import Vault  # noqa: E402
@@ -37,6 +43,7 @@ from o365desk.ui.main_window import MainWindow  # noqa: E402
 from o365desk.ui.message_bar import Level  # noqa: E402
 from o365desk.ui.scopes import open_scope_browser  # noqa: E402
 from o365desk.ui.wizard.new_connection import PageId  # noqa: E402
+from o365desk.ui.wizard.signin_panels import ErrorPanel  # noqa: E402
 from tests.fakes.identity import FakeIdentity  # noqa: E402
 from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
 from tests.ui.palettes import PALETTES, make_palette  # noqa: E402
@@ -91,8 +98,22 @@ async def main(out: Path) -> None:
     await settle(0.3)
     await each_palette([("", browser)], out, "02-browser-retired")
     browser.tabs.setCurrentWidget(browser.selection)
+    browser.selection.only_flagged_button.click()  # the retired and deprecated ones
     await each_palette([("", browser)], out, "03-browser-selection")
     browser.close()
+
+    cards = QWidget()
+    layout = QVBoxLayout(cards)
+    for explanation in (explain_transport(TransportKind.NETWORK),
+                        Explanation("cancelled", "Sign-in stopped",
+                                    "You stopped the sign-in. Nothing was saved.", (), None, "")):
+        panel = ErrorPanel(cards)
+        panel.show_explanation(explanation)
+        layout.addWidget(panel)
+    cards.resize(760, 460)
+    cards.show()
+    await each_palette([("", cards)], out, "06-sign-in-problem-and-stopped")
+    cards.close()
 
     app = QApplication.instance()
     app.setPalette(make_palette(app, "light"))

@@ -34,6 +34,8 @@ from tests.ui.scope_helpers import open_browser
 from tests.ui.wizard_helpers import fill_to_signin, sign_in_embedded
 
 TEXT, ICON = colors.TEXT_CONTRAST, colors.UI_CONTRAST
+# MSAL's note on every embedded sign-in flow it starts (the summary test signs in).
+pytestmark = pytest.mark.filterwarnings("ignore:response_mode='form_post' is recommended")
 
 
 # --- the contrast formula ------------------------------------------------------------------
