@@ -71,7 +71,7 @@ class DetailsPane(QWidget):
 
         self.description = self._value(page)
         self.status = self._value(page)
-        self.status.setAccessibleName(self.tr("Status"))
+        self.status.setAccessibleDescription(self.tr("Status"))
         bold = QFont(self.status.font())
         bold.setBold(True)
         self.status.setFont(bold)
@@ -158,7 +158,7 @@ class DetailsPane(QWidget):
         caption_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         caption_label.setBuddy(value)
         form.addRow(caption_label, value)
-        value.setAccessibleName(caption.rstrip(":"))
+        value.setAccessibleDescription(caption.rstrip(":"))
         return value
 
     def clear(self) -> None:

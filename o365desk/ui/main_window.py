@@ -311,10 +311,10 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.setAccessibleName(self.tr("Status bar"))
         self.count_label = QLabel(bar)
-        self.count_label.setAccessibleName(self.tr("Number of connections"))
+        self.count_label.setAccessibleDescription(self.tr("Number of connections"))
         bar.addWidget(self.count_label)
         self.keychain_label = QLabel(self.tr("Keychain: checking\u2026"), bar)
-        self.keychain_label.setAccessibleName(self.tr("Keychain status"))
+        self.keychain_label.setAccessibleDescription(self.tr("Keychain status"))
         bar.addPermanentWidget(self.keychain_label)
 
     def _clear_bars_on_new_actions(self) -> None:

@@ -6,6 +6,7 @@ import enum
 import re
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,15 +21,6 @@ class Level(enum.Enum):
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
-
-
-# Fixed light tints with dark text: readable in light and dark themes alike, because the
-# bar sets both colours instead of mixing its background with the theme's text colour.
-_COLOURS = {
-    Level.INFO: ("#e8f1fb", "#8fb3d9"),
-    Level.WARNING: ("#fff4e0", "#e0a340"),
-    Level.ERROR: ("#fdecea", "#d9837b"),
-}
 
 
 # A pair of straight double quotes in a message from below the UI (shared with the CLI,
@@ -75,6 +67,9 @@ class MessageBar(QFrame):
         self.level = level
         self._styled: Level | None = None  # the level the colours and icon show
         self.hide()
+        from o365desk.ui import colors
+
+        colors.watcher().changed.connect(self._on_palette_changed)
 
     def set_level(self, level: Level) -> None:
         self.level = level
@@ -84,9 +79,27 @@ class MessageBar(QFrame):
     def setVisible(self, visible: bool) -> None:
         # Colours and icon wait until the bar is shown: most bars are never shown, and the
         # first style call loads QStyle's enums, ~5 ms before the main window's first paint.
+        appears = visible and self.isHidden()
         if visible:
             self._apply_level()
         super().setVisible(visible)
+        if appears:
+            self._announce()
+
+    def _announce(self) -> None:
+        """Tell screen readers the bar has something to say: an alert (as a message box
+        sends), and its text as an announcement, which they read out at once."""
+        if not QAccessible.isActive():
+            return
+        QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
+        if self.label.text():
+            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(
+                self, self.label.text()))
+
+    def _on_palette_changed(self) -> None:
+        self._styled = None  # the colours come from the palette: pick them again
+        if not self.isHidden():
+            self._apply_level()
 
     def _apply_level(self) -> None:
         if self._styled == self.level:
@@ -94,12 +107,9 @@ class MessageBar(QFrame):
         self._styled = self.level
         from PySide6.QtWidgets import QStyle
 
-        background, border = _COLOURS[self.level]
-        self.setStyleSheet(
-            f"#messageBar {{ background: {background}; border: 1px solid {border};"
-            " border-radius: 4px; }"
-            " #messageBar QLabel { color: #1f1f1f; background: transparent; }"
-        )
+        from o365desk.ui import colors
+
+        self.setStyleSheet(colors.card(colors.Tint(self.level.value)).style_sheet("messageBar"))
         icon = {
             Level.INFO: QStyle.StandardPixmap.SP_MessageBoxInformation,
             Level.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
@@ -125,9 +135,12 @@ class MessageBar(QFrame):
         if level is not None and level != self.level:
             self.set_level(level)
         text = curly_quotes(text)
+        changed = text != self.label.text()
         self.label.setText(text)
         # Screen readers read the description when the bar gets attention.
         self.setAccessibleDescription(text)
+        if changed and not self.isHidden():
+            self._announce()  # a new message in a bar already showing
         self.show()
         self.shown.emit()
 

@@ -25,12 +25,14 @@ def make_action(owner: QWidget, text: str, shortcut=None, tip: str = "",
 
 def hint_label(text: str, parent: QWidget, accessible_name: str = "") -> QLabel:
     """A centred, greyed sentence standing in for content that isn't there yet."""
+    from o365desk.ui import colors
+
     label = QLabel(text, parent)
-    if accessible_name:
-        label.setAccessibleName(accessible_name)
+    if accessible_name:  # the text is what a screen reader reads; this is the context
+        label.setAccessibleDescription(accessible_name)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setWordWrap(True)
-    label.setEnabled(False)  # greyed: it is a hint, not content
+    colors.mute(label)  # greyed: it is a hint, not content
     return label
 
 
@@ -43,7 +45,7 @@ def no_match_page(parent: QWidget, name: str, button_text: str,
     label = QLabel(page)
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setAccessibleName(name)
+    label.setAccessibleDescription(name)
     button = QPushButton(button_text, page)
     button.setAccessibleName(button_name)
     layout = QVBoxLayout(page)

@@ -164,8 +164,10 @@ def test_new_controls_have_names_and_shortcuts(open_window):
     window, _ = open_window()
     d = window.details
     for widget in (d.test_button, d.sign_in_button, d.sign_out_button, d.consent_button,
-                   d.expiry, d.granted, window.result_bar):
+                   window.result_bar):
         assert widget.accessibleName(), widget
+    for label in (d.expiry, d.granted):  # a value is read as itself, its caption beside it
+        assert label.accessibleDescription(), label
     assert window.act_test.shortcut().toString() == "Ctrl+T"
     assert window.act_sign_in.shortcut().toString() == "Ctrl+I"
     menu = [a for a in window.menuBar().actions() if a.text() == "&Connection"][0].menu()

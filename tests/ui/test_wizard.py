@@ -254,7 +254,7 @@ def test_every_page_has_help_and_named_controls(qtbot, make_wizard):
     for page_id in wizard.pageIds():
         page = wizard.page(page_id)
         assert page.title()
-        assert page.help.text() and page.help.accessibleName() == "About this step"
+        assert page.help.text() and page.help.accessibleDescription() == "About this step"
     wizard.permissions_page.load()
     from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QTableView
 

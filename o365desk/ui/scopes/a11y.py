@@ -5,19 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QTableView, QWidget
 
-from o365desk.ui.message_bar import MessageBar
-
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("ScopeBrowser", text)
 
 
 def name_qt_parts(root: QWidget) -> None:
-    """Combo pop-up lists, table headers and corner buttons, message texts: give each the
-    name of what it belongs to, so a screen reader never announces a bare "list"."""
-    for bar in root.findChildren(MessageBar):
-        if not bar.label.accessibleName():
-            bar.label.setAccessibleName(bar.accessibleName())
+    """Combo pop-up lists, table headers and corner buttons: give each the name of what
+    it belongs to, so a screen reader never announces a bare "list". (A message's text is
+    its own name.)"""
     for combo in root.findChildren(QComboBox):
         if not combo.view().accessibleName():
             combo.view().setAccessibleName(tr("{name} choices").format(

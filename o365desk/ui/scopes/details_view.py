@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status, Variant
+from o365desk.ui import colors
 from o365desk.ui.message_bar import Level, MessageBar
 from o365desk.ui.scopes.paths_model import PathColumn
 from o365desk.ui.widgets import hint_label
@@ -70,8 +71,8 @@ class VariantBox(QGroupBox):
         self.id_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.id_label.setMinimumWidth(
             self.id_label.fontMetrics().horizontalAdvance("0" * 36) + 4)
-        self.id_label.setAccessibleName(self.tr("Delegated ID") if delegated
-                                        else self.tr("Application ID"))
+        self.id_label.setAccessibleDescription(self.tr("Delegated ID") if delegated
+                                               else self.tr("Application ID"))
         self.copy_button = QToolButton(self)
         self.copy_button.setText(self.tr("Copy"))
         self.copy_button.setAccessibleName(self.tr("Copy delegated ID") if delegated
@@ -89,9 +90,11 @@ class VariantBox(QGroupBox):
         self.privilege = _value(self)
         self.reach = _value(self)
         self.state = _value(self)
+        self._state_role: colors.Role | None = None  # its colour: None while active
+        colors.follow_palette(self.state, self._colour_state)
         self.tenant_caption = QLabel(self)
         self.tenant_text = _value(self)
-        self.tenant_text.setAccessibleName(self.tr("Microsoft's wording"))
+        self.tenant_text.setAccessibleDescription(self.tr("Microsoft's wording"))
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setVerticalSpacing(4)
@@ -100,14 +103,14 @@ class VariantBox(QGroupBox):
                                (self.tr("Privilege:"), self.privilege),
                                (self.tr("Reaches:"), self.reach),
                                (self.tr("Status:"), self.state)):
-            label.setAccessibleName(caption.rstrip(":"))
+            label.setAccessibleDescription(caption.rstrip(":"))
             self.form.addRow(self._caption(caption, label), label)
         self.tenant_caption.setWordWrap(True)
         self.tenant_caption.setBuddy(self.tenant_text)
         self.form.addRow(self.tenant_caption)
         self.form.addRow(self.tenant_text)
         self.missing = _value(self)
-        self.missing.setAccessibleName(self.tr("No variant"))
+        self.missing.setAccessibleDescription(self.tr("No variant"))
         self.add_button = QPushButton(self)
         self.add_button.setAccessibleName(self.tr("Add delegated variant to selection") if delegated
                                           else self.tr("Add application variant to selection"))
@@ -116,6 +119,10 @@ class VariantBox(QGroupBox):
         layout.addWidget(self.missing)
         layout.addStretch(1)
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def _colour_state(self) -> None:
+        role = self._state_role
+        self.state.setStyleSheet(colors.text_style(role, bold=True) if role else "")
 
     def _caption(self, text: str, buddy: QWidget) -> QLabel:
         label = QLabel(text, self)
@@ -151,13 +158,13 @@ class VariantBox(QGroupBox):
         state = p.status.for_kind(self.kind)
         if state is Status.ACTIVE:
             self.state.setText(self.tr("Active"))
-            self.state.setStyleSheet("")
+            self._state_role = None
         else:
             when = f" {p.status.date}" if p.status.date else ""
             self.state.setText(f"{state.label}{when}")
-            self.state.setStyleSheet("color: #c62828; font-weight: bold;"
-                                     if state is Status.RETIRED else
-                                     "color: #b26a00; font-weight: bold;")
+            self._state_role = (colors.Role.ERROR if state is Status.RETIRED
+                                else colors.Role.WARNING)
+        self._colour_state()
         text = tenant.text(p.name, self.kind) if tenant is not None else None
         show_tenant = text is not None
         self.form.setRowVisible(self.tenant_caption, show_tenant)
@@ -194,16 +201,16 @@ class PermissionDetails(QWidget):
         page.setChildrenCollapsible(False)
         facts = QWidget(page)
         self.title = _value(facts)
-        self.title.setAccessibleName(self.tr("Permission name"))
+        self.title.setAccessibleDescription(self.tr("Permission name"))
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title.setFont(font)
         self.group = _value(facts)
-        self.group.setAccessibleName(self.tr("Group"))
+        self.group.setAccessibleDescription(self.tr("Group"))
         self.status_bar = _fixed_bar(Level.ERROR, self.tr("Status warning"), facts)
         self.description = _value(facts)
-        self.description.setAccessibleName(self.tr("Description"))
+        self.description.setAccessibleDescription(self.tr("Description"))
         self.danger_bar = _fixed_bar(Level.WARNING, self.tr("Why it is risky"), facts)
         self.delegated = VariantBox(DELEGATED, facts)
         self.application = VariantBox(APPLICATION, facts)
@@ -211,15 +218,16 @@ class PermissionDetails(QWidget):
         variants.addWidget(self.delegated, 1)
         variants.addWidget(self.application, 1)
         self.remarks = _value(facts)
-        self.remarks.setAccessibleName(self.tr("Remarks"))
+        self.remarks.setAccessibleDescription(self.tr("Remarks"))
         self.alternatives = QLabel(facts)
         self.alternatives.setWordWrap(True)
-        self.alternatives.setAccessibleName(self.tr("Less privileged alternatives"))
+        self.alternatives.setAccessibleDescription(self.tr("Less privileged alternatives"))
         self.alternatives.setTextInteractionFlags(
             Qt.TextInteractionFlag.LinksAccessibleByMouse
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.alternatives.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.alternatives.linkActivated.connect(self.alternative_activated)
+        colors.follow_links(self.alternatives)
 
         inner = QVBoxLayout(facts)
         inner.setContentsMargins(6, 6, 6, 6)
@@ -270,8 +278,8 @@ class PermissionDetails(QWidget):
         header.setAccessibleName(self.tr("API path columns"))
         header.setHighlightSections(False)
         self.no_paths = QLabel(self.tr("Microsoft lists no API paths for this permission."), box)
-        self.no_paths.setEnabled(False)
-        self.no_paths.setAccessibleName(self.tr("No API paths"))
+        colors.mute(self.no_paths)
+        self.no_paths.setAccessibleDescription(self.tr("No API paths"))
         layout = QVBoxLayout(box)
         layout.setContentsMargins(6, 4, 6, 0)
         layout.addWidget(self.paths_caption)

@@ -50,7 +50,7 @@ class ExportPanel(QWidget):
         format_row.addStretch(1)
         self.explain = QLabel(self)
         self.explain.setWordWrap(True)
-        self.explain.setAccessibleName(self.tr("About this format"))
+        self.explain.setAccessibleDescription(self.tr("About this format"))
 
         self.problem_bar = MessageBar(Level.ERROR, self.tr("Export problems"), self)
         self.problem_bar.close_button.hide()

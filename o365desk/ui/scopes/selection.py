@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.catalog.presets import PRESETS
+from o365desk.ui import colors
 from o365desk.ui.message_bar import Level, MessageBar
 from o365desk.ui.scopes.selection_model import SelColumn
 
@@ -41,7 +42,7 @@ class SelectionPanel(QWidget):
                                              "permissions; edit it afterwards"))
         self.preset_summary = QLabel(self)
         self.preset_summary.setWordWrap(True)
-        self.preset_summary.setAccessibleName(self.tr("About the preset"))
+        self.preset_summary.setAccessibleDescription(self.tr("About the preset"))
         preset_row = QHBoxLayout()
         preset_row.addWidget(preset_label)
         preset_row.addWidget(self.preset_combo, 1)
@@ -49,7 +50,7 @@ class SelectionPanel(QWidget):
 
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName(self.tr("Selection summary"))
+        self.summary.setAccessibleDescription(self.tr("Selection summary"))
         self.flag_bar = MessageBar(Level.WARNING, self.tr("Permissions that need a second look"),
                                    self)
         self.flag_bar.close_button.hide()
@@ -79,10 +80,10 @@ class SelectionPanel(QWidget):
         self.empty = QLabel(self.tr(
             "Nothing selected yet.\n\nChoose a permission in the tree and press \u201cAdd to "
             "selection\u201d (Ctrl+D), or start from a preset above."), self)
-        self.empty.setAccessibleName(self.tr("Selection is empty"))
+        self.empty.setAccessibleDescription(self.tr("Selection is empty"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
-        self.empty.setEnabled(False)
+        colors.mute(self.empty)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.table)

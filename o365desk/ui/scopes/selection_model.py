@@ -11,13 +11,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QApplication, QStyle
 
 from o365desk.catalog.model import APPLICATION, DELEGATED, Status
 from o365desk.catalog.presets import flag_for
+from o365desk.ui import colors
 from o365desk.ui.scopes.table_base import ANY_INDEX, SequenceTableModel
-from o365desk.ui.scopes.tree_model import STATUS_COLOURS
+from o365desk.ui.scopes.tree_model import STATUS_ROLES
 
 _USER = Qt.ItemDataRole.UserRole
 NameRole = _USER + 1
@@ -145,8 +146,8 @@ class SelectionModel(SequenceTableModel):
                     else QStyle.StandardPixmap.SP_MessageBoxWarning)
             return QApplication.style().standardIcon(icon)
         if role == Qt.ItemDataRole.ForegroundRole and column == SelColumn.NOTE:
-            colour = STATUS_COLOURS.get(state) if state else STATUS_COLOURS[Status.DEPRECATED]
-            return QBrush(QColor(colour)) if colour else None
+            role = STATUS_ROLES.get(state) if state else STATUS_ROLES[Status.DEPRECATED]
+            return QBrush(colors.text(role)) if role else None
         if role == NameRole:
             return name
         if role == KindRole:

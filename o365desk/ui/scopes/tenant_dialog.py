@@ -103,7 +103,7 @@ class ChangesDialog(QDialog):
         self.resize(760, 480)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName(self.tr("Summary of changes"))
+        self.summary.setAccessibleDescription(self.tr("Summary of changes"))
         self.model = ChangesModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QStandardItemModel
+from PySide6.QtGui import QBrush, QFont, QStandardItemModel
 
 from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status, Variant
+from o365desk.ui import colors
 
 _USER = Qt.ItemDataRole.UserRole
 NodeRole = _USER + 1  # GROUP or PERMISSION
@@ -26,8 +27,12 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 
 GROUP = "group"
 PERMISSION = "permission"
-# Red and amber that read on a light or dark base; status text is also spelled out.
-STATUS_COLOURS = {Status.RETIRED: "#c62828", Status.DEPRECATED: "#b26a00"}
+# Red and amber from the palette's colour roles; the status is also spelled out.
+STATUS_ROLES = {Status.RETIRED: colors.Role.ERROR, Status.DEPRECATED: colors.Role.WARNING}
+
+
+def status_brushes() -> dict[Status, QBrush]:
+    return {state: QBrush(colors.text(role)) for state, role in STATUS_ROLES.items()}
 
 
 class Column(enum.IntEnum):
@@ -107,7 +112,8 @@ class PermissionTreeModel(QStandardItemModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self._normal = QFont()
-        self._brushes = {state: QBrush(QColor(colour)) for state, colour in STATUS_COLOURS.items()}
+        self._brushes = status_brushes()
+        colors.watcher().changed.connect(self._on_palette_changed)
         self.setHorizontalHeaderLabels([tr("Permission"), tr("Delegated"), tr("Application"),
                                         tr("Level"), tr("Status")])
         tips = (tr("The permission's name; groups show how many they hold"),
@@ -190,6 +196,16 @@ class PermissionTreeModel(QStandardItemModel):
                 set_item_data(model_index(r, Column.STATUS, index), {
                     _DISPLAY: status_text(p), _FOREGROUND: self._brushes[p.status.state],
                     _TOOLTIP: status_tip(p)})
+
+    def _on_palette_changed(self) -> None:
+        self._brushes = status_brushes()
+        if self._empty_rows:
+            return
+        for members in self._members:
+            for p in members:
+                if p.status.state is not Status.ACTIVE:
+                    self.setData(self.index_for_name(p.name, Column.STATUS),
+                                 self._brushes[p.status.state], _FOREGROUND)
 
     def set_shown_counts(self, shown: list[int] | None) -> None:
         """Group labels say "Mail (3 of 33)" while a filter narrows them. Signals are held

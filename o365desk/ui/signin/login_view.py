@@ -60,7 +60,7 @@ class LoginView(QWidget):
         self.timeout_ms = timeout_ms
         self.status = QLabel(self.tr("The sign-in page appears here."), self)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName(self.tr("Sign-in status"))
+        self.status.setAccessibleDescription(self.tr("Sign-in status"))
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
         self.progress.setTextVisible(False)
@@ -309,7 +309,6 @@ class LoginView(QWidget):
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
-        self.status.setAccessibleDescription(text)
 
     def closeEvent(self, event) -> None:
         self.cancel()

@@ -11,21 +11,25 @@ def help_label(text: str, parent: QWidget, name: str) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
     label.setObjectName("helpText")
-    label.setAccessibleName(name)
+    # A screen reader reads the text itself (a label's name); `name` is the context.
+    label.setAccessibleDescription(name)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setStyleSheet("#helpText { color: palette(window-text); padding-bottom: 6px; }")
+    # A margin, not a style sheet: a style sheet would keep the colours of the palette
+    # at the time, and the text would stay black when a dark theme is switched on.
+    label.setContentsMargins(0, 0, 0, 6)
     return label
 
 
 def problem_label(parent: QWidget, name: str) -> QLabel:
     """A line under a field that says what is wrong with it, in red; hidden when fine."""
+    from o365desk.ui import colors
+
     label = QLabel(parent)
     label.setWordWrap(True)
     label.setObjectName("problem")
-    label.setAccessibleName(name)
-    # Dark red on a light window, a light red on a dark one: readable in both.
-    dark = label.palette().window().color().lightness() < 128
-    label.setStyleSheet(f"#problem {{ color: {'#ff9b9b' if dark else '#a4262c'}; }}")
+    label.setAccessibleDescription(name)  # the text is what a screen reader reads
+    colors.follow_palette(label, lambda: label.setStyleSheet(
+        f"#problem {{ {colors.text_style(colors.Role.ERROR)} }}"))
     label.hide()
     return label
 
@@ -35,5 +39,4 @@ def show_problem(label: QLabel, text: str) -> None:
 
     text = curly_quotes(text)
     label.setText(text)
-    label.setAccessibleDescription(text)
     label.setVisible(bool(text))

@@ -38,7 +38,7 @@ class PermissionsPage(QWizardPage):
         self.preset.setAccessibleName(self.tr("Ready-made permission set"))
         self.preset_summary = QLabel(self)
         self.preset_summary.setWordWrap(True)
-        self.preset_summary.setAccessibleName(self.tr("About the ready-made set"))
+        self.preset_summary.setAccessibleDescription(self.tr("About the ready-made set"))
         self.search = QLineEdit(self)
         self.search.setAccessibleName(self.tr("Search permissions"))
         self.search.setPlaceholderText(self.tr("Search, e.g. user read or mail"))
@@ -67,10 +67,10 @@ class PermissionsPage(QWizardPage):
             "approval and o365desk gives you a link to send to them."
         ), self)
         self.admin_note.setWordWrap(True)
-        self.admin_note.setAccessibleName(self.tr("About administrator approval"))
+        self.admin_note.setAccessibleDescription(self.tr("About administrator approval"))
         self.chosen = QLabel(self)
         self.chosen.setWordWrap(True)
-        self.chosen.setAccessibleName(self.tr("Chosen permissions"))
+        self.chosen.setAccessibleDescription(self.tr("Chosen permissions"))
         form = QFormLayout()
         form.addRow(self.tr("&Ready-made set:"), self.preset)
         form.addRow("", self.preset_summary)
@@ -153,7 +153,6 @@ class PermissionsPage(QWizardPage):
                 text += " " + plural(len(admin), self.tr("1 of them needs an administrator."),
                                      self.tr("{count} of them need an administrator."))
         self.chosen.setText(text)
-        self.chosen.setAccessibleDescription(text)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

@@ -58,7 +58,7 @@ class SignInPage(QWizardPage):
         self.waiting_text = QLabel(self.waiting)
         self.waiting_text.setWordWrap(True)
         self.waiting_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.waiting_text.setAccessibleName(self.tr("Sign-in progress"))
+        self.waiting_text.setAccessibleDescription(self.tr("Sign-in progress"))
         self.busy = QProgressBar(self.waiting)
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(240)
@@ -184,7 +184,6 @@ class SignInPage(QWizardPage):
         self._wizard.result = None
         self.completeChanged.emit()
         self.waiting_text.setText(text)
-        self.waiting_text.setAccessibleDescription(text)
         self.busy.show()
         self.stop_button.hide()
         self.stack.setCurrentWidget(self.waiting)
@@ -226,7 +225,6 @@ class SignInPage(QWizardPage):
         w.result = result
         text = self.tr("Signed in as {user}.").format(user=result.account.username)
         self.waiting_text.setText(text)
-        self.waiting_text.setAccessibleDescription(text)
         self.busy.hide()
         self.stop_button.hide()
         self.stack.setCurrentWidget(self.waiting)

@@ -15,20 +15,16 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.core.signin_errors import Action, Explanation
+from o365desk.ui import colors
 
 # Actions without a button here: the message itself says what to check.
 _NO_BUTTON = frozenset({Action.CHECK_TRUSTED_CERTIFICATES, Action.CHECK_CLOCK})
-# Red for a problem; blue-grey when the person stopped the sign-in themselves.
-_CARD_STYLE = ("#errorPanel {{ background: {fill}; border: 1px solid {edge}; border-radius: 4px; }}"
-               " #errorPanel QLabel {{ color: #1f1f1f; background: transparent; }}")
-_PROBLEM = _CARD_STYLE.format(fill="#fdecea", edge="#d9837b")
-_STOPPED = _CARD_STYLE.format(fill="#e8f0f8", edge="#8aa6c1")
 
 
 def _label(parent: QWidget, name: str, wrap: bool = True) -> QLabel:
     label = QLabel(parent)
     label.setWordWrap(wrap)
-    label.setAccessibleName(name)
+    label.setAccessibleDescription(name)  # the text is what a screen reader reads
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
@@ -47,7 +43,8 @@ class ErrorPanel(QWidget):
         self.card = QFrame(self)
         self.card.setObjectName("errorPanel")
         self.card.setFrameShape(QFrame.Shape.StyledPanel)
-        self.card.setStyleSheet(_PROBLEM)
+        self._stopped = False
+        colors.follow_palette(self.card, self._apply_colours)
         card = self.card
         self.title = _label(card, self.tr("Problem"))
         font = self.title.font()
@@ -93,7 +90,8 @@ class ErrorPanel(QWidget):
         self.details.setPlainText(explanation.raw)
         self.details_button.setChecked(False)
         stopped = explanation.code == "cancelled"  # nothing went wrong, nothing for IT
-        self.card.setStyleSheet(_STOPPED if stopped else _PROBLEM)
+        self._stopped = stopped
+        self._apply_colours()
         self.details_button.setVisible(not stopped)
         self.note.hide()
         while self._button_row.count():  # the old buttons and stretch
@@ -113,9 +111,13 @@ class ErrorPanel(QWidget):
         if actions:
             self.buttons[actions[0]].setDefault(True)
 
+    def _apply_colours(self) -> None:
+        # Red for a problem; blue when the person stopped the sign-in themselves.
+        tint = colors.Tint.INFO if self._stopped else colors.Tint.ERROR
+        self.card.setStyleSheet(colors.card(tint).style_sheet("errorPanel"))
+
     def show_note(self, text: str) -> None:
         self.note.setText(text)
-        self.note.setAccessibleDescription(text)
         self.note.show()
 
     def _on_details(self, shown: bool) -> None:
@@ -183,11 +185,10 @@ class DeviceCodePanel(QWidget):
 
     def show_code(self, user_code: str, url: str) -> None:
         self.code.setText(user_code)
-        self.code.setAccessibleDescription(" ".join(user_code))  # read letter by letter
+        self.code.setAccessibleName(" ".join(user_code))  # read letter by letter
         self.url.setText(url)
         self.cancel_button.setEnabled(True)
         self.set_status(self.tr("Waiting for you to sign in on the other device\u2026"))
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
-        self.status.setAccessibleDescription(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QGuiApplication, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from o365desk.ui import colors
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 
 StatusRole = Qt.ItemDataRole.UserRole + 1  # "granted", "missing" or "extra"
@@ -23,7 +24,7 @@ StatusRole = Qt.ItemDataRole.UserRole + 1  # "granted", "missing" or "extra"
 
 def _value(parent, name: str) -> QLabel:
     label = QLabel(parent)
-    label.setAccessibleName(name)
+    label.setAccessibleDescription(name)  # the value is what a screen reader reads
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -57,11 +58,9 @@ class SummaryPage(QWizardPage):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.missing_note = QLabel(self)
         self.missing_note.setWordWrap(True)
-        self.missing_note.setAccessibleName(self.tr("About permissions not granted"))
+        self.missing_note.setAccessibleDescription(self.tr("About permissions not granted"))
         self.missing_note.setObjectName("missingNote")
-        self.missing_note.setStyleSheet(
-            "#missingNote { background: #fff4e0; border: 1px solid #e0a340; border-radius: 4px;"
-            " padding: 6px; color: #1f1f1f; }")
+        colors.follow_palette(self, self._apply_colours)
         self.copy_consent = QPushButton(self.tr("Copy admin-&consent link"), self)
         self.copy_consent.setAccessibleName(self.tr("Copy admin-consent link"))
         self.copy_consent.clicked.connect(self._on_copy_consent)
@@ -121,9 +120,8 @@ class SummaryPage(QWizardPage):
             name_item, status_item = QStandardItem(name), QStandardItem(text)
             for item in (name_item, status_item):
                 item.setData(status, StatusRole)
-                if status == "missing":
-                    item.setForeground(Qt.GlobalColor.darkRed)
             self.model.appendRow([name_item, status_item])
+        self._colour_rows()
         if compared.missing:
             text = (self.tr(
                 "Not granted: {names}. Your organisation has not approved it for o365desk "
@@ -139,9 +137,25 @@ class SummaryPage(QWizardPage):
         else:
             text = ""
         self.missing_note.setText(text)
-        self.missing_note.setAccessibleDescription(text)
         self.missing_note.setVisible(bool(text))
         self.copy_consent.setVisible(bool(text))
+
+    def _apply_colours(self) -> None:
+        warning = colors.card(colors.Tint.WARNING)
+        self.missing_note.setStyleSheet(
+            f"#missingNote {{ background: {warning.fill.name()};"
+            f" border: 1px solid {warning.edge.name()}; border-radius: 4px;"
+            f" padding: 6px; color: {warning.text.name()}; }}")
+        self._colour_rows()
+
+    def _colour_rows(self) -> None:
+        """Not-granted rows in the error colour (the Result column says it in words)."""
+        error = QBrush(colors.text(colors.Role.ERROR))
+        for row in range(self.model.rowCount()):
+            for column in range(self.model.columnCount()):
+                item = self.model.item(row, column)
+                if item.data(StatusRole) == "missing":
+                    item.setForeground(error)
 
     def _on_copy_consent(self) -> None:
         session = self._wizard.session
