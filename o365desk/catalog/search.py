@@ -12,7 +12,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from o365desk.catalog.catalog import Catalog
-from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status
+from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, PermissionStatus
 from o365desk.core.clouds import Cloud
 
 # A pasted address: any scheme://host, a Graph host of any cloud typed without one, and the
@@ -31,14 +31,14 @@ class Filters:
     kind: str | None = None  # DELEGATED or APPLICATION: the permission must have that variant
     admin_consent: bool | None = None  # some (chosen-kind) variant needs admin consent / not
     privileges: frozenset[int] | None = None  # levels 1..4; 0 stands for "not given"
-    status: Status | None = None  # for the chosen kind when one is set
+    status: PermissionStatus | None = None  # for the chosen kind when one is set
     group: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in (None, DELEGATED, APPLICATION):
             raise ValueError(f'kind must be "{DELEGATED}" or "{APPLICATION}", not {self.kind!r}')
-        if self.status is not None and not isinstance(self.status, Status):
-            object.__setattr__(self, "status", Status(self.status))
+        if self.status is not None and not isinstance(self.status, PermissionStatus):
+            object.__setattr__(self, "status", PermissionStatus(self.status))
         if self.privileges is not None:
             object.__setattr__(self, "privileges", frozenset(self.privileges))
 

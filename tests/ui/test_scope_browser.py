@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.catalog.catalog import get_catalog
-from o365desk.catalog.model import Status
+from o365desk.catalog.model import PermissionStatus
 from o365desk.ui.scopes import tenant_dialog
 from o365desk.ui.scopes.tree_model import CountRole, GroupRole, NodeRole, PermissionRole
 from tests.ui.scope_helpers import (
@@ -131,8 +131,8 @@ def test_filters_by_type_consent_level_and_status(browser):
     choose(browser.status_combo, "retired")
     shown = visible_permissions(browser)
     assert "ProgramControl.ReadWrite.All" in {p.name for p in shown}
-    assert all(p.status.state is Status.RETIRED for p in shown)
-    assert len(shown) == sum(1 for p in get_catalog() if p.status.state is Status.RETIRED)
+    assert all(p.status.state is PermissionStatus.RETIRED for p in shown)
+    assert len(shown) == sum(1 for p in get_catalog() if p.status.state is PermissionStatus.RETIRED)
 
     browser.reset_button.click()
     assert browser.status_combo.currentData() is None

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from o365desk.catalog.model import Status
+from o365desk.catalog.model import PermissionStatus
 from o365desk.ui.scopes import export_panel, open_scope_browser, tenant_dialog
 from o365desk.ui.scopes.controller import TENANT_CACHE_NAME
 from o365desk.ui.scopes.selection_model import FlagRole, NameRole, StateRole
@@ -39,15 +39,15 @@ def test_okta_preset_selects_62_and_flags_each_retired_or_deprecated(browser):
     flagged = {}
     for row in range(model.rowCount()):
         index = model.index(row, 0)
-        state = Status(index.data(StateRole))
-        if state is not Status.ACTIVE:
+        state = PermissionStatus(index.data(StateRole))
+        if state is not PermissionStatus.ACTIVE:
             assert index.data(FlagRole).startswith(state.label), index.data(NameRole)
             # The column shows the gist, the tooltip the whole note.
             assert index.data(FlagRole).startswith(model.index(row, 2).data())
             assert model.index(row, 2).data(Qt.ItemDataRole.ToolTipRole) == index.data(FlagRole)
             flagged[index.data(NameRole)] = state
-    assert flagged["ProgramControl.ReadWrite.All"] is Status.RETIRED
-    assert flagged["SecurityEvents.ReadWrite.All"] is Status.DEPRECATED
+    assert flagged["ProgramControl.ReadWrite.All"] is PermissionStatus.RETIRED
+    assert flagged["SecurityEvents.ReadWrite.All"] is PermissionStatus.DEPRECATED
     assert len(flagged) == 7
     assert "7 of these need a second look (2 deprecated, 5 retired)" in \
         panel.flag_bar.text()

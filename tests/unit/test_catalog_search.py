@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from o365desk.catalog.catalog import get_catalog
-from o365desk.catalog.model import Status
+from o365desk.catalog.model import PermissionStatus
 from o365desk.catalog.search import Filters, for_request, normalize_query, search
 
 
@@ -91,7 +91,7 @@ def test_status_filter_follows_the_chosen_kind(catalog):
     app_retired = names(search(catalog, "notes", Filters(kind="application", status="retired")))
     assert "Notes.ReadWrite.All" in app_retired
     delegated_active = names(search(catalog, "notes",
-                                    Filters(kind="delegated", status=Status.ACTIVE)))
+                                    Filters(kind="delegated", status=PermissionStatus.ACTIVE)))
     assert "Notes.ReadWrite.All" in delegated_active
 
 
@@ -116,7 +116,7 @@ def test_for_request_matches_concrete_ids_and_puts_least_privileged_first(catalo
 @given(query=st.text(alphabet="abcdelmorsuy./-{}0123456789", max_size=6),
        kind=st.sampled_from([None, "delegated", "application"]),
        admin=st.sampled_from([None, True, False]),
-       status=st.sampled_from([None, *Status]))
+       status=st.sampled_from([None, *PermissionStatus]))
 def test_every_result_matches_the_query_and_the_filters(query, kind, admin, status):
     catalog = get_catalog()
     filters = Filters(kind=kind, admin_consent=admin, status=status)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from o365desk.catalog.model import APPLICATION, DELEGATED, Status
+from o365desk.catalog.model import APPLICATION, DELEGATED, PermissionStatus
 from o365desk.ui.message_bar import Level, MessageBar
 from o365desk.ui.scopes.a11y import name_qt_parts
 from o365desk.ui.scopes.details_view import PermissionDetails
@@ -195,9 +195,11 @@ class ScopeBrowserWindow(QMainWindow):
                                         (self.tr("4 \u2014 most privileged"), 4),
                                         (self.tr("Not given"), 0)])
         status_label, self.status_combo = self._combo(parent, self.tr("Stat&us:"), self.tr(
-            "Status filter"), [(self.tr("Any"), None), (self.tr("Active"), Status.ACTIVE.value),
-                               (Status.DEPRECATED.label, Status.DEPRECATED.value),
-                               (Status.RETIRED.label, Status.RETIRED.value)])
+            "Status filter"), [(self.tr("Any"), None),
+                               (self.tr("Active"), PermissionStatus.ACTIVE.value),
+                               (PermissionStatus.DEPRECATED.label,
+                                PermissionStatus.DEPRECATED.value),
+                               (PermissionStatus.RETIRED.label, PermissionStatus.RETIRED.value)])
         self.reset_button = QPushButton(self.tr("Clear &filters"), parent)
         self.reset_button.setAccessibleName(self.tr("Clear search and filters"))
         row = QHBoxLayout()

@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from o365desk.catalog.catalog import Catalog, CatalogError
-from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status
+from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, PermissionStatus
 from o365desk.catalog.search import Filters, for_request, index_for
 from o365desk.ui.message_bar import Level
 from o365desk.ui.scopes import tenant_dialog
@@ -149,7 +149,7 @@ class ScopeBrowserController(QObject):
         level, status = w.level_combo.currentData(), w.status_combo.currentData()
         return Filters(kind=w.type_combo.currentData(), admin_consent=w.consent_combo.currentData(),
                        privileges=None if level is None else frozenset({level}),
-                       status=None if status is None else Status(status))
+                       status=None if status is None else PermissionStatus(status))
 
     def _on_search_changed(self, text: str) -> None:
         self.finish_loading()

@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
 from o365desk.catalog import export
-from o365desk.catalog.model import DELEGATED, Status
+from o365desk.catalog.model import DELEGATED, PermissionStatus
 from o365desk.catalog.presets import PRESETS
 from o365desk.ui.message_bar import Level
 from o365desk.ui.scopes import export_panel
@@ -155,7 +155,7 @@ class SelectionController(QObject):
         if problems:
             return "", problems, notes
         stale = [n for n, k in chosen if (p := self.catalog.get(n)) is not None
-                 and p.status.for_kind(k) is not Status.ACTIVE]
+                 and p.status.for_kind(k) is not PermissionStatus.ACTIVE]
         if stale:
             notes.append(self.tr(
                 "{count} of these are retired or deprecated: they export, but their APIs no "

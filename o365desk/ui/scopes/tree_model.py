@@ -7,7 +7,7 @@ import enum
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItemModel
 
-from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status, Variant
+from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, PermissionStatus, Variant
 
 _USER = Qt.ItemDataRole.UserRole
 NodeRole = _USER + 1  # GROUP or PERMISSION
@@ -15,7 +15,7 @@ GroupRole = _USER + 2  # the group's name, on both levels
 PermissionRole = _USER + 3  # the Permission behind a permission row
 NameRole = _USER + 4  # the permission's name
 CountRole = _USER + 5  # group rows: how many permissions the group holds
-StatusRole = _USER + 6  # the Status value: "active", "deprecated" or "retired"
+StatusRole = _USER + 6  # the PermissionStatus value: "active", "deprecated" or "retired"
 PrivilegeRole = _USER + 7  # the highest privilege level of its variants, 0 when none is given
 SelectedKindsRole = _USER + 8  # the kinds of this permission in the user's selection
 
@@ -27,7 +27,7 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 GROUP = "group"
 PERMISSION = "permission"
 # Red and amber that read on a light or dark base; status text is also spelled out.
-STATUS_COLOURS = {Status.RETIRED: "#c62828", Status.DEPRECATED: "#b26a00"}
+STATUS_COLOURS = {PermissionStatus.RETIRED: "#c62828", PermissionStatus.DEPRECATED: "#b26a00"}
 
 
 class Column(enum.IntEnum):
@@ -72,9 +72,9 @@ def consent_cell(variant: Variant | None) -> str:
 def status_text(p: Permission) -> str:
     """Short, for a narrow column; the tooltip and the details pane say the rest."""
     state = p.status.state
-    if state is Status.ACTIVE:
+    if state is PermissionStatus.ACTIVE:
         return ""
-    word = tr("Retired") if state is Status.RETIRED else tr("Deprecated")
+    word = tr("Retired") if state is PermissionStatus.RETIRED else tr("Deprecated")
     # A star: only one variant is affected; the tooltip says which.
     return word + "*" if p.status.applies_to in (DELEGATED, APPLICATION) else word
 
@@ -186,7 +186,7 @@ class PermissionTreeModel(QStandardItemModel):
                               {_DISPLAY: words[key], _TOOLTIP: tips[column][key]})
             if level:
                 set_data(model_index(r, Column.LEVEL, index), str(level))
-            if p.status.state is not Status.ACTIVE:
+            if p.status.state is not PermissionStatus.ACTIVE:
                 set_item_data(model_index(r, Column.STATUS, index), {
                     _DISPLAY: status_text(p), _FOREGROUND: self._brushes[p.status.state],
                     _TOOLTIP: status_tip(p)})
@@ -253,6 +253,6 @@ class PermissionTreeModel(QStandardItemModel):
         if kinds:
             text += "\n" + tr("In your selection as {kinds}.").format(
                 kinds=tr(" and ").join(sorted(kinds)))
-        if p.status.state is not Status.ACTIVE:
+        if p.status.state is not PermissionStatus.ACTIVE:
             text += "\n" + f"{status_text(p)} {p.status.date}".rstrip()
         return text
