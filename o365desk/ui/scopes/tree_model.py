@@ -18,6 +18,7 @@ CountRole = _USER + 5  # group rows: how many permissions the group holds
 StatusRole = _USER + 6  # the PermissionStatus value: "active", "deprecated" or "retired"
 PrivilegeRole = _USER + 7  # the highest privilege level of its variants, 0 when none is given
 SelectedKindsRole = _USER + 8  # the kinds of this permission in the user's selection
+RankRole = _USER + 9  # while a query ranks the rows: the place of the row, 0 the best
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
@@ -101,6 +102,7 @@ class PermissionTreeModel(QStandardItemModel):
         self._groups: list[str] = []
         self._members: list[list[Permission]] = []
         self._where: dict[str, tuple[int, int]] = {}
+        self._rows: dict[str, QModelIndex] = {}  # name -> its row, made on first ranking
         self._selected: dict[str, frozenset[str]] = {}
         self._shown: list[int] | None = None
         self._empty_rows = False
@@ -132,6 +134,7 @@ class PermissionTreeModel(QStandardItemModel):
             self._members = [catalog.in_group(group) for group in self._groups]
             self._where = {p.name: (g, r) for g, members in enumerate(self._members)
                            for r, p in enumerate(members)}
+            self._rows = {}
             self._shown = None
             self.insertRows(0, len(self._groups))
             for g, (group, members) in enumerate(zip(self._groups, self._members, strict=True)):
@@ -199,6 +202,26 @@ class PermissionTreeModel(QStandardItemModel):
         try:
             for g in range(len(self._groups)):
                 self.setData(self.index(g, 0), self._group_label(g))
+        finally:
+            self.blockSignals(False)
+
+    def set_ranks(self, names: list[str]) -> None:
+        """Number the permissions in `names` by their place in it, and each group by its
+        best one, for the proxy to sort by. Signals are held back: the proxy invalidates
+        right after. Rows not named keep an old number; the proxy hides them."""
+        if not self._rows:
+            self._rows = {p.name: self.index(r, 0, self.index(g, 0))
+                          for g, members in enumerate(self._members)
+                          for r, p in enumerate(members)}
+        rows, where, set_data = self._rows, self._where, self.setData
+        best: dict[int, int] = {}
+        self.blockSignals(True)
+        try:
+            for place, name in enumerate(names):
+                set_data(rows[name], place, RankRole)
+                best.setdefault(where[name][0], place)
+            for g, place in best.items():
+                set_data(self.index(g, 0), place, RankRole)
         finally:
             self.blockSignals(False)
 

@@ -59,7 +59,9 @@ class PermissionsPage(QWizardPage):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Col.ADMIN, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized once in load(): sizing to contents on every change would read every row's
+        # data again at each keystroke.
+        header.setSectionResizeMode(Col.ADMIN, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.admin_note = QLabel(self.tr(
             "Permissions that need an administrator work only after an administrator of the "
@@ -108,6 +110,7 @@ class PermissionsPage(QWizardPage):
             self.preset.addItem(self.tr(preset.title), preset)
         self.model.set_checked(initial)
         self.table.resizeColumnToContents(Col.NAME)
+        self.table.resizeColumnToContents(Col.ADMIN)
         self._on_preset(0)
 
     def initializePage(self) -> None:
