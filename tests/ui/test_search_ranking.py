@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from o365desk.cli import main as cli_main
-from o365desk.ui.wizard.permissions_model import NameRole
+from o365desk.ui.wizard.permissions_model import Col, NameRole
 from o365desk.ui.wizard.permissions_page import PermissionsPage
 from tests.ui.scope_helpers import current_name, open_browser, visible_names
 
@@ -104,6 +104,27 @@ def test_the_same_first_hit_in_the_cli_the_wizard_and_the_browser(qtbot, cli, wi
 def test_the_cli_lists_user_read_first_not_52nd(cli):
     found = cli("user read")
     assert found[:3] == ["User.Read", "User.Read.All", "User.ReadWrite"]
+
+
+def test_the_wizard_lists_by_relevance_until_a_header_is_clicked(qtbot, wizard_page):
+    page = wizard_page
+    qtbot.keyClicks(page.search, "user read")
+    rows = wizard_rows(page)
+    assert rows[:3] == ["User.Read", "User.Read.All", "User.ReadWrite"]
+    assert rows != sorted(rows, key=str.casefold)
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionPosition(Col.NAME) + 5, header.height() // 2))
+    assert header.sortIndicatorSection() == Col.NAME
+    rows = wizard_rows(page)
+    assert rows == sorted(rows, key=str.casefold)  # by name, as the header says
+    assert "User.Read" in rows and rows[0] != "User.Read"
+    qtbot.keyClicks(page.search, " all")  # new words: best first again
+    assert wizard_rows(page)[0] == "User.Read.All"
+    assert header.sortIndicatorSection() == -1
+    page.search.clear()
+    rows = wizard_rows(page)
+    assert len(rows) > 500 and rows == sorted(rows, key=str.casefold)
 
 
 def test_the_browser_puts_the_best_group_first_and_its_best_hit_on_top(qtbot):

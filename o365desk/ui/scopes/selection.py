@@ -119,15 +119,16 @@ class SelectionPanel(QWidget):
         header.setSectionResizeMode(SelColumn.KIND, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnWidth(SelColumn.NAME, 300)
 
-    def show_count(self, count: int, flags: list[str]) -> None:
+    def show_count(self, count: int, flags: list[str], summary: str) -> None:
         """`flags`: for each permission that needs a second look, its state ("retired",
-        "deprecated") or "" when it can't be granted as chosen."""
+        "deprecated") or "" when it can't be granted as chosen. `summary`: "N selected."
+        and which preset that is, if any."""
         self.stack.setCurrentWidget(self.table if count else self.empty)
         self.remove_button.setEnabled(bool(count))
         self.clear_button.setEnabled(bool(count))
         self.show_button.setEnabled(bool(count))
         self.summary.setVisible(bool(count))  # the empty list says it in its place
-        self.summary.setText(self.tr("{count} selected.").format(count=count))
+        self.summary.setText(summary)
         if not flags:
             self.only_flagged_button.setChecked(False)
             self.flag_bar.hide()

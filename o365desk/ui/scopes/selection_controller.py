@@ -34,6 +34,7 @@ class SelectionController(QObject):
         self.catalog = None
         self.model, self.proxy = make_selection_proxy(self)
         self._bad: list[tuple[str, str]] = []  # items the current export can't take
+        self._applied = None  # the preset last applied, while the selection started from it
         panel, exp = window.selection, window.export
         panel.set_model(self.proxy)
         self.remove_bad_button = exp.problem_bar.add_button(
@@ -69,6 +70,7 @@ class SelectionController(QObject):
 
     def apply_preset(self, key: str) -> None:
         preset = next(p for p in PRESETS if p.key == key)
+        self._applied = preset
         self.model.set_items(preset.selection())
 
     def _on_preset_changed(self, row: int) -> None:
@@ -119,9 +121,22 @@ class SelectionController(QObject):
         for name, kind in list(self._bad):
             self.model.remove(name, kind)
 
+    def _summary(self, count: int) -> str:
+        """How many are selected, and whether that is still the preset applied last."""
+        preset = self._applied
+        if not count:
+            self._applied = None  # emptied: whatever comes next starts from nothing
+        if not count or preset is None:
+            return self.tr("{count} selected.").format(count=count)
+        if set(self.model.items()) == set(preset.selection()):
+            return self.tr("{count} selected: the \u201c{preset}\u201d preset.").format(
+                count=count, preset=preset.title)
+        return self.tr("{count} selected: custom, started from the \u201c{preset}\u201d "
+                       "preset.").format(count=count, preset=preset.title)
+
     def _on_selection_changed(self) -> None:
         count = self.model.rowCount()
-        self.window.selection.show_count(count, self.model.flag_states())
+        self.window.selection.show_count(count, self.model.flag_states(), self._summary(count))
         self.window.set_tab_counts(count)
         self.refresh_export()
 
