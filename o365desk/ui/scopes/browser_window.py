@@ -27,6 +27,7 @@ from o365desk.ui.message_bar import Level, MessageBar
 from o365desk.ui.scopes.a11y import name_qt_parts
 from o365desk.ui.scopes.details_view import PermissionDetails
 from o365desk.ui.scopes.export_panel import ExportPanel
+from o365desk.ui.scopes.filter_combo import FilterCombo
 from o365desk.ui.scopes.selection import SelectionPanel
 from o365desk.ui.scopes.tree_model import Column
 from o365desk.ui.widgets import make_action, no_match_page
@@ -140,13 +141,17 @@ class ScopeBrowserWindow(QMainWindow):
         self.splitter.setSizes([680, 680])
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self.setTabOrder(self.search_edit, self.type_combo)
+        # Tab goes from the search box to the results, then the side panel; the filters
+        # come before the search box (Shift+Tab), each also on its Alt+letter.
         self.setTabOrder(self.type_combo, self.consent_combo)
         self.setTabOrder(self.consent_combo, self.level_combo)
         self.setTabOrder(self.level_combo, self.status_combo)
         self.setTabOrder(self.status_combo, self.reset_button)
-        self.setTabOrder(self.reset_button, self.tree)
-        self.setTabOrder(self.tree, self.tabs)
+        self.setTabOrder(self.reset_button, self.search_edit)
+        self.setTabOrder(self.search_edit, self.tree)
+        self.setTabOrder(self.tree, self.no_match_button)
+        self.setTabOrder(self.no_match_button, self.tabs)
+        self.search_edit.setFocus()  # where the window starts
 
     def _build_search_row(self, parent: QWidget) -> QHBoxLayout:
         self.search_edit = QLineEdit(parent)
@@ -155,8 +160,8 @@ class ScopeBrowserWindow(QMainWindow):
         self.search_edit.setAccessibleName(self.tr("Search permissions"))
         self.search_edit.setToolTip(self.tr(
             "Every word must match a name, description, ID or API path, e.g. mail.send, "
-            "e383f46e, /users/{id}/messages (Ctrl+F; Enter or Down goes to the results; "
-            "Esc clears)"))
+            "e383f46e, /users/{id}/messages (Ctrl+F; Enter, Down or Tab goes to the best "
+            "result; Esc clears)"))
         self.search_edit.setClearButtonEnabled(True)
         label = QLabel(self.tr("&Search:"), parent)
         label.setBuddy(self.search_edit)
@@ -170,7 +175,7 @@ class ScopeBrowserWindow(QMainWindow):
         return row
 
     def _combo(self, parent: QWidget, caption: str, name: str, items) -> tuple[QLabel, QComboBox]:
-        combo = QComboBox(parent)
+        combo = FilterCombo(parent)
         combo.setAccessibleName(name)
         combo.setToolTip(name)
         for text, value in items:
@@ -224,6 +229,10 @@ class ScopeBrowserWindow(QMainWindow):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Names differ at their ends (.Read.All, .ReadWrite.All): cut the middle if need be.
         self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Enter on a permission adds it to the selection; on a group it opens or closes it.
+        self.enter_shortcuts = [QShortcut(QKeySequence(key), self.tree,
+                                          context=Qt.ShortcutContext.WidgetShortcut)
+                                for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)]
         header = self.tree.header()
         header.setAccessibleName(self.tr("Permission columns"))
         header.setHighlightSections(False)
