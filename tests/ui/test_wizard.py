@@ -13,6 +13,7 @@ from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_CLIENT_ID, Connection
 from o365desk.ui.wizard.new_connection import PageId
 from o365desk.ui.wizard.permissions_model import AdminConsentRole, Col, NameRole
+from o365desk.ui.wizard.permissions_page import PermissionsPage
 from tests.ui.wizard_helpers import (
     fill_to_permissions,
     fill_to_signin,
@@ -155,6 +156,20 @@ def test_ready_made_set_says_custom_after_a_change_and_comes_back(qtbot, make_wi
     assert page.scopes() == [] and page.preset.currentText() == (
         "Custom (started from \u201cOnly sign in and read my profile\u201d)")
     assert "(1 removed)" in page.preset_summary.text()
+
+
+def test_the_permissions_page_can_start_with_given_scopes(qtbot):
+    page = PermissionsPage(scopes=["Sites.Read.All", "Mail.Send"])
+    qtbot.addWidget(page)
+    page.load()
+    assert page.scopes() == ["Mail.Send", "Sites.Read.All"]
+    assert page.preset.currentText() == "Custom"
+    assert "chosen one by one" in page.preset_summary.text()
+    assert page.chosen_only.isChecked() and page.proxy.rowCount() == 2  # they show
+    same_as_a_set = PermissionsPage(scopes=find_preset("mail-automation").scopes)
+    qtbot.addWidget(same_as_a_set)
+    same_as_a_set.load()
+    assert same_as_a_set.preset.currentText() == "Mail automation"
 
 
 @pytest.mark.parametrize("page_id", [PageId.NICKNAME, PageId.ORGANISATION,

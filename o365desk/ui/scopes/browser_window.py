@@ -39,6 +39,8 @@ class ScopeBrowserWindow(QMainWindow):
     """Widgets and actions only; ScopeBrowserController connects them to the catalog."""
 
     first_painted = Signal()
+    # "New connection with these permissions": the delegated permissions of the selection.
+    new_connection_requested = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +51,7 @@ class ScopeBrowserWindow(QMainWindow):
         self.resize(1360, 820)
         self._build_actions()
         self._build_menus()
+        self._build_new_connection()
         self._build_central()
         self._build_status_bar()
         self._name_unnamed_buttons()
@@ -98,7 +101,7 @@ class ScopeBrowserWindow(QMainWindow):
         catalog.addActions([self.act_import, self.act_refresh_tenant, self.act_changes])
         catalog.addSeparator()
         catalog.addAction(self.act_close)
-        edit = bar.addMenu(self.tr("&Edit"))
+        self.edit_menu = edit = bar.addMenu(self.tr("&Edit"))
         edit.addActions([self.act_find, self.act_clear_filters])
         edit.addSeparator()
         edit.addActions([self.act_add, self.act_copy_delegated, self.act_copy_application])
@@ -106,6 +109,14 @@ class ScopeBrowserWindow(QMainWindow):
         view.addActions([self.act_show_details, self.act_show_selection, self.act_show_export])
         view.addSeparator()
         view.addActions([self.act_expand, self.act_collapse])
+
+    def _build_new_connection(self) -> None:
+        """The action that starts a connection from the selection; the Selection tab has
+        it as a button too. The selection controller enables it and says why when off."""
+        self.act_new_connection = self._action(
+            self.tr("Ne&w connection with these permissions\u2026"), "Ctrl+Shift+N")
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.act_new_connection)
 
     def _build_central(self) -> None:
         central = QWidget(self)
@@ -130,6 +141,8 @@ class ScopeBrowserWindow(QMainWindow):
         self.tabs.tabBar().setAccessibleName(self.tr("Side panel tabs"))
         self.details = PermissionDetails(self.tabs)
         self.selection = SelectionPanel(self.tabs)
+        self.selection.new_connection_button.setText(self.act_new_connection.text())
+        self.selection.new_connection_button.clicked.connect(self.act_new_connection.trigger)
         self.export = ExportPanel(self.tabs)
         self.tabs.addTab(self.details, self.tr("Details"))
         self.tabs.addTab(self.selection, self.tr("Selection"))

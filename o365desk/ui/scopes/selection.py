@@ -94,6 +94,9 @@ class SelectionPanel(QWidget):
         self.remove_button.setToolTip(self.tr("Remove the chosen rows (Delete)"))
         self.clear_button = QPushButton(self.tr("Clear all"), self)
         self.clear_button.setAccessibleName(self.tr("Clear the selection"))
+        self.new_connection_button = QPushButton(self)
+        self.new_connection_button.setAccessibleName(self.tr(
+            "New connection with these permissions"))
         self.delete_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table,
                                          context=Qt.ShortcutContext.WidgetShortcut)
         buttons = QHBoxLayout()
@@ -111,6 +114,10 @@ class SelectionPanel(QWidget):
         layout.addWidget(self.flag_bar)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
+        connect_row = QHBoxLayout()
+        connect_row.addStretch(1)
+        connect_row.addWidget(self.new_connection_button)
+        layout.addLayout(connect_row)
 
     def set_model(self, model) -> None:
         self.table.setModel(model)

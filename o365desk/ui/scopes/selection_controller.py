@@ -52,8 +52,10 @@ class SelectionController(QObject):
         exp.copy_button.clicked.connect(self._on_copy_export)
         exp.save_button.clicked.connect(self._on_save_export)
         self.remove_bad_button.clicked.connect(self._on_remove_bad)
+        window.act_new_connection.triggered.connect(self._on_new_connection)
         self.model.selection_changed.connect(self._on_selection_changed)
         self._on_preset_changed(panel.preset_combo.currentIndex())
+        self._update_new_connection()
 
     def set_catalog(self, catalog) -> None:
         self.catalog = catalog
@@ -139,6 +141,50 @@ class SelectionController(QObject):
         self.window.selection.show_count(count, self.model.flag_states(), self._summary(count))
         self.window.set_tab_counts(count)
         self.refresh_export()
+        self._update_new_connection()
+
+    # --- a new connection ----------------------------------------------------------------
+
+    def _delegated(self) -> tuple[list[str], int]:
+        """The selection's delegated names, and how many application ones it leaves out:
+        a connection signs in as a person, with delegated permissions."""
+        items = self.model.items()
+        names = [n for n, k in items if k == DELEGATED]
+        return names, len(items) - len(names)
+
+    def _update_new_connection(self) -> None:
+        names, left_out = self._delegated()
+        if not self.model.rowCount():
+            tip = self.tr("Add permissions to the selection first: the new connection starts "
+                          "with them ticked.")
+        elif not names:
+            tip = self.tr("The selection holds only application permissions. A connection "
+                          "signs in as a person and asks for delegated permissions: add "
+                          "those to the selection.")
+        else:
+            tip = (self.tr("Open the New connection wizard with the delegated permission of "
+                           "the selection ticked.") if len(names) == 1 else
+                   self.tr("Open the New connection wizard with the {count} delegated "
+                           "permissions of the selection ticked.").format(count=len(names)))
+            if left_out:
+                tip += " " + self._left_out(left_out)
+        for widget in (self.window.act_new_connection, self.window.selection.new_connection_button):
+            widget.setEnabled(bool(names))
+            widget.setToolTip(tip)
+
+    def _on_new_connection(self) -> None:
+        names, left_out = self._delegated()
+        if not names:
+            return
+        if left_out:
+            self.window.statusBar().showMessage(self._left_out(left_out), 8000)
+        self.window.new_connection_requested.emit(names)
+
+    def _left_out(self, count: int) -> str:
+        return (self.tr("The application permission is left out: a connection signs in as "
+                        "a person.") if count == 1 else
+                self.tr("The {count} application permissions are left out: a connection "
+                        "signs in as a person.").format(count=count))
 
     # --- export --------------------------------------------------------------------------
 

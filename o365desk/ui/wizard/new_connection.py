@@ -56,7 +56,9 @@ class NewConnectionWizard(QWizard):
         redirect_uri: str | None = None,
         extra_ca_files: Iterable[Path | str] = (),
         login_timeout_ms: int = DEFAULT_TIMEOUT_MS,
+        scopes: Iterable[str] | None = None,
     ) -> None:
+        """`scopes`: the permissions ticked at the start (otherwise User.Read)."""
         super().__init__(parent)
         self.services = services
         # Out of the box Microsoft's public Graph CLI client; an admin may preset another
@@ -82,7 +84,7 @@ class NewConnectionWizard(QWizard):
         taken = [c.nickname for c in self._existing()]
         self.nickname_page = NicknamePage(taken, self)
         self.organisation_page = OrganisationPage(client_id, redirect_uri, self)
-        self.permissions_page = PermissionsPage(self)
+        self.permissions_page = PermissionsPage(self, scopes)
         self.signin_page = SignInPage(self, login_timeout_ms)
         self.summary_page = SummaryPage(self)
         self.summary_page.change_nickname.clicked.connect(self.change_nickname)

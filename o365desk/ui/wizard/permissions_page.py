@@ -28,8 +28,10 @@ CUSTOM = "custom"  # the data of the "Custom" item the ready-made set box gets a
 class PermissionsPage(QWizardPage):
     """A preset fills the checklist; the search box narrows it; Next needs one permission."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, scopes=None) -> None:
+        """`scopes`: the permissions to start with instead of User.Read alone."""
         super().__init__(parent)
+        self._initial = None if scopes is None else tuple(scopes)
         self._origin = 0  # the row of the ready-made set the ticks started from
         self.setTitle(self.tr("Choose the permissions"))
         self.help = help_label(self.tr(
@@ -116,7 +118,12 @@ class PermissionsPage(QWizardPage):
             self.preset.addItem(self.tr(preset.title), preset)
         self.table.resizeColumnToContents(Col.NAME)
         self.table.resizeColumnToContents(Col.ADMIN)
-        self._on_preset(0)
+        if self._initial is None:
+            self._on_preset(0)
+        else:
+            self._origin = -1  # none: chosen elsewhere, e.g. in the permission browser
+            self.model.set_checked(self._initial)
+            self.chosen_only.setChecked(True)  # what was brought along, at a glance
 
     def initializePage(self) -> None:
         self.load()
@@ -128,11 +135,11 @@ class PermissionsPage(QWizardPage):
         self.proxy.set_query(text)
         self.table.scrollToTop()
 
-    def _set_scopes(self, row: int) -> tuple[str, ...]:
+    def _scopes_of(self, row: int) -> tuple[str, ...]:
         preset = self.preset.itemData(row)
         return DEFAULT_SCOPES if preset is None else tuple(preset.scopes)
 
-    def _set_summary(self, row: int) -> str:
+    def _summary_of(self, row: int) -> str:
         preset = self.preset.itemData(row)
         if preset is None:
             return self.tr("Just signing in (User.Read): enough to test the connection.")
@@ -142,26 +149,26 @@ class PermissionsPage(QWizardPage):
         if self.preset.itemData(row) == CUSTOM:  # chosen again: the ticks stay as they are
             return
         self._origin = row
-        self.model.set_checked(self._set_scopes(row))  # _show_preset follows
+        self.model.set_checked(self._scopes_of(row))  # _show_preset follows
 
     def _show_preset(self) -> None:
         """The box names the set the ticks are, or says "Custom" and what it started from."""
         custom = self.preset.findData(CUSTOM)
         sets = [r for r in range(self.preset.count()) if r != custom]
-        matching = [r for r in sets if self.model.is_checked(self._set_scopes(r))]
+        matching = [r for r in sets if self.model.is_checked(self._scopes_of(r))]
         if matching:
             row = self._origin if self._origin in matching else matching[0]
             self._origin = row
             if custom >= 0:
                 self.preset.removeItem(custom)
             self.preset.setCurrentIndex(row)
-            self.preset_summary.setText(self._set_summary(row))
+            self.preset_summary.setText(self._summary_of(row))
             return
         if self._origin in sets:
             title = self.preset.itemText(self._origin)
             label = self.tr("Custom (started from \u201c{set}\u201d)").format(set=title)
             ticked = set(self.scopes())
-            wanted = self.model.as_ticked(self._set_scopes(self._origin))
+            wanted = self.model.as_ticked(self._scopes_of(self._origin))
             added, removed = len(ticked - wanted), len(wanted - ticked)
             changes = ", ".join(([self.tr("{count} added").format(count=added)] if added else [])
                                 + ([self.tr("{count} removed").format(count=removed)]
