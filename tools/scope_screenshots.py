@@ -69,6 +69,9 @@ def main(argv: list[str]) -> int:
     c._on_search_return()  # noqa: SLF001 (Enter in the search box)
     save(app, window, out, "03-search-api-path.png")
 
+    window.search_edit.setText("user read")
+    save(app, window, out, "03b-search-user-read.png")
+
     window.search_edit.setText("zzz unknown words")
     save(app, window, out, "04-search-no-match.png")
     window.search_edit.clear()

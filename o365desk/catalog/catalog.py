@@ -14,7 +14,7 @@ from o365desk.catalog.model import (
     DELEGATED,
     KINDS,
     Permission,
-    Status,
+    PermissionStatus,
     StatusInfo,
     Variant,
 )
@@ -106,7 +106,7 @@ class Catalog:
         retired and deprecated ones are left out."""
         permission = self.require(name)
         found = (self._by_name[n] for n in families.alternatives(permission.name, self._by_name))
-        return [p for p in found if p.status.state is Status.ACTIVE]
+        return [p for p in found if p.status.state is PermissionStatus.ACTIVE]
 
     def with_tenant(self, tenant) -> Catalog:
         """This catalog plus the names only the tenant import knows, and its wording."""
@@ -128,7 +128,7 @@ def _permission(raw: dict, table: list[str]) -> Permission:
         name=raw["name"], group=raw["group"], description=raw["description"],
         danger=raw["danger"], delegated=_variant(DELEGATED, raw["delegated"]),
         application=_variant(APPLICATION, raw["application"]),
-        status=StatusInfo(Status(status["state"]), status["date"], status["note"],
+        status=StatusInfo(PermissionStatus(status["state"]), status["date"], status["note"],
                           status["applies_to"]),
         remarks=tuple(raw["remarks"]), rsc=raw["rsc"], path_sets=tuple(raw["paths"]),
         path_table=table,

@@ -14,7 +14,7 @@ MANIFEST_TYPE = {DELEGATED: "Scope", APPLICATION: "Role"}
 PRIVILEGE_LEVELS = (1, 2, 3, 4)  # Microsoft's scale; 4 is the most privileged
 
 
-class Status(enum.StrEnum):
+class PermissionStatus(enum.StrEnum):
     ACTIVE = "active"
     DEPRECATED = "deprecated"  # still works, at least in part, but is going away
     RETIRED = "retired"  # the API behind it no longer answers
@@ -28,13 +28,13 @@ class Status(enum.StrEnum):
 class StatusInfo:
     """A permission's status; `applies_to` names one variant when only that one is affected."""
 
-    state: Status = Status.ACTIVE
+    state: PermissionStatus = PermissionStatus.ACTIVE
     date: str = ""  # ISO date, or year-month when Microsoft gave only that
     note: str = ""
     applies_to: str = ""  # "", DELEGATED or APPLICATION
 
-    def for_kind(self, kind: str) -> Status:
-        return self.state if self.applies_to in ("", kind) else Status.ACTIVE
+    def for_kind(self, kind: str) -> PermissionStatus:
+        return self.state if self.applies_to in ("", kind) else PermissionStatus.ACTIVE
 
     def to_dict(self) -> dict:
         return {"state": self.state.value, "date": self.date, "note": self.note,

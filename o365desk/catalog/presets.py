@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from o365desk.catalog.catalog import Catalog, CatalogError
-from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status
+from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, PermissionStatus
 
 _SIGN_IN = ("openid", "profile", "offline_access", "User.Read")
 
@@ -32,7 +32,7 @@ class PresetItem:
     flag: str  # why this scope deserves a look (retired, deprecated, no ID, unknown); or ""
 
     @property
-    def state(self) -> Status | None:
+    def state(self) -> PermissionStatus | None:
         return self.permission.status.for_kind(self.kind) if self.permission else None
 
 
@@ -124,7 +124,7 @@ def flag_for(permission: Permission | None, name: str, kind: str) -> str:
     if variant is None:
         return f"Has no {kind} variant; it exists only as {other}."
     state = permission.status.for_kind(kind)
-    if state is not Status.ACTIVE:
+    if state is not PermissionStatus.ACTIVE:
         when = f" {permission.status.date}" if permission.status.date else ""
         return f"{state.label}{when}: {permission.status.note}"
     if not variant.id:

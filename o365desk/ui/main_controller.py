@@ -313,12 +313,24 @@ class MainController(QObject):
         )
 
     def _on_new_connection(self) -> None:
-        if dialogs.bring_forward(getattr(self, "_wizard", None)):  # one wizard at a time
+        self._on_new_connection_with(None)
+
+    def _on_new_connection_with(self, scopes: list[str] | None) -> None:
+        """`scopes`: from the permission browser, ticked when the wizard starts."""
+        wizard = getattr(self, "_wizard", None)
+        if dialogs.bring_forward(wizard):  # one wizard at a time
+            if scopes:
+                dialogs.inform(wizard, self.tr("New connection"), self.tr(
+                    "A new connection is already being set up."), self.tr(
+                    "Finish or cancel it, then choose \u201cNew connection with these "
+                    "permissions\u201d in the permission browser again: your selection "
+                    "there is kept."))
             return
         from o365desk.ui.wizard import open_new_connection_wizard  # QtWebEngine loads now
 
         self._wizard = open_new_connection_wizard(
-            self.services, self.window, keychain_state=self.keychain_status.state)
+            self.services, self.window, keychain_state=self.keychain_status.state,
+            scopes=scopes)
         self._wizard.saved.connect(self._on_connection_saved)
 
     def _on_connection_saved(self, connection: Connection) -> None:
@@ -339,6 +351,7 @@ class MainController(QObject):
         from o365desk.ui.scopes import open_scope_browser  # the catalog loads only now
 
         self._scope_browser = open_scope_browser(self.window, self.services)
+        self._scope_browser.new_connection_requested.connect(self._on_new_connection_with)
         refresh = getattr(self._scope_browser, "tenant_refresh", None)
         if refresh is not None:
             refresh.edit_requested.connect(self._on_edit_requested)

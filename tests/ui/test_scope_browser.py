@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QGuiApplication
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QAccessible, QGuiApplication, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.catalog.catalog import get_catalog
-from o365desk.catalog.model import Status
+from o365desk.catalog.model import PermissionStatus
 from o365desk.ui.scopes import tenant_dialog
 from o365desk.ui.scopes.tree_model import CountRole, GroupRole, NodeRole, PermissionRole
 from tests.ui.scope_helpers import (
@@ -132,8 +132,8 @@ def test_filters_by_type_consent_level_and_status(browser):
     choose(browser.status_combo, "retired")
     shown = visible_permissions(browser)
     assert "ProgramControl.ReadWrite.All" in {p.name for p in shown}
-    assert all(p.status.state is Status.RETIRED for p in shown)
-    assert len(shown) == sum(1 for p in get_catalog() if p.status.state is Status.RETIRED)
+    assert all(p.status.state is PermissionStatus.RETIRED for p in shown)
+    assert len(shown) == sum(1 for p in get_catalog() if p.status.state is PermissionStatus.RETIRED)
 
     browser.reset_button.click()
     assert browser.status_combo.currentData() is None
@@ -244,12 +244,76 @@ def test_keyboard_ctrl_f_type_enter_arrows(browser, qtbot):
     assert browser.details.title.text() == "Mail.Send.Shared"
     qtbot.keyClick(browser.tree, Qt.Key.Key_Up)
     assert browser.details.title.text() == "Mail.Send"
-    # Ctrl+D adds it; Enter on a permission brings the Details tab forward.
+    # Ctrl+D adds it, and so does Enter on a result; once is enough.
     qtbot.keyClick(browser.tree, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
-    assert browser.controller.selection.model.items() == [("Mail.Send", "delegated")]
-    browser.tabs.setCurrentWidget(browser.export)
+    items = browser.controller.selection.model.items
+    assert items() == [("Mail.Send", "delegated")]
+    qtbot.keyClick(browser.tree, Qt.Key.Key_Down)
     qtbot.keyClick(browser.tree, Qt.Key.Key_Return)
-    assert browser.tabs.currentWidget() is browser.details
+    assert items() == [("Mail.Send", "delegated"), ("Mail.Send.Shared", "delegated")]
+    assert browser.statusBar().currentMessage() == (
+        "Added Mail.Send.Shared (delegated) to the selection.")
+    qtbot.keyClick(browser.tree, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert len(items()) == 2 and "already in the selection" in browser.statusBar().currentMessage()
+    assert browser.tabs.tabText(1) == "Selection (2)"
+    # Enter on a group closes and opens it.
+    group = browser.tree.currentIndex().parent()
+    browser.tree.setCurrentIndex(group)
+    qtbot.keyClick(browser.tree, Qt.Key.Key_Return)
+    assert not browser.tree.isExpanded(group)
+    qtbot.keyClick(browser.tree, Qt.Key.Key_Return)
+    assert browser.tree.isExpanded(group) and len(items()) == 2
+
+
+def test_tab_goes_from_the_search_box_to_the_best_result_and_back(browser, qtbot):
+    assert QApplication.focusWidget() is browser.search_edit  # where the window starts
+    qtbot.keyClicks(browser.search_edit, "read all sites")
+    qtbot.keyClick(browser.search_edit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is browser.tree
+    assert current_name(browser) == "Sites.Read.All"
+    qtbot.keyClick(browser.tree, Qt.Key.Key_Down)
+    chosen = current_name(browser)
+    assert chosen == "Sites.ReadWrite.All"
+    qtbot.keyClick(browser.tree, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is browser.search_edit
+    qtbot.keyClick(browser.search_edit, Qt.Key.Key_Tab)  # same words: the row chosen stays
+    assert QApplication.focusWidget() is browser.tree and current_name(browser) == chosen
+    qtbot.keyClick(browser.tree, Qt.Key.Key_Tab)  # then the side panel
+    assert QApplication.focusWidget() is browser.tabs.tabBar()
+    # The filters come before the search box, each also on its Alt+letter.
+    browser.search_edit.setFocus()
+    qtbot.keyClick(browser.search_edit, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is browser.reset_button
+    qtbot.keyClick(browser, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is browser.type_combo
+
+
+def test_arrow_keys_and_the_wheel_leave_a_filter_box_as_it_is(browser, qtbot):
+    combo = browser.type_combo
+    combo.setFocus()
+    for key in (Qt.Key.Key_PageDown, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_Home):
+        qtbot.keyClick(combo, key)
+        assert combo.currentIndex() == 0
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # opens the list instead of choosing
+    assert combo.currentIndex() == 0 and combo.view().isVisible()
+    assert len(visible_names(browser)) == 985
+    qtbot.keyClick(combo.view(), Qt.Key.Key_Down)
+    qtbot.keyClick(combo.view(), Qt.Key.Key_Escape)  # Escape: nothing chosen
+    qtbot.waitUntil(lambda: not combo.view().isVisible())
+    assert combo.currentIndex() == 0 and len(visible_names(browser)) == 985
+    qtbot.keyClick(combo, Qt.Key.Key_Up)
+    assert combo.view().isVisible()
+    assert combo.view().currentIndex().row() == 0  # the list opens at the current choice
+    qtbot.keyClick(combo.view(), Qt.Key.Key_Down)
+    qtbot.keyClick(combo.view(), Qt.Key.Key_Return)  # asked: chosen
+    qtbot.waitUntil(lambda: not combo.view().isVisible())
+    assert combo.currentData() == "delegated"
+    assert all(p.delegated is not None for p in visible_permissions(browser))
+    wheel = QWheelEvent(QPointF(5, 5), combo.mapToGlobal(QPointF(5, 5)), QPoint(0, 0),
+                        QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(combo, wheel)
+    assert combo.currentData() == "delegated"
 
 
 def test_arrow_keys_walk_groups_and_open_them(browser, qtbot):

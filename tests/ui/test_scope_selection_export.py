@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from o365desk.catalog.model import Status
+from o365desk.catalog.model import PermissionStatus
+from o365desk.catalog.presets import find_preset
 from o365desk.ui.scopes import export_panel, open_scope_browser, tenant_dialog
 from o365desk.ui.scopes.controller import TENANT_CACHE_NAME
 from o365desk.ui.scopes.selection_model import FlagRole, NameRole, StateRole
@@ -16,6 +17,7 @@ from tests.ui.scope_helpers import (
     FIXTURES,
     MAIL_SEND_DELEGATED,
     USER_READ_ALL_APPLICATION,
+    choose,
     open_browser,
     visible_names,
 )
@@ -39,15 +41,15 @@ def test_okta_preset_selects_62_and_flags_each_retired_or_deprecated(browser):
     flagged = {}
     for row in range(model.rowCount()):
         index = model.index(row, 0)
-        state = Status(index.data(StateRole))
-        if state is not Status.ACTIVE:
+        state = PermissionStatus(index.data(StateRole))
+        if state is not PermissionStatus.ACTIVE:
             assert index.data(FlagRole).startswith(state.label), index.data(NameRole)
             # The column shows the gist, the tooltip the whole note.
             assert index.data(FlagRole).startswith(model.index(row, 2).data())
             assert model.index(row, 2).data(Qt.ItemDataRole.ToolTipRole) == index.data(FlagRole)
             flagged[index.data(NameRole)] = state
-    assert flagged["ProgramControl.ReadWrite.All"] is Status.RETIRED
-    assert flagged["SecurityEvents.ReadWrite.All"] is Status.DEPRECATED
+    assert flagged["ProgramControl.ReadWrite.All"] is PermissionStatus.RETIRED
+    assert flagged["SecurityEvents.ReadWrite.All"] is PermissionStatus.DEPRECATED
     assert len(flagged) == 7
     assert "7 of these need a second look (2 deprecated, 5 retired)" in \
         panel.flag_bar.text()
@@ -202,3 +204,21 @@ def test_a_tenant_import_that_cant_be_saved_says_where_and_changes_nothing(
     qtbot.waitUntil(browser.error_bar.isVisible)
     assert "Its copy could not be saved in" in browser.error_bar.text()
     assert browser.controller.catalog is before
+
+
+def test_the_selection_says_which_preset_it_is_and_custom_once_changed(qtbot):
+    browser = open_browser(qtbot)
+    selection, summary = browser.controller.selection, browser.selection.summary
+    browser.tabs.setCurrentWidget(browser.selection)
+    choose(browser.selection.preset_combo, "mail-automation")
+    qtbot.mouseClick(browser.selection.apply_button, Qt.MouseButton.LeftButton)
+    count = len(find_preset("mail-automation").scopes)
+    assert summary.text() == f"{count} selected: the \u201cMail automation\u201d preset."
+    selection.model.remove("Mail.Send", "delegated")
+    assert summary.text() == (f"{count - 1} selected: custom, started from the "
+                              "\u201cMail automation\u201d preset.")
+    selection.add("Mail.Send", "delegated")  # back to the preset's permissions
+    assert summary.text() == f"{count} selected: the \u201cMail automation\u201d preset."
+    qtbot.mouseClick(browser.selection.clear_button, Qt.MouseButton.LeftButton)
+    selection.add("User.Read", "delegated")  # emptied: no longer from the preset
+    assert summary.text() == "1 selected."

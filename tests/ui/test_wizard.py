@@ -6,6 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWizard
 
+from o365desk.catalog.catalog import get_catalog
+from o365desk.catalog.presets import find_preset
+from o365desk.catalog.search import search
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_CLIENT_ID, Connection
 from o365desk.ui.wizard.new_connection import NewConnectionWizard, PageId
@@ -13,8 +16,8 @@ from o365desk.ui.wizard.permissions_model import (
     AdminConsentRole,
     Col,
     NameRole,
-    SearchTextRole,
 )
+from o365desk.ui.wizard.permissions_page import PermissionsPage
 from tests.ui.wizard_helpers import (
     answer_discard_question,
     fill_to_permissions,
@@ -188,9 +191,10 @@ def test_permissions_presets_search_and_admin_marks(qtbot, make_wizard, fake_ide
     assert "need an administrator" in page.chosen.text()
     page.search.setText("user read all")
     names = [page.proxy.index(r, 0).data(NameRole) for r in range(page.proxy.rowCount())]
-    texts = [page.proxy.index(r, 0).data(SearchTextRole) for r in range(page.proxy.rowCount())]
-    assert "User.Read.All" in names and len(names) < 100
-    assert all("user" in t and "read" in t and "all" in t for t in texts)
+    assert names[0] == "User.Read.All"
+    # The catalog's search decides, in its order: delegated ones only, none for signing in.
+    assert names == [p.name for p in search(get_catalog(), "user read all")
+                     if p.delegated and p.name not in ("openid", "profile", "email")]
     row = names.index("User.Read.All")
     assert page.proxy.index(row, 0).data(AdminConsentRole) is True
     assert page.proxy.index(row, Col.ADMIN).data() == "Yes"
@@ -202,6 +206,80 @@ def test_permissions_presets_search_and_admin_marks(qtbot, make_wizard, fake_ide
     assert page.scopes() == ["User.Read.All"] and _next_enabled(wizard)
     page.chosen_only.setChecked(True)
     assert page.proxy.rowCount() == 1
+
+
+def _choose_set(qtbot, page, title: str) -> None:
+    """Home, then down through the ready-made sets with the keyboard until `title` shows."""
+    page.preset.setFocus()
+    qtbot.keyClick(page.preset, Qt.Key.Key_Home)
+    for _ in range(page.preset.count()):
+        if page.preset.currentText() == title:
+            return
+        qtbot.keyClick(page.preset, Qt.Key.Key_Down)
+    raise AssertionError(f"no set called {title}")
+
+
+def _tick_first_hit(qtbot, page, query: str) -> str:
+    """Search, Tab to the list, Space on the first row: as someone at the keyboard would."""
+    page.search.setFocus()
+    page.search.clear()
+    qtbot.keyClicks(page.search, query)
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.proxy.index(0, Col.NAME))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    return page.proxy.index(0, Col.NAME).data(NameRole)
+
+
+def test_ready_made_set_says_custom_after_a_change_and_comes_back(qtbot, make_wizard,
+                                                                   fake_identity):
+    wizard = make_wizard()
+    fill_to_permissions(qtbot, wizard, fake_identity)
+    page = wizard.permissions_page
+    sets = page.preset.count()
+    assert page.preset.currentText() == "Only sign in and read my profile"
+    mail = find_preset("mail-automation")
+    _choose_set(qtbot, page, mail.title)
+    assert page.preset_summary.text() == mail.summary
+    assert set(page.scopes()) == set(mail.scopes) - {"openid", "profile", "offline_access"}
+
+    added = _tick_first_hit(qtbot, page, "calendars read")
+    assert added == "Calendars.Read" and "Calendars.Read" in page.scopes()
+    assert page.preset.currentText() == "Custom (started from \u201cMail automation\u201d)"
+    assert page.preset_summary.text() == (
+        "You changed the ticks of \u201cMail automation\u201d (1 added). Choose a "
+        "ready-made set again to start over.")
+    _tick_first_hit(qtbot, page, "mail send")  # unticks Mail.Send, part of the set
+    assert "Mail.Send" not in page.scopes()
+    assert "(1 added, 1 removed)" in page.preset_summary.text()
+    assert page.preset.count() == sets + 1  # one "Custom" item, not one per change
+
+    # Back to exactly the set's ticks: the box names the set again.
+    _tick_first_hit(qtbot, page, "mail send")
+    _tick_first_hit(qtbot, page, "calendars read")
+    assert page.preset.currentText() == mail.title
+    assert page.preset_summary.text() == mail.summary
+    assert page.preset.count() == sets
+    # Unticking the default set's only permission: custom, started from that set.
+    _choose_set(qtbot, page, "Only sign in and read my profile")
+    assert page.scopes() == ["User.Read"]
+    _tick_first_hit(qtbot, page, "user read")
+    assert page.scopes() == [] and page.preset.currentText() == (
+        "Custom (started from \u201cOnly sign in and read my profile\u201d)")
+    assert "(1 removed)" in page.preset_summary.text()
+
+
+def test_the_permissions_page_can_start_with_given_scopes(qtbot):
+    page = PermissionsPage(scopes=["Sites.Read.All", "Mail.Send"])
+    qtbot.addWidget(page)
+    page.load()
+    assert page.scopes() == ["Mail.Send", "Sites.Read.All"]
+    assert page.preset.currentText() == "Custom"
+    assert "chosen one by one" in page.preset_summary.text()
+    assert page.chosen_only.isChecked() and page.proxy.rowCount() == 2  # they show
+    same_as_a_set = PermissionsPage(scopes=find_preset("mail-automation").scopes)
+    qtbot.addWidget(same_as_a_set)
+    same_as_a_set.load()
+    assert same_as_a_set.preset.currentText() == "Mail automation"
 
 
 @pytest.mark.parametrize("page_id", [PageId.NICKNAME, PageId.ORGANISATION,

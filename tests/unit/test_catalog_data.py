@@ -13,7 +13,7 @@ import pytest
 from o365desk.catalog import families
 from o365desk.catalog.catalog import get_catalog
 from o365desk.catalog.descriptions import HAND, describe
-from o365desk.catalog.model import Status
+from o365desk.catalog.model import PermissionStatus
 from o365desk.catalog.presets import OKTA_O365_ADMIN
 
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -89,8 +89,8 @@ def test_counts_of_ids_groups_and_statuses(catalog):
     for names in shared.values():
         for name in names:
             assert any("same ID" in r for r in catalog.require(name).remarks)
-    states = {s: sum(1 for p in catalog if p.status.state is s) for s in Status}
-    assert states[Status.RETIRED] >= 10 and states[Status.DEPRECATED] >= 5
+    states = {s: sum(1 for p in catalog if p.status.state is s) for s in PermissionStatus}
+    assert states[PermissionStatus.RETIRED] >= 10 and states[PermissionStatus.DEPRECATED] >= 5
 
 
 # Checked by hand against Microsoft's public permissions reference
@@ -181,10 +181,10 @@ def test_statuses_from_microsofts_notices(catalog):
     assert status("Notes.ReadWrite.CreatedByApp")[0] == "deprecated"
     assert status("EduAdministration.ReadWrite")[0] == "retired"
     notes = catalog.require("Notes.ReadWrite.All").status
-    assert notes.for_kind("application") is Status.RETIRED
-    assert notes.for_kind("delegated") is Status.ACTIVE
+    assert notes.for_kind("application") is PermissionStatus.RETIRED
+    assert notes.for_kind("delegated") is PermissionStatus.ACTIVE
     for p in catalog:
-        if p.status.state is not Status.ACTIVE:
+        if p.status.state is not PermissionStatus.ACTIVE:
             assert p.status.note, p.name
 
 

@@ -7,8 +7,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from o365desk.catalog.catalog import get_catalog
-from o365desk.catalog.model import Status
-from o365desk.catalog.search import Filters, for_request, normalize_query, search
+from o365desk.catalog.model import PermissionStatus
+from o365desk.catalog.search import (
+    ANY_ORDER,
+    ELSEWHERE,
+    EXACT,
+    IN_NAME,
+    IN_ORDER,
+    LEADING,
+    LEADING_PREFIX,
+    SAME_WORDS,
+    STARTS,
+    Filters,
+    Ranking,
+    dotted,
+    for_request,
+    name_words,
+    normalize_query,
+    search,
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +44,46 @@ def test_empty_query_lists_everything_in_name_order(catalog):
 def test_exact_name_comes_first_then_names_that_start_with_it(catalog):
     found = names(search(catalog, "user.read"))
     assert found[0] == "User.Read"
-    assert found[1:4] == ["User.Read.All", "User.ReadBasic.All", "User.ReadWrite"]
+    # Whole parts before starts of parts; within a rank the shorter name first.
+    assert found[1:5] == ["User.Read.All", "User.ReadWrite", "User.ReadBasic.All",
+                          "User.ReadWrite.All"]
+    assert found.index("UserTeamwork.Read") > found.index("User.ReadWrite.CrossCloud")
+    assert found.index("AgentIdUser.ReadWrite.All") > found.index("UserTeamwork.Read")
+
+
+@pytest.mark.parametrize("query", ["user read", "User.Read", "user_read", "USER-READ",
+                                   " user   read ", "read user", "user.read."])
+def test_words_with_spaces_dots_hyphens_or_underscores_match_the_dotted_name(catalog, query):
+    assert names(search(catalog, query))[0] == "User.Read"
+
+
+@pytest.mark.parametrize(("name", "query", "expected"), [
+    ("User.Read", "user read", EXACT),
+    ("User.Read", "read user", SAME_WORDS),
+    ("User.Read.All", "user read", LEADING),
+    ("User.ReadWrite", "user read", LEADING_PREFIX),
+    ("UserTeamwork.Read", "user read", STARTS),
+    ("MailboxSettings.Read", "mail", STARTS),
+    ("Sites.Read.All", "read all", IN_ORDER),
+    ("Sites.Read.All", "read sites all", SAME_WORDS),
+    ("Sites.Read.All", "read site", ANY_ORDER),
+    ("User-LifeCycleInfo.Read.All", "user read", ANY_ORDER),
+    ("Mail.ReadWrite", "write", IN_NAME),
+    ("Mail.Send", "mail zzz", ELSEWHERE),
+])
+def test_rank_of_a_name(name, query, expected):
+    assert Ranking(name_words(query))(dotted(name)) == expected
+
+
+def test_a_name_match_beats_a_description_match_and_ranks_are_in_order(catalog):
+    found = search(catalog, "read all sites")
+    assert names(found)[:2] == ["Sites.Read.All", "Sites.ReadWrite.All"]
+    ranking = Ranking(name_words("read all sites"))
+    ranks = [ranking(dotted(p.name)) for p in found]
+    assert ranks == sorted(ranks) and ranks[-1] == ELSEWHERE
+    for rank in set(ranks):  # within a rank: shorter first, then by name
+        same = [p.name.lower() for p, r in zip(found, ranks, strict=True) if r == rank]
+        assert same == sorted(same, key=lambda n: (len(n), n))
 
 
 def test_finds_a_permission_by_either_id(catalog):
@@ -91,7 +147,7 @@ def test_status_filter_follows_the_chosen_kind(catalog):
     app_retired = names(search(catalog, "notes", Filters(kind="application", status="retired")))
     assert "Notes.ReadWrite.All" in app_retired
     delegated_active = names(search(catalog, "notes",
-                                    Filters(kind="delegated", status=Status.ACTIVE)))
+                                    Filters(kind="delegated", status=PermissionStatus.ACTIVE)))
     assert "Notes.ReadWrite.All" in delegated_active
 
 
@@ -116,14 +172,14 @@ def test_for_request_matches_concrete_ids_and_puts_least_privileged_first(catalo
 @given(query=st.text(alphabet="abcdelmorsuy./-{}0123456789", max_size=6),
        kind=st.sampled_from([None, "delegated", "application"]),
        admin=st.sampled_from([None, True, False]),
-       status=st.sampled_from([None, *Status]))
+       status=st.sampled_from([None, *PermissionStatus]))
 def test_every_result_matches_the_query_and_the_filters(query, kind, admin, status):
     catalog = get_catalog()
     filters = Filters(kind=kind, admin_consent=admin, status=status)
     results = search(catalog, query, filters)
-    terms = normalize_query(query)
+    terms, words = normalize_query(query), name_words(query)
     for p in results:
         assert filters.accepts(p)
         hay = "\n".join([p.name, p.description, *p.ids(), *p.path_strings()]).lower()
-        assert all(t in hay for t in terms)
+        assert all(t in hay for t in terms) or all(w in dotted(p.name) for w in words)
     assert len(set(names(results))) == len(results)

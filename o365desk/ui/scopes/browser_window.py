@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from o365desk.catalog.model import APPLICATION, DELEGATED, Status
+from o365desk.catalog.model import APPLICATION, DELEGATED, PermissionStatus
 from o365desk.ui.message_bar import Level, MessageBar
 from o365desk.ui.scopes.a11y import name_qt_parts
 from o365desk.ui.scopes.details_view import PermissionDetails
 from o365desk.ui.scopes.export_panel import ExportPanel
+from o365desk.ui.scopes.filter_combo import FilterCombo
 from o365desk.ui.scopes.selection import SelectionPanel
 from o365desk.ui.scopes.tree_model import Column
 from o365desk.ui.widgets import make_action, no_match_page
@@ -38,6 +39,8 @@ class ScopeBrowserWindow(QMainWindow):
     """Widgets and actions only; ScopeBrowserController connects them to the catalog."""
 
     first_painted = Signal()
+    # "New connection with these permissions": the delegated permissions of the selection.
+    new_connection_requested = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +51,7 @@ class ScopeBrowserWindow(QMainWindow):
         self.resize(1360, 820)
         self._build_actions()
         self._build_menus()
+        self._build_new_connection()
         self._build_central()
         self._build_status_bar()
         self._name_unnamed_buttons()
@@ -97,7 +101,7 @@ class ScopeBrowserWindow(QMainWindow):
         catalog.addActions([self.act_import, self.act_refresh_tenant, self.act_changes])
         catalog.addSeparator()
         catalog.addAction(self.act_close)
-        edit = bar.addMenu(self.tr("&Edit"))
+        self.edit_menu = edit = bar.addMenu(self.tr("&Edit"))
         edit.addActions([self.act_find, self.act_clear_filters])
         edit.addSeparator()
         edit.addActions([self.act_add, self.act_copy_delegated, self.act_copy_application])
@@ -105,6 +109,14 @@ class ScopeBrowserWindow(QMainWindow):
         view.addActions([self.act_show_details, self.act_show_selection, self.act_show_export])
         view.addSeparator()
         view.addActions([self.act_expand, self.act_collapse])
+
+    def _build_new_connection(self) -> None:
+        """The action that starts a connection from the selection; the Selection tab has
+        it as a button too. The selection controller enables it and says why when off."""
+        self.act_new_connection = self._action(
+            self.tr("Ne&w connection with these permissions\u2026"), "Ctrl+Shift+N")
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.act_new_connection)
 
     def _build_central(self) -> None:
         central = QWidget(self)
@@ -129,6 +141,8 @@ class ScopeBrowserWindow(QMainWindow):
         self.tabs.tabBar().setAccessibleName(self.tr("Side panel tabs"))
         self.details = PermissionDetails(self.tabs)
         self.selection = SelectionPanel(self.tabs)
+        self.selection.new_connection_button.setText(self.act_new_connection.text())
+        self.selection.new_connection_button.clicked.connect(self.act_new_connection.trigger)
         self.export = ExportPanel(self.tabs)
         self.tabs.addTab(self.details, self.tr("Details"))
         self.tabs.addTab(self.selection, self.tr("Selection"))
@@ -140,13 +154,17 @@ class ScopeBrowserWindow(QMainWindow):
         self.splitter.setSizes([680, 680])
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self.setTabOrder(self.search_edit, self.type_combo)
+        # Tab goes from the search box to the results, then the side panel; the filters
+        # come before the search box (Shift+Tab), each also on its Alt+letter.
         self.setTabOrder(self.type_combo, self.consent_combo)
         self.setTabOrder(self.consent_combo, self.level_combo)
         self.setTabOrder(self.level_combo, self.status_combo)
         self.setTabOrder(self.status_combo, self.reset_button)
-        self.setTabOrder(self.reset_button, self.tree)
-        self.setTabOrder(self.tree, self.tabs)
+        self.setTabOrder(self.reset_button, self.search_edit)
+        self.setTabOrder(self.search_edit, self.tree)
+        self.setTabOrder(self.tree, self.no_match_button)
+        self.setTabOrder(self.no_match_button, self.tabs)
+        self.search_edit.setFocus()  # where the window starts
 
     def _build_search_row(self, parent: QWidget) -> QHBoxLayout:
         self.search_edit = QLineEdit(parent)
@@ -155,8 +173,8 @@ class ScopeBrowserWindow(QMainWindow):
         self.search_edit.setAccessibleName(self.tr("Search permissions"))
         self.search_edit.setToolTip(self.tr(
             "Every word must match a name, description, ID or API path, e.g. mail.send, "
-            "e383f46e, /users/{id}/messages (Ctrl+F; Enter or Down goes to the results; "
-            "Esc clears)"))
+            "e383f46e, /users/{id}/messages (Ctrl+F; Enter, Down or Tab goes to the best "
+            "result; Esc clears)"))
         self.search_edit.setClearButtonEnabled(True)
         label = QLabel(self.tr("&Search:"), parent)
         label.setBuddy(self.search_edit)
@@ -170,7 +188,7 @@ class ScopeBrowserWindow(QMainWindow):
         return row
 
     def _combo(self, parent: QWidget, caption: str, name: str, items) -> tuple[QLabel, QComboBox]:
-        combo = QComboBox(parent)
+        combo = FilterCombo(parent)
         combo.setAccessibleName(name)
         combo.setToolTip(name)
         for text, value in items:
@@ -195,9 +213,11 @@ class ScopeBrowserWindow(QMainWindow):
                                         (self.tr("4 \u2014 most privileged"), 4),
                                         (self.tr("Not given"), 0)])
         status_label, self.status_combo = self._combo(parent, self.tr("Stat&us:"), self.tr(
-            "Status filter"), [(self.tr("Any"), None), (self.tr("Active"), Status.ACTIVE.value),
-                               (Status.DEPRECATED.label, Status.DEPRECATED.value),
-                               (Status.RETIRED.label, Status.RETIRED.value)])
+            "Status filter"), [(self.tr("Any"), None),
+                               (self.tr("Active"), PermissionStatus.ACTIVE.value),
+                               (PermissionStatus.DEPRECATED.label,
+                                PermissionStatus.DEPRECATED.value),
+                               (PermissionStatus.RETIRED.label, PermissionStatus.RETIRED.value)])
         self.reset_button = QPushButton(self.tr("Clear &filters"), parent)
         self.reset_button.setAccessibleName(self.tr("Clear search and filters"))
         row = QHBoxLayout()
@@ -222,6 +242,10 @@ class ScopeBrowserWindow(QMainWindow):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Names differ at their ends (.Read.All, .ReadWrite.All): cut the middle if need be.
         self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Enter on a permission adds it to the selection; on a group it opens or closes it.
+        self.enter_shortcuts = [QShortcut(QKeySequence(key), self.tree,
+                                          context=Qt.ShortcutContext.WidgetShortcut)
+                                for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)]
         header = self.tree.header()
         header.setAccessibleName(self.tr("Permission columns"))
         header.setHighlightSections(False)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QObject, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from o365desk.catalog.catalog import Catalog, CatalogError
-from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status
+from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, PermissionStatus
 from o365desk.catalog.search import Filters, for_request, index_for
 from o365desk.ui.message_bar import Level
 from o365desk.ui.scopes import tenant_dialog
@@ -49,6 +49,7 @@ class ScopeBrowserController(QObject):
         self.runner = None  # a TaskRunner, made when the first import starts
         self.changes_dialog: tenant_dialog.ChangesDialog | None = None
         self._current: Permission | None = None
+        self._best_pending = False  # a query changed: entering the results goes to its best
         window.set_tree_model(self.proxy)
         window.details.set_paths_model(self.paths_proxy)
         self._connect()
@@ -72,6 +73,9 @@ class ScopeBrowserController(QObject):
         w.changes_button.clicked.connect(self._on_show_changes)
         w.tree.selectionModel().currentChanged.connect(self._on_current_changed)
         w.tree.activated.connect(self._on_tree_activated)
+        w.tree.installEventFilter(self)
+        for shortcut in w.enter_shortcuts:
+            shortcut.activated.connect(self._on_tree_enter)
         w.details.copy_id_requested.connect(self._on_copy_id)
         w.details.selection_toggled.connect(self._on_toggle_selection)
         w.details.alternative_activated.connect(self._on_alternative)
@@ -149,12 +153,16 @@ class ScopeBrowserController(QObject):
         level, status = w.level_combo.currentData(), w.status_combo.currentData()
         return Filters(kind=w.type_combo.currentData(), admin_consent=w.consent_combo.currentData(),
                        privileges=None if level is None else frozenset({level}),
-                       status=None if status is None else Status(status))
+                       status=None if status is None else PermissionStatus(status))
 
     def _on_search_changed(self, text: str) -> None:
         self.finish_loading()
         self.proxy.set_search(text)
         self._after_filter()
+        # The best match is the first row; Enter, Down or Tab makes it current.
+        self._best_pending = self.proxy.best_match() is not None
+        if self._best_pending:
+            self.window.tree.scrollToTop()
 
     def _on_filters_changed(self) -> None:
         self.finish_loading()
@@ -232,10 +240,12 @@ class ScopeBrowserController(QObject):
                 return self.proxy.index(0, 0, group)
         return QModelIndex()
 
-    def _on_search_return(self) -> None:
-        """Enter: go to the best result. For an API path, the least-privileged permission
-        Microsoft lists for it; for a name, the best-ranked name; else the first row."""
+    def _go_to_best(self) -> None:
+        """Make the best result current. For an API path, the least-privileged permission
+        Microsoft lists for it; for words, the best-ranked name (the first row); with no
+        query, the first row."""
         self.finish_loading()
+        self._best_pending = False
         name = self.proxy.best_match()
         if "/" in self.proxy.query:
             for p, _least in for_request(self.catalog, self.proxy.query):
@@ -246,14 +256,29 @@ class ScopeBrowserController(QObject):
         if index.isValid():
             self._reveal(index.data(PermissionRole).name)
             self.window.tree.setCurrentIndex(index)
+
+    def _on_search_return(self) -> None:
+        """Enter: to the best result, whatever was current."""
+        self._go_to_best()
         self.window.tree.setFocus()
 
     def _on_search_down(self) -> None:
-        if not self.window.tree.currentIndex().isValid():
-            self._on_search_return()
+        """Down: to the best result of a new query; otherwise back to the current row."""
+        if self._best_pending or not self.window.tree.currentIndex().isValid():
+            self._go_to_best()
         self.window.tree.setFocus()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Tab from the search box into the tree works like Down."""
+        if watched is self.window.tree and event.type() == QEvent.Type.FocusIn and \
+                event.reason() in (Qt.FocusReason.TabFocusReason,
+                                   Qt.FocusReason.BacktabFocusReason) and self._best_pending:
+            self._go_to_best()
+        return super().eventFilter(watched, event)
+
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.window.tree.hasFocus():  # chosen in the tree: Tab back keeps it
+            self._best_pending = False
         if not current.isValid() or current.data(NodeRole) == GROUP:
             return
         if current.data(PermissionRole) is None:  # chosen before the rows were filled
@@ -261,6 +286,17 @@ class ScopeBrowserController(QObject):
             current = self.window.tree.currentIndex()
         if current.data(PermissionRole) is not None:
             self.show_details(current.data(PermissionRole))
+
+    def _on_tree_enter(self) -> None:
+        """Enter: a permission joins the selection; a group opens or closes."""
+        tree = self.window.tree
+        index = tree.currentIndex().siblingAtColumn(0)
+        if not index.isValid():
+            return
+        if index.data(NodeRole) == GROUP:
+            tree.setExpanded(index, not tree.isExpanded(index))
+            return
+        self._on_add_current()
 
     def _on_tree_activated(self, index: QModelIndex) -> None:
         w = self.window

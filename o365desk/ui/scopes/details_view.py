@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status, Variant
+from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, PermissionStatus, Variant
 from o365desk.ui import colors
 from o365desk.ui.message_bar import Level, MessageBar
 from o365desk.ui.scopes.paths_model import PathColumn
@@ -156,13 +156,13 @@ class VariantBox(QGroupBox):
             else self.tr("Not given by Microsoft"))
         self.reach.setText(variant.reach)
         state = p.status.for_kind(self.kind)
-        if state is Status.ACTIVE:
+        if state is PermissionStatus.ACTIVE:
             self.state.setText(self.tr("Active"))
             self._state_role = None
         else:
             when = f" {p.status.date}" if p.status.date else ""
             self.state.setText(f"{state.label}{when}")
-            self._state_role = (colors.Role.ERROR if state is Status.RETIRED
+            self._state_role = (colors.Role.ERROR if state is PermissionStatus.RETIRED
                                 else colors.Role.WARNING)
         self._colour_state()
         text = tenant.text(p.name, self.kind) if tenant is not None else None
@@ -343,12 +343,12 @@ class PermissionDetails(QWidget):
 
     def _show_status(self, p: Permission) -> None:
         state = p.status.state
-        if state is Status.ACTIVE:
+        if state is PermissionStatus.ACTIVE:
             self.status_bar.hide()
             return
         only = {DELEGATED: self.tr(" (delegated variant only)"),
                 APPLICATION: self.tr(" (application variant only)")}.get(p.status.applies_to, "")
         when = self.tr(" since {date}").format(date=p.status.date) if p.status.date else ""
         text = f"<b>{html.escape(state.label)}{html.escape(when)}{html.escape(only)}.</b> "
-        self.status_bar.show_message(text + html.escape(p.status.note),
-                                     Level.ERROR if state is Status.RETIRED else Level.WARNING)
+        self.status_bar.show_message(text + html.escape(p.status.note), Level.ERROR
+                                     if state is PermissionStatus.RETIRED else Level.WARNING)

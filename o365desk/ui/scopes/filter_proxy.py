@@ -5,15 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel
 
 from o365desk.catalog.search import NO_FILTERS, Filters, index_for, normalize_query
-from o365desk.ui.scopes.tree_model import PermissionTreeModel
+from o365desk.ui.scopes.tree_model import PermissionTreeModel, RankRole
 
 
 class PermissionFilterProxy(QSortFilterProxyModel):
     """Shows the permissions the search index returns for the query and filters, and the
-    groups that still hold one, each with its filtered count.
+    groups that still hold one, each with its filtered count. While a query is typed, the
+    rows are in the index's order: the group of the best match first, the best match at
+    its top; otherwise in the catalog's order.
 
     The match set is computed once per change (one call into the index); filterAcceptsRow
-    is then a list lookup, so Qt's per-row callbacks stay cheap.
+    is then a list lookup, so Qt's per-row callbacks stay cheap, and the order is a number
+    in each row that Qt compares itself.
     """
 
     def __init__(self, parent=None) -> None:
@@ -24,6 +27,7 @@ class PermissionFilterProxy(QSortFilterProxyModel):
         self._accepted: list[list[bool]] | None = None  # None: no narrowing, all rows show
         self._counts: list[int] = []
         self._ranked: list[str] = []  # matching names, best first
+        self.setSortRole(RankRole)
 
     # --- state ---------------------------------------------------------------------------
 
@@ -50,12 +54,8 @@ class PermissionFilterProxy(QSortFilterProxyModel):
         return sum(self._counts)
 
     def best_match(self) -> str | None:
-        """The name the index ranks first, when every word of the query is in that name
-        (otherwise the ranking says nothing a reader of the tree would expect), or None."""
-        if not self._ranked:
-            return None
-        best = self._ranked[0].lower()
-        return self._ranked[0] if all(t in best for t in normalize_query(self._query)) else None
+        """The name the index ranks first for the query (the tree's first row), or None."""
+        return self._ranked[0] if self._ranked else None
 
     def set_search(self, query: str, filters: Filters | None = None) -> None:
         self._query = query
@@ -85,6 +85,11 @@ class PermissionFilterProxy(QSortFilterProxyModel):
             self._accepted = [[p.name in names for p in members] for members in source.members]
             self._counts = [sum(row) for row in self._accepted]
         source.set_shown_counts(self._counts if self._accepted is not None else None)
+        if self._ranked:
+            source.set_ranks(self._ranked)
+        column = 0 if self._ranked else -1  # -1: the catalog's order
+        if self.sortColumn() != column:
+            self.sort(column)
         # One layout change instead of endFilterChange()'s row-by-row removals, after which
         # a tree view would lay itself out again for each removed range.
         self.invalidate()

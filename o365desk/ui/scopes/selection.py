@@ -95,6 +95,9 @@ class SelectionPanel(QWidget):
         self.remove_button.setToolTip(self.tr("Remove the chosen rows (Delete)"))
         self.clear_button = QPushButton(self.tr("Clear all"), self)
         self.clear_button.setAccessibleName(self.tr("Clear the selection"))
+        self.new_connection_button = QPushButton(self)
+        self.new_connection_button.setAccessibleName(self.tr(
+            "New connection with these permissions"))
         self.delete_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table,
                                          context=Qt.ShortcutContext.WidgetShortcut)
         buttons = QHBoxLayout()
@@ -112,6 +115,10 @@ class SelectionPanel(QWidget):
         layout.addWidget(self.flag_bar)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
+        connect_row = QHBoxLayout()
+        connect_row.addStretch(1)
+        connect_row.addWidget(self.new_connection_button)
+        layout.addLayout(connect_row)
 
     def set_model(self, model) -> None:
         self.table.setModel(model)
@@ -120,15 +127,16 @@ class SelectionPanel(QWidget):
         header.setSectionResizeMode(SelColumn.KIND, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnWidth(SelColumn.NAME, 300)
 
-    def show_count(self, count: int, flags: list[str]) -> None:
+    def show_count(self, count: int, flags: list[str], summary: str) -> None:
         """`flags`: for each permission that needs a second look, its state ("retired",
-        "deprecated") or "" when it can't be granted as chosen."""
+        "deprecated") or "" when it can't be granted as chosen. `summary`: "N selected."
+        and which preset that is, if any."""
         self.stack.setCurrentWidget(self.table if count else self.empty)
         self.remove_button.setEnabled(bool(count))
         self.clear_button.setEnabled(bool(count))
         self.show_button.setEnabled(bool(count))
         self.summary.setVisible(bool(count))  # the empty list says it in its place
-        self.summary.setText(self.tr("{count} selected.").format(count=count))
+        self.summary.setText(summary)
         if not flags:
             self.only_flagged_button.setChecked(False)
             self.flag_bar.hide()

@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
 from o365desk.catalog import export
-from o365desk.catalog.model import DELEGATED, Status
+from o365desk.catalog.model import DELEGATED, PermissionStatus
 from o365desk.catalog.presets import PRESETS
 from o365desk.ui.message_bar import Level
 from o365desk.ui.scopes import export_panel
@@ -34,6 +34,7 @@ class SelectionController(QObject):
         self.catalog = None
         self.model, self.proxy = make_selection_proxy(self)
         self._bad: list[tuple[str, str]] = []  # items the current export can't take
+        self._applied = None  # the preset last applied, while the selection started from it
         panel, exp = window.selection, window.export
         panel.set_model(self.proxy)
         self.remove_bad_button = exp.problem_bar.add_button(
@@ -51,8 +52,10 @@ class SelectionController(QObject):
         exp.copy_button.clicked.connect(self._on_copy_export)
         exp.save_button.clicked.connect(self._on_save_export)
         self.remove_bad_button.clicked.connect(self._on_remove_bad)
+        window.act_new_connection.triggered.connect(self._on_new_connection)
         self.model.selection_changed.connect(self._on_selection_changed)
         self._on_preset_changed(panel.preset_combo.currentIndex())
+        self._update_new_connection()
 
     def set_catalog(self, catalog) -> None:
         self.catalog = catalog
@@ -69,6 +72,7 @@ class SelectionController(QObject):
 
     def apply_preset(self, key: str) -> None:
         preset = next(p for p in PRESETS if p.key == key)
+        self._applied = preset
         self.model.set_items(preset.selection())
 
     def _on_preset_changed(self, row: int) -> None:
@@ -119,11 +123,68 @@ class SelectionController(QObject):
         for name, kind in list(self._bad):
             self.model.remove(name, kind)
 
+    def _summary(self, count: int) -> str:
+        """How many are selected, and whether that is still the preset applied last."""
+        preset = self._applied
+        if not count:
+            self._applied = None  # emptied: whatever comes next starts from nothing
+        if not count or preset is None:
+            return self.tr("{count} selected.").format(count=count)
+        if set(self.model.items()) == set(preset.selection()):
+            return self.tr("{count} selected: the \u201c{preset}\u201d preset.").format(
+                count=count, preset=preset.title)
+        return self.tr("{count} selected: custom, started from the \u201c{preset}\u201d "
+                       "preset.").format(count=count, preset=preset.title)
+
     def _on_selection_changed(self) -> None:
         count = self.model.rowCount()
-        self.window.selection.show_count(count, self.model.flag_states())
+        self.window.selection.show_count(count, self.model.flag_states(), self._summary(count))
         self.window.set_tab_counts(count)
         self.refresh_export()
+        self._update_new_connection()
+
+    # --- a new connection ----------------------------------------------------------------
+
+    def _delegated(self) -> tuple[list[str], int]:
+        """The selection's delegated names, and how many application ones it leaves out:
+        a connection signs in as a person, with delegated permissions."""
+        items = self.model.items()
+        names = [n for n, k in items if k == DELEGATED]
+        return names, len(items) - len(names)
+
+    def _update_new_connection(self) -> None:
+        names, left_out = self._delegated()
+        if not self.model.rowCount():
+            tip = self.tr("Add permissions to the selection first: the new connection starts "
+                          "with them ticked.")
+        elif not names:
+            tip = self.tr("The selection holds only application permissions. A connection "
+                          "signs in as a person and asks for delegated permissions: add "
+                          "those to the selection.")
+        else:
+            tip = (self.tr("Open the New connection wizard with the delegated permission of "
+                           "the selection ticked.") if len(names) == 1 else
+                   self.tr("Open the New connection wizard with the {count} delegated "
+                           "permissions of the selection ticked.").format(count=len(names)))
+            if left_out:
+                tip += " " + self._left_out(left_out)
+        for widget in (self.window.act_new_connection, self.window.selection.new_connection_button):
+            widget.setEnabled(bool(names))
+            widget.setToolTip(tip)
+
+    def _on_new_connection(self) -> None:
+        names, left_out = self._delegated()
+        if not names:
+            return
+        if left_out:
+            self.window.statusBar().showMessage(self._left_out(left_out), 8000)
+        self.window.new_connection_requested.emit(names)
+
+    def _left_out(self, count: int) -> str:
+        return (self.tr("The application permission is left out: a connection signs in as "
+                        "a person.") if count == 1 else
+                self.tr("The {count} application permissions are left out: a connection "
+                        "signs in as a person.").format(count=count))
 
     # --- export --------------------------------------------------------------------------
 
@@ -155,7 +216,7 @@ class SelectionController(QObject):
         if problems:
             return "", problems, notes
         stale = [n for n, k in chosen if (p := self.catalog.get(n)) is not None
-                 and p.status.for_kind(k) is not Status.ACTIVE]
+                 and p.status.for_kind(k) is not PermissionStatus.ACTIVE]
         if stale:
             notes.append(self.tr(
                 "{count} of these are retired or deprecated: they export, but their APIs no "

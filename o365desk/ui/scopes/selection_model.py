@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QApplication, QStyle
 
-from o365desk.catalog.model import APPLICATION, DELEGATED, Status
+from o365desk.catalog.model import APPLICATION, DELEGATED, PermissionStatus
 from o365desk.catalog.presets import flag_for
 from o365desk.ui import colors
 from o365desk.ui.scopes.table_base import ANY_INDEX, SequenceTableModel
@@ -24,7 +24,7 @@ _USER = Qt.ItemDataRole.UserRole
 NameRole = _USER + 1
 KindRole = _USER + 2  # DELEGATED or APPLICATION
 FlagRole = _USER + 3  # a one-line reason to look twice, or ""
-StateRole = _USER + 4  # the chosen variant's Status value ("retired"...); None: not in catalog
+StateRole = _USER + 4  # the chosen variant's PermissionStatus ("retired"...); None: not in catalog
 OrderRole = _USER + 5  # position in the selection, for sorting back to the user's order
 
 
@@ -111,8 +111,8 @@ class SelectionModel(SequenceTableModel):
         out = []
         for (_name, kind), (p, flag) in zip(self._items, self._rows, strict=True):
             if flag:
-                state = p.status.for_kind(kind) if p is not None else Status.ACTIVE
-                out.append("" if state is Status.ACTIVE else state.value)
+                state = p.status.for_kind(kind) if p is not None else PermissionStatus.ACTIVE
+                out.append("" if state is PermissionStatus.ACTIVE else state.value)
         return out
 
     def _describe(self, name: str, kind: str) -> tuple[object, str]:
@@ -142,11 +142,11 @@ class SelectionModel(SequenceTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return flag or (permission.description if permission is not None else None)
         if role == Qt.ItemDataRole.DecorationRole and column == SelColumn.NAME and flag:
-            icon = (QStyle.StandardPixmap.SP_MessageBoxCritical if state is Status.RETIRED
+            icon = (QStyle.StandardPixmap.SP_MessageBoxCritical if state is PermissionStatus.RETIRED
                     else QStyle.StandardPixmap.SP_MessageBoxWarning)
             return QApplication.style().standardIcon(icon)
         if role == Qt.ItemDataRole.ForegroundRole and column == SelColumn.NOTE:
-            role = STATUS_ROLES.get(state) if state else STATUS_ROLES[Status.DEPRECATED]
+            role = STATUS_ROLES.get(state) if state else STATUS_ROLES[PermissionStatus.DEPRECATED]
             return QBrush(colors.text(role)) if role else None
         if role == NameRole:
             return name

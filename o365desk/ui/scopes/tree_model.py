@@ -7,7 +7,7 @@ import enum
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QStandardItemModel
 
-from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, Status, Variant
+from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, PermissionStatus, Variant
 from o365desk.ui import colors
 
 _USER = Qt.ItemDataRole.UserRole
@@ -16,9 +16,10 @@ GroupRole = _USER + 2  # the group's name, on both levels
 PermissionRole = _USER + 3  # the Permission behind a permission row
 NameRole = _USER + 4  # the permission's name
 CountRole = _USER + 5  # group rows: how many permissions the group holds
-StatusRole = _USER + 6  # the Status value: "active", "deprecated" or "retired"
+StatusRole = _USER + 6  # the PermissionStatus value: "active", "deprecated" or "retired"
 PrivilegeRole = _USER + 7  # the highest privilege level of its variants, 0 when none is given
 SelectedKindsRole = _USER + 8  # the kinds of this permission in the user's selection
+RankRole = _USER + 9  # while a query ranks the rows: the place of the row, 0 the best
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
@@ -28,10 +29,11 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 GROUP = "group"
 PERMISSION = "permission"
 # Red and amber from the palette's colour roles; the status is also spelled out.
-STATUS_ROLES = {Status.RETIRED: colors.Role.ERROR, Status.DEPRECATED: colors.Role.WARNING}
+STATUS_ROLES = {PermissionStatus.RETIRED: colors.Role.ERROR,
+                PermissionStatus.DEPRECATED: colors.Role.WARNING}
 
 
-def status_brushes() -> dict[Status, QBrush]:
+def status_brushes() -> dict[PermissionStatus, QBrush]:
     return {state: QBrush(colors.text(role)) for state, role in STATUS_ROLES.items()}
 
 
@@ -77,9 +79,9 @@ def consent_cell(variant: Variant | None) -> str:
 def status_text(p: Permission) -> str:
     """Short, for a narrow column; the tooltip and the details pane say the rest."""
     state = p.status.state
-    if state is Status.ACTIVE:
+    if state is PermissionStatus.ACTIVE:
         return ""
-    word = tr("Retired") if state is Status.RETIRED else tr("Deprecated")
+    word = tr("Retired") if state is PermissionStatus.RETIRED else tr("Deprecated")
     # A star: only one variant is affected; the tooltip says which.
     return word + "*" if p.status.applies_to in (DELEGATED, APPLICATION) else word
 
@@ -106,6 +108,7 @@ class PermissionTreeModel(QStandardItemModel):
         self._groups: list[str] = []
         self._members: list[list[Permission]] = []
         self._where: dict[str, tuple[int, int]] = {}
+        self._rows: dict[str, QModelIndex] = {}  # name -> its row, made on first ranking
         self._selected: dict[str, frozenset[str]] = {}
         self._shown: list[int] | None = None
         self._empty_rows = False
@@ -138,6 +141,7 @@ class PermissionTreeModel(QStandardItemModel):
             self._members = [catalog.in_group(group) for group in self._groups]
             self._where = {p.name: (g, r) for g, members in enumerate(self._members)
                            for r, p in enumerate(members)}
+            self._rows = {}
             self._shown = None
             self.insertRows(0, len(self._groups))
             for g, (group, members) in enumerate(zip(self._groups, self._members, strict=True)):
@@ -192,7 +196,7 @@ class PermissionTreeModel(QStandardItemModel):
                               {_DISPLAY: words[key], _TOOLTIP: tips[column][key]})
             if level:
                 set_data(model_index(r, Column.LEVEL, index), str(level))
-            if p.status.state is not Status.ACTIVE:
+            if p.status.state is not PermissionStatus.ACTIVE:
                 set_item_data(model_index(r, Column.STATUS, index), {
                     _DISPLAY: status_text(p), _FOREGROUND: self._brushes[p.status.state],
                     _TOOLTIP: status_tip(p)})
@@ -203,7 +207,7 @@ class PermissionTreeModel(QStandardItemModel):
             return
         for members in self._members:
             for p in members:
-                if p.status.state is not Status.ACTIVE:
+                if p.status.state is not PermissionStatus.ACTIVE:
                     self.setData(self.index_for_name(p.name, Column.STATUS),
                                  self._brushes[p.status.state], _FOREGROUND)
 
@@ -215,6 +219,26 @@ class PermissionTreeModel(QStandardItemModel):
         try:
             for g in range(len(self._groups)):
                 self.setData(self.index(g, 0), self._group_label(g))
+        finally:
+            self.blockSignals(False)
+
+    def set_ranks(self, names: list[str]) -> None:
+        """Number the permissions in `names` by their place in it, and each group by its
+        best one, for the proxy to sort by. Signals are held back: the proxy invalidates
+        right after. Rows not named keep an old number; the proxy hides them."""
+        if not self._rows:
+            self._rows = {p.name: self.index(r, 0, self.index(g, 0))
+                          for g, members in enumerate(self._members)
+                          for r, p in enumerate(members)}
+        rows, where, set_data = self._rows, self._where, self.setData
+        best: dict[int, int] = {}
+        self.blockSignals(True)
+        try:
+            for place, name in enumerate(names):
+                set_data(rows[name], place, RankRole)
+                best.setdefault(where[name][0], place)
+            for g, place in best.items():
+                set_data(self.index(g, 0), place, RankRole)
         finally:
             self.blockSignals(False)
 
@@ -269,6 +293,6 @@ class PermissionTreeModel(QStandardItemModel):
         if kinds:
             text += "\n" + tr("In your selection as {kinds}.").format(
                 kinds=tr(" and ").join(sorted(kinds)))
-        if p.status.state is not Status.ACTIVE:
+        if p.status.state is not PermissionStatus.ACTIVE:
             text += "\n" + f"{status_text(p)} {p.status.date}".rstrip()
         return text

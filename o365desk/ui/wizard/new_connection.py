@@ -58,7 +58,9 @@ class NewConnectionWizard(QWizard):
         extra_ca_files: Iterable[Path | str] = (),
         login_timeout_ms: int = DEFAULT_TIMEOUT_MS,
         keychain_state: Any = None,
+        scopes: Iterable[str] | None = None,
     ) -> None:
+        """`scopes`: the permissions ticked at the start (otherwise User.Read)."""
         super().__init__(parent)
         self.services = services
         # Out of the box Microsoft's public Graph CLI client; an admin may preset another
@@ -95,7 +97,7 @@ class NewConnectionWizard(QWizard):
         self.nickname_page = NicknamePage(taken, self)
         self.nickname_page.check_keychain(services, self.runner, keychain_state)
         self.organisation_page = OrganisationPage(client_id, redirect_uri, self)
-        self.permissions_page = PermissionsPage(self)
+        self.permissions_page = PermissionsPage(self, scopes)
         self.signin_page = SignInPage(self, login_timeout_ms)
         self.summary_page = SummaryPage(self)
         self.summary_page.change_nickname.clicked.connect(self.change_nickname)

@@ -18,9 +18,12 @@ ANY_INDEX = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 NameRole = Qt.ItemDataRole.UserRole + 1
 AdminConsentRole = Qt.ItemDataRole.UserRole + 2
-SearchTextRole = Qt.ItemDataRole.UserRole + 3
 # Scopes for signing in itself: MSAL adds them; a checklist of them would only confuse.
 _SIGN_IN_ONLY = frozenset({"openid", "profile", "offline_access", "email"})
+
+
+def _by_name(row: tuple) -> str:
+    return row[0].casefold()
 
 
 def tr(text: str) -> str:
@@ -41,17 +44,49 @@ class PermissionChecklist(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[str, bool | None, str]] = []  # name, admin consent, text
+        self.catalog = None  # what the search box searches
         self._checked: set[str] = set()
         self._unknown: list[str] = []  # chosen names the catalog doesn't know (kept)
 
     def set_catalog(self, catalog) -> None:
         self.beginResetModel()
+        self.catalog = catalog
         self._rows = sorted(
             ((p.name, p.delegated.admin_consent, p.description) for p in catalog
              if p.delegated is not None and p.name not in _SIGN_IN_ONLY),
-            key=lambda row: row[0].casefold(),
+            key=_by_name,
         )
         self.endResetModel()
+
+    def set_order(self, places: dict[str, int] | None) -> None:
+        """Rows named in `places` first, in its order (best first), then the rest by
+        name; None: all by name. Views and selections keep their rows."""
+        if not self._rows:
+            return
+        self.layoutAboutToBeChanged.emit()
+        kept = self.persistentIndexList()
+        names = [self._rows[i.row()][0] for i in kept]
+        if places is None:
+            self._rows.sort(key=_by_name)
+        else:
+            last = len(places)
+            self._rows.sort(key=lambda row: (places.get(row[0], last), row[0].casefold()))
+        row_of = {row[0]: r for r, row in enumerate(self._rows)}
+        self.changePersistentIndexList(kept, [self.index(row_of[n], i.column())
+                                              for n, i in zip(names, kept, strict=True)])
+        self.layoutChanged.emit()
+
+    def name_at(self, row: int) -> str:
+        return self._rows[row][0]
+
+    @staticmethod
+    def as_ticked(names) -> set[str]:
+        """The names set_checked(names) ticks: all but those for signing in itself."""
+        return {n for n in names if n not in _SIGN_IN_ONLY}
+
+    def is_checked(self, names) -> bool:
+        """Whether exactly the names set_checked(names) would tick are ticked."""
+        return set(self.checked()) == self.as_ticked(names)
 
     def admin_consent(self, name: str) -> bool:
         return any(row[0] == name and row[1] for row in self._rows)
@@ -93,8 +128,6 @@ class PermissionChecklist(QAbstractTableModel):
             return name
         if role == AdminConsentRole:
             return bool(admin)
-        if role == SearchTextRole:
-            return f"{name} {text}".casefold()
         if role == Qt.ItemDataRole.CheckStateRole and col == Col.NAME:
             return Qt.CheckState.Checked if name in self._checked else Qt.CheckState.Unchecked
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -123,17 +156,32 @@ class PermissionChecklist(QAbstractTableModel):
 
 
 class PermissionFilter(QSortFilterProxyModel):
-    """Words typed in the search box must all appear in a permission's name or text."""
+    """Shows what the catalog's search finds for the words typed, best first, as the
+    command line and the scope browser list them; a click on a column header sorts by
+    that column instead, until the words change.
+
+    The best-first order is the source model's own (PermissionChecklist.set_order): Qt
+    keeps it without asking Python to compare rows, which costs ~100 ms a keystroke."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._words: list[str] = []
+        self._places: dict[str, int] | None = None  # while a query ranks: name -> place
         self._chosen_only = False
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
     def set_query(self, text: str) -> None:
-        self.beginFilterChange()
-        self._words = text.casefold().split()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        from o365desk.catalog.search import normalize_query, search
+
+        source = self.sourceModel()
+        if self.sortColumn() != -1:
+            self.sort(-1)  # back to the source's order: best first
+        catalog = source.catalog if source is not None else None
+        if catalog is None or not normalize_query(text):
+            self._places = None
+        else:
+            self._places = {p.name: place for place, p in enumerate(search(catalog, text))}
+        if source is not None:
+            source.set_order(self._places)  # the proxy filters again as it follows
 
     def set_chosen_only(self, on: bool) -> None:
         self.beginFilterChange()
@@ -141,9 +189,8 @@ class PermissionFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
-        index = self.sourceModel().index(source_row, Col.NAME, source_parent)
-        if self._chosen_only and index.data(Qt.ItemDataRole.CheckStateRole) != \
-                Qt.CheckState.Checked:
+        source = self.sourceModel()
+        if self._chosen_only and source.index(source_row, Col.NAME, source_parent).data(
+                Qt.ItemDataRole.CheckStateRole) != Qt.CheckState.Checked:
             return False
-        text = index.data(SearchTextRole) or ""
-        return all(word in text for word in self._words)
+        return self._places is None or source.name_at(source_row) in self._places

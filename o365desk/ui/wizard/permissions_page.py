@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -22,12 +23,18 @@ from o365desk.core.words import plural
 from o365desk.ui.wizard.common import help_label
 from o365desk.ui.wizard.permissions_model import Col, PermissionChecklist, PermissionFilter
 
+CUSTOM = "custom"  # the data of the "Custom" item the ready-made set box gets after an edit
+
+
 
 class PermissionsPage(QWizardPage):
     """A preset fills the checklist; the search box narrows it; Next needs one permission."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, scopes=None) -> None:
+        """`scopes`: the permissions to start with instead of User.Read alone."""
         super().__init__(parent)
+        self._initial = None if scopes is None else tuple(scopes)
+        self._origin = 0  # the row of the ready-made set the ticks started from
         self.setTitle(self.tr("Choose the permissions"))
         self.help = help_label(self.tr(
             "Permissions decide what o365desk may do in Microsoft 365 on your behalf. Pick a "
@@ -58,8 +65,13 @@ class PermissionsPage(QWizardPage):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
+        # Best match first while searching; a click on a header sorts by that column.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         header.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Col.ADMIN, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized once in load(): sizing to contents on every change would read every row's
+        # data again at each keystroke.
+        header.setSectionResizeMode(Col.ADMIN, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.admin_note = QLabel(self.tr(
             "Permissions that need an administrator work only after an administrator of the "
@@ -87,13 +99,13 @@ class PermissionsPage(QWizardPage):
         layout.addWidget(self.chosen)
         layout.addWidget(self.admin_note)
         self.preset.activated.connect(self._on_preset)
-        self.search.textChanged.connect(self.proxy.set_query)
+        self.search.textChanged.connect(self._on_search_changed)
         self.chosen_only.toggled.connect(self.proxy.set_chosen_only)
         self.model.selection_changed.connect(self._on_selection_changed)
         self._presets: list = []
         self._loaded = False
 
-    def load(self, initial=DEFAULT_SCOPES) -> None:
+    def load(self) -> None:
         """Read the catalog (local, ~60 ms) the first time the page is shown."""
         if self._loaded:
             return
@@ -106,22 +118,76 @@ class PermissionsPage(QWizardPage):
         self.preset.addItem(self.tr("Only sign in and read my profile"), None)
         for preset in self._presets:
             self.preset.addItem(self.tr(preset.title), preset)
-        self.model.set_checked(initial)
         self.table.resizeColumnToContents(Col.NAME)
-        self._on_preset(0)
+        self.table.resizeColumnToContents(Col.ADMIN)
+        if self._initial is None:
+            self._on_preset(0)
+        else:
+            self._origin = -1  # none: chosen elsewhere, e.g. in the permission browser
+            self.model.set_checked(self._initial)
+            self.chosen_only.setChecked(True)  # what was brought along, at a glance
 
     def initializePage(self) -> None:
         self.load()
 
-    def _on_preset(self, row: int) -> None:
+    def _on_search_changed(self, text: str) -> None:
+        blocked = self.table.horizontalHeader().blockSignals(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().blockSignals(blocked)
+        self.proxy.set_query(text)
+        self.table.scrollToTop()
+
+    def _scopes_of(self, row: int) -> tuple[str, ...]:
+        preset = self.preset.itemData(row)
+        return DEFAULT_SCOPES if preset is None else tuple(preset.scopes)
+
+    def _summary_of(self, row: int) -> str:
         preset = self.preset.itemData(row)
         if preset is None:
-            self.preset_summary.setText(self.tr(
-                "Just signing in (User.Read): enough to test the connection."))
-            self.model.set_checked(DEFAULT_SCOPES)
+            return self.tr("Just signing in (User.Read): enough to test the connection.")
+        return self.tr(preset.summary)
+
+    def _on_preset(self, row: int) -> None:
+        if self.preset.itemData(row) == CUSTOM:  # chosen again: the ticks stay as they are
             return
-        self.preset_summary.setText(self.tr(preset.summary))
-        self.model.set_checked(preset.scopes)
+        self._origin = row
+        self.model.set_checked(self._scopes_of(row))  # _show_preset follows
+
+    def _show_preset(self) -> None:
+        """The box names the set the ticks are, or says "Custom" and what it started from."""
+        custom = self.preset.findData(CUSTOM)
+        sets = [r for r in range(self.preset.count()) if r != custom]
+        matching = [r for r in sets if self.model.is_checked(self._scopes_of(r))]
+        if matching:
+            row = self._origin if self._origin in matching else matching[0]
+            self._origin = row
+            if custom >= 0:
+                self.preset.removeItem(custom)
+            self.preset.setCurrentIndex(row)
+            self.preset_summary.setText(self._summary_of(row))
+            return
+        if self._origin in sets:
+            title = self.preset.itemText(self._origin)
+            label = self.tr("Custom (started from \u201c{set}\u201d)").format(set=title)
+            ticked = set(self.scopes())
+            wanted = self.model.as_ticked(self._scopes_of(self._origin))
+            added, removed = len(ticked - wanted), len(wanted - ticked)
+            changes = ", ".join(([self.tr("{count} added").format(count=added)] if added else [])
+                                + ([self.tr("{count} removed").format(count=removed)]
+                                   if removed else []))
+            summary = self.tr(
+                "You changed the ticks of \u201c{set}\u201d ({changes}). Choose a ready-made "
+                "set again to start over.").format(set=title, changes=changes)
+        else:
+            label = self.tr("Custom")
+            summary = self.tr("Permissions chosen one by one. Choose a ready-made set to "
+                              "start over.")
+        if custom < 0:
+            self.preset.addItem(label, CUSTOM)
+            custom = self.preset.count() - 1
+        self.preset.setItemText(custom, label)
+        self.preset.setCurrentIndex(custom)
+        self.preset_summary.setText(summary)
 
     def apply_preset(self, key: str) -> None:
         for row in range(self.preset.count()):
@@ -139,6 +205,8 @@ class PermissionsPage(QWizardPage):
         return self.model.checked()
 
     def _on_selection_changed(self) -> None:
+        if self._loaded:
+            self._show_preset()
         names = self.scopes()
         admin = [n for n in names if self.model.admin_consent(n)]
         if not names:
