@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
@@ -13,37 +12,28 @@ from o365desk.core.connection import Connection
 from o365desk.core.signin_errors import Action
 from o365desk.services import Services
 from o365desk.ui.async_runner import TaskRunner, off_gui_thread
+from o365desk.ui.signin.flow import SignInFlow
 from o365desk.ui.signin.login_view import DEFAULT_TIMEOUT_MS
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 from o365desk.ui.wizard.signin_page import SignInPage
 
-T = TypeVar("T")
-
-
-class _FixedSettings:
-    """Stands in for the wizard's organisation page: a saved connection's settings are
-    changed elsewhere, so "check the client ID" has nothing to open here."""
-
-    def show_advanced(self) -> None:
-        pass
-
 
 class ReauthorizeDialog(QDialog):
-    """Hosts SignInPage for one saved connection (the page's `wizard`), asking for the
-    connection's current permissions, so newly added ones get approved."""
+    """The sign-in page for one saved connection, asking for the connection's current
+    permissions, so newly added ones get approved. Its sign-in stays until a new one
+    succeeds (SignInFlow for a saved connection)."""
 
     signed_in = Signal(object, object)  # the saved Connection, the SignInResult
+    # The sign-in says a permission is wrong: the person wants Edit connection for it.
+    edit_requested = Signal(object)  # the Connection
 
-    def __init__(self, services: Services, connection: Connection, parent=None, *,
-                 login_timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
+    def __init__(self, services: Services, connection: Connection, parent=None) -> None:
         super().__init__(parent)
         self.services = services
         self.connection = connection
-        self.extra_ca_files = tuple(services.session_options.get("extra_ca_files", ()))
-        self.session: Any = None
-        self.result: Any = None
         self.runner = TaskRunner(self)
-        self.organisation_page = _FixedSettings()
+        self.flow = SignInFlow(services, lambda: self.connection, new_connection=False,
+                               parent=self)
         self._started = False
         self._saving = False
         user = connection.account.username if connection.account else ""
@@ -55,13 +45,15 @@ class ReauthorizeDialog(QDialog):
             user=user, name=connection.nickname) if user else self.tr(
             "Sign in to start using \u201c{name}\u201d.").format(name=connection.nickname)
         self.intro = help_label(intro, self, self.tr("About this sign-in"))
-        self.page = SignInPage(self, login_timeout_ms)
+        self.page = SignInPage(self.flow, DEFAULT_TIMEOUT_MS, self)
         self.page.help.hide()  # the intro above says it for this dialog
         self.page.login_hint = user or None
-        # The organisation, app and permissions of a saved connection aren't edited here:
-        # the message says what is wrong, and no button pretends to fix it.
+        # A saved connection's organisation and app aren't changed here: the message says
+        # what is wrong, and no button pretends to fix it. Its permissions are: Edit.
         self.page.error_panel.hidden_actions = frozenset(
-            {Action.CHECK_ORGANISATION, Action.CHECK_CLIENT_ID, Action.CHECK_PERMISSIONS})
+            {Action.CHECK_ORGANISATION, Action.CHECK_CLIENT_ID})
+        self.page.signed_in.connect(self._on_signed_in)
+        self.page.settings_requested.connect(self._on_settings_requested)
         self.save_problem = problem_label(self, self.tr("Saving problem"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
@@ -74,38 +66,26 @@ class ReauthorizeDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(820, 680)
 
+    @property
+    def session(self) -> Any:
+        return self.flow.session
+
+    @property
+    def result(self) -> Any:
+        return self.flow.result
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._started:
             self._started = True
             self.page.begin_embedded()
 
-    # --- what SignInPage asks of its wizard ----------------------------------------------
+    def _on_settings_requested(self, action: Action) -> None:
+        if action is Action.CHECK_PERMISSIONS:
+            self.edit_requested.emit(self.connection)
+            self.reject()
 
-    def draft(self) -> Connection:
-        return self.connection
-
-    async def call(self, fn: Callable[..., T], *args: Any) -> T:
-        return await off_gui_thread(fn, *args)
-
-    async def new_session(self) -> Any:
-        """The connection's session; its saved sign-in stays until a new one succeeds."""
-        self.session = await off_gui_thread(self.services.session_for, self.connection)
-        return self.session
-
-    async def discard_sign_in(self) -> None:
-        self.result = None
-
-    def currentPage(self) -> SignInPage:
-        return self.page
-
-    def currentId(self) -> int:
-        return -1  # no earlier pages to go back to
-
-    def back(self) -> None:
-        pass
-
-    def next(self) -> None:
+    def _on_signed_in(self) -> None:
         """Signed in: save who and until when, then close."""
         if self.result is None or self._saving:
             return
@@ -114,11 +94,12 @@ class ReauthorizeDialog(QDialog):
 
     async def _save(self, result: Any) -> None:
         from o365desk.storage.store import StoreError
+        from o365desk.storage.vault import VaultError
 
         try:
             saved = await off_gui_thread(usecases.record_sign_in, self.services,
                                          self.connection, result)
-        except StoreError as exc:
+        except (StoreError, VaultError) as exc:
             self._saving = False
             show_problem(self.save_problem, self.tr(
                 "Signed in, but the connection could not be saved: {reason}").format(
@@ -129,4 +110,5 @@ class ReauthorizeDialog(QDialog):
 
     def done(self, result: int) -> None:
         self.page.stop()
+        self.flow.runner.cancel_all()
         super().done(result)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import logging
-from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWizard
@@ -18,6 +16,7 @@ from o365desk.core.connection import Connection
 from o365desk.core.ids import new_uuid
 from o365desk.services import Services
 from o365desk.ui.async_runner import TaskRunner
+from o365desk.ui.signin.flow import SignInFlow
 from o365desk.ui.signin.login_view import DEFAULT_TIMEOUT_MS
 from o365desk.ui.wizard.nickname_page import NicknamePage
 from o365desk.ui.wizard.organisation_page import OrganisationPage
@@ -26,7 +25,6 @@ from o365desk.ui.wizard.signin_page import SignInPage
 from o365desk.ui.wizard.summary_page import SummaryPage
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class PageId(enum.IntEnum):
@@ -53,28 +51,23 @@ class NewConnectionWizard(QWizard):
         services: Services,
         parent=None,
         *,
-        client_id: str | None = None,
-        redirect_uri: str | None = None,
-        extra_ca_files: Iterable[Path | str] = (),
-        login_timeout_ms: int = DEFAULT_TIMEOUT_MS,
         keychain_state: Any = None,
         scopes: Iterable[str] | None = None,
     ) -> None:
-        """`scopes`: the permissions ticked at the start (otherwise User.Read)."""
+        """`keychain_state`: what the main window knows of the keychain already (the first
+        page says at once when no sign-in can be kept); `scopes`: the permissions ticked at
+        the start (otherwise User.Read)."""
         super().__init__(parent)
         self.services = services
         # Out of the box Microsoft's public Graph CLI client; an admin may preset another
         # app registration in settings.json (core.settings), which the Advanced part shows.
         defaults = app_settings.load()
-        client_id = client_id or defaults.client_id
-        redirect_uri = redirect_uri or defaults.redirect_uri
-        self.extra_ca_files = tuple(extra_ca_files)
         self.connection_id = new_uuid()
-        self.session: Any = None  # auth.session.ConnectionSession, once signing in
-        self.result: Any = None  # auth.session.SignInResult, once signed in
         self.saved_connection: Connection | None = None
         self.runner = TaskRunner(self)
-        self._inflight: set[asyncio.Future] = set()
+        # The sign-in's session, result and clean-up: the draft exists only here until saved.
+        self.flow = SignInFlow(services, self.draft, new_connection=True,
+                               redirect_uri=self.redirect_uri, parent=self)
         self._saving = False
         self._closing = False
         self.setWindowTitle(self.tr("New connection"))
@@ -96,9 +89,12 @@ class NewConnectionWizard(QWizard):
         taken = [c.nickname for c in self._existing()]
         self.nickname_page = NicknamePage(taken, self)
         self.nickname_page.check_keychain(services, self.runner, keychain_state)
-        self.organisation_page = OrganisationPage(client_id, redirect_uri, self)
+        self.organisation_page = OrganisationPage(defaults.client_id, defaults.redirect_uri,
+                                                  self)
         self.permissions_page = PermissionsPage(self, scopes)
-        self.signin_page = SignInPage(self, login_timeout_ms)
+        self.signin_page = SignInPage(self.flow, DEFAULT_TIMEOUT_MS, self)
+        self.signin_page.signed_in.connect(self._on_signed_in)
+        self.signin_page.settings_requested.connect(self._on_settings_requested)
         self.summary_page = SummaryPage(self)
         self.summary_page.change_nickname.clicked.connect(self.change_nickname)
         for page_id, page in ((PageId.NICKNAME, self.nickname_page),
@@ -163,41 +159,32 @@ class NewConnectionWizard(QWizard):
     def redirect_uri(self) -> str:
         return self.organisation_page.redirect_uri_value()
 
-    # --- blocking calls, off the GUI thread ------------------------------------------------
+    # --- the sign-in ---------------------------------------------------------------------
 
-    async def call(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a blocking call in a worker thread; Cancel waits for it before cleaning up.
+    @property
+    def session(self) -> Any:
+        """The sign-in's auth.session.ConnectionSession, once signing in."""
+        return self.flow.session
 
-        A worker thread can't be stopped half-way: if a sign-in finishes after Cancel, its
-        tokens must still be removed, so the clean-up waits for every call still running.
-        """
-        future = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-        self._inflight.add(future)
-        future.add_done_callback(self._inflight.discard)
-        return await asyncio.shield(future)
+    @property
+    def result(self) -> Any:
+        """The sign-in's auth.session.SignInResult, once signed in."""
+        return self.flow.result
 
-    async def new_session(self) -> Any:
-        """A fresh session for the draft; an earlier one's saved tokens are removed first."""
-        await self.discard_sign_in()
-        connection = self.draft()
-        session = await self.call(self.services.session_for, connection)
-        session.redirect_uri = self.redirect_uri()
-        self.session = session
-        return session
+    def _on_signed_in(self) -> None:
+        if self.currentPage() is self.signin_page:
+            self.next()  # straight on to the summary
 
-    async def discard_sign_in(self) -> None:
-        """Forget the result and remove what the sign-in saved in the keychain, if anything."""
-        self.result = None
-        session, self.session = self.session, None
-        if session is None:
-            return
-        session.abandon()  # a call still running saves nothing
-        if self._inflight:
-            await asyncio.gather(*list(self._inflight), return_exceptions=True)
-        try:
-            await asyncio.to_thread(_sign_out, self.services, session)
-        except Exception:  # the keychain refused: nothing more we can do from here
-            log.warning("could not remove the tokens of an unsaved sign-in", exc_info=True)
+    def _on_settings_requested(self, action) -> None:
+        """A sign-in failure's button about the settings: back to the page that has them."""
+        from o365desk.core.signin_errors import Action
+
+        target = PageId.PERMISSIONS if action is Action.CHECK_PERMISSIONS else \
+            PageId.ORGANISATION
+        while self.currentId() > target:
+            self.back()
+        if action is Action.CHECK_CLIENT_ID:
+            self.organisation_page.show_advanced()
 
     # --- finishing -----------------------------------------------------------------------
 
@@ -228,8 +215,8 @@ class NewConnectionWizard(QWizard):
         problem, nickname = "", False
         try:
             if result is None:  # saved without signing in: no sign-in's tokens stay behind
-                await self.discard_sign_in()
-            saved = await self.call(usecases.create, self.services, connection, result)
+                await self.flow.discard()
+            saved = await self.flow.call(usecases.create, self.services, connection, result)
         except (StoreError, VaultError, ValueError) as exc:
             problem, nickname = str(exc), isinstance(exc, NicknameError)
         except Exception:  # a bug or a surprise: still a message, and the buttons back
@@ -334,30 +321,23 @@ class NewConnectionWizard(QWizard):
             return
         self._closing = True
         self.signin_page.stop()
-        if self.session is not None and self.saved_connection is None:
+        if self.saved_connection is None:
             # Now, not in the clean-up job: a sign-in still finishing must not save its
             # tokens even if that job never runs (the app quits right after).
-            self.session.abandon()
+            self.flow.abandon()
+        self.flow.runner.cancel_all()
         self.runner.cancel_all()
-        if self.saved_connection is None and (self.session is not None or self._inflight):
+        if self.saved_connection is None and self.flow.has_unsaved_sign_in():
             self.runner.start(self._discard_then_report())
         else:
             self.discarded.emit()
         super().reject()
 
     async def _discard_then_report(self) -> None:
-        await self.discard_sign_in()
+        await self.flow.discard()
         self.discarded.emit()
 
     def done(self, result: int) -> None:
         self.signin_page.stop()
         super().done(result)
 
-
-def _sign_out(services: Services, session: Any) -> None:
-    """Remove an unsaved sign-in's tokens (and accounts) and forget its session."""
-    try:
-        session.sign_out()
-    finally:
-        services.drop_session(session.connection.id)
-        session.close()

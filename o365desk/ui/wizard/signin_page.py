@@ -9,7 +9,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +29,7 @@ from o365desk.core.signin_errors import (
     explain,
     explain_transport,
 )
+from o365desk.ui.signin.flow import SignInFlow
 from o365desk.ui.signin.login_view import LoginView
 from o365desk.ui.wizard.common import help_label
 from o365desk.ui.wizard.signin_panels import DeviceCodePanel, ErrorPanel
@@ -39,11 +40,19 @@ _ELSEWHERE = (A.USE_SYSTEM_BROWSER, A.USE_DEVICE_CODE)
 
 
 class SignInPage(QWizardPage):
-    """Starts the embedded sign-in on entering; Next comes with a successful sign-in."""
+    """Starts the embedded sign-in on entering; Next comes with a successful sign-in.
 
-    def __init__(self, wizard, timeout_ms: int, parent=None) -> None:
+    The sign-in's session, result and clean-up belong to its SignInFlow; whoever hosts the
+    page (the wizard, or the Sign in again dialog) hears `signed_in` and, for a button
+    about the connection's settings, `settings_requested`.
+    """
+
+    signed_in = Signal()  # the flow holds the result
+    settings_requested = Signal(object)  # an Action: CHECK_ORGANISATION, _CLIENT_ID, ...
+
+    def __init__(self, flow: SignInFlow, timeout_ms: int, parent=None) -> None:
         super().__init__(parent)
-        self._wizard = wizard
+        self.flow = flow
         self.setTitle(self.tr("Sign in"))
         self.help = help_label(self.tr(
             "Sign in with the work account o365desk should use, as you would in Outlook on "
@@ -103,11 +112,11 @@ class SignInPage(QWizardPage):
     def cleanupPage(self) -> None:
         """Back from here: stop signing in and forget what a finished sign-in saved."""
         self.stop()
-        self._wizard.runner.start(self._wizard.discard_sign_in())
+        self.flow.runner.start(self.flow.discard())
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self._wizard.result is not None
+        return self.flow.result is not None
 
     def stop(self) -> None:
         self._attempt += 1
@@ -120,29 +129,27 @@ class SignInPage(QWizardPage):
         attempt = self._begin(self.tr("Opening Microsoft's sign-in page\u2026"))
         if self.view.refuse_if_unsafe():  # before any session: nothing to undo
             return
-        self._wizard.runner.start(self._embedded(attempt))
+        self.flow.runner.start(self._embedded(attempt))
 
     async def _embedded(self, attempt: int) -> None:
-        w = self._wizard
         start = await self._guard(attempt, lambda: self._start_auth_code())
         if start is None:
             return
         self._start = start
         self.stack.setCurrentWidget(self.view)
-        self.view.start(start.auth_uri, start.redirect_uri, start.allowed_hosts,
-                        w.extra_ca_files)
+        self.view.start(start.auth_uri, start.redirect_uri, start.allowed_hosts)
 
     async def _start_auth_code(self):
-        session = await self._wizard.new_session()
-        return await self._wizard.call(
+        session = await self.flow.new_session()
+        return await self.flow.call(
             functools.partial(session.start_auth_code, login_hint=self.login_hint),
             self._scopes())
 
     def _on_redirected(self, url: str) -> None:
         attempt = self._begin(self.tr("Finishing the sign-in\u2026"), stop=False)
-        session, start = self._wizard.session, self._start
-        self._wizard.runner.start(self._complete(
-            attempt, lambda: self._wizard.call(session.finish_auth_code, start, url)))
+        session, start = self.flow.session, self._start
+        self.flow.runner.start(self._complete(
+            attempt, lambda: self.flow.call(session.finish_auth_code, start, url)))
 
     def begin_browser(self) -> None:
         attempt = self._begin(self.tr(
@@ -152,11 +159,11 @@ class SignInPage(QWizardPage):
         self.stop_button.setText(self.tr("&Stop waiting"))
         self.stop_button.setEnabled(True)
         self.stop_button.show()
-        self._wizard.runner.start(self._complete(attempt, lambda: self._browser(stop)))
+        self.flow.runner.start(self._complete(attempt, lambda: self._browser(stop)))
 
     async def _browser(self, stop: threading.Event):
-        session = await self._wizard.new_session()
-        return await self._wizard.call(
+        session = await self.flow.new_session()
+        return await self.flow.call(
             functools.partial(session.sign_in_with_browser, login_hint=self.login_hint,
                               should_stop=stop.is_set),
             self._scopes())
@@ -164,16 +171,16 @@ class SignInPage(QWizardPage):
     def begin_device_code(self) -> None:
         attempt = self._begin(self.tr("Asking Microsoft for a code\u2026"))
         self._stop_waiting = stop = threading.Event()
-        self._wizard.runner.start(self._complete(attempt, lambda: self._device(attempt, stop)))
+        self.flow.runner.start(self._complete(attempt, lambda: self._device(attempt, stop)))
 
     async def _device(self, attempt: int, stop: threading.Event):
-        session = await self._wizard.new_session()
-        start = await self._wizard.call(session.start_device_code, self._scopes())
+        session = await self.flow.new_session()
+        start = await self.flow.call(session.start_device_code, self._scopes())
         if attempt == self._attempt:
             self._device_start = start
             self.device_panel.show_code(start.user_code, start.verification_uri)
             self.stack.setCurrentWidget(self.device_panel)
-        return await self._wizard.call(session.finish_device_code, start, stop.is_set)
+        return await self.flow.call(session.finish_device_code, start, stop.is_set)
 
     # --- outcomes ------------------------------------------------------------------------
 
@@ -181,7 +188,7 @@ class SignInPage(QWizardPage):
         if stop:
             self.stop()
         self._attempt += 1
-        self._wizard.result = None
+        self.flow.result = None
         self.completeChanged.emit()
         self.waiting_text.setText(text)
         self.busy.show()
@@ -221,20 +228,18 @@ class SignInPage(QWizardPage):
         result = await self._guard(attempt, make)
         if result is None:
             return
-        w = self._wizard
-        w.result = result
+        self.flow.result = result
         text = self.tr("Signed in as {user}.").format(user=result.account.username)
         self.waiting_text.setText(text)
         self.busy.hide()
         self.stop_button.hide()
         self.stack.setCurrentWidget(self.waiting)
         self.completeChanged.emit()
-        if w.currentPage() is self:
-            w.next()  # straight on to the summary
+        self.signed_in.emit()  # the wizard goes straight on to the summary
 
     def _on_view_failed(self, kind: str, detail: str) -> None:
         if kind == "error_page":
-            conn = self._wizard.draft()
+            conn = self.flow.draft()
             explanation = explain(None, f"{detail}: the sign-in page showed this error.",
                                   None, tenant=conn.tenant, cloud=conn.cloud,
                                   client_id=conn.client_id, authority=conn.authority)
@@ -306,12 +311,11 @@ class SignInPage(QWizardPage):
     # --- buttons -------------------------------------------------------------------------
 
     def _on_action(self, action: Action) -> None:
-        w = self._wizard
         explanation = self.error_panel.explanation
         if action is A.COPY_ADMIN_CONSENT_LINK:
             url = explanation.admin_consent_url if explanation else None
-            if not url and w.session is not None:
-                url = w.session.consent_url()
+            if not url and self.flow.session is not None:
+                url = self.flow.session.consent_url()
             QGuiApplication.clipboard().setText(url or "")
             self.error_panel.show_note(self.tr(
                 "Copied the admin-consent link. Send it to an administrator of your organisation; "
@@ -328,14 +332,7 @@ class SignInPage(QWizardPage):
         elif action is A.USE_DEVICE_CODE:
             self.begin_device_code()
         elif action in (A.CHECK_ORGANISATION, A.CHECK_CLIENT_ID, A.CHECK_PERMISSIONS):
-            from o365desk.ui.wizard.new_connection import PageId
-
-            target = PageId.PERMISSIONS if action is A.CHECK_PERMISSIONS else \
-                PageId.ORGANISATION
-            while w.currentId() > target:
-                w.back()
-            if action is A.CHECK_CLIENT_ID:
-                w.organisation_page.show_advanced()
+            self.settings_requested.emit(action)
 
     def _on_copy_code(self) -> None:
         if self._device_start is not None:
@@ -358,4 +355,4 @@ class SignInPage(QWizardPage):
         self.device_panel.set_status(self.tr("Stopping\u2026"))
 
     def _scopes(self) -> list[str]:
-        return list(self._wizard.draft().scopes)
+        return list(self.flow.draft().scopes)
