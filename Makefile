@@ -20,6 +20,7 @@ test-fast: system-deps-run $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check o365desk tests benchmarks tools
 	$(BIN)/lint-imports
+	$(BIN)/python tools/check_import_cycles.py
 
 bench: system-deps-run $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.run

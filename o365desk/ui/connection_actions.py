@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
 from o365desk import usecases
@@ -13,12 +13,13 @@ from o365desk.storage.store import StoreError
 from o365desk.storage.vault import VaultError
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import off_gui_thread
+from o365desk.ui.connections_view import ConnectionsChanged
 from o365desk.ui.message_bar import Level
 
 if TYPE_CHECKING:
     from o365desk.auth.token_state import TokenState
     from o365desk.core.signin_errors import Action, Explanation
-    from o365desk.ui.main_controller import MainController
+    from o365desk.ui.connections_view import ConnectionsView
 
 # Results that mean the saved sign-in no longer works (not "a permission is missing").
 _NEEDS_SIGN_IN_NOT = frozenset({"graph-403", "trusted-certificates"})
@@ -34,7 +35,11 @@ def needs_sign_in(explanation: Explanation) -> bool:
 class ConnectionActions(QObject):
     """Slots behind Test connection, Sign in again and Sign out, and the status refresh."""
 
-    def __init__(self, main: MainController) -> None:
+    changed = Signal(object)  # ConnectionsChanged: after every change saved here
+    # The selected connection's permissions should change (Edit connection, these ticked).
+    edit_requested = Signal(object)  # a tuple of permission names
+
+    def __init__(self, main: ConnectionsView) -> None:
         super().__init__(main)
         self.main = main
         self.window = w = main.window
@@ -69,7 +74,7 @@ class ConnectionActions(QObject):
                              "The message at the top of the window says what to do.")
         elif conn.id in self._busy:
             common = self.tr("Wait until the current action on this connection has finished.")
-        elif conn.id in self.main.edits.deleting:
+        elif self.main.is_deleting(conn.id):
             common = self.tr("Wait until the deletion has finished.")
         else:
             common = ""
@@ -144,7 +149,8 @@ class ConnectionActions(QObject):
         if self.model.row_of(conn.id) < 0:
             return  # deleted meanwhile (from the command line): nothing to say about it
         result, state = outcome.result, outcome.state
-        self.main.mark_store_seen()  # "last used" was noted
+        # "Last used" was noted (or nothing changed): the list shows it, the selection stays.
+        self.changed.emit(ConnectionsChanged(saved=outcome.connection, select=False))
         if not result.ok and result.explanation is not None and \
                 needs_sign_in(result.explanation):
             from o365desk.auth.token_state import TokenState
@@ -199,7 +205,7 @@ class ConnectionActions(QObject):
         if action is A.SIGN_IN_AGAIN:
             self._on_sign_in()
         elif action is A.CHECK_PERMISSIONS:
-            self.main.edits.on_edit(tick=explanation.scopes)
+            self.edit_requested.emit(tuple(explanation.scopes))
         elif action is A.RETRY:
             self._on_test()
         elif action is A.COPY_ADMIN_CONSENT_LINK:
@@ -258,14 +264,14 @@ class ConnectionActions(QObject):
 
         self.dialog = ReauthorizeDialog(self.services, conn, self.window)
         self.dialog.signed_in.connect(self._on_signed_in)
+        self.dialog.edit_requested.connect(lambda _conn: self.edit_requested.emit(()))
         self.dialog.open()
 
     def _on_signed_in(self, saved: Connection, result: Any) -> None:
         from o365desk.auth.token_state import from_result
 
-        self.main.mark_store_seen()
         self.model.set_state(saved.id, from_result(result))
-        self.model.replace(saved)
+        self.changed.emit(ConnectionsChanged(saved=saved, select=False))
         if self._result_conn is not None and self._result_conn.id == saved.id:
             self.window.result_bar.hide()
         self.window.statusBar().showMessage(self.tr("Signed in as {user} with \u201c{name}\u201d.")
@@ -296,9 +302,8 @@ class ConnectionActions(QObject):
             return
         finally:
             self._set_busy(conn.id, False)
-        self.main.mark_store_seen()
         self.model.set_state(conn.id, None)
-        self.model.replace(updated)
+        self.changed.emit(ConnectionsChanged(saved=updated, select=False))
         if self._result_conn is not None and self._result_conn.id == conn.id:
             self.window.result_bar.hide()
         self.window.statusBar().showMessage(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from o365desk import usecases
 from o365desk.core.connection import Connection
@@ -13,18 +13,22 @@ from o365desk.storage.vault import VaultError
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import off_gui_thread
 from o365desk.ui.connections_model import Column
+from o365desk.ui.connections_view import ConnectionsChanged
 
 if TYPE_CHECKING:
-    from o365desk.ui.main_controller import MainController
+    from o365desk.ui.connections_view import ConnectionsView
 
 
 _GUI_WAIT = 0.5  # seconds
 
 
 class ConnectionEdits(QObject):
-    """Slots behind Rename, Edit again and Delete; the controller asks what is under way."""
+    """Slots behind Edit connection, Rename, Edit again and Delete."""
 
-    def __init__(self, main: MainController) -> None:
+    changed = Signal(object)  # ConnectionsChanged: after every change saved here
+    approval_needed = Signal(object)  # a Connection whose added permissions need a sign-in
+
+    def __init__(self, main: ConnectionsView) -> None:
         super().__init__(main)
         self.main = main
         self.window = main.window
@@ -39,7 +43,7 @@ class ConnectionEdits(QObject):
         # On the GUI thread (the model's editor commits here): never wait long for another
         # o365desk's lock; the refusal says "busy, try again" and Edit again keeps the text.
         renamed = usecases.rename(self.main.services, connection_id, nickname, wait=_GUI_WAIT)
-        self.main.mark_store_seen()
+        self.changed.emit(ConnectionsChanged())  # the model shows the new name itself
         if self._rename_attempt is not None:
             self._rename_attempt = None
             self.window.error_bar.hide()
@@ -113,14 +117,12 @@ class ConnectionEdits(QObject):
 
     def _on_edited(self, result) -> None:
         saved = result.connection
-        self.main.mark_store_seen()
-        self.main.model.replace(saved)
-        self.main.select(saved.id)
+        self.changed.emit(ConnectionsChanged(saved=saved))
         self.window.statusBar().showMessage(
             self.tr("Saved the changes to \u201c{name}\u201d.").format(name=saved.nickname),
             5000)
         if result.needs_approval:
-            self.main.actions.sign_in(saved)  # straight into approving what was added
+            self.approval_needed.emit(saved)  # straight into approving what was added
 
     # --- delete --------------------------------------------------------------------------
 
@@ -161,8 +163,9 @@ class ConnectionEdits(QObject):
             return
         finally:
             self.deleting.discard(conn.id)
-            main.mark_store_seen()
+            self.changed.emit(ConnectionsChanged())  # the file is as this window left it
             main.update_actions()
             main.flush_pending_reload()
-        main.model.remove(conn.id)  # the rows change: the result bar about it goes too
+        # The rows change: the result bar about it goes too.
+        self.changed.emit(ConnectionsChanged(removed=conn.id))
         bar.showMessage(self.tr("Deleted \u201c{name}\u201d.").format(name=conn.nickname), 5000)

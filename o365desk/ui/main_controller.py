@@ -25,6 +25,7 @@ from o365desk.ui.connections_model import (
     ConnectionsModel,
     ConnectionsProxy,
 )
+from o365desk.ui.connections_view import ConnectionsChanged
 from o365desk.ui.keychain_status import KeychainStatus
 from o365desk.ui.main_window import MainWindow, window_settings
 from o365desk.ui.store_watcher import StoreWatcher
@@ -54,7 +55,7 @@ class MainController(QObject):
         self.runner = TaskRunner(self)
         self.keychain_status = KeychainStatus(window, services, self.model, self.runner, self)
         self.actions = ConnectionActions(self)
-        self.menu = ConnectionMenu(window, self._current, self.model.status_of, self)
+        self.menu = ConnectionMenu(window, self.current, self.model.status_of, self)
         self._reload_pending = False
         self._error_detail = ""
         self._settings = settings if settings is not None else window_settings()
@@ -89,7 +90,7 @@ class MainController(QObject):
         w.error_details_button.clicked.connect(self._on_error_details)
         w.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         w.closing.connect(self._on_closing)
-        w.nickname_delegate.closeEditor.connect(self._flush_pending_reload)
+        w.nickname_delegate.closeEditor.connect(self.flush_pending_reload)
         self.model.rename_failed.connect(self.edits.on_rename_failed)
         self.model.dataChanged.connect(self._on_selection_changed)
         for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
@@ -97,6 +98,11 @@ class MainController(QObject):
         self._watcher.changed.connect(self._on_store_file_changed)
         self.runner.failed.connect(self._on_job_failed)
         self.keychain_status.changed.connect(self._on_selection_changed)
+        # Every change this window saves comes back through one slot.
+        for source in (self.actions, self.edits):
+            source.changed.connect(self.on_connections_changed)
+        self.edits.approval_needed.connect(self.actions.sign_in)
+        self.actions.edit_requested.connect(lambda scopes: self.edits.on_edit(tick=scopes))
 
     # --- loading -------------------------------------------------------------------------
 
@@ -104,13 +110,13 @@ class MainController(QObject):
         """Read connections.json (fast, local) and fill the list; never touches the keychain."""
         self._read_store()
         self._on_rows_changed()  # the model says nothing when the list was and is empty
-        self._select(None)
+        self.select(None)
 
     def _read_store(self) -> None:
         try:
             self.store.load()
         except StoreError as exc:
-            self._show_error(
+            self.show_error(
                 self.tr("The saved connections could not be read. {reason}").format(reason=exc)
             )
         self._watcher.mark_seen()
@@ -125,11 +131,11 @@ class MainController(QObject):
         self.model.set_connections(connections)
 
     def _reload(self) -> None:
-        current = self._current()
+        current = self.current()
         self._read_store()
-        self._select(current.id if current else None)
+        self.select(current.id if current else None)
 
-    def _select(self, connection_id: str | None) -> None:
+    def select(self, connection_id: str | None) -> None:
         """Select that connection if it is listed, else the first row (if any)."""
         row = self.model.row_of(connection_id) if connection_id else -1
         index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else None
@@ -137,7 +143,7 @@ class MainController(QObject):
             index = self.proxy.index(0, 0)
         if index.isValid():
             self.window.table.selectRow(index.row())
-        self._update_actions()
+        self.update_actions()
 
     def _on_store_file_changed(self) -> None:
         editing = self.window.table.state() == QAbstractItemView.State.EditingState
@@ -146,7 +152,7 @@ class MainController(QObject):
             return
         self._reload()
 
-    def _flush_pending_reload(self, *_args) -> None:
+    def flush_pending_reload(self, *_args) -> None:
         if self._reload_pending and not self.edits.deleting:
             self._reload_pending = False
             # Later, not now: the editor that just closed is still being torn down.
@@ -154,7 +160,7 @@ class MainController(QObject):
 
     def _on_minute(self) -> None:
         self.model.refresh_times()
-        self._flush_pending_reload()
+        self.flush_pending_reload()
 
     # --- keychain ------------------------------------------------------------------------
 
@@ -171,23 +177,23 @@ class MainController(QObject):
 
     # --- selection -----------------------------------------------------------------------
 
-    def _current_index(self) -> QModelIndex:
+    def current_index(self) -> QModelIndex:
         """The selected row, as an index into the model (not the proxy); invalid if none."""
         rows = self.window.table.selectionModel().selectedRows(Column.NICKNAME)
         if not rows:
             return QModelIndex()
         return self.proxy.mapToSource(rows[0])
 
-    def _current(self) -> Connection | None:
-        index = self._current_index()
+    def current(self) -> Connection | None:
+        index = self.current_index()
         return index.data(ConnectionRole) if index.isValid() else None
 
     def _on_selection_changed(self, *_args) -> None:
         self._refresh_details()
-        self._update_actions()
+        self.update_actions()
 
     def _refresh_details(self) -> None:
-        conn = self._current()
+        conn = self.current()
         if conn is None:
             self.window.details.clear()
             return
@@ -195,9 +201,9 @@ class MainController(QObject):
             conn, self.model.status_of(conn), self.keychain_status.backend, self._clock(),
             self.model.state_of(conn.id))
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
         w = self.window
-        conn = self._current()
+        conn = self.current()
         if conn is None:
             reason = self.tr("Select a connection first.")
         elif self.store.read_only:
@@ -232,10 +238,8 @@ class MainController(QObject):
         w.act_copy_id.setEnabled(conn is not None)
         self.actions.update(conn, reason if conn is not None else "")
 
-    # What ConnectionActions uses of this controller.
-    current, select, update_actions = _current, _select, _update_actions
-    # And what ConnectionEdits uses besides.
-    current_index, flush_pending_reload = _current_index, _flush_pending_reload
+    def is_deleting(self, connection_id: str) -> bool:
+        return connection_id in self.edits.deleting
 
     def _on_rows_changed(self, *_args) -> None:
         has_rows = self.model.rowCount() > 0
@@ -260,7 +264,7 @@ class MainController(QObject):
     def _on_filter_changed(self, text: str) -> None:
         self.proxy.set_filter_text(text)
         self._update_count()
-        if self._current() is None and self.proxy.rowCount():
+        if self.current() is None and self.proxy.rowCount():
             self.window.table.selectRow(0)  # keep the details pane on a visible match
         self._on_selection_changed()
 
@@ -273,6 +277,22 @@ class MainController(QObject):
 
     # --- the rest ------------------------------------------------------------------------
 
+    def on_connections_changed(self, change: ConnectionsChanged) -> None:
+        """After any change saved here (test, sign-in, sign-out, edit, rename, delete, a
+        new connection): the list, the details and the actions show it."""
+        self.mark_store_seen()
+        if change.removed is not None:
+            self.model.remove(change.removed)
+        saved = change.saved
+        if saved is not None:
+            if self.model.row_of(saved.id) >= 0:
+                self.model.replace(saved)
+            else:
+                self._reload()  # a new connection: read it as saved, with the rest
+            if change.select:
+                self.select(saved.id)
+        self._on_selection_changed()
+
     def mark_store_seen(self) -> None:
         """After a change saved here: the file is as this window left it, unless that save
         found another process's change too, which the list must then show."""
@@ -280,13 +300,12 @@ class MainController(QObject):
         if self.store.take_changed_elsewhere():
             self._on_store_file_changed()  # reloads now, or once an edit or deletion ends
 
-    def _show_error(self, text: str, detail: str = "", edit_again: bool = False) -> None:
+    def show_error(self, text: str, detail: str = "", edit_again: bool = False) -> None:
         self._error_detail = detail
         self.window.error_details_button.setVisible(bool(detail))
         self.window.edit_again_button.setVisible(edit_again)
         self.window.error_bar.show_message(text)
 
-    show_error = _show_error
 
     def _on_error_details(self) -> None:
         dialogs.show_details(
@@ -297,14 +316,14 @@ class MainController(QObject):
         )
 
     def _on_job_failed(self, error: str) -> None:
-        self._show_error(
+        self.show_error(
             self.tr("Something went wrong in the background. Try again; if it keeps "
                     "happening, send the details to your IT contact."),
             detail=error,
         )
 
     def _on_copy_id(self) -> None:
-        conn = self._current()
+        conn = self.current()
         if conn is None:
             return
         QGuiApplication.clipboard().setText(conn.id)
@@ -334,14 +353,12 @@ class MainController(QObject):
         self._wizard.saved.connect(self._on_connection_saved)
 
     def _on_connection_saved(self, connection: Connection) -> None:
-        self._watcher.mark_seen()
         result = getattr(self._wizard, "result", None)
         if result is not None:  # the details show what the sign-in just returned
             from o365desk.auth.token_state import from_result
 
             self.model.set_state(connection.id, from_result(result))
-        self._reload()
-        self._select(connection.id)
+        self.on_connections_changed(ConnectionsChanged(saved=connection))
         self.window.statusBar().showMessage(
             self.tr("Saved \u201c{name}\u201d.").format(name=connection.nickname), 5000)
 
@@ -363,7 +380,7 @@ class MainController(QObject):
             return  # deleted meanwhile
         if self.window.filter_edit.text():
             self.window.filter_edit.clear()  # the row must be visible to be selected
-        self._select(connection_id)
+        self.select(connection_id)
         self.window.raise_()
         self.window.activateWindow()
         self.edits.on_edit(tick=tuple(scopes))
@@ -371,7 +388,7 @@ class MainController(QObject):
     def _on_open_logs(self) -> None:
         from o365desk.ui.log_folder import open_log_folder
 
-        open_log_folder(lambda text, detail: self._show_error(text, detail=detail))
+        open_log_folder(lambda text, detail: self.show_error(text, detail=detail))
 
     def _on_about(self) -> None:
         dialogs.about(self.window, __version__)

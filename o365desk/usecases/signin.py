@@ -38,9 +38,11 @@ def access_token(services: Services, connection: Connection,
     return result
 
 
-def note_use(services: Services, connection: Connection) -> None:
-    """Record "last used"; a courtesy, so a read-only or busy file doesn't fail the use."""
+def note_use(services: Services, connection: Connection) -> Connection | None:
+    """Record "last used" and return the connection as saved; a courtesy, so a read-only
+    or busy file doesn't fail the use (None: not recorded)."""
     try:
-        services.store.touch(connection.id)
+        return services.store.touch(connection.id)
     except StoreError as exc:
         log.info("last use of %s not recorded: %s", connection.id, exc)
+        return None

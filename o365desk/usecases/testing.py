@@ -22,6 +22,7 @@ class TestOutcome:
 
     result: GraphTestResult
     state: TokenState | None  # None when the saved sign-in could not be read
+    connection: Connection | None = None  # as saved after noting its use (None: unchanged)
 
     @property
     def ok(self) -> bool:
@@ -50,9 +51,8 @@ def test(services: Services, connection: Connection) -> TestOutcome:
     if connection.account is None:
         return TestOutcome(GraphTestResult(False, None, "", _not_signed_in(connection)), None)
     result = test_connection(services.session_for(connection))
-    if result.ok:
-        note_use(services, connection)
-    return TestOutcome(result, read_token_state(services.vault(), connection))
+    used = note_use(services, connection) if result.ok else None
+    return TestOutcome(result, read_token_state(services.vault(), connection), used)
 
 
 test.__test__ = False  # not a pytest test, whoever imports it
