@@ -19,10 +19,9 @@ from shot_runner import isolated_home  # noqa: E402 (beside this script)
 _HOME = isolated_home()
 
 import PySide6.QtWebEngineWidgets  # noqa: E402, F401, TID251  (before the QApplication)
-from PySide6.QtGui import QColor, QPalette  # noqa: E402, TID251
-from PySide6.QtWidgets import QApplication, QStyleFactory  # noqa: E402, TID251
-
 from actions_screenshots import shoot, sign_in, wait_until  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
+
 from o365desk.services import Services  # noqa: E402
 from o365desk.storage.store import ConnectionStore  # noqa: E402
 from o365desk.storage.vault import Vault  # noqa: E402
@@ -30,31 +29,13 @@ from o365desk.ui.main_controller import MainController  # noqa: E402
 from o365desk.ui.main_window import MainWindow  # noqa: E402
 from tests.fakes.identity import FakeIdentity  # noqa: E402
 from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
-
-
-def dark_palette() -> QPalette:
-    p = QPalette()
-    for role, colour in ((QPalette.ColorRole.Window, "#202020"),
-                         (QPalette.ColorRole.WindowText, "#f0f0f0"),
-                         (QPalette.ColorRole.Base, "#141414"),
-                         (QPalette.ColorRole.AlternateBase, "#262626"),
-                         (QPalette.ColorRole.Text, "#f0f0f0"),
-                         (QPalette.ColorRole.Button, "#2d2d2d"),
-                         (QPalette.ColorRole.ButtonText, "#f0f0f0"),
-                         (QPalette.ColorRole.Highlight, "#3d7bd9"),
-                         (QPalette.ColorRole.HighlightedText, "#ffffff"),
-                         (QPalette.ColorRole.PlaceholderText, "#a0a0a0"),
-                         (QPalette.ColorRole.ToolTipBase, "#2d2d2d"),
-                         (QPalette.ColorRole.ToolTipText, "#f0f0f0")):
-        p.setColor(role, QColor(colour))
-    return p
+from tests.ui.palettes import make_palette  # noqa: E402
 
 
 async def main(out: Path) -> None:
     if "dark" in sys.argv[2:]:
         app = QApplication.instance()
-        app.setStyle(QStyleFactory.create("Fusion"))
-        app.setPalette(dark_palette())
+        app.setPalette(make_palette(app, "dark"))
     with FakeIdentity() as fake:
         os.environ["O365DESK_EXTRA_CA_CERTS"] = fake.ca_pem_path
         keyring = MemoryKeyring()
