@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from o365desk.core import paths
 from o365desk.core.connection import Connection, utcnow
@@ -46,11 +45,6 @@ class Services:
         self._vault: Vault | None = None
         self._lock = threading.Lock()
         self._sessions: dict[str, ConnectionSession] = {}
-        self.session_options: dict[str, Any] = {}  # e.g. extra_ca_files, redirect_uri
-
-    @classmethod
-    def from_config_dir(cls, directory: Path, **kwargs) -> Services:
-        return cls(ConnectionStore(directory / "connections.json"), **kwargs)
 
     def vault(self) -> Vault:
         """The keychain vault, opened on first use (slow: call it off the GUI thread)."""
@@ -89,7 +83,7 @@ class Services:
                 self._sessions.pop(connection.id).close()
                 session = None
             if session is None:
-                session = ConnectionSession(connection, vault, **self.session_options)
+                session = ConnectionSession(connection, vault)
                 self._sessions[connection.id] = session
             else:
                 session.rebind(connection)

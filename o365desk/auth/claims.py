@@ -15,13 +15,12 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from o365desk.core.clouds import Cloud
+from o365desk.core.clouds import GRAPH_APP_ID, Cloud
 
 # Sign-in scopes MSAL adds or a person may ask for; Entra never lists them in `scp`.
 OIDC_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
-_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 _RESOURCE_PREFIXES = tuple(
-    sorted({f"{c.graph_endpoint}/".lower() for c in Cloud} | {f"{_GRAPH_APP_ID}/"}, key=len)
+    sorted({f"{c.graph_endpoint}/".lower() for c in Cloud} | {f"{GRAPH_APP_ID}/"}, key=len)
 )[::-1]
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from o365desk.auth.claims import OIDC_SCOPES, ClaimsError, TokenClaims, decode_claims
 from o365desk.auth.redact import redact
+from o365desk.core.clouds import GRAPH_APP_ID
 from o365desk.core.connection import DEFAULT_SCOPES, Account, Connection
 from o365desk.core.signin_errors import (
     Action,
@@ -24,7 +25,6 @@ from o365desk.core.signin_errors import (
 
 _AADSTS = re.compile(r"AADSTS\d+")
 _HTTP_STATUS = re.compile(r"HTTP Error: (\d{3})")
-_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def msal_scopes(names: Sequence[str], connection: Connection) -> list[str]:
 
 def strip_prefix(scope: str, connection: Connection) -> str:
     prefixes = {graph_resource(connection), connection.effective_graph_endpoint(),
-                _GRAPH_APP_ID, *(c.graph_endpoint for c in type(connection.cloud))}
+                GRAPH_APP_ID, *(c.graph_endpoint for c in type(connection.cloud))}
     lowered = scope.lower()
     for prefix in sorted(prefixes, key=len, reverse=True):
         if lowered.startswith(prefix.lower().rstrip("/") + "/"):

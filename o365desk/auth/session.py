@@ -38,7 +38,7 @@ from o365desk.auth.results import (
     scope_names,
 )
 from o365desk.core.connection import Account, Connection
-from o365desk.core.signin_errors import Action, Explanation, admin_consent_url
+from o365desk.core.signin_errors import Action, Explanation, consent_url_for
 from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt, VaultError
 
 __all__ = ["DEFAULT_REDIRECT_URI", "AuthCodeStart", "ConnectionSession", "DeviceCodeStart",
@@ -425,9 +425,7 @@ class ConnectionSession:
 
     def consent_url(self) -> str:
         """The admin-consent link for this connection's app, on its authority's host."""
-        conn = self.connection
-        return admin_consent_url(conn.tenant, conn.cloud, conn.client_id,
-                                 authority=conn.authority)
+        return consent_url_for(self.connection)
 
     def close(self) -> None:
         """Close the HTTP session (only one this session made itself)."""

@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterable
 
 from o365desk.catalog.catalog import Catalog, CatalogError
-from o365desk.catalog.model import APPLICATION, DELEGATED, GRAPH_APP_ID, MANIFEST_TYPE
+from o365desk.catalog.model import APPLICATION, DELEGATED, MANIFEST_TYPE
+from o365desk.core.clouds import GRAPH_APP_ID
 
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 Selection = Iterable[tuple[str, str]]  # (permission name, DELEGATED or APPLICATION)

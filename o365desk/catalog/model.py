@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 DELEGATED = "delegated"
 APPLICATION = "application"
 KINDS = (DELEGATED, APPLICATION)

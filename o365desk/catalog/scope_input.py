@@ -13,15 +13,14 @@ import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from o365desk.core.clouds import Cloud
+from o365desk.core.clouds import GRAPH_APP_ID, Cloud
 
 if TYPE_CHECKING:
     from o365desk.catalog.catalog import Catalog
 
 _SEPARATORS = re.compile(r"[,\s]+")
-_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 # "https://graph.microsoft.com/" and each national cloud's Graph, and the Graph app's ID.
-_GRAPH_PREFIXES = tuple({f"{c.graph_endpoint}/".lower() for c in Cloud} | {f"{_GRAPH_APP_ID}/"})
+_GRAPH_PREFIXES = tuple({f"{c.graph_endpoint}/".lower() for c in Cloud} | {f"{GRAPH_APP_ID}/"})
 _SHOWN_MAX = 60
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from o365desk.catalog.model import (
     APPLICATION,
     DELEGATED,
-    GRAPH_APP_ID,
     Permission,
     StatusInfo,
     Variant,
 )
 from o365desk.core import paths
+from o365desk.core.clouds import GRAPH_APP_ID
 
 CACHE_NAME = "tenant-catalog.json"
 CACHE_FORMAT = 1

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import enum
 
+# Microsoft Graph's application (client) ID: the same in every cloud and tenant.
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+
 
 class Cloud(enum.StrEnum):
     """A Microsoft national or global cloud; the value is what the config file and CLI use."""

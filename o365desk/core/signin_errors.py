@@ -317,6 +317,17 @@ def admin_consent_url(
     return f"{base}/{quote(name, safe='')}/adminconsent?{urlencode(query)}"
 
 
+def consent_url_for(connection) -> str:
+    """The admin-consent link for a connection's app (a core.connection.Connection)."""
+    return admin_consent_url(connection.tenant, connection.cloud, connection.client_id,
+                             authority=connection.authority)
+
+
+def details_for_it(explanation: Explanation) -> str:
+    """What "Copy details for IT" copies: the title, the message, then the raw error."""
+    return f"{explanation.title}\n{explanation.message}\n\n{explanation.raw}"
+
+
 def aadsts_codes(error_codes: Sequence[int] | None, description: str | None) -> list[int]:
     """AADSTS numbers from MSAL's error_codes, else parsed from the description text."""
     codes = [c for c in (error_codes or ()) if isinstance(c, int) and not isinstance(c, bool)]

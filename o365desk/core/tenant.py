@@ -68,13 +68,6 @@ def parse_tenant(raw: str) -> str:
     return _domain(text, raw)
 
 
-def normalize_tenant(raw: str) -> str:
-    """As parse_tenant, except that nothing typed means "organizations"."""
-    if not raw.strip(_EDGES):
-        return DEFAULT_TENANT
-    return parse_tenant(raw)
-
-
 def unicode_domain(tenant: str) -> str:
     """A stored domain as people read it (xn-- labels in their own script); else as is."""
     if "xn--" not in tenant:

@@ -13,9 +13,9 @@ from typing import Any
 from o365desk.auth.http import explain_exception
 from o365desk.auth.redact import redact
 from o365desk.auth.session import ConnectionSession, SignInError, SignInResult
+from o365desk.core.clouds import GRAPH_APP_ID
 from o365desk.core.signin_errors import Action, Explanation
 
-GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 SERVICE_PRINCIPAL_PATH = f"/v1.0/servicePrincipals(appId='{GRAPH_APP_ID}')"
 
 

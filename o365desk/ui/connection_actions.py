@@ -209,13 +209,17 @@ class ConnectionActions(QObject):
         elif action is A.RETRY:
             self._on_test()
         elif action is A.COPY_ADMIN_CONSENT_LINK:
-            QGuiApplication.clipboard().setText(explanation.admin_consent_url or _consent(conn))
+            from o365desk.core.signin_errors import consent_url_for
+
+            QGuiApplication.clipboard().setText(explanation.admin_consent_url or
+                                                consent_url_for(conn))
             self.window.statusBar().showMessage(self.tr(
                 "Copied the admin-consent link. Send it to an administrator of your organisation."),
                 8000)
         elif action is A.CONTACT_ADMIN:
-            QGuiApplication.clipboard().setText(
-                f"{explanation.title}\n{explanation.message}\n\n{explanation.raw}")
+            from o365desk.core.signin_errors import details_for_it
+
+            QGuiApplication.clipboard().setText(details_for_it(explanation))
             self.window.statusBar().showMessage(self.tr("Copied the details for IT."), 5000)
 
     def is_busy(self, conn_id: str) -> bool:
@@ -240,7 +244,9 @@ class ConnectionActions(QObject):
     def _on_copy_consent(self) -> None:
         conn = self.main.current()
         if conn is not None:
-            QGuiApplication.clipboard().setText(_consent(conn))
+            from o365desk.core.signin_errors import consent_url_for
+
+            QGuiApplication.clipboard().setText(consent_url_for(conn))
             self.window.statusBar().showMessage(self.tr(
                 "Copied the admin-consent link. Send it to an administrator of your organisation; "
                 "once approved, sign in again."), 8000)
@@ -318,8 +324,3 @@ class ConnectionActions(QObject):
     def _keychain_refused(self, exc: VaultError, lead: str) -> None:
         self.main.show_error(lead + " " + self.keychain_status.refused(exc), detail=exc.detail)
 
-
-def _consent(conn: Connection) -> str:
-    from o365desk.core.signin_errors import admin_consent_url
-
-    return admin_consent_url(conn.tenant, conn.cloud, conn.client_id, authority=conn.authority)

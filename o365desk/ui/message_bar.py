@@ -35,7 +35,6 @@ def curly_quotes(text: str) -> str:
 class MessageBar(QFrame):
     """A sentence the user can act on, with optional buttons and a close button."""
 
-    dismissed = Signal()
     shown = Signal()  # a message was shown (a group then hides the other bars of its kind)
 
     def __init__(self, level: Level, accessible_name: str, parent=None) -> None:
@@ -149,7 +148,6 @@ class MessageBar(QFrame):
 
     def dismiss(self) -> None:
         self.hide()
-        self.dismissed.emit()
 
 
 class MessageBarGroup(QObject):

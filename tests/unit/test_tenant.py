@@ -8,7 +8,6 @@ from o365desk.core.tenant import (
     ACCEPTED,
     DEFAULT_TENANT,
     TenantError,
-    normalize_tenant,
     parse_tenant,
     unicode_domain,
 )
@@ -96,9 +95,7 @@ def test_anything_else_is_refused_saying_what_is_accepted(typed, fragment):
     assert len(message) < 400  # a 300-character paste is quoted shortened
 
 
-def test_nothing_typed_means_choose_when_signing_in_only_where_asked_for():
-    assert normalize_tenant("  ") == DEFAULT_TENANT
-    assert normalize_tenant("Contoso.com") == "contoso.com"
+def test_nothing_typed_is_not_an_organisation():  # "choose when signing in" is explicit
     with pytest.raises(TenantError):
         parse_tenant("")
 

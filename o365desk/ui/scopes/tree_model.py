@@ -72,10 +72,6 @@ def consent_tips(kind_label: str) -> dict[str, str]:
         ("unknown", tr("{kind}: Microsoft's data does not say who may consent")))}
 
 
-def consent_cell(variant: Variant | None) -> str:
-    return consent_words()[_consent_key(variant)]
-
-
 def status_text(p: Permission) -> str:
     """Short, for a narrow column; the tooltip and the details pane say the rest."""
     state = p.status.state
@@ -272,12 +268,6 @@ class PermissionTreeModel(QStandardItemModel):
         if where is None:
             return QModelIndex()
         return self.index(where[1], column, self.index(where[0], 0))
-
-    def group_index(self, group: str) -> QModelIndex:
-        try:
-            return self.index(self._groups.index(group), 0)
-        except ValueError:
-            return QModelIndex()
 
     def _group_label(self, g: int) -> str:
         total = len(self._members[g])

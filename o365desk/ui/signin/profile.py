@@ -83,7 +83,3 @@ class SignInProfile:
 
             shiboken6.delete(profile)
         remove_soon(self.directory)
-
-    @property
-    def closed(self) -> bool:
-        return self.profile is None

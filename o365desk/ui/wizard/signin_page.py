@@ -26,6 +26,8 @@ from o365desk.core.signin_errors import (
     Action,
     Explanation,
     TransportKind,
+    consent_url_for,
+    details_for_it,
     explain,
     explain_transport,
 )
@@ -314,15 +316,12 @@ class SignInPage(QWizardPage):
         explanation = self.error_panel.explanation
         if action is A.COPY_ADMIN_CONSENT_LINK:
             url = explanation.admin_consent_url if explanation else None
-            if not url and self.flow.session is not None:
-                url = self.flow.session.consent_url()
-            QGuiApplication.clipboard().setText(url or "")
+            QGuiApplication.clipboard().setText(url or consent_url_for(self.flow.draft()))
             self.error_panel.show_note(self.tr(
                 "Copied the admin-consent link. Send it to an administrator of your organisation; "
                 "once they have approved, click \u201cSign in again\u201d."))
         elif action is A.CONTACT_ADMIN and explanation is not None:
-            QGuiApplication.clipboard().setText(
-                f"{explanation.title}\n{explanation.message}\n\n{explanation.raw}")
+            QGuiApplication.clipboard().setText(details_for_it(explanation))
             self.error_panel.show_note(self.tr("Copied the details. Paste them into a message "
                                                "to your IT contact."))
         elif action in (A.SIGN_IN_AGAIN, A.RETRY):
