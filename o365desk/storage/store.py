@@ -46,7 +46,7 @@ class NotFoundError(StoreError):
     """No connection has that nickname or id."""
 
 
-class NicknameError(StoreError, nick.NicknameError):
+class NicknameRefused(StoreError, nick.NicknameError):
     """A nickname broke a rule; the message is the rule's own (core.nickname.validate)."""
 
 
@@ -386,7 +386,7 @@ def _with_valid_nickname(connection: Connection, current: list[Connection]) -> C
     try:
         name = nick.validate(connection.nickname, taken)
     except nick.NicknameError as exc:
-        raise NicknameError(str(exc)) from None
+        raise NicknameRefused(str(exc)) from None
     # Round-trip through the stored form: a value that would not read back (a naive time, an
     # upper-case id) must not be written, or the next load would call the file damaged.
     try:

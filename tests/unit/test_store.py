@@ -25,7 +25,7 @@ from o365desk.core.connection import Account, Connection, Kind
 from o365desk.storage import store
 from o365desk.storage.store import (
     ConnectionStore,
-    NicknameError,
+    NicknameRefused,
     NotFoundError,
     StoreError,
 )
@@ -153,7 +153,7 @@ def test_nickname_clash_ignores_case_and_uses_the_rules_message(path: Path) -> N
     s = ConnectionStore(path)
     s.add(Connection(nickname="Contoso"))
     before = path.read_bytes()
-    with pytest.raises(NicknameError) as caught:
+    with pytest.raises(NicknameRefused) as caught:
         s.add(Connection(nickname="CONTOSO"))
     with pytest.raises(nick.NicknameError) as expected:
         nick.validate("CONTOSO", ["Contoso"])
@@ -166,7 +166,7 @@ def test_nickname_clash_ignores_case_and_uses_the_rules_message(path: Path) -> N
 def test_invalid_nicknames_are_refused_with_the_rules_message(path: Path, bad: str) -> None:
     with pytest.raises(nick.NicknameError) as expected:
         nick.validate(bad)
-    with pytest.raises(NicknameError, match="^" + re.escape(str(expected.value)) + "$"):
+    with pytest.raises(NicknameRefused, match="^" + re.escape(str(expected.value)) + "$"):
         ConnectionStore(path).add(Connection(nickname=bad))
     assert not path.exists()
 
@@ -192,7 +192,7 @@ def test_update_refuses_a_nickname_another_connection_has(path: Path) -> None:
     s = ConnectionStore(path)
     a = s.add(Connection(nickname="a"))
     s.add(Connection(nickname="b"))
-    with pytest.raises(NicknameError, match='"b" already exists'):
+    with pytest.raises(NicknameRefused, match='"b" already exists'):
         s.update(a.replace(nickname="B"))
 
 
@@ -209,9 +209,9 @@ def test_rename(path: Path) -> None:
     s.add(Connection(nickname="beta"))
     assert s.rename(a.id, "ALPHA").nickname == "ALPHA"  # its own name in another case is fine
     assert s.rename(a.id, " gamma ").nickname == "gamma"
-    with pytest.raises(NicknameError, match="already exists"):
+    with pytest.raises(NicknameRefused, match="already exists"):
         s.rename(a.id, "Beta")
-    with pytest.raises(NicknameError, match="can't be empty"):
+    with pytest.raises(NicknameRefused, match="can't be empty"):
         s.rename(a.id, "   ")
     with pytest.raises(NotFoundError):
         s.rename("00000000-0000-4000-8000-000000000000", "delta")
@@ -296,7 +296,7 @@ def test_clash_is_checked_against_the_latest_file(path: Path) -> None:
     one.load()
     two.load()
     one.add(Connection(nickname="Contoso"))
-    with pytest.raises(NicknameError, match='"Contoso" already exists'):
+    with pytest.raises(NicknameRefused, match='"Contoso" already exists'):
         two.add(Connection(nickname="contoso"))
     assert nicknames(fresh(path)) == ["Contoso"]
 
