@@ -39,12 +39,14 @@ class PermissionsPage(QWizardPage):
         self.help = help_label(self.tr(
             "Permissions decide what o365desk may do in Microsoft 365 on your behalf. Pick a "
             "ready-made set for your task, or tick permissions in the list. Ask for no more "
-            "than you need: you can add more later."
+            "than you need: you can add more later with Edit connection."
         ), self, self.tr("About this step"))
         self.preset = QComboBox(self)
         self.preset.setAccessibleName(self.tr("Ready-made permission set"))
         self.preset_summary = QLabel(self)
         self.preset_summary.setWordWrap(True)
+        # At the top of its row: a row sized for a longer summary leaves no gap above.
+        self.preset_summary.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.preset_summary.setAccessibleDescription(self.tr("About the ready-made set"))
         self.search = QLineEdit(self)
         self.search.setAccessibleName(self.tr("Search permissions"))
