@@ -225,6 +225,18 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
     return 1
 
 
+def cmd_sign_out(args: argparse.Namespace, services: Services) -> int:
+    connection = services.store.find(args.nickname)
+    if connection.account is None:
+        print(f'"{connection.nickname}" is not signed in; nothing to remove.')
+        return 0
+    usecases.sign_out(services, connection)
+    print(f'Signed out of "{connection.nickname}": its saved sign-in for '
+          f"{connection.account.username} was removed from the keychain. Sign in again with: "
+          f'o365desk login "{connection.nickname}"')
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace, services: Services) -> int:
     from o365desk.cli.doctor import doctor
 
@@ -243,6 +255,7 @@ _COMMANDS = {
     "delete": cmd_delete,
     "doctor": cmd_doctor,
     "edit": cmd_edit,
+    "sign-out": cmd_sign_out,
     "test": cmd_test,
     "login": cmd_login,
     "token": cmd_token,

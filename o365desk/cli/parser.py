@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("nickname", metavar="NICK")
     test.add_argument("--json", action="store_true", help="print stable JSON (see README)")
 
+    sign_out = sub.add_parser(
+        "sign-out", help="remove a connection's saved sign-in (the connection stays)")
+    sign_out.add_argument("nickname", metavar="NICK")
+
     delete = sub.add_parser("delete", help="delete a connection and its saved sign-in")
     delete.add_argument("nickname", metavar="NICK")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")

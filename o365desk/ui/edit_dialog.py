@@ -43,6 +43,7 @@ class EditConnectionDialog(QDialog):
         self.connection = connection
         self.runner = TaskRunner(self)
         self._saving = False
+        self._order: list[str] = [*connection.scopes, *tick]
         self.setWindowTitle(self.tr("Edit \u201c{name}\u201d").format(name=connection.nickname))
         self.help = help_label(self.tr(
             "Change what this connection is for and the permissions it asks for. Its "
@@ -102,10 +103,11 @@ class EditConnectionDialog(QDialog):
     # --- what is chosen ------------------------------------------------------------------
 
     def scopes(self) -> list[str]:
-        """The ticked permissions: the connection's own in their order, then the new ones."""
+        """The ticked permissions: the connection's own in their order, then the new ones
+        in the order they were ticked (or pasted), as the command line keeps them."""
         chosen = self.permissions.scopes()
-        kept = [s for s in self.connection.scopes if s in chosen]
-        return kept + [s for s in chosen if s not in kept]
+        self._order += [s for s in chosen if s not in self._order]
+        return [s for s in self._order if s in chosen]
 
     def added(self) -> list[str]:
         """Chosen permissions the last sign-in did not ask for (as usecases.edit counts)."""
@@ -150,7 +152,9 @@ class EditConnectionDialog(QDialog):
             show_problem(self.paste_problem, self._unknown_text(exc))
             return
         show_problem(self.paste_problem, "")
-        self.permissions.set_scopes([*self.scopes(), *names])
+        current = self.scopes()
+        self._order += [n for n in names if n not in self._order]
+        self.permissions.set_scopes([*current, *names])
         self.paste.clear()
 
     def _unknown_text(self, exc) -> str:

@@ -69,16 +69,61 @@ def test_sign_out_through_the_window_and_the_cli_saves_the_same(
     window.act_sign_out.trigger()
     qtbot.waitUntil(lambda: not controller.runner.busy and
                     services.store.find("Window").account is None, timeout=10000)
-    services.session_for(services.store.find("Script")).sign_out()  # what `logout` would do
-    services.store.load()
-    # The CLI has no sign-out command yet; the use case is what both would call.
-    from o365desk import usecases
-
-    usecases.sign_out(services, services.store.find("Script"))
+    assert cli(services, "sign-out", "Script") == 0
     saved = {c.nickname: c for c in services.store.load()}
     assert comparable(saved["Window"]) == comparable(saved["Script"])
     assert saved["Window"].approved_scopes is None
     assert not vault_entries(keyring_backend, saved["Window"].id)
+    assert not vault_entries(keyring_backend, saved["Script"].id)
+
+
+def test_edit_through_the_window_and_the_cli_saves_the_same(
+        qtbot, signed_in, open_window, services, capsys):
+    from PySide6.QtTest import QTest
+
+    signed_in(nickname="Window")
+    signed_in(nickname="Script")
+    window, controller = open_window()
+    select(window, controller, "Window")
+    window.act_edit.trigger()
+    dialog = controller.edits.edit_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible())
+    dialog.description.setText("Payroll team")
+    QTest.keyClicks(dialog.paste, "Mail.Send, Calendars.Read")
+    QTest.keyClick(dialog.paste, Qt.Key.Key_Return)  # ticks them, doesn't save yet
+    assert dialog.isVisible() and dialog.scopes() == ["User.Read", "Mail.Send",
+                                                       "Calendars.Read"]
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: controller.edits.edit_dialog is None, timeout=10000)
+    assert cli(services, "edit", "Script", "--description", "Payroll team",
+               "--add-scopes", "Mail.Send Calendars.Read") == 0
+    out = capsys.readouterr().out
+    assert "2 permissions added since the last sign-in (Mail.Send Calendars.Read)" in out
+    assert 'o365desk login "Script"' in out
+    saved = {c.nickname: c for c in services.store.load()}
+    assert comparable(saved["Window"]) == comparable(saved["Script"])
+    assert saved["Script"].scopes == ("User.Read", "Mail.Send", "Calendars.Read")
+    assert saved["Script"].awaiting_approval() == ("Mail.Send", "Calendars.Read")
+    if controller.actions.dialog is not None:  # the window went on to sign in again
+        controller.actions.dialog.reject()
+
+
+def test_delete_through_the_window_and_the_cli_leaves_nothing(
+        qtbot, signed_in, open_window, services, dialog_log, monkeypatch, keyring_backend):
+    from o365desk.ui import dialogs
+    from tests.ui.wizard_helpers import vault_entries
+
+    ids = [signed_in(nickname="Window").id, signed_in(nickname="Script").id]
+    window, controller = open_window()
+    monkeypatch.setattr(dialogs, "confirm_delete", lambda *a: True)
+    select(window, controller, "Window")
+    window.act_delete.trigger()
+    qtbot.waitUntil(lambda: controller.model.rowCount() == 1 and not controller.runner.busy,
+                    timeout=10000)
+    assert cli(services, "delete", "Script", "--yes") == 0
+    assert services.store.load() == []
+    for conn_id in ids:
+        assert not vault_entries(keyring_backend, conn_id)
 
 
 def test_cli_test_of_a_connection_not_signed_in_says_why_and_exits_1(services, capsys):

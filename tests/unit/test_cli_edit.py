@@ -1,0 +1,56 @@
+"""`o365desk edit` and `o365desk sign-out`, in-process over a real store."""
+
+from __future__ import annotations
+
+from o365desk.cli.commands import run
+from o365desk.cli.parser import build_parser
+
+
+def cli(services, *argv: str) -> int:
+    return run(build_parser().parse_args(list(argv)), services)
+
+
+def test_edit_replaces_adds_and_removes_permissions(services, capsys):
+    assert cli(services, "add", "Payroll", "--tenant", "contoso.com") == 0
+    assert cli(services, "edit", "Payroll", "--scopes", "user.read,Mail.Send") == 0
+    assert services.store.find("Payroll").scopes == ("User.Read", "Mail.Send")  # catalog case
+    assert cli(services, "edit", "Payroll", "--add-scopes", "Calendars.Read Mail.Send") == 0
+    assert services.store.find("Payroll").scopes == ("User.Read", "Mail.Send", "Calendars.Read")
+    assert cli(services, "edit", "Payroll", "--remove-scopes", "mail.send") == 0
+    assert services.store.find("Payroll").scopes == ("User.Read", "Calendars.Read")
+    out = capsys.readouterr().out
+    assert 'Changed "Payroll" (permissions: User.Read Calendars.Read).' in out
+    assert "sign in" not in out.lower()  # not signed in: nothing waits for approval
+
+
+def test_edit_refuses_an_unknown_name_with_the_suggestion_and_changes_nothing(services, capsys):
+    assert cli(services, "add", "Payroll") == 0
+    capsys.readouterr()
+    assert cli(services, "edit", "Payroll", "--add-scopes", "Mail.Sendd") == 1
+    err = capsys.readouterr().err
+    assert '"Mail.Sendd" is not a Microsoft Graph permission. Did you mean Mail.Send' in err
+    assert services.store.find("Payroll").scopes == ("User.Read",)
+
+
+def test_edit_says_what_to_change_and_what_cannot_be_removed(services, capsys):
+    assert cli(services, "add", "Payroll") == 0
+    assert cli(services, "edit", "Payroll") == 2
+    assert "--description, --scopes, --add-scopes or --remove-scopes" in capsys.readouterr().err
+    assert cli(services, "edit", "Payroll", "--remove-scopes", "Mail.Send") == 1
+    assert "does not ask for mail.send" in capsys.readouterr().err
+    assert cli(services, "edit", "Payroll", "--remove-scopes", "User.Read") == 1
+    assert "at least one permission" in capsys.readouterr().err
+    assert services.store.find("Payroll").scopes == ("User.Read",)
+
+
+def test_edit_description_alone_keeps_the_permissions(services, capsys):
+    assert cli(services, "add", "Payroll", "--scopes", "Mail.Send") == 0
+    assert cli(services, "edit", "Payroll", "--description", "  For \x1b[31mHR\n ") == 0
+    saved = services.store.find("Payroll")
+    assert saved.description == "For  [31mHR" and saved.scopes == ("Mail.Send",)
+
+
+def test_sign_out_of_a_connection_not_signed_in_changes_nothing(services, capsys):
+    assert cli(services, "add", "Payroll") == 0
+    assert cli(services, "sign-out", "Payroll") == 0
+    assert "is not signed in; nothing to remove" in capsys.readouterr().out
