@@ -116,3 +116,29 @@ def test_a_failed_test_for_a_missing_permission_opens_edit_with_it_ticked(
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: controller.edits.edit_dialog is None)
     assert services.store.find("Contoso admin").scopes == ("Mail.Send",)  # Cancel: unchanged
+
+
+def test_a_catalog_refresh_refused_for_a_missing_permission_offers_to_change_it(
+        qtbot, signed_in, open_window, services, monkeypatch):
+    from PySide6.QtWidgets import QPushButton
+
+    from o365desk.ui.scopes import tenant_refresh
+
+    signed_in(scopes=("User.Read",))  # without Application.Read.All: Graph says 403
+    monkeypatch.setattr(tenant_refresh, "ask_connection", lambda parent, conns: conns[0])
+    window, controller = open_window()
+    window.act_permissions.trigger()
+    browser = controller._scope_browser
+    qtbot.waitUntil(lambda: browser.controller.tree_model.rows_filled)
+    browser.act_refresh_tenant.trigger()
+    qtbot.waitUntil(browser.error_bar.isVisible, timeout=20000)
+    assert "Application.Read.All" in browser.error_bar.text()
+    [button] = [b for b in browser.error_bar.findChildren(QPushButton)
+                if b.text().startswith("Change the permissions of")]
+    button.click()
+    dialog = controller.edits.edit_dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
+    assert dialog.connection.nickname == "Contoso admin"
+    assert dialog.scopes() == ["User.Read", "Application.Read.All"]
+    assert dialog.save_button.text().replace("&", "") == "Save and sign in again\u2026"
+    dialog.reject()

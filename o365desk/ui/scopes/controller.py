@@ -97,6 +97,7 @@ class ScopeBrowserController(QObject):
             try:
                 tenant = tenant_import.load_cached()
             except tenant_import.TenantImportError as exc:
+                self.window.error_bar.clear_buttons()  # an earlier message's buttons go
                 self.window.error_bar.show_message(str(exc), Level.WARNING)
         # The first paint needs only the groups and their counts: the permission rows get
         # their data, and the search its index, right after it (see _on_first_painted).
@@ -389,6 +390,7 @@ class ScopeBrowserController(QObject):
 
     def _on_job_failed(self, error: str) -> None:
         """A job broke in a way nobody foresaw: say so, rather than nothing."""
+        self.window.error_bar.clear_buttons()  # an earlier message's buttons go
         self.window.error_bar.show_message(self.tr(
             "Something went wrong; nothing was changed. Try again; if it keeps happening, "
             "send this to your IT contact: {error}").format(error=error), Level.ERROR)
@@ -415,6 +417,7 @@ class ScopeBrowserController(QObject):
                     "Its copy could not be saved in {folder}: {error}. Free some space or "
                     "check that folder's permissions, then try again.").format(
                     folder=tenant_import.cache_path().parent, error=exc.strerror or exc)
+            w.error_bar.clear_buttons()  # an earlier message's buttons go
             w.error_bar.show_message(self.tr(
                 "Could not import the tenant file. Nothing was changed. {reason}").format(
                 reason=reason), Level.ERROR)

@@ -52,6 +52,7 @@ class TenantRefresh(QObject):
         w = self.controller.window
         connections = self.signed_in()
         if not connections:
+            w.error_bar.clear_buttons()  # an earlier message's buttons go
             w.error_bar.show_message(self.tr(
                 "No connection is signed in. Sign in with a connection in the main window "
                 "first (it needs the Application.Read.All permission)."), Level.WARNING)
