@@ -13,7 +13,7 @@ from o365desk.storage.store import StoreError
 from o365desk.storage.vault import VaultError
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import off_gui_thread
-from o365desk.ui.connections_view import ConnectionsChanged
+from o365desk.ui.connections_changed import ConnectionsChanged
 from o365desk.ui.message_bar import Level
 
 if TYPE_CHECKING:

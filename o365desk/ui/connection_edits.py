@@ -12,8 +12,8 @@ from o365desk.storage.store import NotFoundError, StoreError
 from o365desk.storage.vault import VaultError
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import off_gui_thread
+from o365desk.ui.connections_changed import ConnectionsChanged
 from o365desk.ui.connections_model import Column
-from o365desk.ui.connections_view import ConnectionsChanged
 
 if TYPE_CHECKING:
     from o365desk.ui.connections_view import ConnectionsView

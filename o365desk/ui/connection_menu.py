@@ -24,6 +24,7 @@ _ENTER = {
     Status.CONSENT_MISSING: "act_test",
     Status.NOT_SIGNED_IN: "act_sign_in",
     Status.SIGN_IN_NEEDED: "act_sign_in",
+    Status.WAITING_FOR_APPROVAL: "act_sign_in",  # signing in approves what was added
     Status.KEYCHAIN_UNAVAILABLE: None,
 }
 

@@ -1,9 +1,10 @@
-"""What the main window's per-connection actions need of it: a narrow interface, and the
-one notice they give after any change to the saved connections."""
+"""What the main window's per-connection actions need of it: a narrow interface.
+
+Only type checkers read it (the actions import it under TYPE_CHECKING), so defining a
+Protocol costs nothing at start-up; the change notice is ui.connections_changed."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -15,19 +16,6 @@ if TYPE_CHECKING:
     from o365desk.ui.connections_model import ConnectionsModel, ConnectionsProxy
     from o365desk.ui.keychain_status import KeychainStatus
     from o365desk.ui.main_window import MainWindow
-
-
-@dataclasses.dataclass(frozen=True)
-class ConnectionsChanged:
-    """A change this window made to the saved connections (the file is as it left it).
-
-    `saved`: a connection saved or changed, to show (and select, with `select`);
-    `removed`: the id of one deleted. Neither: only "last used" or the like changed.
-    """
-
-    saved: Connection | None = None
-    removed: str | None = None
-    select: bool = True
 
 
 class ConnectionsView(Protocol):

@@ -19,13 +19,13 @@ from o365desk.ui.async_runner import TaskRunner
 from o365desk.ui.connection_actions import ConnectionActions
 from o365desk.ui.connection_edits import ConnectionEdits
 from o365desk.ui.connection_menu import ConnectionMenu
+from o365desk.ui.connections_changed import ConnectionsChanged
 from o365desk.ui.connections_model import (
     Column,
     ConnectionRole,
     ConnectionsModel,
     ConnectionsProxy,
 )
-from o365desk.ui.connections_view import ConnectionsChanged
 from o365desk.ui.keychain_status import KeychainStatus
 from o365desk.ui.main_window import MainWindow, window_settings
 from o365desk.ui.store_watcher import StoreWatcher

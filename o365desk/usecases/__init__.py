@@ -7,10 +7,32 @@ a sign-in session or Microsoft Graph for these things on its own, so the two can
 apart (tests/e2e/test_usecases_faces.py runs each through both and compares what is saved).
 """
 
-from o365desk.usecases.catalog import refresh_catalog
-from o365desk.usecases.connections import EditResult, create, delete, edit, rename
-from o365desk.usecases.signin import access_token, record_sign_in, sign_out
-from o365desk.usecases.testing import TestOutcome, test
+import importlib
+from typing import Any
+
+# Each name's module, loaded on first use: the window imports this package before its
+# first paint, and needs none of the use cases until a person acts.
+_HOMES = {
+    "refresh_catalog": "catalog",
+    "EditResult": "connections", "create": "connections", "delete": "connections",
+    "edit": "connections", "rename": "connections",
+    "access_token": "signin", "record_sign_in": "signin", "sign_out": "signin",
+    "TestOutcome": "testing", "test": "testing",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'o365desk.usecases' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"o365desk.usecases.{home}"), name)
+    globals()[name] = value  # once loaded, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "EditResult",

@@ -190,6 +190,19 @@ def test_enter_tests_a_signed_in_connection_and_signs_in_one_that_is_not(
     assert calls == ["test", "sign in"]
 
 
+def test_enter_on_a_connection_waiting_for_approval_signs_in_to_approve(
+        qtbot, make_window, calls):
+    conns = sample_connections()
+    waiting = conns[0].replace(approved_scopes=conns[0].scopes,
+                               scopes=(*conns[0].scopes, "Mail.Send"))
+    window, controller = make_window([waiting, *conns[1:]], check_keychain=True)
+    select(window, controller, waiting.nickname)
+    assert controller.model.status_of(controller.current()).value == "waiting for approval"
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert calls == ["sign in"]
+
+
 def test_enter_in_the_rename_editor_still_commits_the_rename(
         qtbot, make_window, store_path, calls):
     window, controller = make_window(sample_connections(), check_keychain=True)
