@@ -166,11 +166,16 @@ def cmd_edit(args: argparse.Namespace, services: Services) -> int:
                            scopes=scopes)
     saved = result.connection
     changes = []
-    if args.description is not None:
+    if saved.description != connection.description:
         changes.append("description")
-    if scopes is not None:
+    if saved.scopes != connection.scopes:
         changes.append("permissions: " + " ".join(saved.scopes))
-    print(f'Changed "{saved.nickname}" ({"; ".join(changes)}).')
+    if not changes:
+        already = ([] if args.description is None else ["has that description"]) + \
+            ([] if scopes is None else ["asks for " + " ".join(saved.scopes)])
+        print(f'Nothing changed: "{saved.nickname}" already {" and ".join(already)}.')
+    else:
+        print(f'Changed "{saved.nickname}" ({"; ".join(changes)}).')
     if result.needs_approval:
         added = result.needs_approval
         print(plural(len(added), "1 permission added since the last sign-in ({names}) works "
@@ -192,8 +197,10 @@ def _edited_scopes(current: tuple[str, ...], args: argparse.Namespace) -> tuple[
         names += check_scopes(parse_scope_list(args.add_scopes))
     if args.remove_scopes is not None:
         # Removing needs no catalog check: a name that is not there is simply not there.
-        gone = {n.lower() for n in parse_scope_list(args.remove_scopes)}
-        missing = sorted(g for g in gone if g not in {n.lower() for n in names})
+        typed = parse_scope_list(args.remove_scopes)
+        gone = {n.lower() for n in typed}
+        asked = {n.lower() for n in names}
+        missing = list(dict.fromkeys(n for n in typed if n.lower() not in asked))  # as typed
         if missing:
             raise ValueError(f"The connection does not ask for {', '.join(missing)}, so "
                              "there is nothing to remove. Its permissions are: "
