@@ -222,6 +222,12 @@ class PermissionsPage(QWizardPage):
     def set_scopes(self, names) -> None:
         self.model.set_checked(names)
 
+    def start_with(self, names) -> None:
+        """Tick `names` as the starting point (a saved connection's own permissions): the
+        ready-made set box names a set they match, or says "Custom", never "You changed"."""
+        self._origin = -1
+        self.model.set_checked(names)
+
     def scopes(self) -> list[str]:
         return self.model.checked()
 
