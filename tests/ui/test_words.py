@@ -128,3 +128,26 @@ def test_the_command_line_quotes_with_straight_quotes_only():
     assert curly == []
     single = [s for s in strings if re.search(r"'\{[a-z_.]+\}'", s[2])]
     assert single == []
+
+
+def test_waiting_for_approval_counts_the_added_permissions(qtbot):
+    from datetime import UTC, datetime
+
+    from o365desk.core.connection import Account, Connection, Status
+    from o365desk.ui.details_pane import DetailsPane
+
+    pane = DetailsPane()
+    qtbot.addWidget(pane)
+    signed_in = Connection(nickname="Payroll", scopes=("User.Read", "Mail.Send"),
+                           approved_scopes=("User.Read",),
+                           account=Account("admin@contoso.com", "uid.utid", "utid"))
+    now = datetime.now(UTC)
+    pane.show_connection(signed_in, Status.WAITING_FOR_APPROVAL, None, now)
+    assert pane.status_text.text() == (
+        "A permission was added since the last sign-in (Mail.Send). Sign in again to approve "
+        "it; until then the connection works with the permissions it had.")
+    two = signed_in.replace(scopes=("User.Read", "Mail.Send", "Calendars.Read"))
+    pane.show_connection(two, Status.WAITING_FOR_APPROVAL, None, now)
+    assert pane.status_text.text().startswith(
+        "Permissions were added since the last sign-in (Mail.Send, Calendars.Read). Sign in "
+        "again to approve them;")
