@@ -19,10 +19,10 @@ from shot_runner import isolated_home  # noqa: E402 (beside this script)
 _HOME = isolated_home()
 
 import PySide6.QtWebEngineWidgets  # noqa: E402, F401, TID251  (before the QApplication)
+from actions_screenshots import shoot, sign_in, wait_until  # noqa: E402
 from PySide6.QtGui import QColor, QPalette  # noqa: E402, TID251
 from PySide6.QtWidgets import QApplication, QStyleFactory  # noqa: E402, TID251
 
-from actions_screenshots import shoot, sign_in, wait_until  # noqa: E402
 from o365desk.services import Services  # noqa: E402
 from o365desk.storage.store import ConnectionStore  # noqa: E402
 from o365desk.storage.vault import Vault  # noqa: E402
