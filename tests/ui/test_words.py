@@ -17,7 +17,7 @@ from tests.ui.conftest import sample_connections
 PACKAGE = Path(__file__).resolve().parents[2] / "o365desk"
 # Words that keep their capital inside a sentence: names and abbreviations.
 NAMES = {"Microsoft", "Graph", "Entra", "ID", "IT", "o365desk", "GNOME", "KWallet", "URI",
-         "MFA", "Keyring"}
+         "MFA", "Keyring", "JSON"}
 
 
 def capitalised_words(text: str) -> list[str]:
@@ -63,7 +63,7 @@ def test_window_titles_menus_and_buttons_are_in_sentence_case(qtbot, make_window
     from tests.ui.scope_helpers import open_browser
 
     browser = open_browser(qtbot)  # rows filled, so nothing is left running afterwards
-    texts.append(browser.windowTitle())
+    texts += _texts_of(browser)  # its menus and buttons too
     assert len(texts) > 40
     offenders = {t: capitalised_words(t) for t in texts if capitalised_words(t)}
     assert offenders == {}

@@ -82,10 +82,10 @@ class ScopeBrowserWindow(QMainWindow):
         self.act_close = self._action(self.tr("C&lose"), QKeySequence.StandardKey.Close)
         self.act_find = self._action(self.tr("&Find"), QKeySequence.StandardKey.Find,
                                      self.tr("Search permissions"))
-        self.act_clear_filters = self._action(self.tr("C&lear Search and Filters"),
+        self.act_clear_filters = self._action(self.tr("C&lear search and filters"),
                                               "Ctrl+Shift+L")
         self.act_add = self._action(
-            self.tr("&Add to Selection"), "Ctrl+D",
+            self.tr("&Add to selection"), "Ctrl+D",
             self.tr("Add the permission to the selection (its delegated variant when it has "
                     "one, unless the Type filter says application)"))
         self.act_copy_delegated = self._action(self.tr("Copy &delegated ID"), "Ctrl+Shift+D")
@@ -94,8 +94,8 @@ class ScopeBrowserWindow(QMainWindow):
         self.act_show_details = self._action(self.tr("&Details"), "Ctrl+1")
         self.act_show_selection = self._action(self.tr("&Selection"), "Ctrl+2")
         self.act_show_export = self._action(self.tr("&Export"), "Ctrl+3")
-        self.act_expand = self._action(self.tr("E&xpand All Groups"), "Ctrl+Shift+Right")
-        self.act_collapse = self._action(self.tr("C&ollapse All Groups"), "Ctrl+Shift+Left")
+        self.act_expand = self._action(self.tr("E&xpand all groups"), "Ctrl+Shift+Right")
+        self.act_collapse = self._action(self.tr("C&ollapse all groups"), "Ctrl+Shift+Left")
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
