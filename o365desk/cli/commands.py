@@ -224,7 +224,8 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
     from o365desk.core.signin_errors import Action
 
     explanation = result.explanation
-    reason = f"{explanation.title}: {explanation.message}" if explanation else "it failed"
+    # As the window says it: the title a sentence of its own, no capital after a colon.
+    reason = f"{explanation.title}. {explanation.message}" if explanation else "It failed."
     if explanation is not None and Action.SIGN_IN_AGAIN in explanation.actions:
         reason += f' Run: o365desk login "{connection.nickname}"'
     print(f'o365desk: "{connection.nickname}" didn\'t work. {_one_line(reason)}',

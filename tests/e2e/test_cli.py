@@ -284,3 +284,13 @@ def test_edit_says_when_nothing_changed_and_names_permissions_as_typed(config_di
         "Its permissions are: User.Read Mail.Send.\n")
     assert json.loads(o365desk("show", "Payroll", "--json").stdout)["connection"][
         "scopes"] == ["User.Read", "Mail.Send"]
+
+
+def test_testing_a_connection_nobody_signed_in_with_says_what_to_run(config_dir):
+    assert o365desk("add", "Payroll", "--tenant", "contoso.com").returncode == 0
+    result = o365desk("test", "Payroll")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == (
+        'o365desk: "Payroll" didn\'t work. Not signed in yet. Nobody has signed in with this '
+        "connection yet, so there is nothing to test. Sign in first. Run: "
+        'o365desk login "Payroll"\n')
