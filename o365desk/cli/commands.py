@@ -110,7 +110,8 @@ def cmd_add(args: argparse.Namespace, services: Services) -> int:
              else f"it signs in to {tenant}")
     scopes = saved.scopes
     asking = " ".join(scopes) if len(scopes) <= 4 else f"{len(scopes)} permissions"
-    print(f'Saved "{saved.nickname}": {where}, asking for {asking}. It is not signed in yet.')
+    print(f'Saved "{saved.nickname}": {where}, asking for {asking}. It is not signed in yet; '
+          f'to sign in, run: o365desk login "{saved.nickname}"')
     return 0
 
 

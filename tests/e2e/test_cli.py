@@ -287,7 +287,10 @@ def test_edit_says_when_nothing_changed_and_names_permissions_as_typed(config_di
 
 
 def test_testing_a_connection_nobody_signed_in_with_says_what_to_run(config_dir):
-    assert o365desk("add", "Payroll", "--tenant", "contoso.com").returncode == 0
+    added = o365desk("add", "Payroll", "--tenant", "contoso.com")
+    assert added.stdout == (
+        'Saved "Payroll": it signs in to contoso.com, asking for User.Read. It is not signed '
+        'in yet; to sign in, run: o365desk login "Payroll"\n')
     result = o365desk("test", "Payroll")
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == (
