@@ -110,7 +110,8 @@ def cmd_add(args: argparse.Namespace, services: Services) -> int:
              else f"it signs in to {tenant}")
     scopes = saved.scopes
     asking = " ".join(scopes) if len(scopes) <= 4 else f"{len(scopes)} permissions"
-    print(f'Saved "{saved.nickname}": {where}, asking for {asking}. It is not signed in yet.')
+    print(f'Saved "{saved.nickname}": {where}, asking for {asking}. It is not signed in yet; '
+          f'to sign in, run: o365desk login "{saved.nickname}"')
     return 0
 
 
@@ -166,11 +167,16 @@ def cmd_edit(args: argparse.Namespace, services: Services) -> int:
                            scopes=scopes)
     saved = result.connection
     changes = []
-    if args.description is not None:
+    if saved.description != connection.description:
         changes.append("description")
-    if scopes is not None:
+    if saved.scopes != connection.scopes:
         changes.append("permissions: " + " ".join(saved.scopes))
-    print(f'Changed "{saved.nickname}" ({"; ".join(changes)}).')
+    if not changes:
+        already = ([] if args.description is None else ["has that description"]) + \
+            ([] if scopes is None else ["asks for " + " ".join(saved.scopes)])
+        print(f'Nothing changed: "{saved.nickname}" already {" and ".join(already)}.')
+    else:
+        print(f'Changed "{saved.nickname}" ({"; ".join(changes)}).')
     if result.needs_approval:
         added = result.needs_approval
         print(plural(len(added), "1 permission added since the last sign-in ({names}) works "
@@ -192,8 +198,10 @@ def _edited_scopes(current: tuple[str, ...], args: argparse.Namespace) -> tuple[
         names += check_scopes(parse_scope_list(args.add_scopes))
     if args.remove_scopes is not None:
         # Removing needs no catalog check: a name that is not there is simply not there.
-        gone = {n.lower() for n in parse_scope_list(args.remove_scopes)}
-        missing = sorted(g for g in gone if g not in {n.lower() for n in names})
+        typed = parse_scope_list(args.remove_scopes)
+        gone = {n.lower() for n in typed}
+        asked = {n.lower() for n in names}
+        missing = list(dict.fromkeys(n for n in typed if n.lower() not in asked))  # as typed
         if missing:
             raise ValueError(f"The connection does not ask for {', '.join(missing)}, so "
                              "there is nothing to remove. Its permissions are: "
@@ -217,7 +225,8 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
     from o365desk.core.signin_errors import Action
 
     explanation = result.explanation
-    reason = f"{explanation.title}: {explanation.message}" if explanation else "it failed"
+    # As the window says it: the title a sentence of its own, no capital after a colon.
+    reason = f"{explanation.title}. {explanation.message}" if explanation else "It failed."
     if explanation is not None and Action.SIGN_IN_AGAIN in explanation.actions:
         reason += f' Run: o365desk login "{connection.nickname}"'
     print(f'o365desk: "{connection.nickname}" didn\'t work. {_one_line(reason)}',

@@ -18,7 +18,7 @@ class Action(enum.StrEnum):
 
     COPY_ADMIN_CONSENT_LINK = "Copy admin-consent link"
     SIGN_IN_AGAIN = "Sign in again"
-    USE_SYSTEM_BROWSER = "Sign in with the system browser"
+    USE_SYSTEM_BROWSER = "Sign in with your web browser"
     USE_DEVICE_CODE = "Use a code on another device"
     CHECK_ORGANISATION = "Check the organisation"
     CHECK_CLIENT_ID = "Check client ID and redirect URI"
@@ -66,7 +66,7 @@ _REVOKED = (
     "changed or an administrator signed the account out everywhere. Sign in again."
 )
 _DEVICE = (
-    " Sign in with the system browser, or use a code on a device your organisation manages; "
+    " Sign in with your web browser, or use a code on a device your organisation manages; "
     "if that is blocked too, ask IT which devices are allowed."
 )
 _REDIRECT = (

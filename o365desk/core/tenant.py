@@ -12,6 +12,9 @@ DEFAULT_TENANT = "organizations"
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _DOMAIN = re.compile(rf"^(?=.{{1,253}}$)({_LABEL}\.)+[a-z][a-z0-9-]{{0,62}}$")
+# SharePoint and OneDrive live at the organisation's first name in Microsoft 365 (contoso,
+# contoso-my, contoso-admin .sharepoint.com); sign-in knows that name as contoso.onmicrosoft.com.
+_SHAREPOINT = re.compile(r"^([a-z0-9]+)(?:-my|-admin)?\.sharepoint\.(com|us)$")
 
 
 class TenantError(ValueError):
@@ -129,6 +132,9 @@ def _domain(text: str, raw: str) -> str:
         raise _refused(raw) from None
     if not _DOMAIN.match(ascii_name):
         raise _refused(raw)
+    sharepoint = _SHAREPOINT.match(ascii_name)
+    if sharepoint:
+        return f"{sharepoint.group(1)}.onmicrosoft.{sharepoint.group(2)}"
     return ascii_name
 
 

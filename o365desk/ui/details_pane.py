@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.core.connection import Connection, Kind, Status
+from o365desk.core.words import plural
 from o365desk.ui.connection_state import expires_in, status_text, token_expiry
 from o365desk.ui.connections_model import format_datetime, relative_time
 from o365desk.ui.widgets import hint_label
@@ -252,11 +253,14 @@ class DetailsPane(QWidget):
                 "this connection."
             )
         if status == Status.WAITING_FOR_APPROVAL:
-            added = ", ".join(conn.awaiting_approval())
-            return self.tr(
+            added = conn.awaiting_approval()
+            return plural(len(added), self.tr(
+                "A permission was added since the last sign-in ({names}). Sign in again to "
+                "approve it; until then the connection works with the permissions it had."
+            ), self.tr(
                 "Permissions were added since the last sign-in ({names}). Sign in again to "
                 "approve them; until then the connection works with the permissions it had."
-            ).format(names=added)
+            ), names=", ".join(added))
         if status == Status.CONSENT_MISSING:
             return self.tr(
                 "Signed in, but some of the permissions it asks for were not granted. An "

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -90,7 +90,7 @@ class EditConnectionDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.permissions.load()
-        self.permissions.set_scopes([*connection.scopes, *tick])
+        self.permissions.start_with([*connection.scopes, *tick])
         self.buttons.accepted.connect(self._on_save)
         self.buttons.rejected.connect(self.reject)
         self.paste_button.clicked.connect(self._on_paste)
@@ -99,6 +99,14 @@ class EditConnectionDialog(QDialog):
         self.description.setFocus()
         self._on_scopes_changed()
         self.resize(820, 680)
+
+    def keyPressEvent(self, event) -> None:
+        """Enter in the paste box ticks what was pasted (or says what is wrong with it); it
+        doesn't also press Save, which would close the dialog without the pasted names."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.paste.hasFocus():
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # --- what is chosen ------------------------------------------------------------------
 

@@ -265,3 +265,35 @@ def test_a_damaged_tenant_cache_is_noted_and_the_built_in_catalog_used(config_di
     assert "Mail.Send" in found.stdout
     assert found.stderr.startswith("o365desk: note: The cached tenant catalog")
     assert "Traceback" not in found.stderr
+
+
+def test_edit_says_when_nothing_changed_and_names_permissions_as_typed(config_dir):
+    assert o365desk("add", "Payroll", "--tenant", "contoso.com",
+                    "--scopes", "User.Read,Mail.Send").returncode == 0
+    again = o365desk("edit", "Payroll", "--add-scopes", "mail.send")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == 'Nothing changed: "Payroll" already asks for User.Read Mail.Send.\n'
+    same = o365desk("edit", "Payroll", "--description", "")
+    assert same.stdout == 'Nothing changed: "Payroll" already has that description.\n'
+    added = o365desk("edit", "Payroll", "--description", "Payslips", "--add-scopes", "Mail.Send")
+    assert added.stdout == 'Changed "Payroll" (description).\n'
+    wrong = o365desk("edit", "Payroll", "--remove-scopes", "Files.Read, mail.send Files.Read")
+    assert wrong.returncode == 1
+    assert wrong.stderr == (
+        "o365desk: The connection does not ask for Files.Read, so there is nothing to remove. "
+        "Its permissions are: User.Read Mail.Send.\n")
+    assert json.loads(o365desk("show", "Payroll", "--json").stdout)["connection"][
+        "scopes"] == ["User.Read", "Mail.Send"]
+
+
+def test_testing_a_connection_nobody_signed_in_with_says_what_to_run(config_dir):
+    added = o365desk("add", "Payroll", "--tenant", "contoso.com")
+    assert added.stdout == (
+        'Saved "Payroll": it signs in to contoso.com, asking for User.Read. It is not signed '
+        'in yet; to sign in, run: o365desk login "Payroll"\n')
+    result = o365desk("test", "Payroll")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == (
+        'o365desk: "Payroll" didn\'t work. Not signed in yet. Nobody has signed in with this '
+        "connection yet, so there is nothing to test. Sign in first. Run: "
+        'o365desk login "Payroll"\n')

@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtGui import Qt as GuiQt  # Qt's namespace with QtGui's functions in it
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from o365desk.core.signin_errors import Explanation, TransportKind, explain_transport
 from o365desk.ui import colors
@@ -292,6 +292,8 @@ def test_scope_browser_markers_in_each_palette(qtbot, themes):
                             declared=colour)
         links = window.details.alternatives
         assert "<a " in links.text()
+        # In this small window the variants are one above the other: scroll to the links.
+        window.details.findChild(QScrollArea).ensureWidgetVisible(links)
         link = links.palette().color(QPalette.ColorRole.Link)
         assert has_colour(links, link), f"{palette}: links not drawn in {link.name()}"
         state = window.details.delegated.state

@@ -50,11 +50,11 @@ def test_as_root_without_the_sandbox_switch_the_sign_in_page_offers_other_ways()
     assert "running as root" in report["message"]
     assert "web browser" in report["message"] and "another device" in report["message"]
     assert "as your own user" in report["message"]
-    assert report["buttons"] == ["Sign in with the system browser",
+    assert report["buttons"] == ["Sign in with your web browser",
                                  "Use a code on another device"]
     assert "QTWEBENGINE_DISABLE_SANDBOX" in report["details"]
     assert report["web_view_made"] is False
     assert report["signed_in_as"] == "admin@contoso.onmicrosoft.com"  # the way out works
     assert report["again"] == {  # "Sign in again" is protected the same way
         "code": "no_sandbox", "dialog_visible": True,
-        "buttons": ["Sign in with the system browser", "Use a code on another device"]}
+        "buttons": ["Sign in with your web browser", "Use a code on another device"]}

@@ -364,3 +364,33 @@ def test_a_damaged_tenant_cache_still_opens_the_browser(qtbot, config_dir):
     assert not browser.error_bar.isHidden()
     assert "cached tenant catalog" in browser.error_bar.text()
     assert "import the service principal file again" in browser.error_bar.text()
+
+
+def test_on_a_laptop_screen_names_keep_their_room_and_the_variants_stack(browser, qtbot):
+    """1229 by 691: the window on a 1366 by 768 screen. The names are what people read."""
+    from PySide6.QtCore import QModelIndex
+
+    browser.resize(1229, 691)
+    qtbot.keyClicks(browser.search_edit, "user read")
+    assert browser.controller.select_permission("User.Read.All")  # both variants, both IDs
+    qtbot.waitUntil(lambda: not browser.details.variants.side_by_side())
+    tree = browser.tree
+    metrics = tree.fontMetrics()
+    proxy = tree.model()
+    group = proxy.index(0, 0, QModelIndex())
+    room = tree.columnWidth(0) - tree.indentation() - 2 * metrics.averageCharWidth()
+    names = [proxy.index(r, 0, group).data() for r in range(8)]
+    assert "User.ReadBasic.All" in names
+    too_long = [n for n in names if metrics.horizontalAdvance(n) > room]
+    assert not too_long, f"cut short in a column {tree.columnWidth(0)} px wide: {too_long}"
+    delegated, application = browser.details.delegated, browser.details.application
+    assert application.geometry().top() > delegated.geometry().bottom()  # one above the other
+    for box in (delegated, application):  # a whole ID, not one cut short
+        assert box.id_label.width() >= box.id_label.minimumWidth()
+    # With room for both beside the names (the window's own size on a larger screen), the
+    # variants go side by side, and the names still fit.
+    browser.resize(1360, 820)
+    qtbot.waitUntil(browser.details.variants.side_by_side)
+    qtbot.waitUntil(lambda: application.geometry().left() > delegated.geometry().right())
+    room = tree.columnWidth(0) - tree.indentation() - 2 * metrics.averageCharWidth()
+    assert not [n for n in names if metrics.horizontalAdvance(n) > room]

@@ -268,6 +268,33 @@ def test_ready_made_set_says_custom_after_a_change_and_comes_back(qtbot, make_wi
     assert "(1 removed)" in page.preset_summary.text()
 
 
+def test_enter_or_down_in_the_search_goes_to_the_best_match_not_to_next(qtbot, offline_wizard):
+    wizard = offline_wizard
+    org = _organisation_page_shown(qtbot, wizard)
+    qtbot.keyClicks(org.tenant, "contoso.com")
+    qtbot.keyClick(org.tenant, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.PERMISSIONS)
+    page = wizard.permissions_page
+    page.search.setFocus()
+    qtbot.keyClicks(page.search, "mail send")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # as after typing into any search box
+    assert wizard.currentId() == PageId.PERMISSIONS  # not on to sign-in without Mail.Send
+    assert page.table.hasFocus()
+    assert page.table.currentIndex().data(NameRole) == "Mail.Send"
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    assert page.scopes() == ["Mail.Send", "User.Read"]
+    page.search.setFocus()
+    page.search.clear()
+    qtbot.keyClicks(page.search, "calendars read")
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.table.hasFocus()
+    assert page.table.currentIndex().data(NameRole) == "Calendars.Read"
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)  # on to the next match, then back up
+    page.search.setFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)  # same query: back where it was
+    assert page.table.currentIndex().row() == 1
+
+
 def test_the_permissions_page_can_start_with_given_scopes(qtbot):
     page = PermissionsPage(scopes=["Sites.Read.All", "Mail.Send"])
     qtbot.addWidget(page)

@@ -94,3 +94,6 @@ def test_signing_in_without_a_keychain_names_it_not_refused(qtbot, make_wizard, 
     qtbot.waitUntil(lambda: wizard.signin_page.stack.currentWidget() is panel, timeout=15000)
     assert panel.title.text() == "No keychain was found"
     assert "GNOME Keyring or KWallet" in panel.message.text()
+    # The window's quotes, though the words are the command line's too.
+    assert 'under \u201cNo keychain\u201d.' in panel.message.text()
+    assert '"' not in panel.message.text() + panel.accessibleDescription()

@@ -17,7 +17,7 @@ from tests.ui.conftest import sample_connections
 PACKAGE = Path(__file__).resolve().parents[2] / "o365desk"
 # Words that keep their capital inside a sentence: names and abbreviations.
 NAMES = {"Microsoft", "Graph", "Entra", "ID", "IT", "o365desk", "GNOME", "KWallet", "URI",
-         "MFA", "Keyring"}
+         "MFA", "Keyring", "JSON"}
 
 
 def capitalised_words(text: str) -> list[str]:
@@ -63,7 +63,7 @@ def test_window_titles_menus_and_buttons_are_in_sentence_case(qtbot, make_window
     from tests.ui.scope_helpers import open_browser
 
     browser = open_browser(qtbot)  # rows filled, so nothing is left running afterwards
-    texts.append(browser.windowTitle())
+    texts += _texts_of(browser)  # its menus and buttons too
     assert len(texts) > 40
     offenders = {t: capitalised_words(t) for t in texts if capitalised_words(t)}
     assert offenders == {}
@@ -128,3 +128,26 @@ def test_the_command_line_quotes_with_straight_quotes_only():
     assert curly == []
     single = [s for s in strings if re.search(r"'\{[a-z_.]+\}'", s[2])]
     assert single == []
+
+
+def test_waiting_for_approval_counts_the_added_permissions(qtbot):
+    from datetime import UTC, datetime
+
+    from o365desk.core.connection import Account, Connection, Status
+    from o365desk.ui.details_pane import DetailsPane
+
+    pane = DetailsPane()
+    qtbot.addWidget(pane)
+    signed_in = Connection(nickname="Payroll", scopes=("User.Read", "Mail.Send"),
+                           approved_scopes=("User.Read",),
+                           account=Account("admin@contoso.com", "uid.utid", "utid"))
+    now = datetime.now(UTC)
+    pane.show_connection(signed_in, Status.WAITING_FOR_APPROVAL, None, now)
+    assert pane.status_text.text() == (
+        "A permission was added since the last sign-in (Mail.Send). Sign in again to approve "
+        "it; until then the connection works with the permissions it had.")
+    two = signed_in.replace(scopes=("User.Read", "Mail.Send", "Calendars.Read"))
+    pane.show_connection(two, Status.WAITING_FOR_APPROVAL, None, now)
+    assert pane.status_text.text().startswith(
+        "Permissions were added since the last sign-in (Mail.Send, Calendars.Read). Sign in "
+        "again to approve them;")

@@ -38,6 +38,12 @@ GUID = "4f1c3b52-8d6e-4f0a-9b7c-2d5e6f708192"
         (f"https://login.microsoftonline.us/{GUID.upper()}/v2.0", GUID),
         ("https://login.microsoftonline.com/organizations/", DEFAULT_TENANT),
         ("https://login.microsoftonline.com/common/oauth2/authorize", DEFAULT_TENANT),
+        # A link to the organisation's SharePoint or OneDrive: its name in Microsoft 365.
+        ("https://contoso.sharepoint.com/sites/Payroll/Shared%20Documents",
+         "contoso.onmicrosoft.com"),
+        ("https://contoso-my.sharepoint.com/personal/ada_contoso_com", "contoso.onmicrosoft.com"),
+        ("contoso-admin.sharepoint.com", "contoso.onmicrosoft.com"),
+        ("https://fabrikam.sharepoint.us/sites/x", "fabrikam.onmicrosoft.us"),
         (GUID, GUID),
         (GUID.upper(), GUID),
         ("{" + GUID + "}", GUID),

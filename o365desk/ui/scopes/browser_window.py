@@ -33,6 +33,9 @@ from o365desk.ui.scopes.tree_model import Column
 from o365desk.ui.widgets import make_action, no_match_page
 
 _WIDTHS = {Column.DELEGATED: 70, Column.APPLICATION: 80, Column.LEVEL: 40, Column.STATUS: 82}
+# The permission tree's width below which long names (UserActivity.ReadWrite.CreatedByApp)
+# would be cut short.
+_ROOM_FOR_NAMES = 560
 
 
 class ScopeBrowserWindow(QMainWindow):
@@ -79,10 +82,10 @@ class ScopeBrowserWindow(QMainWindow):
         self.act_close = self._action(self.tr("C&lose"), QKeySequence.StandardKey.Close)
         self.act_find = self._action(self.tr("&Find"), QKeySequence.StandardKey.Find,
                                      self.tr("Search permissions"))
-        self.act_clear_filters = self._action(self.tr("C&lear Search and Filters"),
+        self.act_clear_filters = self._action(self.tr("C&lear search and filters"),
                                               "Ctrl+Shift+L")
         self.act_add = self._action(
-            self.tr("&Add to Selection"), "Ctrl+D",
+            self.tr("&Add to selection"), "Ctrl+D",
             self.tr("Add the permission to the selection (its delegated variant when it has "
                     "one, unless the Type filter says application)"))
         self.act_copy_delegated = self._action(self.tr("Copy &delegated ID"), "Ctrl+Shift+D")
@@ -91,8 +94,8 @@ class ScopeBrowserWindow(QMainWindow):
         self.act_show_details = self._action(self.tr("&Details"), "Ctrl+1")
         self.act_show_selection = self._action(self.tr("&Selection"), "Ctrl+2")
         self.act_show_export = self._action(self.tr("&Export"), "Ctrl+3")
-        self.act_expand = self._action(self.tr("E&xpand All Groups"), "Ctrl+Shift+Right")
-        self.act_collapse = self._action(self.tr("C&ollapse All Groups"), "Ctrl+Shift+Left")
+        self.act_expand = self._action(self.tr("E&xpand all groups"), "Ctrl+Shift+Right")
+        self.act_collapse = self._action(self.tr("C&ollapse all groups"), "Ctrl+Shift+Left")
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -152,6 +155,8 @@ class ScopeBrowserWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([680, 680])
+        self._divider_moved = False
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_divider_moved", True))
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         # Tab goes from the search box to the results, then the side panel; the filters
@@ -331,6 +336,28 @@ class ScopeBrowserWindow(QMainWindow):
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._divider_moved:  # until the person drags the divider themselves
+            self._share_the_width()
+
+    def _share_the_width(self) -> None:
+        """Half each; less for the details if that puts the two variants side by side and
+        still leaves the names their room. Otherwise the details put one above the other."""
+        self.centralWidget().layout().activate()  # the splitter's width for this size
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        narrowest = self.tabs.minimumSizeHint().width()
+        frame = narrowest - max(self.tabs.widget(i).minimumSizeHint().width()
+                                for i in range(self.tabs.count()))
+        wide = max(narrowest, frame + self.details.width_side_by_side())
+        half = total // 2
+        if total - half < wide <= total - _ROOM_FOR_NAMES:
+            self.splitter.setSizes([total - wide, wide])
+        else:
+            self.splitter.setSizes([half, total - half])
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)

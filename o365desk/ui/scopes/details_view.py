@@ -1,13 +1,15 @@
-"""The details pane: both variants side by side, status, risk, API paths and alternatives."""
+"""The details pane: both variants (side by side when there is room), status, risk, API
+paths and alternatives."""
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -177,6 +179,39 @@ class VariantBox(QGroupBox):
                                      f"{html.escape(text.description)}")
 
 
+class VariantPair(QWidget):
+    """The two variants side by side when there is room for both, else one above the other:
+    on a laptop's screen the pane then leaves the permission names their room."""
+
+    def __init__(self, first: QWidget, second: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pair = (first, second)
+        self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.addWidget(first, 1)
+        self._box.addWidget(second, 1)
+
+    def side_by_side(self) -> bool:
+        return self._box.direction() == QBoxLayout.Direction.LeftToRight
+
+    def width_for_both(self) -> int:
+        """Room for two boxes that both show an ID (the widest thing in either), so that
+        moving from one permission to the next doesn't rearrange the pane."""
+        return 2 * max(w.minimumSizeHint().width() for w in self._pair) + self._box.spacing()
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as one above the other; as tall as the way they are shown now."""
+        hint = super().minimumSizeHint()
+        return QSize(max(w.minimumSizeHint().width() for w in self._pair), hint.height())
+
+    def resizeEvent(self, event) -> None:
+        wide = event.size().width() >= self.width_for_both()
+        if wide != self.side_by_side():
+            self._box.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                                   else QBoxLayout.Direction.TopToBottom)
+        super().resizeEvent(event)
+
+
 class PermissionDetails(QWidget):
     """Everything about one permission; the controller fills it and answers its signals."""
 
@@ -196,6 +231,11 @@ class PermissionDetails(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
+    def width_side_by_side(self) -> int:
+        """The pane's narrowest width with the two variants side by side."""
+        return max(self.minimumSizeHint().width(),
+                   self._beside_variants + self.variants.width_for_both())
+
     def _build_page(self) -> QWidget:
         page = QSplitter(Qt.Orientation.Vertical, self)
         page.setChildrenCollapsible(False)
@@ -214,9 +254,7 @@ class PermissionDetails(QWidget):
         self.danger_bar = _fixed_bar(Level.WARNING, self.tr("Why it is risky"), facts)
         self.delegated = VariantBox(DELEGATED, facts)
         self.application = VariantBox(APPLICATION, facts)
-        variants = QHBoxLayout()
-        variants.addWidget(self.delegated, 1)
-        variants.addWidget(self.application, 1)
+        self.variants = VariantPair(self.delegated, self.application, facts)
         self.remarks = _value(facts)
         self.remarks.setAccessibleDescription(self.tr("Remarks"))
         self.alternatives = QLabel(facts)
@@ -236,7 +274,7 @@ class PermissionDetails(QWidget):
         inner.addWidget(self.status_bar)
         inner.addWidget(self.description)
         inner.addWidget(self.danger_bar)
-        inner.addLayout(variants)
+        inner.addWidget(self.variants)
         inner.addWidget(self.remarks)
         inner.addWidget(self.alternatives)
         inner.addStretch(1)
@@ -248,6 +286,8 @@ class PermissionDetails(QWidget):
         scroll.setAccessibleName(self.tr("Permission facts"))
         scroll.setMinimumWidth(facts.minimumSizeHint().width()
                                + scroll.verticalScrollBar().sizeHint().width())
+        # What the facts need besides the variants: with them side by side, this much more.
+        self._beside_variants = scroll.minimumWidth() - self.variants.minimumSizeHint().width()
         page.addWidget(scroll)
         page.addWidget(self._build_paths(page))
         # Half each: the facts rarely fill more, and a permission has up to hundreds of paths.

@@ -65,9 +65,9 @@ class ExportPanel(QWidget):
         self.preview.setTabChangesFocus(True)
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
 
-        self.copy_button = QPushButton(self.tr("Cop&y to Clipboard"), self)
+        self.copy_button = QPushButton(self.tr("Cop&y to clipboard"), self)
         self.copy_button.setAccessibleName(self.tr("Copy the export to the clipboard"))
-        self.save_button = QPushButton(self.tr("S&ave to File\u2026"), self)
+        self.save_button = QPushButton(self.tr("S&ave to file\u2026"), self)
         self.save_button.setAccessibleName(self.tr("Save the export to a file"))
         buttons = QHBoxLayout()
         buttons.addStretch(1)

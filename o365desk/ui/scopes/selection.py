@@ -88,7 +88,7 @@ class SelectionPanel(QWidget):
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.table)
 
-        self.show_button = QPushButton(self.tr("S&how Details"), self)
+        self.show_button = QPushButton(self.tr("S&how details"), self)
         self.show_button.setAccessibleName(self.tr("Show details of the chosen permission"))
         self.remove_button = QPushButton(self.tr("&Remove"), self)
         self.remove_button.setAccessibleName(self.tr("Remove from selection"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -52,6 +52,8 @@ class PermissionsPage(QWizardPage):
         self.search.setAccessibleName(self.tr("Search permissions"))
         self.search.setPlaceholderText(self.tr("Search, e.g. user read or mail"))
         self.search.setClearButtonEnabled(True)
+        self.search.setToolTip(self.tr("Enter or Down goes to the best match; Space ticks it"))
+        self.search.installEventFilter(self)  # Enter and Down go to the list, not to Next
         for button in self.search.findChildren(QToolButton):  # the clear button has no name
             button.setAccessibleName(self.tr("Clear search"))
         self.chosen_only = QCheckBox(self.tr("Show &chosen only"), self)
@@ -106,6 +108,7 @@ class PermissionsPage(QWizardPage):
         self.model.selection_changed.connect(self._on_selection_changed)
         self._presets: list = []
         self._loaded = False
+        self._best_pending = True
 
     def load(self) -> None:
         """Read the catalog (local, ~60 ms) the first time the page is shown."""
@@ -138,6 +141,24 @@ class PermissionsPage(QWizardPage):
         self.table.horizontalHeader().blockSignals(blocked)
         self.proxy.set_query(text)
         self.table.scrollToTop()
+        self._best_pending = True  # a new query: Down goes to its best match
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter or Down in the search box: to the best match, ready for Space to tick it.
+
+        Enter there would otherwise press Next, leaving with the permission just searched
+        for not chosen."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down) and \
+                not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            current = self.table.currentIndex()
+            if self.proxy.rowCount() and (event.key() != Qt.Key.Key_Down or not current.isValid()
+                                          or self._best_pending):
+                self.table.setCurrentIndex(self.proxy.index(0, Col.NAME))
+            self._best_pending = False
+            return True
+        return super().eventFilter(watched, event)
 
     def _scopes_of(self, row: int) -> tuple[str, ...]:
         preset = self.preset.itemData(row)
@@ -201,6 +222,12 @@ class PermissionsPage(QWizardPage):
         raise KeyError(key)
 
     def set_scopes(self, names) -> None:
+        self.model.set_checked(names)
+
+    def start_with(self, names) -> None:
+        """Tick `names` as the starting point (a saved connection's own permissions): the
+        ready-made set box names a set they match, or says "Custom", never "You changed"."""
+        self._origin = -1
         self.model.set_checked(names)
 
     def scopes(self) -> list[str]:

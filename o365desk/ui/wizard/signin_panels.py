@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from o365desk.core.signin_errors import Action, Explanation
 from o365desk.ui import colors
+from o365desk.ui.message_bar import curly_quotes
 
 # Actions without a button here: the message itself says what to check.
 _NO_BUTTON = frozenset({Action.CHECK_TRUSTED_CERTIFICATES, Action.CHECK_CLOCK})
@@ -84,9 +85,12 @@ class ErrorPanel(QWidget):
 
     def show_explanation(self, explanation: Explanation, extra: tuple[Action, ...] = ()) -> None:
         self.explanation = explanation
-        self.title.setText(self.tr(explanation.title))
-        self.message.setText(self.tr(explanation.message))
-        self.setAccessibleDescription(f"{explanation.title}. {explanation.message}")
+        # The command line's words (straight quotes), in the window's quotes.
+        title = curly_quotes(self.tr(explanation.title))
+        message = curly_quotes(self.tr(explanation.message))
+        self.title.setText(title)
+        self.message.setText(message)
+        self.setAccessibleDescription(f"{title}. {message}")
         self.details.setPlainText(explanation.raw)
         self.details_button.setChecked(False)
         stopped = explanation.code == "cancelled"  # nothing went wrong, nothing for IT
@@ -117,7 +121,7 @@ class ErrorPanel(QWidget):
         self.card.setStyleSheet(colors.card(tint).style_sheet("errorPanel"))
 
     def show_note(self, text: str) -> None:
-        self.note.setText(text)
+        self.note.setText(curly_quotes(text))
         self.note.show()
 
     def _on_details(self, shown: bool) -> None:
