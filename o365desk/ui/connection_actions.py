@@ -70,8 +70,9 @@ class ConnectionActions(QObject):
         if conn is None:
             common = self.tr("Select a connection first.")
         elif not self.keychain_status.available:
-            common = self.tr("The keychain can't be reached, so saved sign-ins can't be used. "
-                             "The message at the top of the window says what to do.")
+            common = self.tr("The keychain can't be reached, so no sign-in can be made or "
+                             "used here. The message at the top of the window says what to "
+                             "do.")
         elif conn.id in self._busy:
             common = self.tr("Wait until the current action on this connection has finished.")
         elif self.main.is_deleting(conn.id):

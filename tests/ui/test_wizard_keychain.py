@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from keyring.backends import fail
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
 
 from o365desk.services import KeychainState
 from o365desk.storage.keychain import open_vault
@@ -97,3 +98,6 @@ def test_signing_in_without_a_keychain_names_it_not_refused(qtbot, make_wizard, 
     # The window's quotes, though the words are the command line's too.
     assert 'under \u201cNo keychain\u201d.' in panel.message.text()
     assert '"' not in panel.message.text() + panel.accessibleDescription()
+    # The way out that works without a keychain is named, and is there to press.
+    assert "Save without signing in" in panel.note.text() and panel.note.isVisibleTo(panel)
+    assert wizard.button(QWizard.WizardButton.CustomButton1).isVisible()

@@ -214,6 +214,11 @@ class SignInPage(QWizardPage):
                 self.show_explanation(Explanation(
                     "keychain", exc.headline, str(exc),
                     (A.RETRY,), None, exc.detail or str(exc)))
+                if self.flow.new_connection:  # the way out that works without a keychain
+                    self.error_panel.show_note(self.tr(
+                        "You can still save this connection without signing in (Save "
+                        "without signing in) and sign in from the list once a keychain is "
+                        "there."))
             return None
         except Exception as exc:  # a bug or a surprise: still a message, and a way out
             log.error("sign-in failed unexpectedly", exc_info=exc)
@@ -256,7 +261,7 @@ class SignInPage(QWizardPage):
                 self.tr("The sign-in page tried to open {host}, which is not a Microsoft "
                         "sign-in address, so o365desk stopped it to keep your password safe. "
                         "If your organisation signs in through its own server, sign in with "
-                        "the system browser instead.").format(host=host),
+                        "your web browser instead.").format(host=host),
                 (*_ELSEWHERE, A.SIGN_IN_AGAIN), None, f"navigation refused: {detail}")
         elif kind == "no_sandbox":
             explanation = Explanation(
