@@ -227,8 +227,13 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
     explanation = result.explanation
     # As the window says it: the title a sentence of its own, no capital after a colon.
     reason = f"{explanation.title}. {explanation.message}" if explanation else "It failed."
-    if explanation is not None and Action.SIGN_IN_AGAIN in explanation.actions:
-        reason += f' Run: o365desk login "{connection.nickname}"'
+    nick = connection.nickname
+    if explanation is not None and Action.CHECK_PERMISSIONS in explanation.actions \
+            and explanation.scopes:
+        reason += (f' Run: o365desk edit "{nick}" --add-scopes "{" ".join(explanation.scopes)}"'
+                   f', then o365desk login "{nick}"')
+    elif explanation is not None and Action.SIGN_IN_AGAIN in explanation.actions:
+        reason += f' Run: o365desk login "{nick}"'
     print(f'o365desk: "{connection.nickname}" didn\'t work. {_one_line(reason)}',
           file=sys.stderr)
     return 1

@@ -171,3 +171,13 @@ def test_right_after_the_wizard_saves_the_details_show_what_the_sign_in_returned
     assert "not granted: User.Read.All" in details.granted.text()
     assert "not known" not in details.token_facts.text()
     assert details.status.text() == "Some permissions not granted"
+
+
+def test_cli_test_missing_a_permission_says_which_and_the_commands_to_add_it(
+        signed_in, services, capsys):
+    signed_in(scopes=("Mail.Send",), nickname="Mail robot")  # no User.Read: Graph says 403
+    assert cli(services, "test", "Mail robot") == 1
+    err = capsys.readouterr().err
+    assert "Add User.Read to its permissions" in err
+    assert err.rstrip().endswith('Run: o365desk edit "Mail robot" --add-scopes "User.Read", '
+                                 'then o365desk login "Mail robot"')
