@@ -14,6 +14,7 @@ from o365desk.storage.vault import VaultError
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import off_gui_thread
 from o365desk.ui.message_bar import Level
+from o365desk.ui.window_keeper import WindowKeeper
 
 if TYPE_CHECKING:
     from o365desk.auth.token_state import TokenState
@@ -42,7 +43,7 @@ class ConnectionActions(QObject):
         self.model = main.model
         self.runner = main.runner
         self.keychain_status = main.keychain_status
-        self.dialog: Any = None  # the open ReauthorizeDialog
+        self.dialogs = WindowKeeper(self)  # the open ReauthorizeDialog, freed once closed
         self._busy: set[str] = set()
         self._explanation: Explanation | None = None
         self._result_conn: Connection | None = None
@@ -241,6 +242,11 @@ class ConnectionActions(QObject):
 
     # --- sign in again -------------------------------------------------------------------
 
+    @property
+    def dialog(self) -> Any:
+        """The open ReauthorizeDialog, if any."""
+        return self.dialogs.window
+
     def sign_in(self, conn: Connection) -> None:
         """Sign `conn` in again (it is selected first), as Sign in again does."""
         self.main.select(conn.id)
@@ -250,15 +256,13 @@ class ConnectionActions(QObject):
         conn = self.main.current()
         if conn is None or not self.window.act_sign_in.isEnabled():
             return
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.raise_()
-            self.dialog.activateWindow()
+        if self.dialogs.bring_forward():
             return
         from o365desk.ui.reauthorize_dialog import ReauthorizeDialog  # QtWebEngine loads now
 
-        self.dialog = ReauthorizeDialog(self.services, conn, self.window)
-        self.dialog.signed_in.connect(self._on_signed_in)
-        self.dialog.open()
+        dialog = self.dialogs.keep(ReauthorizeDialog(self.services, conn, self.window))
+        dialog.signed_in.connect(self._on_signed_in)
+        dialog.open()
 
     def _on_signed_in(self, saved: Connection, result: Any) -> None:
         from o365desk.auth.token_state import from_result
