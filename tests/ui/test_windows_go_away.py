@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import logging
 import tempfile
+import threading
 import weakref
 
 import pytest
@@ -31,11 +32,12 @@ from o365desk.ui.wizard.new_connection import NewConnectionWizard, PageId
 from o365desk.ui.wizard.permissions_model import PermissionChecklist
 from o365desk.ui.wizard.permissions_page import PermissionsPage
 from o365desk.ui.wizard.signin_page import SignInPage
-from tests.ui.helpers import select
+from tests.ui.helpers import select, visible_nicknames
 from tests.ui.scope_helpers import FIXTURES
 from tests.ui.webengine_helpers import wait_for_element
 from tests.ui.wizard_helpers import (
     answer_discard_question,
+    fill_to_permissions,
     fill_to_signin,
     sign_in_embedded,
     vault_entries,
@@ -169,6 +171,22 @@ def test_the_wizard_opened_and_closed_20_times_leaves_none(qtbot, window_at_fake
     assert shown(qtbot, NewConnectionWizard).currentId() == PageId.NICKNAME
 
 
+def test_a_wizard_that_saved_its_connection_is_freed_too(qtbot, window_at_fake, fake_identity):
+    window, controller = window_at_fake
+    baseline = live_counts()
+    window.act_new.trigger()
+    wizard = shown(qtbot, NewConnectionWizard)
+    ref = weakref.ref(wizard)
+    fill_to_permissions(qtbot, wizard, fake_identity, nickname="Helpdesk")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CustomButton1),
+                     Qt.MouseButton.LeftButton)  # Save without signing in
+    del wizard
+    qtbot.waitUntil(lambda: "Helpdesk" in visible_nicknames(controller), timeout=10000)
+    assert window.statusBar().currentMessage() == "Saved \u201cHelpdesk\u201d."
+    wait_until_freed(qtbot, baseline)
+    wait_wrappers_gone(qtbot, [ref])
+
+
 def test_the_scope_browser_opened_and_closed_20_times_leaves_none(qtbot, window_at_fake):
     window, _controller = window_at_fake
     baseline = live_counts()
@@ -177,7 +195,7 @@ def test_the_scope_browser_opened_and_closed_20_times_leaves_none(qtbot, window_
         window.act_permissions.trigger()
         browser = shown(qtbot, ScopeBrowserWindow)
         refs.append(weakref.ref(browser))
-        browser.act_close.trigger()  # File > Close, Ctrl+W
+        browser.act_close.trigger()  # Catalog > Close
         qtbot.waitUntil(lambda b=browser: not b.isVisible())
         del browser
     wait_until_freed(qtbot, baseline)
@@ -277,9 +295,7 @@ def test_cancelling_a_signed_in_wizard_removes_the_tokens_then_frees_it(
     assert [c.nickname for c in controller.store.load()] == ["Payroll"]
 
 
-def test_closing_the_browser_during_a_tenant_import_cancels_it_and_frees_all(
-    qtbot, window_at_fake, monkeypatch
-):
+def test_the_tenant_changes_window_goes_with_its_browser(qtbot, window_at_fake, monkeypatch):
     window, _controller = window_at_fake
     monkeypatch.setattr(tenant_dialog, "ask_open_path",
                         lambda parent: str(FIXTURES / "graph-sp-small.json"))
@@ -287,19 +303,71 @@ def test_closing_the_browser_during_a_tenant_import_cancels_it_and_frees_all(
     window.act_permissions.trigger()
     browser = shown(qtbot, ScopeBrowserWindow)
     ref = weakref.ref(browser)
-    browser.act_import.trigger()  # the changes dialog opens when it is done
-    qtbot.waitUntil(lambda b=browser: b.controller.changes_dialog is not None,
-                    timeout=10000)
+    browser.act_import.trigger()  # the changes window opens when it is done
+    shown(qtbot, tenant_dialog.ChangesDialog)
     browser.act_close.trigger()
     del browser
-    wait_until_freed(qtbot, baseline)  # the changes dialog went with its browser
+    wait_until_freed(qtbot, baseline)  # the changes window included
+    wait_wrappers_gone(qtbot, [ref])
 
-    window.act_permissions.trigger()  # again, closed while the import runs
+
+@pytest.fixture
+def held():
+    """A gate a worker thread waits at, opened at the end of the test at the latest."""
+    gate = threading.Event()
+    yield gate
+    gate.set()
+
+
+def test_closing_sign_in_again_cancels_its_job_and_frees_it_at_once(
+    qtbot, window_at_fake, services, monkeypatch, held
+):
+    window, _controller = window_at_fake
+    opening = services.session_for
+    waiting = threading.Event()
+
+    def slow_session_for(connection):  # the keychain takes its time (an unlock prompt)
+        waiting.set()
+        held.wait(30)
+        return opening(connection)
+
+    monkeypatch.setattr(services, "session_for", slow_session_for)
+    baseline = live_counts()
+    window.act_sign_in.trigger()
+    dialog = shown(qtbot, ReauthorizeDialog)
+    qtbot.waitUntil(waiting.is_set, timeout=5000)
+    assert dialog.runner.busy
+    escape(qtbot, dialog)  # nothing typed here: Esc closes it
+    del dialog
+    wait_until_freed(qtbot, baseline, timeout=3000)  # not waiting for the keychain
+    assert not held.is_set()
+    held.set()
+
+
+def test_closing_the_browser_during_an_import_cancels_it_and_frees_it_at_once(
+    qtbot, window_at_fake, monkeypatch, held
+):
+    from o365desk.ui.scopes import controller as browser_controller
+
+    window, _controller = window_at_fake
+    importing = browser_controller._import_and_index
+    waiting = threading.Event()
+
+    def slow_import(path, builtin):  # a big file on a slow network share
+        waiting.set()
+        held.wait(30)
+        return importing(path, builtin)
+
+    monkeypatch.setattr(browser_controller, "_import_and_index", slow_import)
+    monkeypatch.setattr(tenant_dialog, "ask_open_path",
+                        lambda parent: str(FIXTURES / "graph-sp-small.json"))
+    baseline = live_counts()
+    window.act_permissions.trigger()
     browser = shown(qtbot, ScopeBrowserWindow)
-    refs = [ref, weakref.ref(browser)]
     browser.act_import.trigger()
-    assert browser.controller.runner.busy
-    browser.act_close.trigger()
+    qtbot.waitUntil(waiting.is_set, timeout=5000)
+    qtbot.keyClick(browser, Qt.Key.Key_F4, Qt.KeyboardModifier.ControlModifier)  # Close
     del browser
-    wait_until_freed(qtbot, baseline)
-    wait_wrappers_gone(qtbot, refs)
+    wait_until_freed(qtbot, baseline, timeout=3000)
+    assert not held.is_set()
+    held.set()
