@@ -17,12 +17,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import re
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks import run_child
 
 TARGET = 1.10
 CYCLES = 20
@@ -196,14 +196,8 @@ def main() -> int:
                    XDG_CONFIG_HOME=str(Path(tmp) / ".config"),
                    XDG_CACHE_HOME=str(Path(tmp) / ".cache"),
                    XDG_DATA_HOME=str(Path(tmp) / ".local" / "share"))
-        result = subprocess.run([sys.executable, "-m", "benchmarks.windows_memory", "child"],
-                                env=env, text=True,
-                                capture_output=True, timeout=600,
-                                cwd=str(ROOT))
-    match = re.search(r"resident: ([\d.]+) ([\d.]+)", result.stdout)
-    if result.returncode != 0 or not match:
-        raise SystemExit(f"benchmark child failed ({result.returncode}):\n"
-                         f"{result.stdout[-1000:]}{result.stderr[-2000:]}")
+        match = run_child([sys.executable, "-m", "benchmarks.windows_memory", "child"], env,
+                          r"resident: ([\d.]+) ([\d.]+)", timeout=600, cwd=str(ROOT))
     first, last = float(match.group(1)), float(match.group(2))
     ratio = last / first
     verdict = "meets" if ratio <= TARGET else "MISSES"

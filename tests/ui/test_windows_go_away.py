@@ -154,19 +154,27 @@ def window_at_fake(make_window, fake_identity, monkeypatch, services, temp_root)
     return window, controller
 
 
-def test_the_wizard_opened_and_closed_20_times_leaves_none(qtbot, window_at_fake):
-    window, _controller = window_at_fake
+def open_and_close(qtbot, action, kind, close) -> None:
+    """Open a window of `kind` with `action` and close it with close(window, cycle), CYCLES
+    times over; then none of them may be left, in Qt or in Python."""
     baseline = live_counts()
     refs = []
-    for _ in range(CYCLES):
-        window.act_new.trigger()
-        wizard = shown(qtbot, NewConnectionWizard)
-        refs.append(weakref.ref(wizard))
-        escape(qtbot, wizard)  # nothing typed: closes without asking
-        qtbot.waitUntil(lambda w=wizard: not w.isVisible())
-        del wizard
+    for cycle in range(CYCLES):
+        action.trigger()
+        window = shown(qtbot, kind)
+        refs.append(weakref.ref(window))
+        close(window, cycle)
+        qtbot.waitUntil(lambda w=window: not shiboken6.isValid(w) or not w.isVisible())
+        del window
     wait_until_freed(qtbot, baseline)
     wait_wrappers_gone(qtbot, refs)
+
+
+def test_the_wizard_opened_and_closed_20_times_leaves_none(qtbot, window_at_fake):
+    window, _controller = window_at_fake
+    # Esc: nothing typed, so it closes without asking.
+    open_and_close(qtbot, window.act_new, NewConnectionWizard,
+                   lambda wizard, _cycle: escape(qtbot, wizard))
     window.act_new.trigger()  # and a new one still opens
     assert shown(qtbot, NewConnectionWizard).currentId() == PageId.NICKNAME
 
@@ -189,55 +197,31 @@ def test_a_wizard_that_saved_its_connection_is_freed_too(qtbot, window_at_fake, 
 
 def test_the_scope_browser_opened_and_closed_20_times_leaves_none(qtbot, window_at_fake):
     window, _controller = window_at_fake
-    baseline = live_counts()
-    refs = []
-    for _ in range(CYCLES):
-        window.act_permissions.trigger()
-        browser = shown(qtbot, ScopeBrowserWindow)
-        refs.append(weakref.ref(browser))
-        browser.act_close.trigger()  # Catalog > Close
-        qtbot.waitUntil(lambda b=browser: not b.isVisible())
-        del browser
-    wait_until_freed(qtbot, baseline)
-    wait_wrappers_gone(qtbot, refs)
+    open_and_close(qtbot, window.act_permissions, ScopeBrowserWindow,
+                   lambda browser, _cycle: browser.act_close.trigger())  # Catalog > Close
 
 
 def test_sign_in_again_opened_and_closed_20_times_leaves_no_dialog_page_or_profile(
     qtbot, window_at_fake, temp_root
 ):
     window, _controller = window_at_fake
-    baseline = live_counts()
-    refs = []
-    for cycle in range(CYCLES):
-        window.act_sign_in.trigger()
-        dialog = shown(qtbot, ReauthorizeDialog)
-        refs.append(weakref.ref(dialog))
+
+    def close(dialog, cycle: int) -> None:
         if cycle % 2 == 0:  # the sign-in page is showing: its web page and profile exist
             wait_for_element(qtbot, dialog.page.view, "username")
         # else: closed at once, while the sign-in is still being prepared in the background
         cancel = dialog.buttons.buttons()[0]
         assert cancel.text() == "Cancel"
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda d=dialog: not d.isVisible())
-        del dialog
-    wait_until_freed(qtbot, baseline)
-    wait_wrappers_gone(qtbot, refs)
+
+    open_and_close(qtbot, window.act_sign_in, ReauthorizeDialog, close)
     qtbot.waitUntil(lambda: profile_folders(temp_root) == [], timeout=5000)
 
 
 def test_edit_connection_opened_and_closed_20_times_leaves_none(qtbot, window_at_fake):
     window, _controller = window_at_fake
-    baseline = live_counts()
-    refs = []
-    for _ in range(CYCLES):
-        window.act_edit.trigger()
-        dialog = shown(qtbot, EditConnectionDialog)
-        refs.append(weakref.ref(dialog))
-        escape(qtbot, dialog)
-        qtbot.waitUntil(lambda d=dialog: not d.isVisible())
-        del dialog
-    wait_until_freed(qtbot, baseline)
-    wait_wrappers_gone(qtbot, refs)
+    open_and_close(qtbot, window.act_edit, EditConnectionDialog,
+                   lambda dialog, _cycle: escape(qtbot, dialog))
 
 
 def test_sign_out_and_delete_questions_leave_no_box(qtbot, make_window, monkeypatch):
