@@ -68,12 +68,10 @@ def _shown(kind):
     return found[0] if len(found) == 1 else None
 
 
-async def _settle(app) -> None:
-    """Let closed windows go: their deferred deletions, the profiles' folders, Python's gc."""
-    from PySide6.QtCore import QCoreApplication, QEvent
-
+async def _settle() -> None:
+    """Let closed windows go, as the event loop does (their deferred deletions, the
+    profiles' folders), and Python's garbage with them."""
     await asyncio.sleep(0.5)
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
     await asyncio.sleep(0.1)
 
@@ -131,13 +129,13 @@ async def _cycle(window, fake) -> None:
     del edit
 
 
-async def _drive(app, window, fake) -> tuple[float, float]:
+async def _drive(window, fake) -> tuple[float, float]:
     await _cycle(window, fake)
-    await _settle(app)
+    await _settle()
     first = resident_mb()
     for _ in range(CYCLES - 1):
         await _cycle(window, fake)
-    await _settle(app)
+    await _settle()
     return first, resident_mb()
 
 
@@ -181,7 +179,7 @@ def child() -> None:
             loop.run_until_complete(_until(
                 lambda: controller.keychain is not None and not controller.runner.busy))
             window.table.selectRow(0)
-            first, last = loop.run_until_complete(_drive(app, window, fake))
+            first, last = loop.run_until_complete(_drive(window, fake))
     print(f"resident: {first:.1f} {last:.1f}", flush=True)
     os._exit(0)  # only the figures matter: skip tearing down Qt
 
