@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -214,13 +213,9 @@ def _p90(values: list[float]) -> float:
 
 
 def _run(args: list[str], env: dict[str, str], pattern: str) -> re.Match:
-    result = subprocess.run([sys.executable, str(HERE), *args], env=env, capture_output=True,
-                            text=True, timeout=300)
-    match = re.search(pattern, result.stdout)
-    if result.returncode != 0 or not match:
-        raise SystemExit(f"benchmark child {args} failed ({result.returncode}):\n"
-                         f"{result.stdout[-1000:]}{result.stderr[-2000:]}")
-    return match
+    from benchmarks import run_child  # the parent's only: the children run as scripts
+
+    return run_child([sys.executable, str(HERE), *args], env, pattern)
 
 
 def _open_ms(args: list[str], env: dict[str, str]) -> float:

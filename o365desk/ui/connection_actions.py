@@ -15,6 +15,7 @@ from o365desk.ui import dialogs
 from o365desk.ui.async_runner import off_gui_thread
 from o365desk.ui.connections_changed import ConnectionsChanged
 from o365desk.ui.message_bar import Level
+from o365desk.ui.window_keeper import WindowKeeper
 
 if TYPE_CHECKING:
     from o365desk.auth.token_state import TokenState
@@ -47,7 +48,7 @@ class ConnectionActions(QObject):
         self.model = main.model
         self.runner = main.runner
         self.keychain_status = main.keychain_status
-        self.dialog: Any = None  # the open ReauthorizeDialog
+        self.dialogs = WindowKeeper(self)  # the open ReauthorizeDialog, freed once closed
         self._busy: set[str] = set()
         self._explanation: Explanation | None = None
         self._result_conn: Connection | None = None
@@ -254,6 +255,11 @@ class ConnectionActions(QObject):
 
     # --- sign in again -------------------------------------------------------------------
 
+    @property
+    def dialog(self) -> Any:
+        """The open ReauthorizeDialog, if any."""
+        return self.dialogs.window
+
     def sign_in(self, conn: Connection) -> None:
         """Sign `conn` in again (it is selected first), as Sign in again does."""
         self.main.select(conn.id)
@@ -263,16 +269,14 @@ class ConnectionActions(QObject):
         conn = self.main.current()
         if conn is None or not self.window.act_sign_in.isEnabled():
             return
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.raise_()
-            self.dialog.activateWindow()
+        if self.dialogs.bring_forward():
             return
         from o365desk.ui.reauthorize_dialog import ReauthorizeDialog  # QtWebEngine loads now
 
-        self.dialog = ReauthorizeDialog(self.services, conn, self.window)
-        self.dialog.signed_in.connect(self._on_signed_in)
-        self.dialog.edit_requested.connect(lambda _conn: self.edit_requested.emit(()))
-        self.dialog.open()
+        dialog = self.dialogs.keep(ReauthorizeDialog(self.services, conn, self.window))
+        dialog.signed_in.connect(self._on_signed_in)
+        dialog.edit_requested.connect(lambda _conn: self.edit_requested.emit(()))
+        dialog.open()
 
     def _on_signed_in(self, saved: Connection, result: Any) -> None:
         from o365desk.auth.token_state import from_result

@@ -29,6 +29,7 @@ from o365desk.ui.connections_model import (
 from o365desk.ui.keychain_status import KeychainStatus
 from o365desk.ui.main_window import MainWindow, window_settings
 from o365desk.ui.store_watcher import StoreWatcher
+from o365desk.ui.window_keeper import WindowKeeper
 
 
 class MainController(QObject):
@@ -55,6 +56,8 @@ class MainController(QObject):
         self.runner = TaskRunner(self)
         self.keychain_status = KeychainStatus(window, services, self.model, self.runner, self)
         self.actions = ConnectionActions(self)
+        self.wizards = WindowKeeper(self)  # the open New connection wizard
+        self.scope_browsers = WindowKeeper(self)  # the open permission browser
         self.menu = ConnectionMenu(window, self.current, self.model.status_of, self)
         self._reload_pending = False
         self._error_detail = ""
@@ -331,15 +334,24 @@ class MainController(QObject):
             self.tr("Copied the ID of \u201c{name}\u201d.").format(name=conn.nickname), 5000
         )
 
+    @property
+    def _wizard(self):
+        """The open New connection wizard, if any."""
+        return self.wizards.window
+
+    @property
+    def _scope_browser(self):
+        """The open permission browser, if any."""
+        return self.scope_browsers.window
+
     def _on_new_connection(self) -> None:
         self._on_new_connection_with(None)
 
     def _on_new_connection_with(self, scopes: list[str] | None) -> None:
         """`scopes`: from the permission browser, ticked when the wizard starts."""
-        wizard = getattr(self, "_wizard", None)
-        if dialogs.bring_forward(wizard):  # one wizard at a time
+        if self.wizards.bring_forward():  # one wizard at a time
             if scopes:
-                dialogs.inform(wizard, self.tr("New connection"), self.tr(
+                dialogs.inform(self.wizards.window, self.tr("New connection"), self.tr(
                     "A new connection is already being set up."), self.tr(
                     "Finish or cancel it, then choose \u201cNew connection with these "
                     "permissions\u201d in the permission browser again: your selection "
@@ -347,13 +359,16 @@ class MainController(QObject):
             return
         from o365desk.ui.wizard import open_new_connection_wizard  # QtWebEngine loads now
 
-        self._wizard = open_new_connection_wizard(
+        wizard = open_new_connection_wizard(
             self.services, self.window, keychain_state=self.keychain_status.state,
             scopes=scopes)
-        self._wizard.saved.connect(self._on_connection_saved)
+        wizard.saved.connect(self._on_connection_saved)
+        # Freed once closed: on Cancel it cancels its jobs itself, except the one removing
+        # an unsaved sign-in's tokens, which must finish first.
+        self.wizards.keep(wizard, cancel_jobs=False)
 
     def _on_connection_saved(self, connection: Connection) -> None:
-        result = getattr(self._wizard, "result", None)
+        result = getattr(self.wizards.window, "result", None)
         if result is not None:  # the details show what the sign-in just returned
             from o365desk.auth.token_state import from_result
 
@@ -363,13 +378,14 @@ class MainController(QObject):
             self.tr("Saved \u201c{name}\u201d.").format(name=connection.nickname), 5000)
 
     def _on_permissions(self) -> None:
-        if dialogs.bring_forward(getattr(self, "_scope_browser", None)):  # one per window
+        if self.scope_browsers.bring_forward():  # one per window
             return
         from o365desk.ui.scopes import open_scope_browser  # the catalog loads only now
 
-        self._scope_browser = open_scope_browser(self.window, self.services)
-        self._scope_browser.new_connection_requested.connect(self._on_new_connection_with)
-        refresh = getattr(self._scope_browser, "tenant_refresh", None)
+        browser = open_scope_browser(self.window, self.services)
+        self.scope_browsers.keep(browser, browser.closed)  # freed once closed
+        browser.new_connection_requested.connect(self._on_new_connection_with)
+        refresh = getattr(browser, "tenant_refresh", None)
         if refresh is not None:
             refresh.edit_requested.connect(self._on_edit_requested)
 

@@ -107,7 +107,7 @@ def test_sign_in_again_through_the_real_page_asks_for_added_scopes(
         DEFAULT_USERNAME  # the connection's account is suggested
     fill_sign_in(qtbot, view, DEFAULT_USERNAME, DEFAULT_PASSWORD)
     click(qtbot, view, "accept")  # the consent page: User.Read.All was added
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+    qtbot.waitUntil(lambda: controller.actions.dialog is None, timeout=20000)  # closed
     [saved] = services.store.load()
     assert saved.account.username == DEFAULT_USERNAME
     assert saved.expires_at is not None and saved.expires_at >= before

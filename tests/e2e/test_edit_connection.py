@@ -76,7 +76,7 @@ def test_adding_a_permission_leads_straight_into_signing_in_again(
     wait_for_element(qtbot, signin.page.view, "username")
     fill_sign_in(qtbot, signin.page.view, DEFAULT_USERNAME, DEFAULT_PASSWORD)
     click(qtbot, signin.page.view, "accept")
-    qtbot.waitUntil(lambda: not signin.isVisible(), timeout=20000)
+    qtbot.waitUntil(lambda: controller.actions.dialog is None, timeout=20000)  # closed
     saved = services.store.find("Contoso admin")
     assert saved.approved_scopes == ("User.Read", "Mail.Send")
     assert status_of(controller, "Contoso admin") == "Signed in"

@@ -164,7 +164,7 @@ def test_right_after_the_wizard_saves_the_details_show_what_the_sign_in_returned
     qtbot.waitUntil(lambda: wizard.currentId() == PageId.SUMMARY, timeout=20000)
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton),
                      Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: controller._wizard is None, timeout=10000)  # closed
     details = window.details
     assert details.title.text() == "Payroll"
     assert details.granted.text().startswith("granted: User.Read")  # not "not known yet"

@@ -57,13 +57,15 @@ async def _drive(window, controller, fake, report: dict) -> None:
     fake.approve_device_code(page.device_panel.code.text())
     await _until(lambda: wizard.currentId() == PageId.SUMMARY)
     report["signed_in_as"] = wizard.summary_page.account.text()
+    saved = []
+    wizard.saved.connect(saved.append)
     wizard.accept()
-    await _until(lambda: wizard.saved_connection is not None and not wizard.isVisible())
+    await _until(lambda: saved and controller.wizards.window is None)  # closed and let go
 
     # "Sign in again" for the saved connection embeds the same page: the same protection.
     from o365desk.ui.reauthorize_dialog import ReauthorizeDialog
 
-    dialog = ReauthorizeDialog(controller.services, wizard.saved_connection, window)
+    dialog = ReauthorizeDialog(controller.services, saved[0], window)
     dialog.show()
     page = dialog.page
     await _until(lambda: page.stack.currentWidget() is page.error_panel)

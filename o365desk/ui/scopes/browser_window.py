@@ -44,6 +44,7 @@ class ScopeBrowserWindow(QMainWindow):
     first_painted = Signal()
     # "New connection with these permissions": the delegated permissions of the selection.
     new_connection_requested = Signal(list)
+    closed = Signal()  # the window was closed (Close, Ctrl+W, its close button)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -364,3 +365,8 @@ class ScopeBrowserWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             self.first_painted.emit()
+
+    def closeEvent(self, event) -> None:
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
