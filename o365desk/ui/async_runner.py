@@ -34,6 +34,7 @@ class TaskRunner(QObject):
     expect instead of letting asyncio print them at exit.
     """
 
+    busy_changed = Signal(bool)  # jobs started after none, or the last one ended
     failed = Signal(str)  # an unexpected error, as a sentence for the error bar
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -49,8 +50,11 @@ class TaskRunner(QObject):
         import asyncio
 
         task = asyncio.ensure_future(coro)
+        was_busy = self.busy
         self._tasks.add(task)
         task.add_done_callback(self._finished)
+        if not was_busy:
+            self.busy_changed.emit(True)
         return task
 
     def cancel_all(self) -> None:
@@ -67,3 +71,5 @@ class TaskRunner(QObject):
             log.error("background job failed", exc_info=exc)
             if alive:
                 self.failed.emit(f"{type(exc).__name__}: {exc}")
+        if not self._tasks and alive:
+            self.busy_changed.emit(False)

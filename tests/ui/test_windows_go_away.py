@@ -320,7 +320,7 @@ def test_closing_sign_in_again_cancels_its_job_and_frees_it_at_once(
     window.act_sign_in.trigger()
     dialog = shown(qtbot, ReauthorizeDialog)
     qtbot.waitUntil(waiting.is_set, timeout=5000)
-    assert dialog.runner.busy
+    assert dialog.flow.runner.busy  # the sign-in's job, waiting for the keychain
     escape(qtbot, dialog)  # nothing typed here: Esc closes it
     del dialog
     wait_until_freed(qtbot, baseline, timeout=3000)  # not waiting for the keychain
