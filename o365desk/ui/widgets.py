@@ -12,7 +12,9 @@ def make_action(owner: QWidget, text: str, shortcut=None, tip: str = "",
                 icon: str = "") -> QAction:
     """An action on `owner`, so its shortcut works even while no menu shows it."""
     action = QAction(text, owner)
-    if shortcut is not None:
+    if isinstance(shortcut, QKeySequence.StandardKey):
+        action.setShortcuts(shortcut)  # every binding the platform has (Close: Ctrl+W, Ctrl+F4)
+    elif shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     if tip:
         action.setToolTip(tip)

@@ -394,3 +394,12 @@ def test_on_a_laptop_screen_names_keep_their_room_and_the_variants_stack(browser
     qtbot.waitUntil(lambda: application.geometry().left() > delegated.geometry().right())
     room = tree.columnWidth(0) - tree.indentation() - 2 * metrics.averageCharWidth()
     assert not [n for n in names if metrics.horizontalAdvance(n) > room]
+
+
+def test_every_close_key_of_the_platform_closes_the_browser(qtbot, browser):
+    from PySide6.QtGui import QKeySequence
+
+    keys = {k.toString() for k in browser.act_close.shortcuts()}
+    assert keys == {k.toString() for k in QKeySequence.keyBindings(
+        QKeySequence.StandardKey.Close)}
+    assert "Ctrl+W" in keys
