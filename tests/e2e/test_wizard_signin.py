@@ -41,6 +41,9 @@ def test_happy_path_saves_connection_and_tokens(
     summary = wizard.summary_page
     assert summary.account.text() == DEFAULT_USERNAME
     assert "contoso.onmicrosoft.com" in summary.organisation.text()
+    # The access token's expiry, said as such: it renews by itself, no sign-in due then.
+    assert summary.expires.text().startswith("valid until ")
+    assert "renews by itself" in summary.expires.text()
     rows = {summary.model.item(r, 0).text(): summary.model.item(r, 1).text()
             for r in range(summary.model.rowCount())}
     assert rows["User.Read"] == "Granted"

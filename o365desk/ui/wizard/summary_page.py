@@ -74,7 +74,9 @@ class SummaryPage(QWizardPage):
         form.addRow(self.tr("Nickname:"), self.nickname)
         form.addRow(self.tr("Account:"), self.account)
         form.addRow(self.tr("Organisation:"), self.organisation)
-        form.addRow(self.tr("Signed in until:"), self.expires)
+        # The access token, not the sign-in: "signed in until 14:05" reads as "sign in
+        # again at 14:05", while the token renews by itself.
+        form.addRow(self.tr("Access token:"), self.expires)
         consent_row = QHBoxLayout()
         consent_row.addWidget(self.copy_consent)
         consent_row.addStretch(1)
@@ -107,7 +109,7 @@ class SummaryPage(QWizardPage):
         self.organisation.setText(f"{org} \u2013 {self.tr(conn.cloud.label)}")
         local = result.expires_at.astimezone()
         self.expires.setText(self.tr(
-            "{time} (o365desk renews it by itself while the saved sign-in lasts)"
+            "valid until {time}; renews by itself while the sign-in lasts"
         ).format(time=local.strftime("%Y-%m-%d %H:%M")))
         compared = granted_vs_requested(result.requested, result.granted)
         self.missing = compared.missing
