@@ -36,8 +36,11 @@ PROCESS_FIXTURES = frozenset({
 PROCESS_MODULES = frozenset({
     "e2e/test_cli.py",
     "e2e/test_cli_signin.py",
+    "e2e/test_cli_words.py",
+    "e2e/test_doctor_webengine.py",
     "e2e/test_no_display.py",
     "ui/test_none_guard.py",
+    "ui/test_root_sign_in.py",
     "ui/test_startup.py",
     "unit/test_auth_http.py",
     "unit/test_browser_sign_in.py",
