@@ -455,7 +455,9 @@ def assert_locked(outcome: dict) -> None:
 
 @pytest.mark.secret_service
 def test_never_unlocked_secret_service_is_unavailable(tmp_path):
-    result = run_scenario(tmp_path, "fresh")
+    # A prompt deadline well beyond the daemon's own refusal: under load a 1 s one can end
+    # the wait first, and the refusal ("dismissed") is what this test is about.
+    result = run_scenario(tmp_path, "fresh", timeout=20.0)
     assert result["open"]["error"] is None
     for step in ("check", "get", "set"):
         assert_locked(result[step])
@@ -464,7 +466,7 @@ def test_never_unlocked_secret_service_is_unavailable(tmp_path):
 
 @pytest.mark.secret_service
 def test_locked_secret_service_is_unavailable(tmp_path):
-    result = run_scenario(tmp_path, "locked")
+    result = run_scenario(tmp_path, "locked", timeout=20.0)
     assert result["collection_locked"] is True
     for step in ("check", "get", "set"):
         assert_locked(result[step])
