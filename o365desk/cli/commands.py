@@ -219,8 +219,10 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
     result = outcome.result
     if result.ok:
         if not args.json:
+            # The organisation's name is Microsoft Graph's answer: never raw on a terminal.
             print(f'"{connection.nickname}" works: connected to '
-                  f"{result.summary or connection.tenant} in {round(result.latency_ms or 0)} ms.")
+                  f"{output.printable(result.summary or connection.tenant)} in "
+                  f"{round(result.latency_ms or 0)} ms.")
         return 0
     from o365desk.core.signin_errors import Action
 
@@ -234,8 +236,8 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
                    f', then o365desk login "{nick}"')
     elif explanation is not None and Action.SIGN_IN_AGAIN in explanation.actions:
         reason += f' Run: o365desk login "{nick}"'
-    print(f'o365desk: "{connection.nickname}" didn\'t work. {_one_line(reason)}',
-          file=sys.stderr)
+    print(f'o365desk: "{connection.nickname}" didn\'t work. '
+          f"{output.printable(_one_line(reason))}", file=sys.stderr)
     return 1
 
 
@@ -246,8 +248,8 @@ def cmd_sign_out(args: argparse.Namespace, services: Services) -> int:
         return 0
     usecases.sign_out(services, connection)
     print(f'Signed out of "{connection.nickname}": its saved sign-in for '
-          f"{connection.account.username} was removed from the keychain. Sign in again with: "
-          f'o365desk login "{connection.nickname}"')
+          f"{output.printable(connection.account.username)} was removed from the keychain. "
+          f'Sign in again with: o365desk login "{connection.nickname}"')
     return 0
 
 

@@ -9,6 +9,7 @@ import sys
 import uuid
 
 from o365desk import __version__
+from o365desk.cli.output import printable as _printable
 from o365desk.core import settings as app_settings
 from o365desk.core import tls, webengine_sandbox
 from o365desk.core.words import plural
@@ -31,11 +32,6 @@ def _report(ok: bool, topic: str, text: str) -> bool:
 def _warn(topic: str, text: str) -> None:
     """Something to know that doesn't stop o365desk working (doctor still succeeds)."""
     print(f"[warning] {topic}: {text}")
-
-
-def _printable(text: str) -> str:
-    """Another program's words, with control characters shown as escapes, never raw."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def check_config(services: Services) -> bool:

@@ -20,6 +20,12 @@ def connection_json(connection: Connection) -> dict[str, Any]:
     return data
 
 
+def printable(text: str) -> str:
+    """Words from elsewhere (a server, another program, the file), with control characters
+    shown as escapes, never raw, so they can't rewrite the terminal."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def dumps(payload: Any) -> str:
     # Names as they are on a UTF-8 output; as \u escapes (the same JSON) on any other, such
     # as a Windows pipe in cp1252, which could not hold them.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import timedelta
 
@@ -144,6 +145,23 @@ def test_cli_test_json_reports_the_failure(services, capsys):
     printed = json.loads(capsys.readouterr().out)
     assert printed["ok"] is False and printed["nickname"] == "Payroll"
     assert printed["error"]["code"] and printed["error"]["message"]
+
+
+def test_cli_test_and_sign_out_never_print_control_characters_raw(
+        signed_in, services, fake_identity, capsys):
+    # The organisation's name is Microsoft Graph's answer: it could rewrite a terminal.
+    fake_identity.org_name = "Contoso\x1b]0;owned\x07 Ltd"
+    signed_in(nickname="Payroll")
+    assert cli(services, "test", "Payroll") == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "connected to Contoso\\x1b]0;owned\\x07 Ltd in" in out
+    conn = services.store.find("Payroll")
+    services.store.patch(conn.id, account=dataclasses.replace(
+        conn.account, username="admin\x1b[2J@contoso.com"))  # a hostile file
+    assert cli(services, "sign-out", "Payroll") == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "admin\\x1b[2J@contoso.com was removed" in out
 
 
 def test_right_after_the_wizard_saves_the_details_show_what_the_sign_in_returned(
