@@ -202,6 +202,10 @@ def _edited_scopes(current: tuple[str, ...], args: argparse.Namespace) -> tuple[
         gone = {n.lower() for n in typed}
         asked = {n.lower() for n in names}
         missing = list(dict.fromkeys(n for n in typed if n.lower() not in asked))  # as typed
+        if missing and args.scopes is not None:
+            raise ValueError(f"--scopes does not include {', '.join(missing)}, so "
+                             "--remove-scopes has nothing to remove there. Give the "
+                             "permissions to keep with --scopes alone.")
         if missing:
             raise ValueError(f"The connection does not ask for {', '.join(missing)}, so "
                              "there is nothing to remove. Its permissions are: "

@@ -54,3 +54,15 @@ def test_sign_out_of_a_connection_not_signed_in_changes_nothing(services, capsys
     assert cli(services, "add", "Payroll") == 0
     assert cli(services, "sign-out", "Payroll") == 0
     assert "is not signed in; nothing to remove" in capsys.readouterr().out
+
+
+def test_removing_what_scopes_leaves_out_says_so_not_that_the_connection_lacks_it(
+        services, capsys):
+    assert cli(services, "add", "Payroll", "--scopes", "User.Read Mail.Send") == 0
+    capsys.readouterr()
+    assert cli(services, "edit", "Payroll", "--scopes", "Mail.Send",
+               "--remove-scopes", "User.Read") == 1
+    err = capsys.readouterr().err
+    assert "does not ask for" not in err  # it does ask for User.Read
+    assert "--scopes does not include User.Read" in err
+    assert services.store.find("Payroll").scopes == ("User.Read", "Mail.Send")
