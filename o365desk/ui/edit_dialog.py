@@ -192,10 +192,14 @@ class EditConnectionDialog(QDialog):
     async def _save(self) -> None:
         from o365desk.storage.store import StoreError
 
+        # Only what was changed here: a change made meanwhile elsewhere (the command line,
+        # another window) to the other field stays.
         scopes = tuple(self.scopes())
         description = self.description.text()
-        edit = functools.partial(usecases.edit, self.services, self.connection.id,
-                                 description=description, scopes=scopes)
+        edit = functools.partial(
+            usecases.edit, self.services, self.connection.id,
+            description=None if description == self.connection.description else description,
+            scopes=None if scopes == tuple(self.connection.scopes) else scopes)
         try:
             result: Any = await off_gui_thread(edit)
         except (StoreError, ValueError) as exc:
