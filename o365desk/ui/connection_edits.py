@@ -101,7 +101,13 @@ class ConnectionEdits(QObject):
                     dialog.permissions.set_scopes([*dialog.scopes(), *tick])
                 dialogs.bring_forward(dialog)
                 return
-            dialog.reject()  # one at a time: the one for another connection goes
+            # One at a time; the open one may hold changes not saved yet, so it stays.
+            dialogs.bring_forward(dialog)
+            dialogs.inform(dialog, self.tr("Edit connection"), self.tr(
+                "\u201c{name}\u201d is being edited.").format(name=dialog.connection.nickname),
+                self.tr("Save or cancel those changes first, then choose to change "
+                        "\u201c{other}\u201d again.").format(other=conn.nickname))
+            return
         from o365desk.ui.edit_dialog import EditConnectionDialog  # the catalog loads now
 
         dialog = EditConnectionDialog(self.main.services, conn, self.window, tick=tick)

@@ -51,3 +51,24 @@ def test_permissions_changed_elsewhere_meanwhile_stay_when_the_description_is_sa
     saved = services.store.find(conn.id)
     assert saved.description == "For HR"
     assert saved.scopes == ("User.Read", "Calendars.Read")
+
+
+def test_a_request_to_edit_another_connection_keeps_the_changes_typed_in_the_open_one(
+        qtbot, make_window, services, dialog_log):
+    window, controller = make_window([Connection("Payroll", scopes=("User.Read",)),
+                                      Connection("Helpdesk", scopes=("User.Read",))])
+    helpdesk = services.store.find("Helpdesk")
+    controller.select(services.store.find("Payroll").id)
+    controller.edits.on_edit()
+    dialog = controller.edits.edit_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.description.setFocus()
+    qtbot.keyClicks(dialog.description, "Half typed")
+    # The permission browser asks to change Helpdesk's permissions meanwhile.
+    controller._on_edit_requested(helpdesk.id, ("Mail.Send",))
+    qtbot.wait(100)
+    assert controller.edits.edit_dialog is dialog and dialog.isVisible()
+    assert dialog.description.text() == "Half typed"  # not thrown away
+    [info] = dialog_log.infos
+    assert info["text"] == "\u201cPayroll\u201d is being edited."
+    assert "\u201cHelpdesk\u201d" in info["informative"]
