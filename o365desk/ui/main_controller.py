@@ -309,7 +309,6 @@ class MainController(QObject):
         self.window.edit_again_button.setVisible(edit_again)
         self.window.error_bar.show_message(text)
 
-
     def _on_error_details(self) -> None:
         dialogs.show_details(
             self.window,
