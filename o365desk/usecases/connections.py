@@ -31,7 +31,8 @@ def create(services: Services, draft: Connection,
     """Save a new connection, with the sign-in `result` when there is one.
 
     Either both are saved or neither: when recording the sign-in fails, the connection
-    just added is removed again and the sign-in's tokens are removed from the keychain.
+    just added is removed again. The sign-in's tokens stay in the keychain, so the caller
+    can save again with them (the wizard does) or remove them (the wizard's Cancel does).
     Without a result the connection is saved not signed in (to sign in later).
     """
     description = clean_description(draft.description)
