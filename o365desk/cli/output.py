@@ -59,8 +59,9 @@ def list_text(connections: list[Connection]) -> str:
     rows = [("NICKNAME", "ACCOUNT", "TENANT", "CLOUD", "STATUS", "LAST USED")]
     for c in sorted(connections, key=lambda c: c.nickname.casefold()):
         account = c.account.username if c.account else "-"
-        rows.append((c.nickname, account, c.tenant, c.cloud.value, c.status().value,
-                     _when(c.last_used_at)))
+        rows.append(tuple(printable(cell) for cell in (
+            c.nickname, account, c.tenant, c.cloud.value, c.status().value,
+            _when(c.last_used_at))))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -87,4 +88,4 @@ def show_text(c: Connection) -> str:
         ("Last used", _when(c.last_used_at)),
     ]
     width = max(len(k) for k, _ in lines)
-    return "\n".join(f"{k + ':':<{width + 1}} {v}" for k, v in lines)
+    return "\n".join(f"{k + ':':<{width + 1}} {printable(v)}" for k, v in lines)

@@ -92,7 +92,10 @@ class ConnectionEdits(QObject):
     def on_edit(self, _checked: bool = False, *, tick: tuple[str, ...] = ()) -> None:
         """Open Edit connection for the selected connection, `tick` ticked as well."""
         conn = self.main.current()
-        if conn is None or not self.window.act_edit.isEnabled():
+        if conn is None:
+            return
+        if not self.window.act_edit.isEnabled():  # say why, e.g. asked from another window
+            self.window.statusBar().showMessage(self.window.act_edit.toolTip(), 8000)
             return
         dialog = self.edit_dialog
         if dialog is not None:

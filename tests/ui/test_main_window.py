@@ -240,6 +240,11 @@ def test_read_only_file_disables_changes_with_the_reason(make_window, store_path
         assert "newer version" in widget.toolTip()
     index = controller.proxy.index(0, Column.NICKNAME)
     assert not window.table.edit(index)
+    assert not window.act_edit.isEnabled() and "newer version" in window.act_edit.toolTip()
+    # Asked from another window (the permission browser): the reason, not nothing.
+    controller._on_edit_requested(controller.current().id, ("Mail.Send",))
+    assert controller.edits.edit_dialog is None
+    assert "newer version" in window.statusBar().currentMessage()
 
 
 def test_every_control_has_an_accessible_name(qtbot, make_window):

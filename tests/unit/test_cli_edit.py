@@ -66,3 +66,18 @@ def test_removing_what_scopes_leaves_out_says_so_not_that_the_connection_lacks_i
     assert "does not ask for" not in err  # it does ask for User.Read
     assert "--scopes does not include User.Read" in err
     assert services.store.find("Payroll").scopes == ("User.Read", "Mail.Send")
+
+
+def test_list_and_show_never_print_control_characters_from_the_file(services, capsys):
+    from o365desk.core.connection import Account
+
+    assert cli(services, "add", "Payroll", "--description", "HR") == 0
+    conn = services.store.find("Payroll")
+    services.store.patch(conn.id, account=Account("a\x1b[2Jdmin@contoso.com", "h", "t"),
+                         description="line one\nline\x07two")
+    capsys.readouterr()
+    assert cli(services, "list") == 0
+    assert cli(services, "show", "Payroll") == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "a\\x1b[2Jdmin@contoso.com" in out and "line one\\nline\\x07two" in out
