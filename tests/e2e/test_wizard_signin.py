@@ -173,3 +173,31 @@ def test_gui_keeps_turning_while_the_token_endpoint_is_slow(qtbot, make_wizard, 
         qtbot.waitUntil(lambda: wizard.currentId() == PageId.SUMMARY, timeout=20000)
     assert time.monotonic() - started >= 1.5  # the slow answer really was waited for
     assert loop.longest < 0.5, f"the event loop stalled for {loop.longest:.2f} s"
+
+
+def test_back_then_next_at_once_still_keeps_the_new_sign_in(
+    qtbot, make_wizard, fake_identity, services, keyring_backend
+):
+    """Back from the sign-in removes its tokens in the background; Next straight away must
+    not sign in again through the session that removal is closing and dropping."""
+    wizard = make_wizard()
+    saved = []
+    wizard.saved.connect(saved.append)
+    fill_to_signin(qtbot, wizard, fake_identity, scopes=("User.Read",))
+    sign_in_embedded(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.SUMMARY, timeout=20000)
+    wizard.back()  # to the sign-in page
+    wizard.back()  # to the permissions: the sign-in is undone in the background
+    wizard.next()  # at once, before that has finished
+    assert wizard.currentId() == PageId.SIGNIN
+    sign_in_embedded(qtbot, wizard, consent=False)  # the fake remembers the consent
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.SUMMARY, timeout=20000)
+    qtbot.waitUntil(lambda: not wizard.flow.busy, timeout=10000)
+    assert vault_entries(keyring_backend, wizard.connection_id)  # the new sign-in's tokens
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(saved), timeout=10000)
+    [conn] = services.store.load()
+    assert Vault(keyring_backend).get(conn.id, MSAL_CACHE)  # kept, not abandoned
+    services.drop_session(conn.id)  # read back from the keychain, as after a restart
+    assert services.session_for(conn).cached_account() is not None

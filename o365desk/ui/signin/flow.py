@@ -79,13 +79,16 @@ class SignInFlow(QObject):
         if not self.new_connection:
             return
         session, self.session = self.session, None
-        if session is None:
-            return
-        session.abandon()  # a call still running saves nothing
+        if session is not None:
+            session.abandon()  # a call still running saves nothing
+        # Also with no session: an earlier discard may still be removing one, and until it
+        # has dropped it, the next attempt would be handed that abandoned session.
         if self._inflight:
             await asyncio.gather(*list(self._inflight), return_exceptions=True)
+        if session is None:
+            return
         try:
-            await asyncio.to_thread(_sign_out, self.services, session)
+            await self.call(_sign_out, self.services, session)
         except Exception:  # the keychain refused: nothing more we can do from here
             log.warning("could not remove the tokens of an unsaved sign-in", exc_info=True)
 
