@@ -43,7 +43,8 @@ class SignInFlow(QObject):
 
     @property
     def busy(self) -> bool:
-        """Whether a blocking call (that may still save tokens) is running."""
+        """Whether a blocking call is running: one that may still save tokens, or the
+        removal of an earlier attempt's."""
         return bool(self._inflight)
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
