@@ -90,23 +90,33 @@ class ReauthorizeDialog(QDialog):
         if self.result is None or self._saving:
             return
         self._saving = True
+        self.buttons.setEnabled(False)  # it closes by itself once saved
         self.runner.start(self._save(self.result))
 
     async def _save(self, result: Any) -> None:
         from o365desk.storage.store import StoreError
         from o365desk.storage.vault import VaultError
 
+        saved = None
         try:
             saved = await off_gui_thread(usecases.record_sign_in, self.services,
                                          self.connection, result)
         except (StoreError, VaultError) as exc:
-            self._saving = False
             show_problem(self.save_problem, self.tr(
                 "Signed in, but the connection could not be saved: {reason}").format(
                 reason=exc))
             return
+        finally:
+            if saved is None:  # failed (a surprise too): the dialog can be closed again
+                self._saving = False
+                self.buttons.setEnabled(True)
         self.signed_in.emit(saved, result)
         self.accept()
+
+    def reject(self) -> None:
+        if self._saving:
+            return  # Cancel, Esc or closing while saving: the save finishes first
+        super().reject()
 
     def done(self, result: int) -> None:
         self.page.stop()

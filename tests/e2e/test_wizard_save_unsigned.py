@@ -69,3 +69,51 @@ def test_a_nickname_taken_meanwhile_goes_back_to_the_nickname(
     assert "not saved" in dialog_log.infos[-1]["text"]
     assert [c.nickname for c in services.store.load()] == ["payroll"]
     assert wizard.isVisible() and wizard.nickname_page.nickname.text() == "Payroll"
+
+
+def test_a_settings_button_while_saving_unsigned_waits_for_the_save(
+    qtbot, make_wizard, fake_identity, services, monkeypatch
+):
+    """A sign-in problem's "Change permissions" clicked while the connection is being saved
+    without signing in: the wizard stays where it is (Back waits for the save) and saves."""
+    import threading
+
+    from o365desk import usecases
+    from o365desk.core.signin_errors import Action, Explanation
+
+    gate, reached = threading.Event(), threading.Event()
+    create = usecases.create
+
+    def slow_create(*args):  # the store on a slow network share
+        reached.set()
+        gate.wait(30)
+        return create(*args)
+
+    monkeypatch.setattr(usecases, "create", slow_create)
+    wizard = make_wizard()
+    backs = []
+    back = wizard.back
+
+    def counted_back() -> None:
+        backs.append(1)
+        assert len(backs) < 20, "Back was asked again and again"
+        back()
+
+    monkeypatch.setattr(wizard, "back", counted_back)
+    saved = []
+    wizard.saved.connect(saved.append)
+    fill_to_signin(qtbot, wizard, fake_identity, scopes=("User.Read",))
+    page = wizard.signin_page
+    page.show_explanation(Explanation(
+        "AADSTS65001", "Permissions need approval", "An administrator must approve them.",
+        (Action.CHECK_PERMISSIONS,), None, "AADSTS65001"))
+    try:
+        qtbot.mouseClick(unsigned_button(wizard), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(reached.is_set, timeout=5000)
+        qtbot.mouseClick(page.error_panel.buttons[Action.CHECK_PERMISSIONS],
+                         Qt.MouseButton.LeftButton)
+        assert wizard.currentId() == PageId.SIGNIN  # the save goes on
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: bool(saved), timeout=10000)
+    assert [c.nickname for c in services.store.load()] == ["Contoso admin"]

@@ -173,3 +173,47 @@ def test_gui_keeps_turning_while_the_token_endpoint_is_slow(qtbot, make_wizard, 
         qtbot.waitUntil(lambda: wizard.currentId() == PageId.SUMMARY, timeout=20000)
     assert time.monotonic() - started >= 1.5  # the slow answer really was waited for
     assert loop.longest < 0.5, f"the event loop stalled for {loop.longest:.2f} s"
+
+
+def test_back_then_next_at_once_still_keeps_the_new_sign_in(
+    qtbot, make_wizard, fake_identity, services, keyring_backend, monkeypatch
+):
+    """Back from the sign-in removes its tokens in the background; Next before that is done
+    must not sign in again through the session the removal is closing and dropping."""
+    import threading
+
+    wizard = make_wizard()
+    saved = []
+    wizard.saved.connect(saved.append)
+    fill_to_signin(qtbot, wizard, fake_identity, scopes=("User.Read",))
+    sign_in_embedded(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.SUMMARY, timeout=20000)
+    gate, dropping = threading.Event(), threading.Event()
+    drop = services.drop_session
+
+    def slow_drop(connection_id):  # the keychain takes its time over the removal
+        dropping.set()
+        gate.wait(30)
+        drop(connection_id)
+
+    monkeypatch.setattr(services, "drop_session", slow_drop)
+    try:
+        wizard.back()  # to the sign-in page
+        wizard.back()  # to the permissions: the sign-in is undone in the background
+        qtbot.waitUntil(dropping.is_set, timeout=10000)
+        wizard.next()  # before that has finished
+        assert wizard.currentId() == PageId.SIGNIN
+        qtbot.wait(500)  # the new attempt gets as far as it can meanwhile
+    finally:
+        gate.set()
+    sign_in_embedded(qtbot, wizard, consent=False)  # the fake remembers the consent
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.SUMMARY, timeout=20000)
+    qtbot.waitUntil(lambda: not wizard.flow.busy, timeout=10000)
+    assert vault_entries(keyring_backend, wizard.connection_id)  # the new sign-in's tokens
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(saved), timeout=10000)
+    [conn] = services.store.load()
+    assert Vault(keyring_backend).get(conn.id, MSAL_CACHE)  # kept, not abandoned
+    services.drop_session(conn.id)  # read back from the keychain, as after a restart
+    assert services.session_for(conn).cached_account() is not None

@@ -14,7 +14,12 @@ from o365desk.ui.reauthorize_dialog import ReauthorizeDialog
 from o365desk.ui.wizard.new_connection import PageId
 from tests.fakes.browser import signing_in, stand_in_browser
 from tests.fakes.identity import DEFAULT_PASSWORD, DEFAULT_USERNAME
-from tests.ui.webengine_helpers import fill_sign_in, kill_page_process, wait_for_element
+from tests.ui.webengine_helpers import (
+    click,
+    fill_sign_in,
+    kill_page_process,
+    wait_for_element,
+)
 from tests.ui.wizard_helpers import fill_to_signin
 
 pytestmark = pytest.mark.filterwarnings("ignore:response_mode='form_post' is recommended")
@@ -86,13 +91,17 @@ def test_a_killed_page_keeps_the_app_and_the_system_browser_works(
     assert window.isVisible()
 
 
-@pytest.fixture
-def reauthorize(qtbot, services, fake_identity, monkeypatch):
+def _saved_connection(services, fake_identity, monkeypatch) -> Connection:
     monkeypatch.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
-    conn = services.store.add(Connection(
+    return services.store.add(Connection(
         nickname="Contoso admin", tenant=TENANT, authority=fake_identity.authority(TENANT),
         graph_endpoint=fake_identity.graph_url, scopes=("User.Read",)))
-    dialog = ReauthorizeDialog(services, conn)
+
+
+@pytest.fixture
+def reauthorize(qtbot, services, fake_identity, monkeypatch):
+    dialog = ReauthorizeDialog(services, _saved_connection(services, fake_identity,
+                                                           monkeypatch))
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):
         dialog.show()
@@ -131,3 +140,31 @@ def test_escape_in_the_sign_in_again_page_stops_the_sign_in_not_the_dialog(
     qtbot.waitUntil(page.error_panel.buttons[Action.SIGN_IN_AGAIN].hasFocus, timeout=2000)
     qtbot.keyClick(page.error_panel.buttons[Action.SIGN_IN_AGAIN], Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not reauthorize.isVisible(), timeout=5000)
+
+
+def test_closing_sign_in_again_while_it_saves_waits_for_the_save(
+    qtbot, services, fake_identity, monkeypatch
+):
+    """Esc (or Cancel) the moment the sign-in succeeded: the dialog, freed once closed as
+    the main window's keeper does, still saves who signed in and says so."""
+    from o365desk.ui.window_keeper import WindowKeeper
+
+    keeper = WindowKeeper()
+    reauthorize = keeper.keep(ReauthorizeDialog(
+        services, _saved_connection(services, fake_identity, monkeypatch)))
+    with qtbot.waitExposed(reauthorize):
+        reauthorize.show()
+    heard = []
+    reauthorize.signed_in.connect(lambda saved, _result: heard.append(saved))
+    # Right after the dialog has started saving: the person presses Esc.
+    reauthorize.page.signed_in.connect(
+        lambda: qtbot.keyClick(reauthorize, Qt.Key.Key_Escape))
+    view = reauthorize.page.view
+    qtbot.waitUntil(lambda: view.running, timeout=15000)
+    fill_sign_in(qtbot, view, DEFAULT_USERNAME, DEFAULT_PASSWORD)
+    click(qtbot, view, "accept")
+    qtbot.waitUntil(lambda: bool(heard), timeout=20000)
+    assert heard[0].account.username == DEFAULT_USERNAME
+    [saved] = services.store.load()
+    assert saved.account is not None and saved.account.username == DEFAULT_USERNAME
+    assert keeper.window is None  # and then it closed by itself

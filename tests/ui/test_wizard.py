@@ -354,6 +354,21 @@ def test_cancel_on_summary_removes_the_tokens_the_sign_in_saved(
     assert services.store.load() == []
 
 
+def test_the_summary_values_are_described_as_their_captions_say(qtbot, make_wizard):
+    """A screen reader reads each value with the caption shown beside it, not another."""
+    from PySide6.QtWidgets import QFormLayout
+
+    page = make_wizard().summary_page
+    [form] = page.findChildren(QFormLayout)
+    rows = {}
+    for row in range(form.rowCount()):
+        caption = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().text()
+        value = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+        rows[caption.rstrip(":")] = value.accessibleDescription()
+    assert rows == {"Nickname": "Nickname", "Account": "Account",
+                    "Organisation": "Organisation", "Access token": "Access token"}
+
+
 def test_every_page_has_help_and_named_controls(qtbot, make_wizard):
     wizard = make_wizard()
     for page_id in wizard.pageIds():

@@ -40,10 +40,12 @@ class SignInFlow(QObject):
         self.session: Any = None  # auth.session.ConnectionSession, once signing in
         self.result: Any = None  # auth.session.SignInResult, once signed in
         self._inflight: set[asyncio.Future] = set()
+        self._removal: asyncio.Future | None = None  # the last discard's sign-out
 
     @property
     def busy(self) -> bool:
-        """Whether a blocking call (that may still save tokens) is running."""
+        """Whether a blocking call is running: one that may still save tokens, or the
+        removal of an earlier attempt's."""
         return bool(self._inflight)
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
@@ -52,10 +54,13 @@ class SignInFlow(QObject):
         A worker thread can't be stopped half-way: if a sign-in finishes after Cancel, its
         tokens must still be removed, so the discard step waits for every call running.
         """
+        return await asyncio.shield(self._start(fn, *args))
+
+    def _start(self, fn: Callable[..., T], *args: Any) -> asyncio.Future:
         future = asyncio.ensure_future(asyncio.to_thread(fn, *args))
         self._inflight.add(future)
         future.add_done_callback(self._inflight.discard)
-        return await asyncio.shield(future)
+        return future
 
     async def new_session(self) -> Any:
         """The session for the next attempt (an earlier attempt's tokens removed first,
@@ -80,12 +85,17 @@ class SignInFlow(QObject):
             return
         session, self.session = self.session, None
         if session is None:
+            # An earlier discard may still be removing its session: until that is dropped,
+            # the next attempt would be handed the abandoned session, which saves nothing.
+            if self._removal is not None:
+                await asyncio.gather(self._removal, return_exceptions=True)
             return
         session.abandon()  # a call still running saves nothing
         if self._inflight:
             await asyncio.gather(*list(self._inflight), return_exceptions=True)
+        self._removal = self._start(_sign_out, self.services, session)
         try:
-            await asyncio.to_thread(_sign_out, self.services, session)
+            await asyncio.shield(self._removal)
         except Exception:  # the keychain refused: nothing more we can do from here
             log.warning("could not remove the tokens of an unsaved sign-in", exc_info=True)
 

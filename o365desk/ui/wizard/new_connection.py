@@ -179,6 +179,8 @@ class NewConnectionWizard(QWizard):
         """A sign-in failure's button about the settings: back to the page that has them."""
         from o365desk.core.signin_errors import Action
 
+        if self._saving:
+            return  # Back waits for the save (saved without signing in), which then closes
         target = PageId.PERMISSIONS if action is Action.CHECK_PERMISSIONS else \
             PageId.ORGANISATION
         while self.currentId() > target:

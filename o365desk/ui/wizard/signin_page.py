@@ -216,8 +216,8 @@ class SignInPage(QWizardPage):
                     (A.RETRY,), None, exc.detail or str(exc)))
                 if self.flow.new_connection:  # the way out that works without a keychain
                     self.error_panel.show_note(self.tr(
-                        "You can still save this connection without signing in (Save "
-                        "without signing in) and sign in from the list once a keychain is "
+                        "You can still save this connection: click \u201cSave without "
+                        "signing in\u201d, then sign in from the list once a keychain is "
                         "there."))
             return None
         except Exception as exc:  # a bug or a surprise: still a message, and a way out

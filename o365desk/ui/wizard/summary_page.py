@@ -44,7 +44,7 @@ class SummaryPage(QWizardPage):
         self.nickname = _value(self, self.tr("Nickname"))
         self.account = _value(self, self.tr("Account"))
         self.organisation = _value(self, self.tr("Organisation"))
-        self.expires = _value(self, self.tr("Sign-in valid until"))
+        self.expires = _value(self, self.tr("Access token"))
         self.model = QStandardItemModel(0, 2, self)
         self.model.setHorizontalHeaderLabels([self.tr("Permission"), self.tr("Result")])
         self.table = QTableView(self)
