@@ -24,10 +24,6 @@ class TestOutcome:
     state: TokenState | None  # None when the saved sign-in could not be read
     connection: Connection | None = None  # as saved after noting its use (None: unchanged)
 
-    @property
-    def ok(self) -> bool:
-        return self.result.ok
-
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON of `o365desk test --json`."""
         r = self.result

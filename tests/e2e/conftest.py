@@ -9,7 +9,6 @@ import PySide6.QtWebEngineWidgets  # noqa: F401, I001
 import pytest
 
 from o365desk.core.connection import Connection
-from o365desk.ui import dialogs
 from o365desk.ui.main_controller import MainController
 from o365desk.ui.main_window import MainWindow
 from tests.ui.conftest import DialogLog, run_qasync
@@ -28,11 +27,8 @@ def qasync_loop(qapp):
 
 @pytest.fixture
 def dialog_log(monkeypatch) -> DialogLog:
-    log = DialogLog()
-    monkeypatch.setattr(dialogs, "confirm", log.confirm)
-    monkeypatch.setattr(dialogs, "inform", log.inform)
-    monkeypatch.setattr(dialogs, "show_details", log.show_details)
-    return log
+    """Not autouse here: the CLI tests show no message boxes."""
+    return DialogLog.install(monkeypatch)
 
 
 @pytest.fixture

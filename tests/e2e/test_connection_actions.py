@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 
 from o365desk.core.connection import Status
 from o365desk.ui.connections_model import Column, StatusRole
 from o365desk.ui.message_bar import Level
 from tests.fakes.identity import DEFAULT_PASSWORD, DEFAULT_USERNAME
-from tests.ui.helpers import row_texts, select
+from tests.ui.helpers import press_test, row_texts, select
 from tests.ui.webengine_helpers import click, fill_sign_in, js_value, wait_for_element
 from tests.ui.wizard_helpers import vault_entries
 
@@ -23,13 +22,6 @@ def status_of(controller, nickname: str) -> str:
     return row_texts(controller, nickname)[Column.STATUS]
 
 
-def run_test(qtbot, window, controller) -> None:
-    window.result_bar.hide()
-    qtbot.keyClick(window.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.result_bar.isVisible() and not controller.runner.busy,
-                    timeout=20000)
-
-
 def test_test_connection_shows_organisation_and_latency(qtbot, signed_in, open_window):
     signed_in()
     window, controller = open_window()
@@ -40,7 +32,7 @@ def test_test_connection_shows_organisation_and_latency(qtbot, signed_in, open_w
     assert status_of(controller, "Contoso admin") == "Signed in"
     assert "renews by itself" in window.details.expiry.text()
     assert window.act_test.isEnabled() and window.act_sign_out.isEnabled()
-    run_test(qtbot, window, controller)  # Ctrl+T: the keyboard path
+    press_test(qtbot, window, controller)  # Ctrl+T: the keyboard path
     text = window.result_bar.text()
     assert window.result_bar.level == Level.INFO
     assert text.startswith("Connected to Contoso (fake) in ") and " ms " in text
@@ -57,7 +49,7 @@ def test_revoked_sign_in_fails_the_test_and_says_sign_in_needed(
     window, controller = open_window()
     fake_identity.expire_access_tokens()
     fake_identity.revoke_refresh_tokens()
-    run_test(qtbot, window, controller)
+    press_test(qtbot, window, controller)
     bar = window.result_bar
     assert bar.level == Level.ERROR
     assert "didn't work" in bar.text()

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from o365desk.cli.commands import run
 from o365desk.cli.parser import build_parser
 from o365desk.core.connection import utcnow
-from tests.ui.helpers import select
+from tests.ui.helpers import press_test, select
 
 pytestmark = [
     pytest.mark.usefixtures("qasync_loop"),
@@ -43,10 +43,7 @@ def test_test_connection_through_the_window_and_the_cli_saves_the_same(
         services.store.patch(conn.id, last_used_at=None)
     window, controller = open_window()
     select(window, controller, "Window")
-    window.result_bar.hide()
-    qtbot.keyClick(window.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.result_bar.isVisible() and not controller.runner.busy,
-                    timeout=20000)
+    press_test(qtbot, window, controller)
     assert "Connected to" in window.result_bar.text()
     assert cli(services, "test", "Script", "--json") == 0
     printed = json.loads(capsys.readouterr().out)

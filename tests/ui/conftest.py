@@ -68,13 +68,19 @@ class DialogLog:
         self.details.append({"title": title, "text": text, "detail": detail})
 
 
+    @classmethod
+    def install(cls, monkeypatch) -> DialogLog:
+        """Stand in for the message boxes for one test."""
+        log = cls()
+        monkeypatch.setattr(dialogs, "confirm", log.confirm)
+        monkeypatch.setattr(dialogs, "inform", log.inform)
+        monkeypatch.setattr(dialogs, "show_details", log.show_details)
+        return log
+
+
 @pytest.fixture(autouse=True)
 def dialog_log(monkeypatch) -> DialogLog:
-    log = DialogLog()
-    monkeypatch.setattr(dialogs, "confirm", log.confirm)
-    monkeypatch.setattr(dialogs, "inform", log.inform)
-    monkeypatch.setattr(dialogs, "show_details", log.show_details)
-    return log
+    return DialogLog.install(monkeypatch)
 
 
 

@@ -97,3 +97,11 @@ class LoopGaps:
     @property
     def longest(self) -> float:
         return max(self.gaps, default=0.0)
+
+
+def press_test(qtbot, window, controller) -> None:
+    """Ctrl+T on the list (the keyboard path to Test connection), then wait for the result."""
+    window.result_bar.hide()
+    qtbot.keyClick(window.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.result_bar.isVisible() and not controller.runner.busy,
+                    timeout=20000)

@@ -26,7 +26,6 @@ from o365desk.ui.wizard.permissions_model import Col, PermissionChecklist, Permi
 CUSTOM = "custom"  # the data of the "Custom" item the ready-made set box gets after an edit
 
 
-
 class PermissionsPage(QWizardPage):
     """A preset fills the checklist; the search box narrows it; Next needs one permission."""
 
