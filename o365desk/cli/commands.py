@@ -260,7 +260,7 @@ def cmd_sign_out(args: argparse.Namespace, services: Services) -> int:
 def cmd_doctor(args: argparse.Namespace, services: Services) -> int:
     from o365desk.cli.doctor import doctor
 
-    return doctor(services)
+    return doctor(services, remove_orphans=args.remove_orphans)
 
 
 _CATALOG_COMMANDS = ("scopes", "scope")

@@ -19,6 +19,9 @@ from o365desk.storage.vault import MSAL_CACHE, VaultError
 # Over the 2,560-byte entry limit, so the round trip exercises chunking too.
 _PROBE_LENGTH = 3000
 
+# Connections files kept aside are searched for ids in their first this many bytes.
+_KEPT_FILE_LIMIT = 8 * 1024 * 1024
+
 # The child that loads a test page (o365desk/ui/signin/probe.py) has its own 8 s deadline;
 # this one covers starting Python and Qt too, on a busy machine.
 _WEBENGINE_TIMEOUT_S = 45
@@ -67,6 +70,79 @@ def check_keychain(services: Services) -> bool:
         return _report(False, "Keychain", f"{vault.backend_name}: a test value did not "
                        "come back intact. Tokens can't be kept safely with this keychain.")
     return _report(True, "Keychain", f"{vault.backend_name}; write, read and delete work")
+
+
+def check_orphans(services: Services, remove: bool = False) -> bool:
+    """Find (and with `remove`, delete) keychain entries of connections that no longer exist."""
+    topic = "Keychain entries"
+    try:
+        vault = services.vault()
+        stored = vault.connection_ids()
+    except VaultError as exc:
+        return _report(False, topic, f"could not be looked through. {exc}")
+    if stored is None:
+        _warn(topic, f"{vault.backend_name} can't list its entries, so entries left behind "
+              "by deleted connections can't be looked for here")
+        return True
+    orphans = sorted(cid for cid in stored if not _still_known(services, cid))
+    if not orphans:
+        return _report(True, topic, "none left behind by deleted connections")
+    count = len(orphans)
+    # A warning: o365desk works, but sign-ins nobody can use any more are still kept.
+    if services.store.read_only:
+        _warn(topic, plural(count, "1 connection", "{count} connections") + " not in your "
+              "saved connections still " + plural(count, "has its sign-in", "have sign-ins")
+              + " in the keychain, kept because the connections file can't be read fully. "
+              "Fix that first (see Config above), then run: o365desk doctor --remove-orphans")
+        _list_ids(orphans)
+        return True
+    gone = plural(count, "1 connection that no longer exists",
+                  "{count} connections that no longer exist")
+    if not remove:
+        _warn(topic, gone + " still " + plural(count, "has its sign-in", "have sign-ins")
+              + " in the keychain (left by an interrupted delete or a damaged connections "
+              "file). Remove them with: o365desk doctor --remove-orphans")
+        _list_ids(orphans)
+        return True
+    removed = 0
+    try:
+        for cid in orphans:
+            removed += vault.delete_connection(cid)
+    except VaultError as exc:
+        return _report(False, topic, f"removed {_entries(removed)}, then the keychain "
+                       f"failed. {exc}")
+    return _report(True, topic, f"removed {_entries(removed)} of {gone}")
+
+
+def _entries(count: int) -> str:
+    return plural(count, "1 keychain entry", "{count} keychain entries")
+
+
+def _list_ids(connection_ids: list[str]) -> None:
+    for cid in connection_ids:
+        print(f"        connection ID {cid}")
+
+
+def _still_known(services: Services, connection_id: str) -> bool:
+    """Whether the connection is saved, or named in a connections file kept aside (a
+    damaged one moved out of the way, a backup): its sign-in may still be wanted."""
+    if any(c.id == connection_id for c in services.store.connections):
+        return True
+    path = services.store.path
+    try:
+        siblings = [p for p in path.parent.iterdir() if p.name.startswith(path.name)
+                    and p.is_file() and not p.name.endswith(".lock")]
+    except OSError:
+        return True  # can't look: keep it
+    for sibling in siblings:
+        try:
+            with sibling.open("rb") as handle:
+                text = handle.read(_KEPT_FILE_LIMIT).decode("utf-8", "replace").lower()
+        except OSError:
+            return True
+        if connection_id in text:
+            return True
+    return False
 
 
 def check_webengine() -> bool:
@@ -157,11 +233,12 @@ def check_tls() -> bool:
     return ok
 
 
-def doctor(services: Services) -> int:
+def doctor(services: Services, remove_orphans: bool = False) -> int:
     print(f"o365desk {__version__}, Python {sys.version.split()[0]}")
-    results = {
-        "config": check_config(services),
-        "keychain": check_keychain(services),
+    results = {"config": check_config(services), "keychain": check_keychain(services)}
+    if results["keychain"]:
+        results["keychain entries"] = check_orphans(services, remove_orphans)
+    results |= {
         "QtWebEngine": check_webengine(),
         "settings": check_settings(),
         "TLS": check_tls(),

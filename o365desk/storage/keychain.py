@@ -327,6 +327,16 @@ def _prompt_timeout_class() -> type:
             label = f"Password for '{username}' on '{service}'"
             collection.create_item(label, attributes, password, replace=True)
 
+        def usernames(self, service):
+            """The username of every item of `service` (searched by its attributes, which
+            the Secret Service shows without unlocking the items)."""
+            collection = getattr(self._local, "collection", None)
+            if collection is not None:
+                return _usernames(collection, service)
+            collection = self.get_preferred_collection()
+            with contextlib.closing(collection.connection):
+                return _usernames(collection, service)
+
         def delete_password(self, service, username):
             collection = getattr(self._local, "collection", None)
             if collection is None:
@@ -334,6 +344,14 @@ def _prompt_timeout_class() -> type:
             for item in collection.search_items(self._query(service, username)):
                 return item.delete()
             raise PasswordDeleteError("No such password!")
+
+    def _usernames(collection: Any, service: str) -> list[str]:
+        found = []
+        for item in collection.search_items({"service": service}):
+            name = item.get_attributes().get("username")
+            if name:
+                found.append(name)
+        return found
 
     # Defining a backend registers it with keyring; this one must never be auto-selected.
     KeyringBackend._classes.discard(PromptTimeoutSecretService)

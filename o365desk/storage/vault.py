@@ -20,6 +20,11 @@ are found without enumerating the keychain (keyring can't). Chunks of a generati
 written in index order and deleted in reverse, so those that exist are always indexes
 0..k-1 and probing upward finds them all.
 
+A damaged manifest names nothing, so delete_connection also asks the backend for every
+entry under the connection's id when it can list them (a `usernames(service)` method:
+the Secret Service backend of storage/keychain.py has one), and doctor finds entries of
+connections that no longer exist the same way.
+
 `keyring` is not imported here at module level: importing it costs ~80 ms of start-up.
 """
 
@@ -29,6 +34,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -254,24 +260,67 @@ class Vault:
             self._clean(base, new)
 
     def delete_connection(self, connection_id: str) -> int:
-        """Remove every entry of the connection; return how many entries were removed."""
+        """Remove every entry of the connection; return how many entries were removed.
+
+        Whatever state its manifest is in: the generations it names, those a damaged one
+        still spells out, and, where the backend can list its entries (`usernames`),
+        every entry under the connection's id.
+        """
         self._check_id(connection_id)
         removed = 0
         with self._operation():
+            listed = self._listed(connection_id)
             for name in SECRET_NAMES:
-                base = f"{connection_id}/{name}"
-                manifest = self._read_manifest(base, tolerant=True)
-                if manifest is None:
-                    continue
-                gens = self._generations(manifest)
-                if gens:
-                    # First drop the value (an atomic write), then its chunks: a crash
-                    # leaves the value or nothing, never a damaged one.
-                    self._write_manifest(base, {"v": MANIFEST_VERSION, "stale": gens})
-                    for gen in gens:
-                        removed += self._purge(base, gen)
-                if self._delete(base):
-                    removed += 1
+                removed += self._delete_value(f"{connection_id}/{name}", listed)
+            if listed is not None:
+                # Anything still there: chunks past a gap, names this version doesn't know.
+                for key in sorted(self._listed(connection_id) or (), reverse=True):
+                    if self._delete(key):
+                        removed += 1
+        return removed
+
+    def connection_ids(self) -> set[str] | None:
+        """The ids of every connection with entries here; None if the backend can't list."""
+        with self._operation():
+            listed = self._listed(None)
+        if listed is None:
+            return None
+        ids = set()
+        for key in listed:
+            head = key.split("/", 1)[0]
+            try:
+                ids.add(canonical_uuid(head))
+            except (TypeError, ValueError, AttributeError):
+                continue  # not one of ours (the probe, something else under our service)
+        return ids
+
+    @property
+    def can_list(self) -> bool:
+        """Whether the backend can list its entries (delete and doctor then find all)."""
+        return callable(getattr(self.backend, "usernames", None))
+
+    def _delete_value(self, base: str, listed: set[str] | None) -> int:
+        """Remove one value: its manifest and every generation of chunks found for it."""
+        raw = self._get(base)
+        manifest = None if raw is None or _manifest_problem(raw) else json.loads(raw)
+        gens = self._generations(manifest) if manifest is not None else _salvaged(raw)
+        if raw is not None and manifest is None and listed is None and not gens:
+            log.warning("%s: damaged manifest, and %s can't list its entries; chunks it "
+                        "named may remain", base, self.backend_name)
+        for gen in _listed_generations(listed or set(), base):
+            if gen not in gens:
+                gens.append(gen)
+        if raw is None and not gens:
+            return 0
+        removed = 0
+        if raw is not None and gens:
+            # First drop the value (an atomic write), then its chunks: a crash leaves the
+            # value or nothing, never a damaged one; the manifest names what remains.
+            self._write_manifest(base, {"v": MANIFEST_VERSION, "stale": _fitting(gens)})
+        for gen in gens:
+            removed += self._purge(base, gen)
+        if raw is not None and self._delete(base):
+            removed += 1
         return removed
 
     # --- protocol helpers ---------------------------------------------------------------------
@@ -353,6 +402,19 @@ class Vault:
 
     # --- backend calls: every failure becomes VaultUnavailable --------------------------------
 
+    def _listed(self, connection_id: str | None) -> set[str] | None:
+        """Our entries' names (those of one connection if given); None if not listable."""
+        lister = getattr(self.backend, "usernames", None)
+        if not callable(lister):
+            return None
+        try:
+            names = set(lister(self.service))
+        except Exception as exc:
+            raise unavailable_from(exc, self.backend) from exc
+        if connection_id is None:
+            return names
+        return {n for n in names if n.startswith(connection_id + "/")}
+
     def _get(self, key: str) -> str | None:
         try:
             return self.backend.get_password(self.service, key)
@@ -401,6 +463,34 @@ def _manifest_problem(raw: str) -> str:
         if key in data and not (isinstance(data[key], list) and all(_is_gen(g) for g in data[key])):
             return f"bad {key} list"
     return ""
+
+
+def _salvaged(raw: str | None) -> list[str]:
+    """Generations a damaged manifest still spells out (a cut-off or altered manifest)."""
+    if not raw:
+        return []
+    return list(dict.fromkeys(re.findall(r'"([0-9a-f]{%d})"' % (2 * _GEN_BYTES), raw)))
+
+
+def _listed_generations(listed: set[str], base: str) -> list[str]:
+    """The generations of `base` whose chunks are among the listed entry names."""
+    found: list[str] = []
+    for key in sorted(listed):
+        rest = key[len(base) + 1:] if key.startswith(base + "/") else ""
+        gen, _, index = rest.partition("/")
+        if _is_gen(gen) and index.isdigit() and gen not in found:
+            found.append(gen)
+    return found
+
+
+def _fitting(gens: list[str]) -> list[str]:
+    """As many of `gens` as a manifest can name (the rest are purged all the same)."""
+    kept: list[str] = []
+    for gen in gens:
+        if entry_cost(_dump({"v": MANIFEST_VERSION, "stale": [*kept, gen]})) > ENTRY_LIMIT_BYTES:
+            break
+        kept.append(gen)
+    return kept
 
 
 def _is_gen(gen: Any) -> bool:

@@ -19,6 +19,7 @@ from o365desk.storage.vault import ENTRY_LIMIT_BYTES, MSAL_CACHE, SERVICE, Vault
 REQUIRE_ENV = "O365DESK_REQUIRE_SECRET_SERVICE"
 SMALL = '{"AccessToken": {}, "Account": {}}'
 LARGE = "".join(f"{i:05d}-token-" for i in range(2_000))[:20_000]  # 20,000 characters
+DAMAGED_MANIFEST = '{"v":1,"gen":"zz'  # a manifest cut off: it names no chunk
 NON_BMP_LARGE = ("Zürich 中文 😀 \U0001f9d1\u200d\U0001f4bb " * 1_000)[:15_001]
 
 
@@ -45,6 +46,11 @@ class Recorder:
 
     def delete_password(self, service, username):
         self.inner.delete_password(service, username)
+
+    def __getattr__(self, name):
+        if name == "usernames":  # the inner backend's listing, where it has one
+            return getattr(self.inner, name)
+        raise AttributeError(name)
 
     def batch(self):
         """The inner backend's batch, so the vault runs as it does in the app."""
@@ -187,6 +193,22 @@ class BackendKit:
             assert raw_backend.get_password(self.service, key) is None, key
         assert vault.get(cid, MSAL_CACHE) is None
         assert vault.delete_connection(cid) == 0
+
+    def test_delete_finds_every_entry_whatever_state_the_manifest_is_in(
+        self, vault, new_id, raw_backend, recorder
+    ):
+        cid, other = new_id(), new_id()
+        vault.set(cid, MSAL_CACHE, LARGE)
+        vault.set(other, MSAL_CACHE, NON_BMP_LARGE)
+        present = self.stored(raw_backend, recorder, cid)
+        assert len(present) > 2
+        raw_backend.set_password(self.service, f"{cid}/{MSAL_CACHE}", DAMAGED_MANIFEST)
+        assert vault.can_list and cid in vault.connection_ids()
+
+        assert vault.delete_connection(cid) == len(present)
+        assert self.stored(raw_backend, recorder, cid) == {}
+        assert cid not in vault.connection_ids()
+        assert vault.get(other, MSAL_CACHE) == NON_BMP_LARGE
 
     def test_connections_do_not_see_each_other(self, vault, new_id):
         one, two = new_id(), new_id()

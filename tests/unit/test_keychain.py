@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import uuid
 
 import pytest
 
@@ -24,7 +25,7 @@ from o365desk.storage.vault import (
     VaultUnavailable,
 )
 from tests.fakes.memory_keyring import MemoryKeyring
-from tests.unit.keychain_kit import BackendKit, skip_or_fail
+from tests.unit.keychain_kit import DAMAGED_MANIFEST, LARGE, BackendKit, skip_or_fail
 
 # --- start-up cost ----------------------------------------------------------------------------
 
@@ -490,3 +491,63 @@ def test_absent_secret_service_is_no_keychain(tmp_path):
     assert result["open"]["error"] == "VaultUnavailable"
     assert result["open"]["message"] == NO_KEYCHAIN_MESSAGE
     assert "neither running nor activatable" in result["open"]["detail"]
+
+
+# --- delete and doctor find every entry, whatever the manifest says ---------------------------
+
+
+def _secret_service_keys(backend, service: str, connection_id: str) -> set[str]:
+    return {k for k in backend.usernames(service) if k.startswith(connection_id + "/")}
+
+
+@pytest.mark.secret_service
+def test_cli_delete_with_a_damaged_manifest_removes_every_entry(config_dir):
+    backend = secret_service_or_skip()
+    env = os.environ.copy()
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+
+    def o365desk(*args):
+        return subprocess.run([sys.executable, "-m", "o365desk", *args], capture_output=True,
+                              text=True, timeout=120, env=env)
+
+    assert o365desk("add", "Contoso").returncode == 0
+    cid = json.loads(o365desk("show", "Contoso", "--json").stdout)["connection"]["id"]
+    Vault(backend).set(cid, "msal-cache", LARGE)
+    present = _secret_service_keys(backend, SERVICE, cid)
+    assert len(present) == 17
+    backend.set_password(SERVICE, f"{cid}/msal-cache", DAMAGED_MANIFEST)
+
+    deleted = o365desk("delete", "Contoso", "--yes")
+    assert deleted.returncode == 0, deleted.stderr
+    assert deleted.stdout.strip() == (
+        'Deleted the connection "Contoso" (17 keychain entries removed).')
+    assert _secret_service_keys(backend, SERVICE, cid) == set()
+
+
+@pytest.mark.secret_service
+def test_doctor_removes_orphans_from_the_secret_service(config_dir, capsys):
+    from o365desk.cli.doctor import check_orphans
+    from o365desk.core.connection import Connection
+    from o365desk.services import Services
+    from o365desk.storage.store import ConnectionStore
+
+    backend = secret_service_or_skip()
+    service = f"o365desk-test-{uuid.uuid4()}"  # alone there: other tests' entries are not ours
+    vault = Vault(backend, service)
+    services = Services(ConnectionStore(config_dir / "connections.json"), lambda: vault)
+    kept = services.store.add(Connection(nickname="Contoso", tenant="contoso.com")).id
+    gone = str(uuid.uuid4())
+    for cid in (kept, gone):
+        vault.set(cid, "msal-cache", LARGE)
+    backend.set_password(service, f"{gone}/msal-cache", DAMAGED_MANIFEST)
+    try:
+        assert check_orphans(services)
+        assert f"connection ID {gone}" in capsys.readouterr().out
+        assert check_orphans(services, remove=True)
+        assert ("removed 17 keychain entries of 1 connection that no longer exists"
+                in capsys.readouterr().out)
+        assert _secret_service_keys(backend, service, gone) == set()
+        assert vault.get(kept, "msal-cache") == LARGE
+    finally:
+        vault.delete_connection(kept)
+        vault.delete_connection(gone)

@@ -35,7 +35,7 @@ from o365desk.storage.vault import (
     split_chunks,
 )
 from tests.fakes.memory_keyring import MemoryKeyring, SimulatedCrash
-from tests.unit.keychain_kit import LARGE, NON_BMP_LARGE, SMALL, BackendKit
+from tests.unit.keychain_kit import DAMAGED_MANIFEST, LARGE, NON_BMP_LARGE, SMALL, BackendKit
 
 
 class TestMemoryBackendKit(BackendKit):
@@ -247,8 +247,66 @@ def test_unreadable_manifest_is_damage_and_set_or_delete_replace_it(raw):
     vault.set(cid, MSAL_CACHE, LARGE)
     assert vault.get(cid, MSAL_CACHE) == LARGE
     backend.entries[(SERVICE, f"{cid}/{MSAL_CACHE}")] = raw
-    assert vault.delete_connection(cid) == 1  # the manifest; its chunks can't be named
+    present = keys_of(backend, cid)
+    assert len(present) == 17  # the manifest names none of its 16 chunks any more
+    assert vault.delete_connection(cid) == 17  # the backend lists them all
+    assert keys_of(backend, cid) == set()
     assert vault.get(cid, MSAL_CACHE) is None
+
+
+class Unlisted:
+    """A backend that can't list its entries (as keyring's macOS and Windows ones)."""
+
+    def __init__(self, inner: MemoryKeyring) -> None:
+        self.inner = inner
+
+    def get_password(self, service, username):
+        return self.inner.get_password(service, username)
+
+    def set_password(self, service, username, password):
+        self.inner.set_password(service, username, password)
+
+    def delete_password(self, service, username):
+        self.inner.delete_password(service, username)
+
+
+def test_a_cut_off_manifest_still_names_its_generation_without_listing():
+    backend, cid, manifest = _large_stored()
+    key = (SERVICE, f"{cid}/{MSAL_CACHE}")
+    backend.entries[key] = backend.entries[key][:40]  # {"v":1,"gen":"<16 hex>","chu
+    assert manifest["gen"] in backend.entries[key]
+    vault = Vault(Unlisted(backend))
+    assert not vault.can_list and vault.connection_ids() is None
+    assert vault.delete_connection(cid) == 17
+    assert keys_of(backend, cid) == set()
+
+
+def test_without_listing_a_wholly_damaged_manifest_counts_only_what_was_removed(caplog):
+    backend, cid, _manifest = _large_stored()
+    backend.entries[(SERVICE, f"{cid}/{MSAL_CACHE}")] = DAMAGED_MANIFEST
+    assert Vault(Unlisted(backend)).delete_connection(cid) == 1
+    assert len(keys_of(backend, cid)) == 16
+    assert "can't list its entries" in caplog.text
+
+
+def test_delete_removes_chunks_past_a_gap_and_entries_of_unknown_names():
+    backend, cid, manifest = _large_stored()
+    del backend.entries[(SERVICE, f"{cid}/{MSAL_CACHE}/{manifest['gen']}/5")]
+    backend.entries[(SERVICE, f"{cid}/some-later-secret")] = "x"
+    backend.entries[(SERVICE, f"{cid}/{MSAL_CACHE}/0123456789abcdef/0")] = "left by a crash"
+    present = keys_of(backend, cid)
+    assert Vault(backend).delete_connection(cid) == len(present) == 18
+    assert keys_of(backend, cid) == set()
+
+
+def test_connection_ids_are_those_with_entries():
+    backend = MemoryKeyring()
+    one, two = new_id(), new_id()
+    Vault(backend).set(one, MSAL_CACHE, LARGE)
+    Vault(backend).set(two, MSAL_CACHE, SMALL)
+    backend.entries[(SERVICE, "vault-check")] = "not a connection"
+    backend.entries[("another-app", f"{new_id()}/x")] = "not ours"
+    assert Vault(backend).connection_ids() == {one, two}
 
 
 def test_vault_errors_carry_message_and_detail():
