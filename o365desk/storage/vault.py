@@ -469,7 +469,7 @@ def _salvaged(raw: str | None) -> list[str]:
     """Generations a damaged manifest still spells out (a cut-off or altered manifest)."""
     if not raw:
         return []
-    return list(dict.fromkeys(re.findall(r'"([0-9a-f]{%d})"' % (2 * _GEN_BYTES), raw)))
+    return list(dict.fromkeys(re.findall(f'"([0-9a-f]{{{2 * _GEN_BYTES}}})"', raw)))
 
 
 def _listed_generations(listed: set[str], base: str) -> list[str]:
