@@ -39,7 +39,7 @@ from o365desk.auth.results import (
 )
 from o365desk.core.connection import Account, Connection
 from o365desk.core.signin_errors import Action, Explanation, consent_url_for
-from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt, VaultError
+from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt, VaultError, VaultTooLarge
 
 __all__ = ["DEFAULT_REDIRECT_URI", "AuthCodeStart", "ConnectionSession", "DeviceCodeStart",
            "SignInError", "SignInResult", "host_allowed"]
@@ -177,6 +177,9 @@ class ConnectionSession:
                 return fn(app)
             except SignInError:
                 self._discard()
+                raise
+            except VaultTooLarge:
+                self._discard()  # never kept, so never used: the saved sign-in stays
                 raise
             except VaultError:
                 raise  # the tokens stay in memory, to be saved once the keychain answers

@@ -49,8 +49,10 @@ from o365desk.storage.vault_errors import (  # noqa: F401 (the vault's public na
     LOCKED_MESSAGE,
     NO_KEYCHAIN_MESSAGE,
     REFUSED_MESSAGE,
+    TOO_LARGE_MESSAGE,
     VaultCorrupt,
     VaultError,
+    VaultTooLarge,
     VaultUnavailable,
     describe_exception,
     unavailable_from,
@@ -66,6 +68,11 @@ LOCK_TIMEOUT = 75.0
 MSAL_CACHE = "msal-cache"
 SECRET_NAMES = (MSAL_CACHE,)
 ENTRY_LIMIT_BYTES = 2560  # Windows Credential Manager: CRED_MAX_CREDENTIAL_BLOB_SIZE, UTF-16-LE
+# The largest value kept (UTF-8 bytes). An MSAL cache takes a few kB; one over this holds a
+# token no sign-in server sends, and chunking it would write entries without end.
+MAX_VALUE_BYTES = 1024 * 1024
+# The most chunks a value of MAX_VALUE_BYTES takes (every chunk is within 2 bytes of full).
+MAX_CHUNKS = 2 * MAX_VALUE_BYTES // (ENTRY_LIMIT_BYTES - 2) + 1
 
 MANIFEST_VERSION = 1
 _GEN_BYTES = 8  # a generation is 16 random hex digits
@@ -228,10 +235,15 @@ class Vault:
         base = self._base(connection_id, name)
         if not isinstance(value, str):
             raise TypeError("value must be a str")
-        try:
-            value.encode("utf-16-le")
-        except UnicodeEncodeError as exc:
-            raise ValueError("value contains an unpaired surrogate") from exc
+        if len(value) <= MAX_VALUE_BYTES:  # else too large whatever its characters
+            try:
+                value.encode("utf-16-le")
+            except UnicodeEncodeError as exc:
+                raise ValueError("value contains an unpaired surrogate") from exc
+        size = len(value) if len(value) > MAX_VALUE_BYTES else len(value.encode("utf-8"))
+        if size > MAX_VALUE_BYTES:
+            raise VaultTooLarge(TOO_LARGE_MESSAGE, f"{base}: {size:,} bytes or more, over "
+                                f"the limit of {MAX_VALUE_BYTES:,}; nothing was written")
         with self._operation():
             current = self._clean(base, self._read_manifest(base, tolerant=True) or {})
             old_gen = current.get("gen")
@@ -455,7 +467,7 @@ def _manifest_problem(raw: str) -> str:
             return "bad generation"
         if not isinstance(data.get("chunks"), int) or isinstance(data["chunks"], bool):
             return "bad chunk count"
-        if not 0 < data["chunks"] <= 100_000:
+        if not 0 < data["chunks"] <= MAX_CHUNKS:
             return "bad chunk count"
         if not isinstance(data.get("sha256"), str):
             return "missing SHA-256"

@@ -12,6 +12,7 @@ REFUSED_HEADLINE = "The keychain refused to save the sign-in"
 FAILED_HEADLINE = "The keychain isn't answering"
 BUSY_HEADLINE = "The keychain is in use"
 CORRUPT_HEADLINE = "The saved sign-in is damaged"
+TOO_LARGE_HEADLINE = "The sign-in is too large to keep"
 OTHER_HEADLINE = "The keychain could not be used"
 
 NO_KEYCHAIN_ADVICE = (
@@ -43,6 +44,11 @@ BUSY_MESSAGE = (
     "Another o365desk window or command is using the keychain. Try again in a moment."
 )
 CORRUPT_MESSAGE = "The saved sign-in for this connection is damaged; sign in again to replace it."
+TOO_LARGE_MESSAGE = (
+    "The sign-in is too large for the keychain (over 1 MB, where a usual one takes a few "
+    "kB), so it was not saved; the sign-in saved before is kept. Try again; if it keeps "
+    "happening, send the details to your IT support."
+)
 
 _KINDS = {  # message: (headline, what to do)
     NO_KEYCHAIN_MESSAGE: (NO_KEYCHAIN_HEADLINE, NO_KEYCHAIN_ADVICE),
@@ -51,6 +57,7 @@ _KINDS = {  # message: (headline, what to do)
     FAILED_MESSAGE: (FAILED_HEADLINE, FAILED_ADVICE),
     BUSY_MESSAGE: (BUSY_HEADLINE, BUSY_MESSAGE),
     CORRUPT_MESSAGE: (CORRUPT_HEADLINE, CORRUPT_MESSAGE),
+    TOO_LARGE_MESSAGE: (TOO_LARGE_HEADLINE, TOO_LARGE_MESSAGE),
 }
 
 
@@ -82,6 +89,10 @@ class VaultUnavailable(VaultError):
 
 class VaultCorrupt(VaultError):
     """A stored value is incomplete or does not match its manifest."""
+
+
+class VaultTooLarge(VaultError):
+    """A value over MAX_VALUE_BYTES was refused before anything was written."""
 
 def describe_exception(exc: BaseException) -> str:
     parts = []
