@@ -44,10 +44,13 @@ BUSY_MESSAGE = (
     "Another o365desk window or command is using the keychain. Try again in a moment."
 )
 CORRUPT_MESSAGE = "The saved sign-in for this connection is damaged; sign in again to replace it."
-TOO_LARGE_MESSAGE = (
-    "The sign-in is too large for the keychain (over 1 MB, where a usual one takes a few "
-    "kB), so it was not saved; the sign-in saved before is kept. Try again; if it keeps "
+TOO_LARGE_ADVICE = (
+    "Nothing of it was saved, and the sign-in saved before is kept. Try again; if it keeps "
     "happening, send the details to your IT support."
+)
+TOO_LARGE_MESSAGE = (
+    f"{TOO_LARGE_HEADLINE} in the keychain: it is over 1 MB, where a usual one takes a few "
+    f"kB. {TOO_LARGE_ADVICE}"
 )
 
 _KINDS = {  # message: (headline, what to do)
@@ -57,7 +60,7 @@ _KINDS = {  # message: (headline, what to do)
     FAILED_MESSAGE: (FAILED_HEADLINE, FAILED_ADVICE),
     BUSY_MESSAGE: (BUSY_HEADLINE, BUSY_MESSAGE),
     CORRUPT_MESSAGE: (CORRUPT_HEADLINE, CORRUPT_MESSAGE),
-    TOO_LARGE_MESSAGE: (TOO_LARGE_HEADLINE, TOO_LARGE_MESSAGE),
+    TOO_LARGE_MESSAGE: (TOO_LARGE_HEADLINE, TOO_LARGE_ADVICE),
 }
 
 
