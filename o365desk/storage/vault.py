@@ -48,6 +48,7 @@ from o365desk.storage.vault_errors import (  # noqa: F401 (the vault's public na
     FAILED_MESSAGE,
     LOCKED_MESSAGE,
     NO_KEYCHAIN_MESSAGE,
+    NOT_KEPT_MESSAGE,
     REFUSED_MESSAGE,
     TOO_LARGE_MESSAGE,
     VaultCorrupt,
@@ -211,24 +212,7 @@ class Vault:
         """The stored value, or None; VaultCorrupt if it is incomplete or altered."""
         base = self._base(connection_id, name)
         with self._operation():
-            manifest = self._read_manifest(base)
-            if manifest is None:
-                return None
-            if "value" in manifest:
-                return manifest["value"]
-            if "gen" not in manifest:
-                return None
-            gen, count = manifest["gen"], manifest["chunks"]
-            pieces = []
-            for index in range(count):
-                piece = self._get(f"{base}/{gen}/{index}")
-                if piece is None:
-                    raise VaultCorrupt(CORRUPT_MESSAGE, f"{base}: chunk {index} of {count} missing")
-                pieces.append(piece)
-            value = "".join(pieces)
-            if _digest(value) != manifest["sha256"]:
-                raise VaultCorrupt(CORRUPT_MESSAGE, f"{base}: SHA-256 does not match the manifest")
-            return value
+            return self._read_value(base)
 
     def set(self, connection_id: str, name: str, value: str) -> None:
         """Store `value`; after a crash at any point the old or the new value is readable."""
@@ -270,6 +254,7 @@ class Vault:
                     new["stale"] = stale
             self._write_manifest(base, new)  # the switch
             self._clean(base, new)
+            self._check_kept(base, value)
 
     def delete_connection(self, connection_id: str) -> int:
         """Remove every entry of the connection; return how many entries were removed.
@@ -336,6 +321,41 @@ class Vault:
         return removed
 
     # --- protocol helpers ---------------------------------------------------------------------
+
+    def _read_value(self, base: str) -> str | None:
+        """The value stored under `base` (within an operation); VaultCorrupt if damaged."""
+        manifest = self._read_manifest(base)
+        if manifest is None:
+            return None
+        if "value" in manifest:
+            return manifest["value"]
+        if "gen" not in manifest:
+            return None
+        gen, count = manifest["gen"], manifest["chunks"]
+        pieces = []
+        for index in range(count):
+            piece = self._get(f"{base}/{gen}/{index}")
+            if piece is None:
+                raise VaultCorrupt(CORRUPT_MESSAGE, f"{base}: chunk {index} of {count} missing")
+            pieces.append(piece)
+        value = "".join(pieces)
+        if _digest(value) != manifest["sha256"]:
+            raise VaultCorrupt(CORRUPT_MESSAGE, f"{base}: SHA-256 does not match the manifest")
+        return value
+
+    def _check_kept(self, base: str, value: str) -> None:
+        """Read back what was just written: a keychain that cuts values short or gives back
+        something else must fail the save, not a later read ("never signed in")."""
+        try:
+            stored = self._read_value(base)
+        except VaultCorrupt as exc:
+            raise VaultUnavailable(NOT_KEPT_MESSAGE, f"{exc.detail} [backend "
+                                   f"{self.backend_name}, right after writing]") from exc
+        if stored != value:
+            got = "nothing" if stored is None else f"{len(stored):,} characters"
+            raise VaultUnavailable(NOT_KEPT_MESSAGE, f"{base}: wrote {len(value):,} characters,"
+                                   f" read back {got} [backend {self.backend_name}]")
+
 
     def _clean(self, base: str, manifest: dict[str, Any]) -> dict[str, Any]:
         """Delete the chunks of the manifest's pending/stale generations; return it clean."""

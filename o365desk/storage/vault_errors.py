@@ -13,6 +13,7 @@ FAILED_HEADLINE = "The keychain isn't answering"
 BUSY_HEADLINE = "The keychain is in use"
 CORRUPT_HEADLINE = "The saved sign-in is damaged"
 TOO_LARGE_HEADLINE = "The sign-in is too large to keep"
+NOT_KEPT_HEADLINE = "The keychain did not keep the sign-in intact"
 OTHER_HEADLINE = "The keychain could not be used"
 
 NO_KEYCHAIN_ADVICE = (
@@ -53,6 +54,15 @@ TOO_LARGE_MESSAGE = (
     f"kB. {TOO_LARGE_ADVICE}"
 )
 
+NOT_KEPT_ADVICE = (
+    "Sign in again; if it keeps happening, this keychain can't hold sign-ins safely: send "
+    "the details to your IT support."
+)
+NOT_KEPT_MESSAGE = (
+    f"{NOT_KEPT_HEADLINE}: what it gave back was not what o365desk saved, so the sign-in "
+    f"can't be used. {NOT_KEPT_ADVICE}"
+)
+
 _KINDS = {  # message: (headline, what to do)
     NO_KEYCHAIN_MESSAGE: (NO_KEYCHAIN_HEADLINE, NO_KEYCHAIN_ADVICE),
     LOCKED_MESSAGE: (LOCKED_HEADLINE, LOCKED_ADVICE),
@@ -61,6 +71,7 @@ _KINDS = {  # message: (headline, what to do)
     BUSY_MESSAGE: (BUSY_HEADLINE, BUSY_MESSAGE),
     CORRUPT_MESSAGE: (CORRUPT_HEADLINE, CORRUPT_MESSAGE),
     TOO_LARGE_MESSAGE: (TOO_LARGE_HEADLINE, TOO_LARGE_ADVICE),
+    NOT_KEPT_MESSAGE: (NOT_KEPT_HEADLINE, NOT_KEPT_ADVICE),
 }
 
 

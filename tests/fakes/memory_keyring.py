@@ -7,6 +7,10 @@
   prompt was dismissed.
 - `crash_after_writes = n`: the n+1-th mutating call (set or delete) raises SimulatedCrash
   before it takes effect, like the process being killed there; `writes` counts them.
+- `truncate_to = n`: every value is silently cut to its first n characters when stored,
+  like a keychain with a smaller limit that doesn't say so.
+- `garbage = True`: reads give back something other than what was stored (the value
+  reversed), like a keychain that hands back another item's secret or mangles it.
 - `entries` is the store itself: {(service, username): password}.
 
 Never auto-selected by keyring (it is not "viable"); use it by injecting an instance.
@@ -37,6 +41,8 @@ class MemoryKeyring(KeyringBackend):
         super().__init__()
         self.entries: dict[tuple[str, str], str] = dict(entries or {})
         self.locked = False
+        self.truncate_to: int | None = None
+        self.garbage = False
         self.crash_after_writes: int | None = None
         self.writes = 0
         self.calls: list[tuple[str, str]] = []  # (operation, username), in order
@@ -56,7 +62,10 @@ class MemoryKeyring(KeyringBackend):
 
     def get_password(self, service: str, username: str) -> str | None:
         self._enter("get", username)
-        return self.entries.get((service, username))
+        value = self.entries.get((service, username))
+        if self.garbage and value is not None:
+            return value[::-1]
+        return value
 
     def set_password(self, service: str, username: str, password: str) -> None:
         self._enter("set", username)
@@ -66,6 +75,8 @@ class MemoryKeyring(KeyringBackend):
                 f"(1783, 'CredWrite', 'The stub received bad data.') "
                 f"[{size} bytes > {WINDOWS_LIMIT_BYTES}]"
             )
+        if self.truncate_to is not None:
+            password = password[: self.truncate_to]
         self.entries[(service, username)] = password
 
     def delete_password(self, service: str, username: str) -> None:
