@@ -16,8 +16,11 @@ import os
 import threading
 from typing import Any
 
+from o365desk.storage.deadline import CallThread, Deadline, extend_current
 from o365desk.storage.vault import (
+    CALL_TIMEOUT,
     NO_KEYCHAIN_MESSAGE,
+    NOT_ANSWERING_MESSAGE,
     Vault,
     VaultUnavailable,
     describe_exception,
@@ -26,6 +29,8 @@ from o365desk.storage.vault import (
 # How long an unlock prompt of the Secret Service may wait for the user; the call that
 # raised it fails with VaultUnavailable (locked) afterwards instead of hanging.
 PROMPT_TIMEOUT_SECONDS = 60.0
+# Time beyond an unlock prompt's own limit for the call that showed it to give up cleanly.
+_PROMPT_MARGIN_SECONDS = 5.0
 
 _SECRET_SERVICE = "keyring.backends.SecretService.Keyring"
 _CHAINER = "keyring.backends.chainer.ChainerBackend"
@@ -37,16 +42,18 @@ _NAMES = {
 }
 
 
-def open_vault(backend: Any = None, *, prompt_timeout: float = PROMPT_TIMEOUT_SECONDS) -> Vault:
+def open_vault(backend: Any = None, *, prompt_timeout: float = PROMPT_TIMEOUT_SECONDS,
+               call_timeout: float = CALL_TIMEOUT) -> Vault:
     """The vault over the system keychain; VaultUnavailable when there is none fit for use.
 
     Without `backend`, keyring detects one afresh on every call, so "Retry" after starting
     or installing a keychain works without restarting the app. Slow (D-Bus, ~100 ms): keep
-    it off the GUI thread.
+    it off the GUI thread. Each keychain call, the detection too, gives up after
+    `call_timeout` seconds (an unlock prompt after `prompt_timeout`).
     """
-    candidate = backend if backend is not None else _detect()
+    candidate = backend if backend is not None else _detect_in_time(call_timeout)
     chosen = choose_backend(candidate, prompt_timeout=prompt_timeout)
-    return Vault(chosen, backend_name=describe_backend(chosen))
+    return Vault(chosen, backend_name=describe_backend(chosen), call_timeout=call_timeout)
 
 
 def choose_backend(candidate: Any, *, prompt_timeout: float = PROMPT_TIMEOUT_SECONDS) -> Any:
@@ -157,6 +164,17 @@ def _unviable_summary() -> str:
     return "; not usable: " + "; ".join(reasons) if reasons else ""
 
 
+def _detect_in_time(timeout: float) -> Any:
+    """_detect(), given up after `timeout` seconds (its thread is left to finish)."""
+    calls = CallThread("o365desk-keychain-detect")
+    job = calls.submit(_detect, deadline=Deadline(timeout))
+    calls.stop()
+    if not job.wait():
+        raise VaultUnavailable(NOT_ANSWERING_MESSAGE,
+                               f"keyring's detection of a keychain took over {timeout:g} s")
+    return job.outcome()
+
+
 def _detect() -> Any:
     """keyring's backend, detected afresh (env, then keyringrc.cfg, then best viable)."""
     try:
@@ -224,6 +242,8 @@ def _prompt_timeout_class() -> type:
     from secretstorage.util import DBusAddressWrapper, exec_prompt, open_session
 
     def run_prompt(bus: Any, prompt: str, timeout: float) -> tuple[bool, Any]:
+        # A person is asked: the call waits for the prompt's own limit, not the call's.
+        extend_current(timeout + _PROMPT_MARGIN_SECONDS)
         try:
             return exec_prompt(bus, prompt, timeout=timeout)
         except TimeoutError as exc:

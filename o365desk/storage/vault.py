@@ -42,12 +42,14 @@ from typing import Any
 
 from o365desk.core import paths
 from o365desk.core.ids import canonical_uuid
+from o365desk.storage.deadline import CallThread, Deadline, Job
 from o365desk.storage.vault_errors import (  # noqa: F401 (the vault's public names)
     BUSY_MESSAGE,
     CORRUPT_MESSAGE,
     FAILED_MESSAGE,
     LOCKED_MESSAGE,
     NO_KEYCHAIN_MESSAGE,
+    NOT_ANSWERING_MESSAGE,
     NOT_KEPT_MESSAGE,
     REFUSED_MESSAGE,
     TOO_LARGE_MESSAGE,
@@ -66,6 +68,9 @@ SERVICE = "o365desk"
 # waits for its answer (keychain.PROMPT_TIMEOUT_SECONDS), so a second o365desk waits for
 # the person rather than saying "busy" while the first one asks.
 LOCK_TIMEOUT = 75.0
+# Seconds one keychain call may take before the vault says the keychain is not answering
+# (a stopped or hung daemon never answers); an unlock prompt extends it while it waits.
+CALL_TIMEOUT = 10.0
 MSAL_CACHE = "msal-cache"
 SECRET_NAMES = (MSAL_CACHE,)
 ENTRY_LIMIT_BYTES = 2560  # Windows Credential Manager: CRED_MAX_CREDENTIAL_BLOB_SIZE, UTF-16-LE
@@ -155,14 +160,18 @@ class Vault:
     """
 
     def __init__(self, backend: Any, service: str = SERVICE,
-                 lock_path: Path | None = None, *, backend_name: str | None = None) -> None:
+                 lock_path: Path | None = None, *, backend_name: str | None = None,
+                 call_timeout: float = CALL_TIMEOUT) -> None:
         self.backend = backend
         # What people call the backend (keychain.describe_backend, given by open_vault).
         kind = type(backend)
         self._backend_name = backend_name or f"{kind.__module__}.{kind.__qualname__}"
         self.service = service
         self.lock_path = lock_path
+        self.call_timeout = call_timeout
         self._lock = threading.RLock()
+        self._calls: CallThread | None = None  # the running operation's keychain calls
+        self._stuck: Job | None = None  # a call the vault stopped waiting for
 
     def __repr__(self) -> str:
         return f"Vault({self.backend_name!r}, service={self.service!r})"
@@ -173,33 +182,93 @@ class Vault:
 
     @contextlib.contextmanager
     def _operation(self) -> Iterator[None]:
-        """One vault operation: serialised, and inside the backend's batch() if it has one
-        (the Secret Service backend then reuses one connection for all entries)."""
-        with self._lock, contextlib.ExitStack() as stack:
-            self._hold_process_lock(stack)
-            batch = getattr(self.backend, "batch", None)
-            if batch is not None:
-                try:
-                    stack.enter_context(batch())
-                except Exception as exc:
-                    raise unavailable_from(exc, self.backend) from exc
-            yield
+        """One vault operation: serialised, its keychain calls on a thread of their own (so
+        each has a deadline), inside the backend's batch() if it has one (the Secret
+        Service backend then reuses one connection for all entries).
 
-    def _hold_process_lock(self, stack: contextlib.ExitStack) -> None:
+        A call that outlives its deadline still runs, and may still write: until it ends,
+        other operations of this vault fail at once, and the lock file stays held (it is
+        released on the calls' thread after that call), so no other o365desk comes between.
+        """
+        with self._lock:
+            if self._still_stuck():
+                raise self._not_answering("an earlier call has not returned yet")
+            lock = self._hold_process_lock()
+            calls = self._calls = CallThread("o365desk-keychain")
+            opened: list[Any] = []
+            try:
+                batch = getattr(self.backend, "batch", None)
+                if batch is not None:
+                    self._backend_call(_enter_batch, batch, opened)
+                yield
+            finally:
+                try:
+                    self._leave(calls, opened)
+                finally:
+                    if lock is not None:
+                        if self._still_stuck():
+                            calls.submit(lock.release)  # after the late call, on its thread
+                        else:
+                            lock.release()
+                    calls.stop()
+                    self._calls = None
+
+    def _leave(self, calls: CallThread, opened: list[Any]) -> None:
+        """Close the batch (after any late call); wait for that only if nothing is stuck."""
+        if not opened and not self._still_stuck():
+            return
+        if self._still_stuck():
+            calls.submit(_exit_batches, opened)
+            return
+        with contextlib.suppress(VaultError):  # not answering now: stuck, handled by caller
+            self._run(_exit_batches, opened)
+
+    def _still_stuck(self) -> bool:
+        return self._stuck is not None and not self._stuck.done.is_set()
+
+    def _not_answering(self, why: str) -> VaultUnavailable:
+        return VaultUnavailable(NOT_ANSWERING_MESSAGE, f"{why} (waited {self.call_timeout:g} s "
+                                f"for each call) [backend {self.backend_name}]")
+
+    def _run(self, fn: Any, *args: Any) -> Any:
+        """fn(*args) on the operation's call thread, waited for until the call deadline."""
+        calls = self._calls
+        if calls is None:  # pragma: no cover - every backend call is inside an operation
+            raise AssertionError("keychain call outside a vault operation")
+        job = calls.submit(fn, *args, deadline=Deadline(self.call_timeout))
+        if not job.wait():
+            self._stuck = job
+            raise self._not_answering(f"no answer from {getattr(fn, '__name__', 'a call')}")
+        return job.outcome()
+
+    def _backend_call(self, fn: Any, *args: Any) -> Any:
+        """_run, with the backend's own failures made VaultUnavailable."""
+        try:
+            return self._run(fn, *args)
+        except VaultError:
+            raise
+        except Exception as exc:
+            raise unavailable_from(exc, self.backend) from exc
+
+    def _hold_process_lock(self) -> Any:
+        """The lock file, acquired (None where it can't be made); released by _operation."""
         # Imported here: filelock costs ~30 ms to import, and the window starts without it.
         from filelock import FileLock, Timeout
 
         path = self.lock_path or paths.config_dir() / "vault.lock"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(str(path), timeout=LOCK_TIMEOUT)
-            stack.enter_context(lock)
+            # Not tied to this thread: a late call's thread may have to release it.
+            lock = FileLock(str(path), timeout=LOCK_TIMEOUT, thread_local=False)
+            lock.acquire()
         except Timeout:
             raise VaultError(BUSY_MESSAGE, f"{path}: held for over {LOCK_TIMEOUT:.0f} s") \
                 from None
         except OSError as exc:  # a read-only config folder: go on, as one process would
             log.warning("keychain lock %s unavailable (%s); not coordinating with other "
                         "o365desk processes", path, exc)
+            return None
+        return lock
 
     # --- public -------------------------------------------------------------------------------
 
@@ -439,35 +508,42 @@ class Vault:
         lister = getattr(self.backend, "usernames", None)
         if not callable(lister):
             return None
-        try:
-            names = set(lister(self.service))
-        except Exception as exc:
-            raise unavailable_from(exc, self.backend) from exc
+        names = set(self._backend_call(lister, self.service))
         if connection_id is None:
             return names
         return {n for n in names if n.startswith(connection_id + "/")}
 
     def _get(self, key: str) -> str | None:
-        try:
-            return self.backend.get_password(self.service, key)
-        except Exception as exc:
-            raise unavailable_from(exc, self.backend) from exc
+        return self._backend_call(self.backend.get_password, self.service, key)
 
     def _set(self, key: str, value: str) -> None:
-        try:
-            self.backend.set_password(self.service, key, value)
-        except Exception as exc:
-            raise unavailable_from(exc, self.backend) from exc
+        self._backend_call(self.backend.set_password, self.service, key, value)
 
     def _delete(self, key: str) -> bool:
         """Delete one entry; False if it was not there."""
         try:
-            self.backend.delete_password(self.service, key)
+            self._run(self.backend.delete_password, self.service, key)
+        except VaultError:
+            raise
         except Exception as exc:
             if _is_missing_on_delete(exc):
                 return False
             raise unavailable_from(exc, self.backend) from exc
         return True
+
+
+def _enter_batch(batch: Any, opened: list[Any]) -> None:
+    context = batch()
+    context.__enter__()
+    opened.append(context)
+
+
+def _exit_batches(opened: list[Any]) -> None:
+    while opened:
+        try:
+            opened.pop().__exit__(None, None, None)
+        except Exception:  # closing a connection: nothing to tell the person
+            log.debug("closing the keychain batch failed", exc_info=True)
 
 
 def _manifest_problem(raw: str) -> str:

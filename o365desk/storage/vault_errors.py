@@ -14,6 +14,7 @@ BUSY_HEADLINE = "The keychain is in use"
 CORRUPT_HEADLINE = "The saved sign-in is damaged"
 TOO_LARGE_HEADLINE = "The sign-in is too large to keep"
 NOT_KEPT_HEADLINE = "The keychain did not keep the sign-in intact"
+NOT_ANSWERING_HEADLINE = "The keychain is not answering"
 OTHER_HEADLINE = "The keychain could not be used"
 
 NO_KEYCHAIN_ADVICE = (
@@ -63,6 +64,15 @@ NOT_KEPT_MESSAGE = (
     f"can't be used. {NOT_KEPT_ADVICE}"
 )
 
+NOT_ANSWERING_ADVICE = (
+    "Unlock it, or restart it (on Linux, logging out and in again restarts it), then try "
+    "again; if it keeps happening, send the details to your IT support."
+)
+NOT_ANSWERING_MESSAGE = (
+    f"{NOT_ANSWERING_HEADLINE}: o365desk asked it, but it gave no answer in time. "
+    f"{NOT_ANSWERING_ADVICE}"
+)
+
 _KINDS = {  # message: (headline, what to do)
     NO_KEYCHAIN_MESSAGE: (NO_KEYCHAIN_HEADLINE, NO_KEYCHAIN_ADVICE),
     LOCKED_MESSAGE: (LOCKED_HEADLINE, LOCKED_ADVICE),
@@ -72,6 +82,7 @@ _KINDS = {  # message: (headline, what to do)
     CORRUPT_MESSAGE: (CORRUPT_HEADLINE, CORRUPT_MESSAGE),
     TOO_LARGE_MESSAGE: (TOO_LARGE_HEADLINE, TOO_LARGE_ADVICE),
     NOT_KEPT_MESSAGE: (NOT_KEPT_HEADLINE, NOT_KEPT_ADVICE),
+    NOT_ANSWERING_MESSAGE: (NOT_ANSWERING_HEADLINE, NOT_ANSWERING_ADVICE),
 }
 
 

@@ -11,12 +11,17 @@
   like a keychain with a smaller limit that doesn't say so.
 - `garbage = True`: reads give back something other than what was stored (the value
   reversed), like a keychain that hands back another item's secret or mangles it.
+- `hang = predicate(operation, username)`: a call it is true for waits until `answer` is
+  set, like a stopped or hung keychain daemon (`hung` is set while one waits).
 - `entries` is the store itself: {(service, username): password}.
 
 Never auto-selected by keyring (it is not "viable"); use it by injecting an instance.
 """
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Callable
 
 from keyring.backend import KeyringBackend
 from keyring.compat import properties
@@ -42,6 +47,9 @@ class MemoryKeyring(KeyringBackend):
         self.entries: dict[tuple[str, str], str] = dict(entries or {})
         self.locked = False
         self.truncate_to: int | None = None
+        self.hang: Callable[[str, str], bool] | None = None
+        self.answer = threading.Event()
+        self.hung = threading.Event()
         self.garbage = False
         self.crash_after_writes: int | None = None
         self.writes = 0
@@ -49,7 +57,13 @@ class MemoryKeyring(KeyringBackend):
 
     # --- switches -----------------------------------------------------------------------------
 
+    def _wait_if_hung(self, operation: str, username: str) -> None:
+        if self.hang is not None and self.hang(operation, username):
+            self.hung.set()
+            self.answer.wait()
+
     def _enter(self, operation: str, username: str) -> None:
+        self._wait_if_hung(operation, username)
         if self.locked:
             raise KeyringLocked("Failed to unlock the collection!")
         if operation != "get":
@@ -86,10 +100,13 @@ class MemoryKeyring(KeyringBackend):
         except KeyError:
             raise PasswordDeleteError("No such password!") from None
 
-    # --- for tests ----------------------------------------------------------------------------
-
     def usernames(self, service: str | None = None) -> set[str]:
+        """Every stored username (of `service`): the listing the vault uses where a
+        backend offers one. `hang` applies, as the operation "list"."""
+        self._wait_if_hung("list", "")
         return {u for (s, u) in self.entries if service is None or s == service}
+
+    # --- for tests ----------------------------------------------------------------------------
 
     def copy(self) -> MemoryKeyring:
         """A fresh backend holding the same entries (a "restarted process")."""

@@ -19,6 +19,7 @@ from o365desk.storage.keychain import choose_backend, describe_backend, open_vau
 from o365desk.storage.vault import (
     LOCKED_MESSAGE,
     NO_KEYCHAIN_MESSAGE,
+    NOT_ANSWERING_MESSAGE,
     PROBE_KEY,
     SERVICE,
     Vault,
@@ -333,6 +334,17 @@ SCENARIO = textwrap.dedent(
             collection = secretstorage.get_default_collection(bus)
             collection.lock()
             result["collection_locked"] = collection.is_locked()
+    if scenario == "stopped":
+        # A daemon that is there but never answers: stopped (SIGSTOP), as when it hangs.
+        import signal
+        from jeepney import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+        with closing(open_dbus_connection(bus="SESSION")) as conn:
+            reply = conn.send_and_get_reply(
+                message_bus.GetConnectionUnixProcessID("org.freedesktop.secrets"))
+        daemon_pid = reply.body[0]
+        os.kill(daemon_pid, signal.SIGSTOP)
+        result["daemon_stopped"] = True
     if scenario == "unanswered":
         prompter = subprocess.Popen([sys.executable, "-c", os.environ["FAKE_PROMPTER"]],
                                     stdout=subprocess.PIPE, text=True)
@@ -345,7 +357,7 @@ SCENARIO = textwrap.dedent(
 
     def open_it():
         global vault
-        vault = open_vault(prompt_timeout=timeout)
+        vault = open_vault(prompt_timeout=timeout, call_timeout=timeout)
 
     attempt("open", open_it)
     if vault is not None:
@@ -361,6 +373,11 @@ SCENARIO = textwrap.dedent(
         raw.start()
         raw.join(2)
         result["raw_keyring_still_waiting_after_2s"] = raw.is_alive()
+    if scenario == "stopped":
+        attempt("check again", vault.check)  # fails at once: the first call still waits
+        os.kill(daemon_pid, signal.SIGCONT)
+        time.sleep(0.5)
+        attempt("after it answers again", vault.check)
     if prompter is not None:
         prompter.kill()
     print("RESULT " + json.dumps(result), flush=True)
@@ -390,6 +407,8 @@ SETUPS = {
     "locked": "printf %s pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null",
     # the same, but a prompter shows the dialog and nobody answers it
     "unanswered": "printf %s pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null",
+    # an unlocked keyring whose daemon is then stopped (SIGSTOP) and never answers
+    "stopped": "printf %s pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null",
     # a session bus with no Secret Service on it at all (nothing activatable)
     "absent": "",
 }
@@ -483,6 +502,20 @@ def test_unanswered_unlock_prompt_times_out_instead_of_hanging(tmp_path):
         assert "nobody answered" in result[step]["detail"]
         assert 0.9 <= result[step]["seconds"] < 10
     assert result["raw_keyring_still_waiting_after_2s"] is True
+
+
+@pytest.mark.secret_service
+def test_a_stopped_secret_service_daemon_is_not_answering_instead_of_a_hang(tmp_path):
+    result = run_scenario(tmp_path, "stopped", timeout=1.0)
+    assert result["daemon_stopped"] is True
+    assert result["open"]["error"] is None, result["open"]
+    for step in ("check", "get", "set", "check again"):
+        outcome = result[step]
+        assert outcome["error"] == "VaultUnavailable", outcome
+        assert outcome["message"] == NOT_ANSWERING_MESSAGE
+        assert outcome["seconds"] < 10
+    assert "has not returned yet" in result["check again"]["detail"]
+    assert result["after it answers again"]["error"] is None, result["after it answers again"]
 
 
 @pytest.mark.secret_service

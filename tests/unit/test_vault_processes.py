@@ -92,7 +92,7 @@ class ManifestOnly:
 
 
 def test_without_the_lock_file_the_same_race_damages_or_leaks(monkeypatch):
-    monkeypatch.setattr(Vault, "_hold_process_lock", lambda self, stack: None)
+    monkeypatch.setattr(Vault, "_hold_process_lock", lambda self: None)
     shared = SlowKeyring()
     problems = _race(shared)
     # A value read back as another writer's (or damaged), or chunks no manifest names.
