@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import subprocess
@@ -58,8 +59,11 @@ def check_keychain(services: Services) -> bool:
         try:
             vault.set(probe_id, MSAL_CACHE, value)
             read_back = vault.get(probe_id, MSAL_CACHE)
-        finally:
-            vault.delete_connection(probe_id)
+        except VaultError:
+            with contextlib.suppress(VaultError):  # the first failure is the one to tell
+                vault.delete_connection(probe_id)
+            raise
+        vault.delete_connection(probe_id)
         gone = vault.get(probe_id, MSAL_CACHE) is None
     except VaultError as exc:
         _report(False, "Keychain", str(exc))

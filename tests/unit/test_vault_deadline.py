@@ -202,6 +202,9 @@ def test_doctor_says_the_keychain_is_not_answering(stopped_services, capsys):
     assert doctor.check_keychain(stopped_services) is False
     out = capsys.readouterr().out
     assert f"[problem] Keychain: {NOT_ANSWERING_MESSAGE}" in out
+    # The details name the call that hung, not the clean-up refused after it.
+    assert "details: no answer from get_password" in out
+    assert "has not returned yet" not in out
 
 
 def test_the_windows_keychain_check_says_it_is_not_answering(stopped_services):
