@@ -36,6 +36,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,7 @@ LOCK_TIMEOUT = 75.0
 # Seconds one keychain call may take before the vault says the keychain is not answering
 # (a stopped or hung daemon never answers); an unlock prompt extends it while it waits.
 CALL_TIMEOUT = 10.0
+_LOCK_STEP = 0.25  # seconds between looks at the lock file's "late" mark while waiting
 MSAL_CACHE = "msal-cache"
 SECRET_NAMES = (MSAL_CACHE,)
 ENTRY_LIMIT_BYTES = 2560  # Windows Credential Manager: CRED_MAX_CREDENTIAL_BLOB_SIZE, UTF-16-LE
@@ -172,6 +174,7 @@ class Vault:
         self._lock = threading.RLock()
         self._calls: CallThread | None = None  # the running operation's keychain calls
         self._stuck: Job | None = None  # a call the vault stopped waiting for
+        self._late: Path | None = None  # the lock file's "late" mark, while it is held
 
     def __repr__(self) -> str:
         return f"Vault({self.backend_name!r}, service={self.service!r})"
@@ -206,10 +209,11 @@ class Vault:
                     self._leave(calls, opened)
                 finally:
                     if lock is not None:
-                        if self._still_stuck():
-                            calls.submit(lock.release)  # after the late call, on its thread
+                        if self._still_stuck():  # after the late call, on its thread
+                            calls.submit(_release, lock, self._late)
                         else:
-                            lock.release()
+                            _release(lock, self._late)
+                    self._late = None
                     calls.stop()
                     self._calls = None
 
@@ -238,8 +242,24 @@ class Vault:
         job = calls.submit(fn, *args, deadline=Deadline(self.call_timeout))
         if not job.wait():
             self._stuck = job
+            if self._late is not None:
+                self._mark_late(self._late)
             raise self._not_answering(f"no answer from {getattr(fn, '__name__', 'a call')}")
         return job.outcome()
+
+    def _mark_late(self, late: Path) -> None:
+        """Mark the lock file as held by a late call. The mark goes when the lock does: on
+        release, or when the process ends (its hold on the lock file ends with it)."""
+        with contextlib.suppress(OSError):
+            late.touch()
+        import atexit
+
+        def unmark() -> None:
+            if self._still_stuck():  # else released already, and the mark may be another's
+                with contextlib.suppress(OSError):
+                    late.unlink(missing_ok=True)
+
+        atexit.register(unmark)
 
     def _backend_call(self, fn: Any, *args: Any) -> Any:
         """_run, with the backend's own failures made VaultUnavailable."""
@@ -251,23 +271,42 @@ class Vault:
             raise unavailable_from(exc, self.backend) from exc
 
     def _hold_process_lock(self) -> Any:
-        """The lock file, acquired (None where it can't be made); released by _operation."""
+        """The lock file, acquired (None where it can't be made); released by _operation.
+
+        Its holder marks it "late" (a file beside it) while one of its calls outlives the
+        deadline: then the keychain isn't answering, and waiting the full LOCK_TIMEOUT for
+        that holder would only end in a misleading "in use".
+        """
         # Imported here: filelock costs ~30 ms to import, and the window starts without it.
         from filelock import FileLock, Timeout
 
         path = self.lock_path or paths.config_dir() / "vault.lock"
+        late = _late_marker(path)
+        started = time.monotonic()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Not tied to this thread: a late call's thread may have to release it.
             lock = FileLock(str(path), timeout=LOCK_TIMEOUT, thread_local=False)
-            lock.acquire()
-        except Timeout:
-            raise VaultError(BUSY_MESSAGE, f"{path}: held for over {LOCK_TIMEOUT:.0f} s") \
-                from None
+            while True:
+                try:
+                    lock.acquire(timeout=min(_LOCK_STEP, LOCK_TIMEOUT))
+                    break
+                except Timeout:
+                    waited = time.monotonic() - started
+                    if waited >= LOCK_TIMEOUT:
+                        raise VaultError(BUSY_MESSAGE, f"{path}: held for over "
+                                         f"{LOCK_TIMEOUT:.0f} s") from None
+                    if waited >= self.call_timeout and late.exists():
+                        raise self._not_answering(
+                            f"another o365desk holds {path} and its keychain call is "
+                            "late") from None
         except OSError as exc:  # a read-only config folder: go on, as one process would
             log.warning("keychain lock %s unavailable (%s); not coordinating with other "
                         "o365desk processes", path, exc)
             return None
+        with contextlib.suppress(OSError):
+            late.unlink(missing_ok=True)  # left by a process that died late: nobody is now
+        self._late = late
         return lock
 
     # --- public -------------------------------------------------------------------------------
@@ -530,6 +569,18 @@ class Vault:
                 return False
             raise unavailable_from(exc, self.backend) from exc
         return True
+
+
+def _late_marker(lock_path: Path) -> Path:
+    return lock_path.with_name(lock_path.name + ".late")
+
+
+def _release(lock: Any, late: Path | None) -> None:
+    """Release the lock file, its "late" mark first."""
+    if late is not None:
+        with contextlib.suppress(OSError):
+            late.unlink(missing_ok=True)
+    lock.release()
 
 
 def _enter_batch(batch: Any, opened: list[Any]) -> None:

@@ -335,6 +335,14 @@ SCENARIO = textwrap.dedent(
             collection.lock()
             result["collection_locked"] = collection.is_locked()
     if scenario == "stopped":
+        def o365desk(*args):
+            started = time.monotonic()
+            done = subprocess.run([sys.executable, "-m", "o365desk", *args],
+                                  capture_output=True, text=True, timeout=80)
+            return {"rc": done.returncode, "out": done.stdout, "err": done.stderr,
+                    "seconds": round(time.monotonic() - started, 2)}
+
+        result["add"] = o365desk("add", "Contoso")
         # A daemon that is there but never answers: stopped (SIGSTOP), as when it hangs.
         import signal
         from jeepney import message_bus
@@ -345,6 +353,9 @@ SCENARIO = textwrap.dedent(
         daemon_pid = reply.body[0]
         os.kill(daemon_pid, signal.SIGSTOP)
         result["daemon_stopped"] = True
+        result["token"] = o365desk("token", "Contoso")  # with the app's own deadline
+        late_mark = os.path.join(os.environ["O365DESK_CONFIG_DIR"], "vault.lock.late")
+        result["late mark left at exit"] = os.path.exists(late_mark)
     if scenario == "unanswered":
         prompter = subprocess.Popen([sys.executable, "-c", os.environ["FAKE_PROMPTER"]],
                                     stdout=subprocess.PIPE, text=True)
@@ -374,7 +385,9 @@ SCENARIO = textwrap.dedent(
         raw.join(2)
         result["raw_keyring_still_waiting_after_2s"] = raw.is_alive()
     if scenario == "stopped":
-        attempt("check again", vault.check)  # fails at once: the first call still waits
+        attempt("check again", vault.check)
+        # This process's late call holds the lock file: another one is told at once.
+        result["token while late"] = o365desk("token", "Contoso")  # fails at once: the first call still waits
         os.kill(daemon_pid, signal.SIGCONT)
         time.sleep(0.5)
         attempt("after it answers again", vault.check)
@@ -516,6 +529,13 @@ def test_a_stopped_secret_service_daemon_is_not_answering_instead_of_a_hang(tmp_
         assert outcome["seconds"] < 10
     assert "has not returned yet" in result["check again"]["detail"]
     assert result["after it answers again"]["error"] is None, result["after it answers again"]
+    assert result["add"]["rc"] == 0, result["add"]
+    assert result["late mark left at exit"] is False
+    for step in ("token", "token while late"):
+        token = result[step]
+        assert token["rc"] == 1 and token["out"] == "", token
+        assert token["err"].strip() == f"o365desk: {NOT_ANSWERING_MESSAGE}"
+        assert token["seconds"] < 60  # the call deadline, not for ever
 
 
 @pytest.mark.secret_service

@@ -146,6 +146,37 @@ def test_a_late_write_holds_the_lock_file_until_it_lands(tmp_path, monkeypatch):
     assert first.get(cid, MSAL_CACHE) == SMALL  # the first vault works again too
 
 
+def test_another_process_is_told_the_keychain_is_not_answering_not_that_it_is_in_use(
+        stopped, tmp_path, monkeypatch):
+    """Waiting for a lock file whose holder's call is late ends after the call deadline,
+    with what is really wrong; the mark goes with the lock."""
+    monkeypatch.setattr(vault_module, "LOCK_TIMEOUT", 60)
+    lock_path = tmp_path / "vault.lock"
+    first = Vault(stopped, lock_path=lock_path, call_timeout=DEADLINE)
+    with pytest.raises(VaultUnavailable, match="not answering"):
+        first.check()
+    assert (tmp_path / "vault.lock.late").exists()
+
+    other = Vault(MemoryKeyring(), lock_path=lock_path, call_timeout=DEADLINE)
+    with pytest.raises(VaultUnavailable) as info:
+        other.check()
+    assert str(info.value) == NOT_ANSWERING_MESSAGE
+    assert "another o365desk holds" in info.value.detail
+
+    stopped.hang = None
+    stopped.answer.set()
+    wait_until(lambda: not first._still_stuck())
+    wait_until(lambda: not (tmp_path / "vault.lock.late").exists())
+    other.check()  # free again
+
+
+def test_a_late_mark_left_by_a_process_that_died_is_ignored(tmp_path, monkeypatch):
+    (tmp_path / "vault.lock.late").touch()
+    vault = Vault(MemoryKeyring(), lock_path=tmp_path / "vault.lock", call_timeout=DEADLINE)
+    vault.check()  # the lock is free: nobody is late
+    assert not (tmp_path / "vault.lock.late").exists()
+
+
 def test_an_unlock_prompt_keeps_its_longer_wait(tmp_path):
     class Prompting(MemoryKeyring):
         def get_password(self, service, username):
