@@ -155,8 +155,10 @@ class Vault:
     """Secrets of connections in one keychain backend (a keyring KeyringBackend).
 
     Every backend failure surfaces as VaultUnavailable (plain message, raw error in
-    `detail`); a damaged value as VaultCorrupt. Calls block on the keychain: keep them off
-    the GUI thread. Calls are serialised, within the process and, through a lock file
+    `detail`); a damaged value as VaultCorrupt; a keychain call that takes longer than
+    `call_timeout` as VaultUnavailable with NOT_ANSWERING_MESSAGE. Calls block on the
+    keychain (up to that deadline): keep them off the GUI thread. Calls are serialised,
+    within the process and, through a lock file
     beside connections.json, with every other o365desk process: one writing a value
     while another cleans up its chunks would otherwise destroy both.
     """
@@ -251,7 +253,7 @@ class Vault:
         """Mark the lock file as held by a late call. The mark goes when the lock does: on
         release, or when the process ends (its hold on the lock file ends with it)."""
         with contextlib.suppress(OSError):
-            late.touch()
+            late.touch(mode=0o600)
         import atexit
 
         def unmark() -> None:
@@ -323,7 +325,12 @@ class Vault:
             return self._read_value(base)
 
     def set(self, connection_id: str, name: str, value: str) -> None:
-        """Store `value`; after a crash at any point the old or the new value is readable."""
+        """Store `value`; after a crash at any point the old or the new value is readable.
+
+        A value over MAX_VALUE_BYTES is refused before anything is written (VaultTooLarge);
+        what was written is read back, and a keychain that doesn't give it back whole
+        fails the save (VaultUnavailable with NOT_KEPT_MESSAGE).
+        """
         base = self._base(connection_id, name)
         if not isinstance(value, str):
             raise TypeError("value must be a str")
@@ -463,7 +470,6 @@ class Vault:
             got = "nothing" if stored is None else f"{len(stored):,} characters"
             raise VaultUnavailable(NOT_KEPT_MESSAGE, f"{base}: wrote {len(value):,} characters,"
                                    f" read back {got} [backend {self.backend_name}]")
-
 
     def _clean(self, base: str, manifest: dict[str, Any]) -> dict[str, Any]:
         """Delete the chunks of the manifest's pending/stale generations; return it clean."""

@@ -385,9 +385,9 @@ SCENARIO = textwrap.dedent(
         raw.join(2)
         result["raw_keyring_still_waiting_after_2s"] = raw.is_alive()
     if scenario == "stopped":
-        attempt("check again", vault.check)
-        # This process's late call holds the lock file: another one is told at once.
-        result["token while late"] = o365desk("token", "Contoso")  # fails at once: the first call still waits
+        attempt("check again", vault.check)  # fails at once: the first call still waits
+        # This process's late call holds the lock file: another process is told so.
+        result["token while late"] = o365desk("token", "Contoso")
         os.kill(daemon_pid, signal.SIGCONT)
         time.sleep(0.5)
         attempt("after it answers again", vault.check)
