@@ -313,7 +313,7 @@ SCENARIO = textwrap.dedent(
     import json, os, subprocess, sys, threading, time, uuid
     from contextlib import closing
 
-    scenario, timeout = sys.argv[1], float(sys.argv[2])
+    scenario, timeout, call_timeout = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
     result = {}
     prompter = None
 
@@ -368,7 +368,7 @@ SCENARIO = textwrap.dedent(
 
     def open_it():
         global vault
-        vault = open_vault(prompt_timeout=timeout, call_timeout=timeout)
+        vault = open_vault(prompt_timeout=timeout, call_timeout=call_timeout)
 
     attempt("open", open_it)
     if vault is not None:
@@ -431,7 +431,10 @@ SETUPS = {
 }
 
 
-def run_scenario(tmp_path, scenario: str, timeout: float = 1.0) -> dict:
+def run_scenario(tmp_path, scenario: str, timeout: float = 1.0,
+                 call_timeout: float | None = None) -> dict:
+    """Run SCENARIO in a private D-Bus session; `timeout` for unlock prompts, and
+    `call_timeout` (default: the same) for every other keychain call."""
     for tool in ("dbus-run-session", "gnome-keyring-daemon"):
         if not shutil.which(tool):
             skip_or_fail(f"{tool} is not installed")
@@ -468,7 +471,8 @@ def run_scenario(tmp_path, scenario: str, timeout: float = 1.0) -> dict:
         config.write_text(BARE_SESSION_BUS)
         command.append(f"--config-file={config}")
         env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.SecretService.Keyring"
-    shell = f"{SETUPS[scenario]}\nexec {sys.executable} {script} {scenario} {timeout}"
+    calls = timeout if call_timeout is None else call_timeout
+    shell = f"{SETUPS[scenario]}\nexec {sys.executable} {script} {scenario} {timeout} {calls}"
     started = time.monotonic()
     done = subprocess.run(
         [*command, "--", "bash", "-c", shell],
@@ -540,6 +544,19 @@ def test_a_stopped_secret_service_daemon_is_not_answering_instead_of_a_hang(tmp_
         assert token["rc"] == 1 and token["out"] == "", token
         assert token["err"].strip() == f"o365desk: {NOT_ANSWERING_MESSAGE}"
         assert token["seconds"] < 60  # the call deadline, not for ever
+
+
+@pytest.mark.secret_service
+def test_an_unlock_prompt_waits_longer_than_the_call_deadline(tmp_path):
+    """The person gets the prompt's time (3 s here) to answer, though each keychain call
+    otherwise gives up after 1 s; then the prompt, not the call, ends the wait."""
+    result = run_scenario(tmp_path, "unanswered", timeout=3.0, call_timeout=1.0)
+    assert result["prompter"] == "ready"
+    for step in ("check", "get", "set"):
+        assert_locked(result[step])
+        assert "nobody answered the keychain's unlock prompt within 3 s" in \
+            result[step]["detail"]
+        assert result[step]["seconds"] >= 2.9
 
 
 @pytest.mark.secret_service

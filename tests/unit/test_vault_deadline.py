@@ -188,16 +188,6 @@ def test_an_unlock_prompt_keeps_its_longer_wait(tmp_path):
     assert vault.get(str(uuid.uuid4()), MSAL_CACHE) is None
 
 
-def test_the_secret_service_prompt_extends_the_call_deadline(monkeypatch):
-    """keychain.py's unlock prompt is what calls extend_current (checked without D-Bus)."""
-    import inspect
-
-    source = inspect.getsource(keychain._prompt_timeout_class)
-    run_prompt = source[source.index("def run_prompt"):source.index("def unlock")]
-    assert "extend_current(timeout + _PROMPT_MARGIN_SECONDS)" in run_prompt
-    assert run_prompt.index("extend_current") < run_prompt.index("exec_prompt(")
-
-
 def test_keychain_detection_has_a_deadline(monkeypatch):
     answer = threading.Event()
     monkeypatch.setattr(keychain, "_detect", lambda: answer.wait())
