@@ -24,6 +24,7 @@ from tests.unit.keychain_kit import LARGE
 from tests.unit.session_kit import sign_in
 
 pytest_plugins = ["tests.unit.session_fixtures"]
+pytestmark = pytest.mark.filterwarnings("ignore:response_mode='form_post' is recommended")
 
 
 @pytest.mark.parametrize("value", ["x" * (60 * 1024 * 1024), "é" * (MAX_VALUE_BYTES // 2 + 1)],
