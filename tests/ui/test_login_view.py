@@ -156,6 +156,37 @@ def test_error_page_reports_its_aadsts_code(
     assert seen["failed"] == [("error_page", "AADSTS53003")]
 
 
+@pytest.mark.parametrize("status", [500, 503, 404])
+def test_an_http_error_instead_of_the_page_ends_the_sign_in_with_its_status(
+    qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener, status
+):
+    trusted.fail_transport(status, endpoint="authorize")
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    qtbot.waitUntil(lambda: seen["finished"] == 1, timeout=15000)
+    [(kind, detail)] = seen["failed"]
+    assert kind == "http_error"
+    assert detail.startswith(f"HTTP {status} from https://")
+    assert detail.endswith("/oauth2/v2.0/authorize")  # the address only: no state, no nonce
+    text = login_view.status.text()
+    assert "could not be loaded" in text and f"status {status}" in text
+    assert "try again" in text.lower() and "web browser" in text
+    assert not login_view.running and not login_view.cancel_button.isEnabled()
+
+
+def test_an_aadsts_error_page_with_an_error_status_still_reports_its_code(
+    qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener
+):
+    trusted.error_page_status = 400
+    trusted.fail_authorize(53003, at="authorize", as_page=True)
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    qtbot.waitUntil(lambda: seen["finished"] == 1, timeout=15000)
+    assert seen["failed"] == [("error_page", "AADSTS53003")]
+
+
 def test_cancel_ends_the_sign_in_and_removes_the_profile(
     qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener
 ):
