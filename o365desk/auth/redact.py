@@ -45,6 +45,9 @@ _FREE = _alternation(_FREE_TEXT_KEYS)
 _NOT_DONE = re.escape(MASK).join(("(?!", ")"))  # a second pass must not eat the mask;
 # the possessive `\s*+` before it stops a backtrack from slipping past it. Every value run
 # is possessive (`++`, `*+`) so that a long line costs one pass, never a backtrack.
+# Where a name starts: not inside a longer word, or right after a percent-encoded
+# character (once or twice encoded: %3F, %253F).
+_START = r"(?:(?<![\w-])|(?<=%[0-9A-Fa-f]{2})|(?<=%25[0-9A-Fa-f]{2}))"
 _SCHEME = r"(?:(?:bearer|basic|pop)(?:\s++|%20|\+))?"  # refresh_token: Bearer x
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "key": "value" and 'key': 'value' (JSON, Python reprs), also list values from
@@ -64,7 +67,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
      rf"\1{MASK}"),
     # Query strings and form bodies (code=...&code_verifier=...), plain, percent-encoded
     # once or twice.
-    (re.compile(rf"(?:(?<![\w-])|(?<=%[0-9A-Fa-f]{{2}}))({_KEYS}(?:=|%3D|%253D)){_NOT_DONE}"
+    (re.compile(rf"{_START}({_KEYS}(?:=|%3D|%253D)){_NOT_DONE}"
                 rf"(?:(?!%(?:25)?26)[^&\s\"'<>#,;)\]}}])++", re.I), rf"\1{MASK}"),
     # Headers: "Authorization: Bearer x", "Cookie: a=b; c=d", to the end of the line.
     (re.compile(rf"((?<![\w-])(?:proxy[ _-]?)?authorization\s*+[:=]\s*+){_NOT_DONE}"
@@ -80,7 +83,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Wherever they turn up: bearer credentials (also percent-encoded), JWTs, base64 JSON
     # (client_info), and long opaque blobs in the shapes of Entra and Microsoft account
     # codes and tokens (0.A..., 1.A..., M.C..., EwB...) and Entra device codes (DAQAB...).
-    (re.compile(rf"(\bbearer(?:\s++|%20|\+)){_NOT_DONE}[^\s\"',;&]++", re.I), rf"\1{MASK}"),
+    (re.compile(rf"({_START}bearer(?:\s++|%20|\+)){_NOT_DONE}[^\s\"',;&]++", re.I), rf"\1{MASK}"),
     (re.compile(r"eyJ[\w-]{4,}+(?:\.[\w-]*+){1,4}+"), MASK),
     (re.compile(r"eyJ[\w+/-]{16,}+={0,2}+"), MASK),
     (re.compile(r"(?<![\w.-])(?:[01]\.A|M\.C|M\.R\d)[\w.!*$%-]{40,}+"), MASK),
@@ -174,6 +177,16 @@ def register_secrets_in(data: object, _depth: int = 0) -> None:
             register_secrets_in(value, _depth + 1)
 
 
+def register_secrets_in_json(text: str) -> None:
+    """register_secrets_in() for a JSON text (a token cache: its "secret" fields)."""
+    import json
+
+    try:
+        register_secrets_in(json.loads(text))
+    except (ValueError, TypeError, RecursionError):
+        pass  # not JSON: whoever reads it reports that
+
+
 def register_http_exchange(response: Any) -> None:
     """Register what a sign-in request sent and its answer holds (a requests Response):
     the form fields (code, code_verifier, refresh_token, ...), a bearer token in the
@@ -198,12 +211,7 @@ def register_http_exchange(response: Any) -> None:
     except ValueError:
         return
     if 0 < length <= _MAX_SCANNED_BODY:
-        import json
-
-        try:
-            register_secrets_in(json.loads(response.content))
-        except (ValueError, RecursionError):
-            pass  # not JSON after all: MSAL reports that
+        register_secrets_in_json(response.content)
 
 
 def _mask_held(text: str) -> str:
