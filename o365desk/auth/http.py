@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -51,6 +52,7 @@ class TimeoutSession(requests.Session):
         self.trust_env = False
         self.timeout = timeout
         self.proxies.update(system_proxies())
+        self.hooks["response"].append(_register_secrets)
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any):
         if args:  # requests' positional order after url: params, data, headers, ...
@@ -67,6 +69,18 @@ class TimeoutSession(requests.Session):
                 # None removes the session's entry for this one request.
                 kwargs["proxies"] = dict.fromkeys(self.proxies)
         return super().request(method, url, **kwargs)
+
+
+def _register_secrets(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    """Every code, verifier and token a request sends or its answer holds is masked in
+    the log from the moment it is received (see redact.register_http_exchange)."""
+    from o365desk.auth.redact import register_http_exchange
+
+    try:
+        register_http_exchange(response)
+    except Exception:  # noting secrets must never be why a sign-in fails
+        logging.getLogger(__name__).warning("could not note the secrets of an answer from %s",
+                                            getattr(response, "url", "?"))
 
 
 def http_session(

@@ -170,11 +170,13 @@ def register_secrets_in(data: object, _depth: int = 0) -> None:
     else:
         return
     for name, value in items:
-        if is_secret_name(name):
-            for one in value if isinstance(value, list | tuple) else (value,):
-                register_secret(one)
-        elif isinstance(value, dict | list):
+        if isinstance(value, dict | list | tuple):
+            if is_secret_name(name):  # parse_qs's lists of values: ['the code']
+                register_secret(*(v for v in value if isinstance(v, str)))
+            # A token cache's "AccessToken": {...: {"secret": ...}}: look inside too.
             register_secrets_in(value, _depth + 1)
+        elif is_secret_name(name):
+            register_secret(value)
 
 
 def register_secrets_in_json(text: str) -> None:

@@ -18,7 +18,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from o365desk.auth.http import DEFAULT_TIMEOUT, TrustedCertificatesError, http_session
-from o365desk.auth.redact import install_redaction, set_msal_log_level
+from o365desk.auth.redact import (
+    install_redaction,
+    register_secrets_in,
+    register_secrets_in_json,
+    set_msal_log_level,
+)
 from o365desk.auth.results import (
     AuthCodeStart,
     DeviceCodeStart,
@@ -136,7 +141,9 @@ class ConnectionSession:
             if self._cache is None:
                 cache = msal.SerializableTokenCache()
                 try:
-                    cache.deserialize(self.vault.get(self.connection.id, MSAL_CACHE))
+                    text = self.vault.get(self.connection.id, MSAL_CACHE)
+                    cache.deserialize(text)
+                    register_secrets_in_json(text)  # its tokens, masked in every log line
                 except VaultCorrupt:
                     # Damaged: start empty, so the next sign-in replaces it.
                     log.warning("saved sign-in of connection %s is damaged; ignoring it",
@@ -227,6 +234,7 @@ class ConnectionSession:
 
     def _finish(self, app: Any, result: Any, requested: Sequence[str]) -> SignInResult:
         """Turn MSAL's answer to an interactive flow into a saved SignInResult."""
+        register_secrets_in(result)
         if not isinstance(result, dict) or "access_token" not in result:
             if isinstance(result, dict) and result.get("error"):
                 raise error_from_result(result, self.connection)
@@ -269,6 +277,7 @@ class ConnectionSession:
                 prompt=prompt, login_hint=login_hint)
 
         flow = self._call(start)
+        register_secrets_in(flow)  # the PKCE verifier, state and nonce
         return AuthCodeStart(flow["auth_uri"], self.redirect_uri, self.allowed_hosts(), flow,
                              names)
 
@@ -276,6 +285,7 @@ class ConnectionSession:
         """Redeem the code in the redirect URL (query or fragment); MSAL checks the state."""
         parts = urlsplit(redirected_url)
         response = dict(parse_qsl(parts.query or parts.fragment, keep_blank_values=True))
+        register_secrets_in(response)  # the code (and client_info) before anything logs
         if not response:
             raise error_from_oauth("invalid_request", self.connection,
                                    "the redirect carried no answer")
@@ -302,6 +312,7 @@ class ConnectionSession:
                 raise not_signed_in(self.connection)
             result = app.acquire_token_silent_with_error(
                 msal_scopes(names, self.connection), account, force_refresh=force_refresh)
+            register_secrets_in(result)
             if not result:
                 raise not_signed_in(self.connection)
             if "access_token" not in result:
@@ -340,6 +351,7 @@ class ConnectionSession:
         names = scope_names(scopes, self.connection)
         flow = self._call(lambda app: app.initiate_device_flow(
             scopes=msal_scopes(names, self.connection)))
+        register_secrets_in(flow)  # the device code (not the user code: it is shown)
         if "user_code" not in flow:
             raise error_from_result(flow, self.connection)
         expires = flow.get("expires_at") or time.time() + float(flow.get("expires_in", 900))
@@ -405,6 +417,7 @@ class ConnectionSession:
             raise
         except _expected_errors() as exc:
             raise self._as_sign_in_error(exc) from exc
+        register_secrets_in([flow, answer])
         return self._call(lambda app: self._finish(
             app, app.acquire_token_by_auth_code_flow(flow, answer), names))
 

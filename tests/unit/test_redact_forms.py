@@ -172,9 +172,10 @@ def test_msal_info_line_with_the_auth_uri_keeps_no_state_nonce_or_challenge(capl
     install_redaction()
     try:
         with caplog.at_level(logging.INFO, logger="msal"):
-            # What msal.oauth2cli.authcode logs at INFO when it opens the browser.
+            # What msal.oauth2cli.authcode logs at INFO when it opens the browser (it
+            # formats the line itself, so the record has no arguments).
             logging.getLogger("msal.oauth2cli.authcode").info(
-                "Open a browser on this device to visit: %s" % flow["auth_uri"])
+                "Open a browser on this device to visit: " + flow["auth_uri"])
     finally:
         uninstall_redaction()
     out = caplog.text
