@@ -83,13 +83,26 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Wherever they turn up: bearer credentials (also percent-encoded), JWTs, base64 JSON
     # (client_info), and long opaque blobs in the shapes of Entra and Microsoft account
     # codes and tokens (0.A..., 1.A..., M.C..., EwB...) and Entra device codes (DAQAB...).
-    (re.compile(rf"({_START}bearer(?:\s++|%20|\+)){_NOT_DONE}[^\s\"',;&]++", re.I), rf"\1{MASK}"),
+    (re.compile(rf"({_START}bearer(?:\s++|%20|\+)){_NOT_DONE}[^\s\"',;&]++", re.I),
+     rf"\1{MASK}"),
     (re.compile(r"eyJ[\w-]{4,}+(?:\.[\w-]*+){1,4}+"), MASK),
     (re.compile(r"eyJ[\w+/-]{16,}+={0,2}+"), MASK),
     (re.compile(r"(?<![\w.-])(?:[01]\.A|M\.C|M\.R\d)[\w.!*$%-]{40,}+"), MASK),
     (re.compile(r"(?<![\w.+/-])(?:Ew[A-D]|DAQAB)[\w.!*$%+/=-]{30,}+"), MASK),
 )
 
+# What each pattern needs in the (lower-cased) text to match at all: one of each group.
+# Every one of SECRET_KEYS holds one of _KEY_WORDS. Masking adds none of these, so what
+# is checked before the first pattern holds for all.
+_KEY_WORDS = ("code", "token", "secret", "pass", "assertion", "nonce", "state", "cookie",
+              "authorization", "info", "key")
+_HINTS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (_KEY_WORDS, ('"',)), (_KEY_WORDS, ("'",)), (_KEY_WORDS, ("=",)), (_KEY_WORDS, (":",)),
+    (_KEY_WORDS, ("<",)), (_KEY_WORDS, ("=", "%3d", "%253d")), (("authorization",),),
+    (("cookie",),),
+    (_KEY_WORDS, (":", "=")), (_KEY_WORDS, ("\n",)), (("bearer",),), (("eyj",),),
+    (("eyj",),), (("0.a", "1.a", "m.c", "m.r"),), (("ewa", "ewb", "ewc", "ewd", "daqab"),),
+)
 
 # --- the exact secrets this process has seen ----------------------------------------------
 # Every token, code, verifier, state and nonce is registered the moment it is received or
@@ -227,8 +240,11 @@ def redact(text: str) -> str:
     """`text` with every secret the patterns know and every registered one replaced by
     [REDACTED]."""
     text = _mask_held(text)
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
+    lower = text.lower()
+    for (pattern, replacement), needs in zip(_PATTERNS, _HINTS, strict=True):
+        # A pattern that can't match isn't run: most lines name no secret at all.
+        if all(any(hint in lower for hint in group) for group in needs):
+            text = pattern.sub(replacement, text)
     return text
 
 
