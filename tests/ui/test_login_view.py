@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from o365desk.auth.redact import forget_registered_secrets, redact
 from o365desk.ui.signin.login_view import LoginView
 from tests.fakes.identity import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from tests.ui.webengine_helpers import (
@@ -60,6 +61,7 @@ def test_sign_in_redirect_is_caught_before_any_request_leaves(
 ):
     flow = _flow(fake_msal_app, fake_redirect_listener.uri)
     seen = _record(login_view)
+    forget_registered_secrets()
     login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
     profile_dir = login_view._profile.directory
     assert profile_dir.is_dir()
@@ -73,6 +75,8 @@ def test_sign_in_redirect_is_caught_before_any_request_leaves(
     assert params["code"][0].startswith("FAKE-CODE.")
     assert params["state"] == [flow["state"]]
     assert url.startswith(fake_redirect_listener.uri)
+    # The code is masked in any log line from the moment the view caught it.
+    assert params["code"][0] not in redact(f"caught {params['code'][0]} somewhere")
     # The code never left: nothing reached the redirect port.
     qtbot.wait(300)
     assert fake_redirect_listener.count == 0

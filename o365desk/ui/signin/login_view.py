@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from o365desk.auth.redact import register_secrets_in
 from o365desk.core import webengine_sandbox
 from o365desk.ui.signin.profile import SignInProfile
 from o365desk.ui.signin.web_page import SignInWebPage
@@ -170,6 +171,9 @@ class LoginView(QWidget):
     # --- what the page reports -----------------------------------------------------------
 
     def _on_redirect(self, url: str) -> None:
+        parts = urlsplit(url)
+        # The code (and state, client_info) is masked in every log line from now on.
+        register_secrets_in(parse_qsl(parts.query or parts.fragment))
         if self._done:
             return
         self._set_status(self.tr("Signed in at Microsoft; finishing\u2026"))
