@@ -207,14 +207,15 @@ def register_http_exchange(response: Any) -> None:
     the form fields (code, code_verifier, refresh_token, ...), a bearer token in the
     Authorization header and, for the identity platform's OAuth answers, their tokens."""
     request = getattr(response, "request", None)
+    headers = getattr(request, "headers", None) or {}
     body = getattr(request, "body", None)
     if isinstance(body, bytes):
         body = body.decode("utf-8", errors="replace")
-    if isinstance(body, str) and "=" in body and len(body) <= _MAX_SCANNED_BODY:
+    form = "x-www-form-urlencoded" in str(headers.get("Content-Type", ""))
+    if form and isinstance(body, str) and len(body) <= _MAX_SCANNED_BODY:
         from urllib.parse import parse_qsl
 
         register_secrets_in(parse_qsl(body, keep_blank_values=True))
-    headers = getattr(request, "headers", None) or {}
     credential = headers.get("Authorization") or ""
     register_secret(credential.partition(" ")[2] or None)
     url = str(getattr(response, "url", "") or "")
