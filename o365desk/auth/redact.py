@@ -1,4 +1,5 @@
-"""The one place that removes codes, verifiers, tokens and passwords from log records."""
+"""The one place that removes codes, verifiers, tokens and passwords from log records: by
+the name beside them (in any spelling), by their shape, and by the exact values seen."""
 
 from __future__ import annotations
 
