@@ -18,7 +18,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from o365desk.auth.http import DEFAULT_TIMEOUT, TrustedCertificatesError, http_session
-from o365desk.auth.redact import install_redaction, set_msal_log_level
+from o365desk.auth.id_token import IdTokenRefused, checked_claims
+from o365desk.auth.redact import install_redaction, redact, set_msal_log_level
 from o365desk.auth.results import (
     AuthCodeStart,
     DeviceCodeStart,
@@ -38,7 +39,7 @@ from o365desk.auth.results import (
     scope_names,
 )
 from o365desk.core.connection import Account, Connection
-from o365desk.core.signin_errors import Action, Explanation, consent_url_for
+from o365desk.core.signin_errors import Action, Explanation, consent_url_for, explain_id_token
 from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt, VaultError
 
 __all__ = ["DEFAULT_REDIRECT_URI", "AuthCodeStart", "ConnectionSession", "DeviceCodeStart",
@@ -70,7 +71,8 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     import msal
     import requests
 
-    # RuntimeError: MSAL's refusal of an ID token (nonce, issuer, audience, sign-in time).
+    # RuntimeError: MSAL's refusal of an ID token whose nonce is not the flow's (the
+    # other checks are o365desk's own: see auth/id_token.py).
     return (msal.exceptions.MsalError, requests.RequestException, ValueError, OSError,
             RuntimeError)
 
@@ -225,18 +227,34 @@ class ConnectionSession:
             if self._cache is not None and self._cache.has_state_changed:
                 self._cache.deserialize(self.vault.get(self.connection.id, MSAL_CACHE))
 
-    def _finish(self, app: Any, result: Any, requested: Sequence[str]) -> SignInResult:
-        """Turn MSAL's answer to an interactive flow into a saved SignInResult."""
+    def _checked_id_token(self, app: Any, result: dict, *, nonce: str | None = None,
+                          required: bool = True) -> dict | None:
+        """The answer's ID token claims once issuer, audience, times (and nonce) are
+        checked; SignInError otherwise (the caller's _call then discards the answer)."""
+        try:
+            return checked_claims(
+                result, client_id=self.connection.client_id,
+                issuer=getattr(getattr(app, "authority", None), "_issuer", None),
+                nonce=nonce, required=required)
+        except IdTokenRefused as refused:
+            log.warning("connection %s: ID token refused (%s)", self.connection.id,
+                        refused.reason)
+            raise SignInError(explain_id_token(refused.reason, redact(str(refused)))) from None
+
+    def _finish(self, app: Any, result: Any, requested: Sequence[str], *,
+                nonce: str | None = None) -> SignInResult:
+        """Turn MSAL's answer to an interactive flow into a saved SignInResult: its ID
+        token checked, then the cache saved before anything else is done with it."""
         if not isinstance(result, dict) or "access_token" not in result:
             if isinstance(result, dict) and result.get("error"):
                 raise error_from_result(result, self.connection)
             raise not_signed_in(self.connection)
-        claims = result.get("id_token_claims") or {}
+        claims = self._checked_id_token(app, result, nonce=nonce) or {}
         account = self._account_for(app, claims)
         if account is None:
             raise not_signed_in(self.connection)
-        signed = build_result(result, account_from(account, claims), requested, self.connection)
         self._save()
+        signed = build_result(result, account_from(account, claims), requested, self.connection)
         self._home_account_id = signed.account.home_account_id
         log.info("connection %s signed in; granted: %s", self.connection.id,
                  " ".join(signed.granted))
@@ -281,7 +299,8 @@ class ConnectionSession:
                                    "the redirect carried no answer")
         return self._call(lambda app: self._finish(
             app, app.acquire_token_by_auth_code_flow(dict(start.flow), response),
-            start.requested or scope_names(None, self.connection)))
+            start.requested or scope_names(None, self.connection),
+            nonce=start.flow.get("nonce")))
 
     def allowed_hosts(self) -> frozenset[str]:
         """Hosts a sign-in view may show: the authority's (with its port) and the cloud's."""
@@ -306,11 +325,15 @@ class ConnectionSession:
                 raise not_signed_in(self.connection)
             if "access_token" not in result:
                 raise error_from_result(result, self.connection)
-            signed = build_result(result, account_from(account, result.get("id_token_claims")),
-                                  names, self.connection)
+            # A refresh may bring an ID token: checked like a sign-in's. Then the new cache
+            # is saved before anything else: the server may have used up the old refresh
+            # token, and only the saved new one keeps the sign-in.
+            claims = self._checked_id_token(app, result, required=False)
+            self._save()
+            signed = build_result(result, account_from(account, claims), names,
+                                  self.connection)
             log.debug("connection %s: token from %s, expires %s", self.connection.id,
                       result.get("token_source", "msal"), signed.expires_at.isoformat())
-            self._save()
             return signed
 
         return self._call(silent)
@@ -406,7 +429,8 @@ class ConnectionSession:
         except _expected_errors() as exc:
             raise self._as_sign_in_error(exc) from exc
         return self._call(lambda app: self._finish(
-            app, app.acquire_token_by_auth_code_flow(flow, answer), names))
+            app, app.acquire_token_by_auth_code_flow(flow, answer), names,
+            nonce=flow.get("nonce")))
 
     # --- housekeeping -------------------------------------------------------------------
 

@@ -394,6 +394,36 @@ def explain_transport(kind: TransportKind | str, detail: str = "") -> Explanatio
     return Explanation(kind.value, title, message, actions, None, raw)
 
 
+# Why an ID token was refused -> (title, message, actions).
+_ID_TOKEN_CLOCK = ("The sign-in answer is marked as {when}, which usually means this "
+                   "computer's date, time or time zone is wrong. Nothing was saved. Check "
+                   "them, then sign in again.")
+_ID_TOKEN_FOREIGN = ("The sign-in answer wasn't issued for this sign-in ({what}), so "
+                     "o365desk refused it for your safety. Nothing was saved. Sign in again; "
+                     "if it happens again, copy the details for IT.")
+_ID_TOKEN: dict[str, tuple[str, str, tuple[Action, ...]]] = {
+    "expired": ("Sign-in answer refused", _ID_TOKEN_CLOCK.format(when="already expired"),
+                (A.CHECK_CLOCK, A.SIGN_IN_AGAIN)),
+    "not-yet-valid": ("Sign-in answer refused", _ID_TOKEN_CLOCK.format(
+        when="valid only later"), (A.CHECK_CLOCK, A.SIGN_IN_AGAIN)),
+    "issuer": ("Sign-in answer refused", _ID_TOKEN_FOREIGN.format(
+        what="it names a different sign-in service"), (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
+    "audience": ("Sign-in answer refused", _ID_TOKEN_FOREIGN.format(
+        what="it is meant for a different app"), (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
+    "nonce": ("Sign-in answer refused", _ID_TOKEN_FOREIGN.format(
+        what="it belongs to a different sign-in"), (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
+    "unreadable": ("Sign-in answer refused", _ID_TOKEN_FOREIGN.format(
+        what="it doesn't say who signed in"), (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
+}
+
+
+def explain_id_token(reason: str, detail: str = "") -> Explanation:
+    """An ID token that failed a check (auth.id_token's reasons): refused, nothing saved."""
+    title, message, actions = _ID_TOKEN.get(reason, _ID_TOKEN["unreadable"])
+    return Explanation("id-token-refused", title, message, actions, None,
+                       f"id token refused ({reason}): {detail}" if detail else reason)
+
+
 def _unknown(what: str | None) -> tuple[str, str, tuple[Action, ...]]:
     shown = f" (code {what})" if what else ""
     return ("Sign-in didn't work",

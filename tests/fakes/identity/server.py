@@ -203,6 +203,9 @@ class FakeIdentity(ErrorSwitches):
             self.mfa = False
             self.error_page_status = 200
             self.token_roles: list[str] | None = None
+            # Claims every ID token issued gets instead (None removes one): a wrong "iss",
+            # "aud", "nonce", an "exp" in the past or an "nbf" in the future.
+            self.id_token_changes: dict[str, object] = {}
             self.token_delay = 0.0
             self.graph_delay = 0.0
             self.graph_required_scopes = {k: set(v) for k, v in

@@ -215,6 +215,11 @@ def issue(fake, *, username: str, client_id: str, tid: str, requested: list[str]
         }
         if nonce:
             id_claims["nonce"] = nonce
+        for name, value in fake.id_token_changes.items():  # a misbehaving server
+            if value is None:
+                id_claims.pop(name, None)
+            else:
+                id_claims[name] = value
         body["id_token"] = make_jwt(id_claims)
     if client_info:
         body["client_info"] = b64url_json({"uid": user.oid, "utid": tid})
