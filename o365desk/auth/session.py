@@ -37,6 +37,7 @@ from o365desk.auth.results import (
     no_browser,
     not_signed_in,
     scope_names,
+    state_mismatch,
 )
 from o365desk.core.connection import Account, Connection
 from o365desk.core.signin_errors import Action, Explanation, consent_url_for, explain_id_token
@@ -422,6 +423,11 @@ class ConnectionSession:
                 app, msal_scopes(names, self.connection), timeout=timeout, prompt=prompt,
                 login_hint=login_hint, should_stop=should_stop)
         except BrowserWaitEnded as ended:
+            if ended.reason == "forged-state":
+                log.warning("connection %s: the browser's answer carried a forged state",
+                            self.connection.id)
+                raise state_mismatch("the loopback answer's state is not the flow's") \
+                    from None
             raise {"stopped": cancelled, "no-browser": no_browser}.get(
                 ended.reason, browser_timeout)() from None
         except SignInError:

@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from o365desk.auth.id_token import SKEW_SECONDS, IdTokenRefused, checked_claims, \
-    expected_issuer
+from o365desk.auth.id_token import SKEW_SECONDS, IdTokenRefused, checked_claims, expected_issuer
 from o365desk.auth.session import SignInError
 from o365desk.core.signin_errors import Action
 from o365desk.storage.vault import MSAL_CACHE
