@@ -42,6 +42,7 @@ class TransportKind(enum.StrEnum):
     TIMEOUT = "timeout"
     SERVER = "server-error"
     BAD_RESPONSE = "bad-response"
+    TOO_LARGE = "answer-too-large"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -285,6 +286,12 @@ _TRANSPORT: dict[TransportKind, tuple[str, str, tuple[Action, ...]]] = {
                                  "It may be a passing fault, or a proxy or Wi-Fi login page "
                                  "answering instead. Try again; if it keeps happening, contact "
                                  "IT. Nothing was saved.", (A.RETRY, A.CONTACT_ADMIN)),
+    TransportKind.TOO_LARGE: ("Answer too large",
+                              "The answer from Microsoft's sign-in service was far larger "
+                              "than any sign-in needs (over 4 MB), so o365desk stopped "
+                              "reading it. Nothing was saved. Try again; if it keeps "
+                              "happening, something on the network may be interfering: "
+                              "contact IT.", (A.RETRY, A.CONTACT_ADMIN)),
 }
 
 # A clock far off makes valid certificates look expired or not yet valid.

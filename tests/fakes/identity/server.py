@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import trustme
 
 from . import graph, pages
-from .errors import ErrorSwitches, token_error_body, transport_fault
+from .errors import NO_LENGTH, ErrorSwitches, token_error_body, transport_fault
 from .tokens import (
     OIDC_SCOPES,
     Request,
@@ -92,8 +92,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_response(answer.status)
         for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(answer.body)))
+            if name != NO_LENGTH:
+                self.send_header(name, value)
+        if NO_LENGTH not in answer.headers:  # HTTP/1.0: without it, the body ends at close
+            self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
         self.wfile.write(answer.body)
 
