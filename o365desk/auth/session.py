@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from o365desk.auth.answers import CheckedClient
 from o365desk.auth.http import DEFAULT_TIMEOUT, TrustedCertificatesError, http_session
 from o365desk.auth.id_token import IdTokenRefused, checked_claims
 from o365desk.auth.redact import install_redaction, redact, set_msal_log_level
@@ -161,7 +162,8 @@ class ConnectionSession:
             conn = self.connection
             kwargs: dict[str, Any] = {
                 "authority": conn.effective_authority(), "token_cache": cache,
-                "http_client": self.http_client,
+                # Answers of the wrong shape are refused before MSAL takes them.
+                "http_client": CheckedClient(self.http_client),
             }
             if conn.authority:  # a custom or test authority: no instance discovery
                 kwargs["instance_discovery"] = False
