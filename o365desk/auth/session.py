@@ -41,6 +41,7 @@ from o365desk.auth.results import (
     state_mismatch,
 )
 from o365desk.core.connection import Account, Connection
+from o365desk.core.held_signals import signals_held
 from o365desk.core.signin_errors import Action, Explanation, consent_url_for, explain_id_token
 from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt, VaultError
 
@@ -211,14 +212,16 @@ class ConnectionSession:
         self._abandoned = True
 
     def _save(self) -> None:
-        """Write the cache back to the vault, only when it changed."""
+        """Write the cache back to the vault, only when it changed. Done first after a
+        token answer (once its ID token is checked), before the answer is used."""
         with self._lock:
             cache = self._cache
             if cache is None or not cache.has_state_changed or self._abandoned:
                 return
             text = cache.serialize()  # resets has_state_changed
             try:
-                self.vault.set(self.connection.id, MSAL_CACHE, text)
+                with signals_held():  # Ctrl+C waits until the new tokens are saved
+                    self.vault.set(self.connection.id, MSAL_CACHE, text)
             except BaseException:
                 cache.has_state_changed = True
                 raise

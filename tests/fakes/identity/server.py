@@ -199,6 +199,7 @@ class FakeIdentity(ErrorSwitches):
             self.missing_tenants: set[str] = set()
             self.access_token_lifetime = 3600
             self.refresh_token_lifetime = 90 * 24 * 3600
+            self.rotate_refresh_tokens = False  # True: a refresh token works only once
             self.code_lifetime = 600
             self.device_code_lifetime = 900
             self.device_interval = 1

@@ -295,6 +295,8 @@ def _by_refresh_token(fake, form: dict, fail) -> Response:
         fake.consented(grant.username, grant.client_id)
     if missing:
         return fail(65001)
+    if fake.rotate_refresh_tokens:  # used up: only the new one in this answer works
+        grant.revoked = True
     granted = fake.granted_for(grant.username, grant.client_id, requested)
     return Response.json(200, issue(
         fake, username=grant.username, client_id=grant.client_id, tid=grant.tid,
