@@ -3,6 +3,11 @@
 Every method blocks (network, keychain): callers run them off the GUI thread. Failures
 raise SignInError with a plain Explanation; keychain failures raise the vault's
 VaultError as they do everywhere else. A failed operation saves nothing.
+
+Every token answer is checked before it is used: its shape before MSAL takes it
+(auth/answers.py), its size while it is read (auth/http.py), its ID token's issuer,
+audience, expiry, start and nonce once MSAL hands it over (auth/id_token.py). MSAL itself
+checks only the nonce. Then the new cache is saved, before anything else.
 """
 
 from __future__ import annotations
@@ -187,8 +192,9 @@ class ConnectionSession:
             except VaultError:
                 raise  # the tokens stay in memory, to be saved once the keychain answers
             except _expected_errors() as exc:
-                # What MSAL raises, the network, an ID token it refused (after caching the
-                # tokens): nothing of it may be saved later.
+                # What MSAL raises (a wrong nonce among it, after caching the tokens), the
+                # network, an answer refused (auth/answers.py, the 4 MiB cap): nothing of
+                # it may be saved later. o365desk's own ID token checks raise SignInError.
                 self._discard()
                 raise self._as_sign_in_error(exc) from exc
             except Exception:
