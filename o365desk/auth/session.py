@@ -225,12 +225,12 @@ class ConnectionSession:
             if cache is None or not cache.has_state_changed or self._abandoned:
                 return
             text = cache.serialize()  # resets has_state_changed
-            try:
-                with signals_held():  # Ctrl+C waits until the new tokens are saved
+            with signals_held():  # Ctrl+C waits until the new tokens are saved
+                try:
                     self.vault.set(self.connection.id, MSAL_CACHE, text)
-            except BaseException:
-                cache.has_state_changed = True
-                raise
+                except BaseException:
+                    cache.has_state_changed = True
+                    raise
 
     def _discard(self) -> None:
         """Forget in-memory cache changes of a failed operation (the vault keeps the last

@@ -135,6 +135,9 @@ def test_ctrl_c_during_the_write_waits_until_the_tokens_are_saved(
     assert fake_identity.refresh_tokens  # the new refresh token is the saved one
     newest = list(fake_identity.refresh_tokens)[-1]
     assert newest in saved
+    writes = keyring.writes
+    session.acquire_silent()  # saved, so nothing is left to write again
+    assert keyring.writes == writes
 
 
 def test_held_signals_come_after_and_the_old_handlers_are_back():
