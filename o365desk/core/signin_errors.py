@@ -419,8 +419,11 @@ _ID_TOKEN: dict[str, tuple[str, str, tuple[Action, ...]]] = {
         what="it is meant for a different app"), (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
     "nonce": ("Sign-in answer refused", _ID_TOKEN_FOREIGN.format(
         what="it belongs to a different sign-in"), (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
-    "unreadable": ("Sign-in answer refused", _ID_TOKEN_FOREIGN.format(
-        what="it doesn't say who signed in"), (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
+    "unreadable": ("Sign-in answer refused",
+                   "The sign-in answer doesn't say in a way o365desk can check who signed "
+                   "in, so o365desk refused it for your safety. Nothing was saved. Sign in "
+                   "again; if it happens again, copy the details for IT.",
+                   (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
 }
 
 
