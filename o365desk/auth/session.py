@@ -37,6 +37,7 @@ from o365desk.auth.results import (
     not_signed_in,
     scope_names,
 )
+from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection
 from o365desk.core.signin_errors import Action, Explanation, consent_url_for
 from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt, VaultError
@@ -154,8 +155,11 @@ class ConnectionSession:
         with self._lock:
             if self._app is not None:
                 return self._app
-            cache = self._token_cache()
             conn = self.connection
+            refused = connection_rules.refusal(conn)
+            if refused is not None:  # a damaged connection is never signed in with
+                raise SignInError(refused)
+            cache = self._token_cache()
             kwargs: dict[str, Any] = {
                 "authority": conn.effective_authority(), "token_cache": cache,
                 "http_client": self.http_client,

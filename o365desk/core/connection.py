@@ -33,6 +33,8 @@ class Status(enum.StrEnum):
     WAITING_FOR_APPROVAL = "waiting for approval"
     CONSENT_MISSING = "consent missing"  # signed in, some requested permissions not granted
     KEYCHAIN_UNAVAILABLE = "keychain unavailable"
+    # Its saved details break a rule (core.connection_rules): shown, never used.
+    DAMAGED = "damaged"
 
     @property
     def label(self) -> str:
@@ -75,6 +77,12 @@ class Connection:
     # The permissions the last sign-in asked for; None when not known (not signed in, or
     # signed in by a version that didn't record them).
     approved_scopes: tuple[str, ...] | None = None
+    # Why the saved details can't be used (core.connection_rules); "" when they can. A
+    # damaged connection is never signed in with or sent to Graph.
+    damage: str = ""
+    # A damaged connection's entry exactly as read, saved back unchanged.
+    stored: Mapping[str, Any] | None = dataclasses.field(
+        default=None, compare=False, hash=False, repr=False)
 
     def effective_authority(self) -> str:
         return self.authority or self.cloud.authority_for(self.tenant)
@@ -85,6 +93,8 @@ class Connection:
 
     def status(self, keychain_ok: bool = True) -> Status:
         """Status known without touching the keychain or the network."""
+        if self.damage:
+            return Status.DAMAGED
         if self.account is None:
             return Status.NOT_SIGNED_IN
         if not keychain_ok:

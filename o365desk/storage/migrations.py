@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from o365desk.core import connection_rules
 from o365desk.core import nickname as nick
 from o365desk.core.connection import Connection
 
@@ -116,6 +117,7 @@ def check_current(doc: dict[str, Any]) -> Snapshot:
         except (ValueError, TypeError, KeyError) as exc:  # FormatError, and anything odder
             snap.problem = f"saved connection number {number} is damaged ({exc})"
             return snap
+        connection = _checked(connection, entry)
         if connection.id in ids:
             snap.problem = f"two saved connections have the same ID ({connection.id})"
             return snap
@@ -145,6 +147,7 @@ def _check_newer(raw: bytes, doc: dict[str, Any], version: int) -> Snapshot:
         except (ValueError, TypeError, KeyError):
             snap.skipped += 1
             continue
+        connection = _checked(connection, entry)
         if connection.id in ids:
             snap.skipped += 1
             continue
@@ -153,11 +156,19 @@ def _check_newer(raw: bytes, doc: dict[str, Any], version: int) -> Snapshot:
     return snap
 
 
+def _checked(connection: Connection, entry: dict[str, Any]) -> Connection:
+    """The connection as read, or marked damaged when a value breaks a rule."""
+    reason = connection_rules.problem(connection)
+    return connection_rules.damaged(connection, reason, entry) if reason else connection
+
+
 def serialize(connections: list[Connection]) -> bytes:
-    """The file's bytes for these connections, in the current version."""
+    """The file's bytes for these connections, in the current version (a damaged one's
+    entry exactly as it was read)."""
     doc = {
         "schema_version": CURRENT_VERSION,
-        "connections": [c.to_dict() for c in connections],
+        "connections": [c.to_dict() if c.stored is None else dict(c.stored)
+                        for c in connections],
     }
     try:
         # Readable UTF-8, so a hand edit or an IT check shows names as people typed them.
