@@ -209,3 +209,40 @@ def test_graph_refuses_a_connection_changed_in_memory_to_a_hostile_endpoint(
     tested = client.test_connection(session)
     assert not tested.ok and tested.explanation.code == "connection-damaged"
     assert listener.accepted == []
+
+
+def cli(services, *argv: str) -> int:
+    from o365desk.cli.commands import run
+    from o365desk.cli.parser import build_parser
+
+    return run(build_parser().parse_args(list(argv)), services)
+
+
+def test_list_and_show_say_a_connection_is_damaged(services, store_path, capsys):
+    place(store_path, GOOD, entry("Bad", graph_endpoint="http://127.0.0.1:1"))
+    assert cli(services, "list") == 0
+    out = capsys.readouterr().out
+    assert "damaged" in out.splitlines()[1] + out.splitlines()[2]
+    assert '"Bad" is damaged. This connection\u2019s saved details can\u2019t be used.' in out
+    assert "Delete it and add it again" in out
+    assert cli(services, "show", "Bad") == 0
+    out = capsys.readouterr().out
+    assert "Status:" in out and "Damaged" in out and "Problem:" in out and "https://" in out
+    assert cli(services, "list", "--json") == 0
+    good, bad = json.loads(capsys.readouterr().out)["connections"]
+    assert good["status"] == "not signed in" and "damage" not in good
+    assert bad["status"] == "damaged" and "can\u2019t be used" in bad["damage"]
+    assert cli(services, "show", "Bad", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["connection"]["status"] == "damaged"
+
+
+def test_login_and_token_refuse_a_damaged_connection_plainly(services, store_path, capsys):
+    place(store_path, entry("Bad", authority="https://login.microsoftonline.com@127.0.0.1/t"))
+    assert cli(services, "token", "Bad") == 1
+    err = capsys.readouterr().err
+    assert "can\u2019t be used" in err and "Traceback" not in err
+    assert cli(services, "login", "Bad", "--device-code") == 1
+    assert "can\u2019t be used" in capsys.readouterr().err
+    assert cli(services, "rename", "Bad", "Other") == 1
+    assert "can\u2019t be used" in capsys.readouterr().err
+    assert cli(services, "delete", "Bad", "--yes") == 0
