@@ -256,3 +256,26 @@ def _shown(raw: str) -> str:
     text = "".join("\ufffd" if unicodedata.category(ch)[0] == "C" or ch.isspace() and ch != " "
                    else ch for ch in raw.strip())
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 1] + "\u2026"
+
+
+_LOOPBACK_REDIRECT = re.compile(
+    r"^http://(localhost|127\.0\.0\.1)(:(?P<port>[0-9]{1,5}))?(/[A-Za-z0-9._~/-]*)?$")
+NATIVE_CLIENT_REDIRECTS = frozenset(
+    f"https://{host}/common/oauth2/nativeclient"
+    for host in ("login.microsoftonline.com", "login.microsoftonline.us",
+                 "login.chinacloudapi.cn"))
+
+
+def check_redirect_uri(raw: str) -> str:
+    """A redirect URI sign-ins may use: http://localhost or http://127.0.0.1 (any port, a
+    plain path), or a cloud's nativeclient page; EndpointError otherwise."""
+    text = raw.strip(" ")
+    loopback = _LOOPBACK_REDIRECT.match(text)
+    if text in NATIVE_CLIENT_REDIRECTS or loopback and (
+            loopback["port"] is None or 0 < int(loopback["port"]) < 65536):
+        return text
+    raise EndpointError(
+        f"The redirect URI \u201c{_shown(raw)}\u201d is not one o365desk can catch a sign-in "
+        "on. Use http://localhost (a port may follow, such as http://localhost:8400) or "
+        "http://127.0.0.1, or https://login.microsoftonline.com/common/oauth2/nativeclient, "
+        "as registered on the app registration.")
