@@ -61,6 +61,16 @@ def problem(connection: Connection) -> str:
     return _lengths(connection)
 
 
+def normalized(connection: Connection) -> Connection:
+    """A connection that passes the rules, with its authority and Graph endpoint in their
+    checked form (an international host in xn-- form, no trailing slash)."""
+    authority = normalize_authority(connection.authority, connection.cloud)
+    graph = normalize_graph_endpoint(connection.graph_endpoint, connection.cloud)
+    if authority == connection.authority and graph == connection.graph_endpoint:
+        return connection
+    return connection.replace(authority=authority, graph_endpoint=graph)
+
+
 def _lengths(connection: Connection) -> str:
     scopes = [*connection.scopes, *(connection.approved_scopes or ())]
     if len(connection.scopes) > SCOPES_MAX or len(connection.approved_scopes or ()) > SCOPES_MAX:

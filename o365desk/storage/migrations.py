@@ -159,7 +159,9 @@ def _check_newer(raw: bytes, doc: dict[str, Any], version: int) -> Snapshot:
 def _checked(connection: Connection, entry: dict[str, Any]) -> Connection:
     """The connection as read, or marked damaged when a value breaks a rule."""
     reason = connection_rules.problem(connection)
-    return connection_rules.damaged(connection, reason, entry) if reason else connection
+    if reason:
+        return connection_rules.damaged(connection, reason, entry)
+    return connection_rules.normalized(connection)
 
 
 def serialize(connections: list[Connection]) -> bytes:

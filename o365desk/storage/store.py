@@ -403,4 +403,4 @@ def _with_valid_nickname(connection: Connection, current: list[Connection]) -> C
     problem = connection_rules.problem(stored)
     if problem:  # what a later load would call damaged is never written
         raise StoreError(f"o365desk could not save this connection. {problem}")
-    return stored
+    return connection_rules.normalized(stored)

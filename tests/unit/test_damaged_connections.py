@@ -246,3 +246,12 @@ def test_login_and_token_refuse_a_damaged_connection_plainly(services, store_pat
     assert cli(services, "rename", "Bad", "Other") == 1
     assert "can\u2019t be used" in capsys.readouterr().err
     assert cli(services, "delete", "Bad", "--yes") == 0
+
+
+def test_an_international_host_read_from_the_file_is_used_in_punycode(store_path):
+    place(store_path, entry("Idn", authority="https://b\u00fccher.example/contoso.com/",
+                            graph_endpoint="https://GRAPH.b\u00fccher.example/v1.0"))
+    (conn,) = ConnectionStore(store_path).load()
+    assert conn.status() is Status.NOT_SIGNED_IN
+    assert conn.effective_authority() == "https://xn--bcher-kva.example/contoso.com"
+    assert conn.effective_graph_endpoint() == "https://graph.xn--bcher-kva.example"
