@@ -159,11 +159,18 @@ class Connection:
         approved = _opt(data, "approved_scopes", list)
         if approved is not None and not all(isinstance(s, str) for s in approved):
             raise FormatError(f"connection {ident}: approved_scopes must be a list of strings")
+        cloud_text = _req(data, "cloud", str)
+        kind_text = _opt(data, "kind", str) or Kind.DELEGATED.value
         try:
-            cloud = Cloud(_req(data, "cloud", str))
-            kind = Kind(_opt(data, "kind", str) or Kind.DELEGATED.value)
-        except ValueError as exc:
-            raise FormatError(f"connection {ident}: {exc}") from None
+            cloud = Cloud(cloud_text)
+        except ValueError:
+            raise FormatError(f"connection {ident}: its cloud {cloud_text!r} is not one of "
+                              f"{', '.join(c.value for c in Cloud)}") from None
+        try:
+            kind = Kind(kind_text)
+        except ValueError:
+            raise FormatError(f"connection {ident}: its kind {kind_text!r} is not one of "
+                              f"{', '.join(k.value for k in Kind)}") from None
         return cls(
             id=ident,
             nickname=_req(data, "nickname", str),

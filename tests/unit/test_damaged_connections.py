@@ -59,6 +59,12 @@ HOSTILE_FIELDS = [
     pytest.param({"nickname": "N" * 65}, "at most 64", id="nickname-too-long"),
     pytest.param({"description": "d" * 2001}, "2,001 characters", id="description-too-long"),
     pytest.param({"scopes": ["S" * 300]}, "permissions", id="scope-too-long"),
+    pytest.param({"cloud": "mars"}, "its cloud 'mars' is not one of global",
+                 id="cloud-unknown"),
+    pytest.param({"cloud": 3}, "can\u2019t be read", id="cloud-number"),
+    pytest.param({"kind": "sideways"}, "sideways", id="kind-unknown"),
+    pytest.param({"authority": 5}, "authority", id="authority-number"),
+    pytest.param({"created_at": "yesterday"}, "created_at", id="time-unreadable"),
     pytest.param({"account": {"username": "u" * 400, "home_account_id": "h",
                               "tenant_id": "t"}}, "account", id="username-too-long"),
 ]
