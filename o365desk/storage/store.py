@@ -402,5 +402,6 @@ def _with_valid_nickname(connection: Connection, current: list[Connection]) -> C
         ) from exc
     problem = connection_rules.problem(stored)
     if problem:  # what a later load would call damaged is never written
-        raise StoreError(f"o365desk could not save this connection. {problem}")
+        raise StoreError(f"o365desk could not save this connection. {problem} Change that, "
+                         "then try again.")
     return connection_rules.normalized(stored)

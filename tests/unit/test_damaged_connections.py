@@ -261,3 +261,13 @@ def test_an_international_host_read_from_the_file_is_used_in_punycode(store_path
     assert conn.status() is Status.NOT_SIGNED_IN
     assert conn.effective_authority() == "https://xn--bcher-kva.example/contoso.com"
     assert conn.effective_graph_endpoint() == "https://graph.xn--bcher-kva.example"
+
+
+def test_the_cli_refuses_an_over_long_description(services, capsys):
+    assert cli(services, "add", "Long", "--description", "d" * 2001) == 1
+    err = capsys.readouterr().err
+    assert "2,001 characters" in err and "2,000" in err
+    assert cli(services, "add", "Long", "--description", "d" * 2000) == 0
+    assert cli(services, "edit", "Long", "--description", "e" * 2001) == 1
+    assert "2,000" in capsys.readouterr().err
+    assert services.store.find("Long").description == "d" * 2000
