@@ -18,6 +18,7 @@ from o365desk.core.ids import canonical_uuid
 from o365desk.core.tenant import TenantError, parse_tenant
 
 DESCRIPTION_MAX = 2000
+TENANT_MAX = 255  # a domain has at most 253
 USERNAME_MAX = 320  # an email address at its longest
 ACCOUNT_ID_MAX = 256
 SCOPE_MAX = 256  # characters of one permission's name
@@ -41,6 +42,8 @@ def problem(connection: Connection) -> str:
         return (f"Its description has {len(connection.description):,} characters; at most "
                 f"{DESCRIPTION_MAX:,} are allowed.")
     tenant = connection.tenant
+    if len(tenant) > TENANT_MAX:
+        return f"Its organisation (tenant) is longer than {TENANT_MAX} characters."
     if tenant.lower() not in _TENANT_WORDS:
         try:
             parsed = parse_tenant(tenant)
@@ -99,7 +102,14 @@ def damaged(connection: Connection, reason: str, entry: Mapping[str, Any]) -> Co
         account = None  # not shown: nothing of it is used
     return connection.replace(
         nickname=name, description=description, account=account,
+        tenant=_cut(connection.tenant, TENANT_MAX), client_id=_cut(connection.client_id, 64),
+        authority=_cut(connection.authority, 300),
+        graph_endpoint=_cut(connection.graph_endpoint, 300),
         scopes=connection.scopes[:SCOPES_MAX], damage=reason, stored=dict(entry))
+
+
+def _cut(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[:limit] + "\u2026"
 
 
 def message(connection: Connection) -> str:

@@ -18,6 +18,7 @@ from o365desk.core.clouds import Cloud
 from o365desk.core.tenant import TenantError
 
 _SHOWN_MAX = 60
+ADDRESS_MAX = 2048  # characters of an authority or Graph endpoint
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _PORT = re.compile(r"^[0-9]{1,5}$")
 _TENANT_PART = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,253}[A-Za-z0-9])?$")
@@ -113,6 +114,10 @@ def normalize_graph_endpoint(raw: str | None, cloud: Cloud | None = None) -> str
 def _https_parts(raw: str, what: str, example: str) -> tuple[str, str, str]:
     """Check an https address; give its host (ASCII, lower case), ":port" or "", and path."""
     text = raw.strip(" ")  # a space around a pasted address; anything else is refused
+    if len(text) > ADDRESS_MAX:
+        raise EndpointError(
+            f"The {what} \u201c{_shown(raw)}\u201d is {len(text):,} characters long; a real "
+            f"one has at most {ADDRESS_MAX:,}. Type it like {example}.")
     for ch in text:
         if ch.isspace() or unicodedata.category(ch)[0] == "C":
             name = "a space" if ch == " " else f"an invisible or control character " \
@@ -254,7 +259,7 @@ def _homograph(raw: str, what: str) -> EndpointError:
 def _shown(raw: str) -> str:
     """An address quoted back: one line, control characters made visible, not too long."""
     text = "".join("\ufffd" if unicodedata.category(ch)[0] == "C" or ch.isspace() and ch != " "
-                   else ch for ch in raw.strip())
+                   else ch for ch in raw.strip()[: _SHOWN_MAX + 1])
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 1] + "\u2026"
 
 

@@ -271,3 +271,16 @@ def test_the_cli_refuses_an_over_long_description(services, capsys):
     assert cli(services, "edit", "Long", "--description", "e" * 2001) == 1
     assert "2,000" in capsys.readouterr().err
     assert services.store.find("Long").description == "d" * 2000
+
+
+@pytest.mark.parametrize("field", ["nickname", "description", "tenant", "client_id",
+                                   "authority", "graph_endpoint"])
+def test_a_ten_megabyte_value_anywhere_is_damage_and_is_cut_for_showing(store_path, field):
+    huge = "x" * 10_000_000
+    place(store_path, entry("Huge") | {field: huge})
+    (damaged,) = ConnectionStore(store_path).load()
+    assert damaged.status() is Status.DAMAGED
+    shown = [damaged.nickname, damaged.description, damaged.tenant, damaged.client_id,
+             damaged.effective_authority(), damaged.effective_graph_endpoint(),
+             connection_rules.message(damaged)]
+    assert max(len(text) for text in shown) < 3000
