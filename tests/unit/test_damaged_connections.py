@@ -284,3 +284,13 @@ def test_a_ten_megabyte_value_anywhere_is_damage_and_is_cut_for_showing(store_pa
              damaged.effective_authority(), damaged.effective_graph_endpoint(),
              connection_rules.message(damaged)]
     assert max(len(text) for text in shown) < 3000
+
+
+def test_doctor_names_a_damaged_connection(services, store_path, capsys):
+    from o365desk.cli.doctor import check_config
+
+    place(store_path, GOOD, entry("Bad", client_id="nope"))
+    services.store.load()
+    assert check_config(services) is False
+    out = capsys.readouterr().out
+    assert '[problem] Connection: "Bad" is damaged.' in out and "client ID" in out
