@@ -114,7 +114,7 @@ def _cut(text: str | None, limit: int) -> str | None:
 
 def message(connection: Connection) -> str:
     """What a person is told about a damaged connection: the problem, then what to do."""
-    return f"This connection\u2019s saved details can\u2019t be used. {connection.damage} " \
+    return f"This connection's saved details can't be used. {connection.damage} " \
         f"{DAMAGED_ADVICE}"
 
 
@@ -127,6 +127,6 @@ def refusal(connection: Connection):
     from o365desk.core.signin_errors import Action, Explanation
 
     return Explanation(
-        "connection-damaged", "Connection can\u2019t be used",
+        "connection-damaged", "Connection can't be used",
         message(connection.replace(damage=reason)), (Action.CONTACT_ADMIN,), None,
         f"connection {connection.id}: {reason}")

@@ -71,13 +71,13 @@ def normalize_authority(raw: str | None, cloud: Cloud | None = None) -> str | No
     parts = [p for p in path.split("/") if p] if path.strip("/") else []
     if len(parts) != 1 or "//" in path.rstrip("/") or not _TENANT_PART.match(parts[0]):
         raise EndpointError(
-            f"The authority \u201c{_shown(raw)}\u201d must look like {example}: a host and "
+            f"The authority \"{_shown(raw)}\" must look like {example}: a host and "
             "one part naming the organisation (letters, digits, dots and hyphens), nothing "
             "after it.")
     clouds = _MICROSOFT_LOGIN_HOSTS.get(host)
     if cloud is not None and clouds is not None and cloud not in clouds:
         raise EndpointError(
-            f"The authority \u201c{_shown(raw)}\u201d is Microsoft\u2019s sign-in for another "
+            f"The authority \"{_shown(raw)}\" is Microsoft's sign-in for another "
             f"cloud, but this connection is in the {cloud.label} cloud. Leave the authority "
             f"empty, or use {cloud.authority_for(parts[0])}.")
     return f"https://{host}{port}/{parts[0]}"
@@ -99,13 +99,13 @@ def normalize_graph_endpoint(raw: str | None, cloud: Cloud | None = None) -> str
     parts = path.split("/")[1:] if path else []
     if not all(_PATH_PART.match(p) for p in parts):
         raise EndpointError(
-            f"The Graph endpoint \u201c{_shown(raw)}\u201d must look like {example}: a host "
+            f"The Graph endpoint \"{_shown(raw)}\" must look like {example}: a host "
             "(and a path if your organisation gave you one, made of letters, digits, dots "
             "and hyphens), nothing after it.")
     owner = _MICROSOFT_GRAPH_HOSTS.get(host)
     if cloud is not None and owner is not None and owner is not cloud:
         raise EndpointError(
-            f"The Graph endpoint \u201c{_shown(raw)}\u201d is Microsoft Graph of another "
+            f"The Graph endpoint \"{_shown(raw)}\" is Microsoft Graph of another "
             f"cloud, but this connection is in the {cloud.label} cloud. Leave the Graph "
             f"endpoint empty, or use {cloud.graph_endpoint}.")
     return f"https://{host}{port}{path}"
@@ -116,36 +116,36 @@ def _https_parts(raw: str, what: str, example: str) -> tuple[str, str, str]:
     text = raw.strip(" ")  # a space around a pasted address; anything else is refused
     if len(text) > ADDRESS_MAX:
         raise EndpointError(
-            f"The {what} \u201c{_shown(raw)}\u201d is {len(text):,} characters long; a real "
+            f"The {what} \"{_shown(raw)}\" is {len(text):,} characters long; a real "
             f"one has at most {ADDRESS_MAX:,}. Type it like {example}.")
     for ch in text:
         if ch.isspace() or unicodedata.category(ch)[0] == "C":
             name = "a space" if ch == " " else f"an invisible or control character " \
                 f"(U+{ord(ch):04X})"
             raise EndpointError(
-                f"The {what} \u201c{_shown(raw)}\u201d contains {name}, usually brought along "
+                f"The {what} \"{_shown(raw)}\" contains {name}, usually brought along "
                 f"by copying. Type it again, like {example}.")
     if "\\" in text:
         raise EndpointError(
-            f"The {what} \u201c{_shown(raw)}\u201d contains a backslash (\\); web addresses "
+            f"The {what} \"{_shown(raw)}\" contains a backslash (\\); web addresses "
             f"use / only. Type it like {example}.")
     if not text.lower().startswith("https://"):
         raise EndpointError(
-            f"The {what} \u201c{_shown(raw)}\u201d must start with https:// (sign-ins and "
+            f"The {what} \"{_shown(raw)}\" must start with https:// (sign-ins and "
             f"tokens only travel over HTTPS). Type it like {example}.")
     if "?" in text or "#" in text:
         raise EndpointError(
-            f"The {what} \u201c{_shown(raw)}\u201d must end after its path: no ? or # part. "
+            f"The {what} \"{_shown(raw)}\" must end after its path: no ? or # part. "
             f"Type it like {example}.")
     netloc, slash, path = text[len("https://"):].partition("/")
     if "@" in netloc:
         raise EndpointError(
-            f"The {what} \u201c{_shown(raw)}\u201d holds a user name or password before its "
-            "host (the part before \u201c@\u201d), which hides where it really goes. Use the "
+            f"The {what} \"{_shown(raw)}\" holds a user name or password before its "
+            "host (the part before \"@\"), which hides where it really goes. Use the "
             f"address alone, like {example}.")
     if "%" in text:
         raise EndpointError(
-            f"The {what} \u201c{_shown(raw)}\u201d contains a %-encoded character; type it "
+            f"The {what} \"{_shown(raw)}\" contains a %-encoded character; type it "
             f"plainly, like {example}.")
     host, port = _host_and_port(netloc, raw, what, example)
     return host, port, slash + path
@@ -171,7 +171,7 @@ def _host_and_port(netloc: str, raw: str, what: str, example: str) -> tuple[str,
         if not port_text.startswith(":") or not _PORT.match(digits) \
                 or not 0 < int(digits) < 65536:
             raise EndpointError(
-                f"The {what} \u201c{_shown(raw)}\u201d has a port that is not a number from "
+                f"The {what} \"{_shown(raw)}\" has a port that is not a number from "
                 f"1 to 65535 after the host. Leave the port out, like {example}.")
         port = f":{int(digits)}"
     return host, port
@@ -245,13 +245,13 @@ def _one_script(label: str, raw: str, what: str) -> None:
 
 def _bad_host(raw: str, what: str, example: str) -> EndpointError:
     return EndpointError(
-        f"The {what} \u201c{_shown(raw)}\u201d does not have a valid host name after "
+        f"The {what} \"{_shown(raw)}\" does not have a valid host name after "
         f"https://. Type it like {example}.")
 
 
 def _homograph(raw: str, what: str) -> EndpointError:
     return EndpointError(
-        f"The {what} \u201c{_shown(raw)}\u201d has a host name mixing letters of different "
+        f"The {what} \"{_shown(raw)}\" has a host name mixing letters of different "
         "alphabets, or letters that only look like Latin ones; it could pass for another "
         "address. Type the address yourself in plain letters, or ask your IT contact for it.")
 
@@ -280,7 +280,7 @@ def check_redirect_uri(raw: str) -> str:
             loopback["port"] is None or 0 < int(loopback["port"]) < 65536):
         return text
     raise EndpointError(
-        f"The redirect URI \u201c{_shown(raw)}\u201d is not one o365desk can catch a sign-in "
+        f"The redirect URI \"{_shown(raw)}\" is not one o365desk can catch a sign-in "
         "on. Use http://localhost (a port may follow, such as http://localhost:8400) or "
         "http://127.0.0.1, or https://login.microsoftonline.com/common/oauth2/nativeclient, "
         "as registered on the app registration.")

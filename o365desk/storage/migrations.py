@@ -180,7 +180,7 @@ def _salvaged(entry: Any, exc: Exception) -> Connection | None:
     texts = {key: entry[key] for key in ("description", "tenant", "client_id")
              if isinstance(entry.get(key), str)}
     shell = Connection(nickname=entry["nickname"], id=ident, **texts)
-    reason = f"Part of its saved details can\u2019t be read ({_field_of(exc, ident)})."
+    reason = f"Part of its saved details can't be read ({_field_of(exc, ident)})."
     return connection_rules.damaged(shell, reason, entry)
 
 

@@ -44,7 +44,7 @@ def damaged_reason(conn: Connection | None) -> str:
     """Why nothing but Delete works on a damaged connection; "" for any other."""
     if conn is None or not conn.damage:
         return ""
-    return _tr("Its saved details can\u2019t be used (the details pane says why). Delete it "
+    return _tr("Its saved details can't be used (the details pane says why). Delete it "
                "and add it again, or ask your IT contact to correct it.")
 
 

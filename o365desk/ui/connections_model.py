@@ -209,7 +209,9 @@ class ConnectionsModel(QAbstractTableModel):
         if column == Column.LAST_USED:
             return format_datetime(conn.last_used_at)
         if column == Column.STATUS and conn.damage:
-            return connection_rules.message(conn)
+            from o365desk.ui.message_bar import curly_quotes  # the CLI's words, our quotes
+
+            return curly_quotes(connection_rules.message(conn))
         if column in (Column.ACCOUNT, Column.TENANT, Column.CLOUD, Column.STATUS):
             return self._display(conn, column)  # in full, should the column cut it off
         return None

@@ -246,7 +246,9 @@ class DetailsPane(QWidget):
 
     def _explain(self, conn: Connection, status: Status, backend: str | None) -> str:
         if status == Status.DAMAGED:
-            return connection_rules.message(conn)
+            from o365desk.ui.message_bar import curly_quotes  # the CLI's words, our quotes
+
+            return curly_quotes(connection_rules.message(conn))
         if status == Status.NOT_SIGNED_IN:
             return self.tr(
                 "Nobody has signed in with this connection yet, so it holds no tokens."

@@ -19,30 +19,32 @@ def _place(store_path, *entries):
 
 def test_a_damaged_connection_shows_why_and_only_delete_works(make_window, store_path):
     good = Connection(nickname="Good").to_dict()
-    bad = Connection(nickname="Bad", description="d" * 10_000_000).to_dict() | {
-        "graph_endpoint": "http://127.0.0.1:9"}
-    _place(store_path, good, bad)
+    bad = Connection(nickname="Bad").to_dict() | {"graph_endpoint": "http://127.0.0.1:9"}
+    huge = Connection(nickname="Huge", description="d" * 10_000_000).to_dict()
+    _place(store_path, good, bad, huge)
     window, controller = make_window([])
     assert not window.notice_bar.isVisible()  # the file itself is fine
-    assert visible_nicknames(controller) == ["Bad", "Good"]
+    assert visible_nicknames(controller) == ["Bad", "Good", "Huge"]
     select(window, controller, "Bad")
     details = window.details
     assert details.status.text() == "Damaged"
     explained = details.status_text.text()
-    assert "can\u2019t be used" in explained and "10,000,000 characters" in explained
-    assert "Delete it and add it again" in explained
-    assert len(details.description.text()) <= 2001
+    assert "can't be used" in explained and "Delete it and add it again" in explained
+    assert "\u201chttp://127.0.0.1:9\u201d must start with https://" in explained
     row = next(r for r in range(controller.proxy.rowCount())
                if controller.proxy.index(r, Column.NICKNAME).data() == "Bad")
     status = controller.proxy.index(row, Column.STATUS)
     assert status.data() == "Damaged"
-    assert "can\u2019t be used" in status.data(Qt.ItemDataRole.ToolTipRole)
+    assert "can't be used" in status.data(Qt.ItemDataRole.ToolTipRole)
     assert not window.table.edit(controller.proxy.index(row, Column.NICKNAME))
     for action in (window.act_test, window.act_sign_in, window.act_sign_out,
                    window.act_edit, window.act_rename):
         assert not action.isEnabled(), action.text()
         assert "Delete it and add it again" in action.toolTip()
     assert window.act_delete.isEnabled()
+    select(window, controller, "Huge")
+    assert "10,000,000 characters" in details.status_text.text()
+    assert len(details.description.text()) <= 2001
     select(window, controller, "Good")
     assert window.details.status.text() == "Not signed in"
     assert window.act_sign_in.isEnabled() and window.act_rename.isEnabled()
