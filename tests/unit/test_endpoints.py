@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from o365desk.cli.commands import run
 from o365desk.cli.parser import build_parser
@@ -227,3 +231,28 @@ def test_microsoft_graph_of_another_cloud_is_refused():
         "https://graph.microsoft.us"
     with pytest.raises(EndpointError, match="another cloud"):
         normalize_graph_endpoint("https://graph.microsoft.com", Cloud.CHINA)
+
+
+_url_parts = st.sampled_from(["https://", "http://", "@", ":", "/", "?", "#", "[", "]", "%",
+                              "\\", ".", "login.microsoftonline.com", "127.0.0.1", "::1",
+                              "443", "0", "contoso.com", "xn--", "\u043e", "\u00fc", " ",
+                              "\n", "\u200b", "graph", "v1.0"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_url_parts | st.text(max_size=3), max_size=12).map("".join))
+def test_whatever_is_typed_is_refused_or_comes_back_plain_and_the_same(raw):
+    for check in (normalize_authority, normalize_graph_endpoint):
+        try:
+            result = check(raw, Cloud.GLOBAL)
+        except EndpointError as exc:
+            assert str(exc) and "\n" not in str(exc)
+            continue
+        if result is None:
+            assert not raw.strip()
+            continue
+        parts = urlsplit(result)
+        assert result.isascii() and result.startswith("https://")
+        assert not any(ch.isspace() or ord(ch) < 32 or ch in "@?#%\\" for ch in result)
+        assert parts.hostname and parts.username is None and not parts.query
+        assert check(result, Cloud.GLOBAL) == result
