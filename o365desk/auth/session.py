@@ -51,6 +51,7 @@ from o365desk.auth.results import (
     scope_names,
     state_mismatch,
 )
+from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection
 from o365desk.core.held_signals import signals_held
 from o365desk.core.signin_errors import Action, Explanation, consent_url_for, explain_id_token
@@ -172,8 +173,11 @@ class ConnectionSession:
         with self._lock:
             if self._app is not None:
                 return self._app
-            cache = self._token_cache()
             conn = self.connection
+            refused = connection_rules.refusal(conn)
+            if refused is not None:  # a damaged connection is never signed in with
+                raise SignInError(refused)
+            cache = self._token_cache()
             kwargs: dict[str, Any] = {
                 "authority": conn.effective_authority(), "token_cache": cache,
                 # Answers of the wrong shape are refused before MSAL takes them.
