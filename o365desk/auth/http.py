@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from typing import Any
 import requests
 from requests.utils import should_bypass_proxies
 
+from o365desk.auth.answers import UnusableAnswer
 from o365desk.core import tls
 from o365desk.core.signin_errors import Explanation, TransportKind, explain_transport
 
@@ -28,6 +30,14 @@ _PEM_CERT = re.compile(
     r"-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----"
 )
 _PROXY_SCHEMES = ("http", "https", "all")
+# No sign-in or Graph answer o365desk reads comes near this (a token answer is a few KB,
+# Graph's service principal some hundred KB); more is refused before it is all read.
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+_READ_CHUNK = 64 * 1024
+
+
+class ResponseTooLarge(requests.RequestException):
+    """An answer longer than MAX_RESPONSE_BYTES: refused, the rest of it not read."""
 
 
 class TrustedCertificatesError(Exception):
@@ -51,6 +61,7 @@ class TimeoutSession(requests.Session):
         self.trust_env = False
         self.timeout = timeout
         self.proxies.update(system_proxies())
+        self.hooks["response"].append(_register_secrets)
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any):
         if args:  # requests' positional order after url: params, data, headers, ...
@@ -66,7 +77,51 @@ class TimeoutSession(requests.Session):
             if should_bypass_proxies(target, no_proxy=None):
                 # None removes the session's entry for this one request.
                 kwargs["proxies"] = dict.fromkeys(self.proxies)
-        return super().request(method, url, **kwargs)
+        if kwargs.get("stream"):  # the caller reads (and bounds) the body itself
+            return super().request(method, url, **kwargs)
+        kwargs["stream"] = True
+        return read_bounded(super().request(method, url, **kwargs), self.max_response_bytes)
+
+    max_response_bytes = MAX_RESPONSE_BYTES
+
+
+def read_bounded(response: requests.Response, limit: int) -> requests.Response:
+    """Read `response`'s body as requests would, but refuse it (ResponseTooLarge) once it
+    is longer than `limit` bytes, decompressed, or says it will be."""
+    if response.raw is None:  # nothing to read (an adapter that made the answer itself)
+        return response
+    try:
+        declared = int(response.headers.get("Content-Length") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        response.close()
+        raise ResponseTooLarge(
+            f"the answer is {declared} bytes long, more than the {limit} accepted",
+            response=response)
+    parts, size = [], 0
+    for part in response.iter_content(_READ_CHUNK):
+        size += len(part)
+        if size > limit:
+            response.close()
+            raise ResponseTooLarge(
+                f"the answer is longer than the {limit} bytes accepted", response=response)
+        parts.append(part)
+    response._content = b"".join(parts)  # what Response.content does, bounded
+    response._content_consumed = True
+    return response
+
+
+def _register_secrets(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    """Every code, verifier and token a request sends or its answer holds is masked in
+    the log from the moment it is received (see redact.register_http_exchange)."""
+    from o365desk.auth.redact import register_http_exchange
+
+    try:
+        register_http_exchange(response)
+    except Exception:  # noting secrets must never be why a sign-in fails
+        logging.getLogger(__name__).warning("could not note the secrets of an answer from %s",
+                                            getattr(response, "url", "?"))
 
 
 def http_session(
@@ -175,6 +230,10 @@ def explain_exception(exc: BaseException) -> Explanation | None:
 
 def _kind_of(exc: BaseException) -> TransportKind | None:
     rex = requests.exceptions
+    if isinstance(exc, ResponseTooLarge):
+        return TransportKind.TOO_LARGE
+    if isinstance(exc, UnusableAnswer):
+        return TransportKind.BAD_RESPONSE
     if isinstance(exc, rex.SSLError | ssl.SSLError):
         return TransportKind.TLS
     if isinstance(exc, rex.ProxyError):

@@ -6,7 +6,8 @@ AuthCodeReceiver on 127.0.0.1 and a free port, its auth code flow with PKCE and
 form_post), and waits on its own thread of control, so the wait ends as soon as the
 person stops it, no browser could be opened, or the time is up, even while opening the
 browser hangs. The listener is then woken with an error answer carrying the flow's own
-state (the one answer it accepts besides Microsoft's), so it ends quietly.
+state (the one answer it accepts besides Microsoft's), so it ends quietly. An answer with
+any other state (forged, or from an old tab) ends the wait at once too, refused.
 
 The answer is only waited for here; redeeming it (which changes the token cache) is the
 session's job, under its operation lock.
@@ -25,6 +26,9 @@ from urllib.parse import urlencode
 SUCCESS_PAGE = "Signed in. You can close this tab and go back to o365desk."
 FAILURE_PAGE = ("The sign-in didn't finish ($error). Go back to o365desk: it says what "
                 "happened and what to do next. You can close this tab.")
+FORGED_PAGE = ("This answer doesn't belong to the sign-in o365desk started, so it was "
+               "refused. Go back to o365desk and sign in again. You can close this tab.")
+_FORGED = "o365desk_forged_state"  # the listener's answer when the state was not ours
 _STOP_ERROR = "access_denied"
 _STOP_DESCRIPTION = "stopped by o365desk"
 _POLL_SECONDS = 0.2
@@ -32,7 +36,8 @@ _WAKE_SECONDS = 1.0  # how long the listener gets to take the waking answer
 
 
 class BrowserWaitEnded(Exception):
-    """The wait ended without an answer: `reason` is "stopped", "no-browser" or "timeout"."""
+    """The wait ended without an answer: `reason` is "stopped", "no-browser", "timeout"
+    or "forged-state" (an answer came that doesn't carry the flow's state)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -46,12 +51,13 @@ def wait_in_browser(
     """Open the sign-in in the system browser; return (flow, answer) for redeeming.
 
     Blocks until the browser answers, should_stop() turns true (checked five times a
-    second), no browser could be opened, or `timeout` seconds pass; the last three raise
-    BrowserWaitEnded.
+    second), no browser could be opened, `timeout` seconds pass, or an answer with a
+    state not the flow's comes; all but the first raise BrowserWaitEnded.
     """
     from msal.oauth2cli.authcode import AuthCodeReceiver
 
     with AuthCodeReceiver(port=0) as receiver:
+        _refuse_forged_state(receiver)
         port = receiver.get_port()
         flow = app.initiate_auth_code_flow(
             list(scopes), redirect_uri=f"http://localhost:{port}", prompt=prompt,
@@ -87,7 +93,26 @@ def wait_in_browser(
                 raise BrowserWaitEnded(reason)
     if not answer:  # the listener's own time ran out
         raise BrowserWaitEnded("timeout")
+    if _FORGED in answer or answer.get("state") != flow["state"]:
+        raise BrowserWaitEnded("forged-state")
     return flow, answer
+
+
+def _refuse_forged_state(receiver: Any) -> None:
+    """Make the listener end at an answer whose state isn't the flow's (MSAL's own one
+    shows "State mismatch" and keeps waiting until the timeout)."""
+    from msal.oauth2cli.authcode import _AuthCodeHandler
+
+    class Handler(_AuthCodeHandler):
+        def _process_auth_response(self, auth_response: dict) -> None:
+            expected = self.server.auth_state
+            if expected and auth_response.get("state") != expected:
+                self._send_full_response(FORGED_PAGE, is_ok=False)
+                self.server.auth_response = {_FORGED: "1"}  # ends the listener's loop
+                return
+            super()._process_auth_response(auth_response)
+
+    receiver._server.RequestHandlerClass = Handler
 
 
 def _wake(port: int, state: str) -> None:

@@ -164,9 +164,14 @@ def account_from(msal_account: Mapping[str, Any],
     home = str(msal_account.get("home_account_id") or "")
     # The realm is the authority's tenant ("organizations"); the home id's second part
     # is the organisation the account belongs to.
-    tenant = (id_claims or {}).get("tid") or (home.split(".", 1)[1] if "." in home else "") \
+    claims = id_claims or {}
+    tenant = claims.get("tid") or (home.split(".", 1)[1] if "." in home else "") \
         or msal_account.get("realm") or ""
-    return Account(str(msal_account.get("username") or ""), home, str(tenant))
+    # The name shown: the checked ID token's (as MSAL picks it), else the cache's, which
+    # came from the ID token checked when it was saved.
+    name = next((claims[k] for k in ("preferred_username", "upn")
+                 if isinstance(claims.get(k), str) and claims[k]), None)
+    return Account(str(name or msal_account.get("username") or ""), home, str(tenant))
 
 
 # --- failures -----------------------------------------------------------------------------

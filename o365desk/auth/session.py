@@ -3,6 +3,11 @@
 Every method blocks (network, keychain): callers run them off the GUI thread. Failures
 raise SignInError with a plain Explanation; keychain failures raise the vault's
 VaultError as they do everywhere else. A failed operation saves nothing.
+
+Every token answer is checked before it is used: its shape before MSAL takes it
+(auth/answers.py), its size while it is read (auth/http.py), its ID token's issuer,
+audience, expiry, start and nonce once MSAL hands it over (auth/id_token.py). MSAL itself
+checks only the nonce. Then the new cache is saved, before anything else.
 """
 
 from __future__ import annotations
@@ -17,8 +22,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from o365desk.auth.answers import CheckedClient
 from o365desk.auth.http import DEFAULT_TIMEOUT, TrustedCertificatesError, http_session
-from o365desk.auth.redact import install_redaction, set_msal_log_level
+from o365desk.auth.id_token import IdTokenRefused, checked_claims
+from o365desk.auth.redact import (
+    install_redaction,
+    redact,
+    register_secrets_in,
+    register_secrets_in_json,
+    set_msal_log_level,
+)
 from o365desk.auth.results import (
     AuthCodeStart,
     DeviceCodeStart,
@@ -36,9 +49,12 @@ from o365desk.auth.results import (
     no_browser,
     not_signed_in,
     scope_names,
+    state_mismatch,
 )
+from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection
-from o365desk.core.signin_errors import Action, Explanation, consent_url_for
+from o365desk.core.held_signals import signals_held
+from o365desk.core.signin_errors import Action, Explanation, consent_url_for, explain_id_token
 from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt, VaultError, VaultTooLarge
 
 __all__ = ["DEFAULT_REDIRECT_URI", "AuthCodeStart", "ConnectionSession", "DeviceCodeStart",
@@ -70,7 +86,8 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     import msal
     import requests
 
-    # RuntimeError: MSAL's refusal of an ID token (nonce, issuer, audience, sign-in time).
+    # RuntimeError: MSAL's refusal of an ID token whose nonce is not the flow's (the
+    # other checks are o365desk's own: see auth/id_token.py).
     return (msal.exceptions.MsalError, requests.RequestException, ValueError, OSError,
             RuntimeError)
 
@@ -136,7 +153,9 @@ class ConnectionSession:
             if self._cache is None:
                 cache = msal.SerializableTokenCache()
                 try:
-                    cache.deserialize(self.vault.get(self.connection.id, MSAL_CACHE))
+                    text = self.vault.get(self.connection.id, MSAL_CACHE)
+                    cache.deserialize(text)
+                    register_secrets_in_json(text)  # its tokens, masked in every log line
                 except VaultCorrupt:
                     # Damaged: start empty, so the next sign-in replaces it.
                     log.warning("saved sign-in of connection %s is damaged; ignoring it",
@@ -154,11 +173,15 @@ class ConnectionSession:
         with self._lock:
             if self._app is not None:
                 return self._app
-            cache = self._token_cache()
             conn = self.connection
+            refused = connection_rules.refusal(conn)
+            if refused is not None:  # a damaged connection is never signed in with
+                raise SignInError(refused)
+            cache = self._token_cache()
             kwargs: dict[str, Any] = {
                 "authority": conn.effective_authority(), "token_cache": cache,
-                "http_client": self.http_client,
+                # Answers of the wrong shape are refused before MSAL takes them.
+                "http_client": CheckedClient(self.http_client),
             }
             if conn.authority:  # a custom or test authority: no instance discovery
                 kwargs["instance_discovery"] = False
@@ -184,8 +207,9 @@ class ConnectionSession:
             except VaultError:
                 raise  # the tokens stay in memory, to be saved once the keychain answers
             except _expected_errors() as exc:
-                # What MSAL raises, the network, an ID token it refused (after caching the
-                # tokens): nothing of it may be saved later.
+                # What MSAL raises (a wrong nonce among it, after caching the tokens), the
+                # network, an answer refused (auth/answers.py, the 4 MiB cap): nothing of
+                # it may be saved later. o365desk's own ID token checks raise SignInError.
                 self._discard()
                 raise self._as_sign_in_error(exc) from exc
             except Exception:
@@ -209,17 +233,19 @@ class ConnectionSession:
         self._abandoned = True
 
     def _save(self) -> None:
-        """Write the cache back to the vault, only when it changed."""
+        """Write the cache back to the vault, only when it changed. Done first after a
+        token answer (once its ID token is checked), before the answer is used."""
         with self._lock:
             cache = self._cache
             if cache is None or not cache.has_state_changed or self._abandoned:
                 return
             text = cache.serialize()  # resets has_state_changed
-            try:
-                self.vault.set(self.connection.id, MSAL_CACHE, text)
-            except BaseException:
-                cache.has_state_changed = True
-                raise
+            with signals_held():  # Ctrl+C waits until the new tokens are saved
+                try:
+                    self.vault.set(self.connection.id, MSAL_CACHE, text)
+                except BaseException:
+                    cache.has_state_changed = True
+                    raise
 
     def _discard(self) -> None:
         """Forget in-memory cache changes of a failed operation (the vault keeps the last
@@ -228,18 +254,35 @@ class ConnectionSession:
             if self._cache is not None and self._cache.has_state_changed:
                 self._cache.deserialize(self.vault.get(self.connection.id, MSAL_CACHE))
 
-    def _finish(self, app: Any, result: Any, requested: Sequence[str]) -> SignInResult:
-        """Turn MSAL's answer to an interactive flow into a saved SignInResult."""
+    def _checked_id_token(self, app: Any, result: dict, *, nonce: str | None = None,
+                          required: bool = True) -> dict | None:
+        """The answer's ID token claims once issuer, audience, times (and nonce) are
+        checked; SignInError otherwise (the caller's _call then discards the answer)."""
+        try:
+            return checked_claims(
+                result, client_id=self.connection.client_id,
+                issuer=getattr(getattr(app, "authority", None), "_issuer", None),
+                nonce=nonce, required=required)
+        except IdTokenRefused as refused:
+            log.warning("connection %s: ID token refused (%s)", self.connection.id,
+                        refused.reason)
+            raise SignInError(explain_id_token(refused.reason, redact(str(refused)))) from None
+
+    def _finish(self, app: Any, result: Any, requested: Sequence[str], *,
+                nonce: str | None = None) -> SignInResult:
+        """Turn MSAL's answer to an interactive flow into a saved SignInResult: its ID
+        token checked, then the cache saved before anything else is done with it."""
+        register_secrets_in(result)
         if not isinstance(result, dict) or "access_token" not in result:
             if isinstance(result, dict) and result.get("error"):
                 raise error_from_result(result, self.connection)
             raise not_signed_in(self.connection)
-        claims = result.get("id_token_claims") or {}
+        claims = self._checked_id_token(app, result, nonce=nonce) or {}
         account = self._account_for(app, claims)
         if account is None:
             raise not_signed_in(self.connection)
-        signed = build_result(result, account_from(account, claims), requested, self.connection)
         self._save()
+        signed = build_result(result, account_from(account, claims), requested, self.connection)
         self._home_account_id = signed.account.home_account_id
         log.info("connection %s signed in; granted: %s", self.connection.id,
                  " ".join(signed.granted))
@@ -272,6 +315,7 @@ class ConnectionSession:
                 prompt=prompt, login_hint=login_hint)
 
         flow = self._call(start)
+        register_secrets_in(flow)  # the PKCE verifier, state and nonce
         return AuthCodeStart(flow["auth_uri"], self.redirect_uri, self.allowed_hosts(), flow,
                              names)
 
@@ -279,12 +323,14 @@ class ConnectionSession:
         """Redeem the code in the redirect URL (query or fragment); MSAL checks the state."""
         parts = urlsplit(redirected_url)
         response = dict(parse_qsl(parts.query or parts.fragment, keep_blank_values=True))
+        register_secrets_in(response)  # the code (and client_info) before anything logs
         if not response:
             raise error_from_oauth("invalid_request", self.connection,
                                    "the redirect carried no answer")
         return self._call(lambda app: self._finish(
             app, app.acquire_token_by_auth_code_flow(dict(start.flow), response),
-            start.requested or scope_names(None, self.connection)))
+            start.requested or scope_names(None, self.connection),
+            nonce=start.flow.get("nonce")))
 
     def allowed_hosts(self) -> frozenset[str]:
         """Hosts a sign-in view may show: the authority's (with its port) and the cloud's."""
@@ -305,15 +351,20 @@ class ConnectionSession:
                 raise not_signed_in(self.connection)
             result = app.acquire_token_silent_with_error(
                 msal_scopes(names, self.connection), account, force_refresh=force_refresh)
+            register_secrets_in(result)
             if not result:
                 raise not_signed_in(self.connection)
             if "access_token" not in result:
                 raise error_from_result(result, self.connection)
-            signed = build_result(result, account_from(account, result.get("id_token_claims")),
-                                  names, self.connection)
+            # A refresh may bring an ID token: checked like a sign-in's. Then the new cache
+            # is saved before anything else: the server may have used up the old refresh
+            # token, and only the saved new one keeps the sign-in.
+            claims = self._checked_id_token(app, result, required=False)
+            self._save()
+            signed = build_result(result, account_from(account, claims), names,
+                                  self.connection)
             log.debug("connection %s: token from %s, expires %s", self.connection.id,
                       result.get("token_source", "msal"), signed.expires_at.isoformat())
-            self._save()
             return signed
 
         return self._call(silent)
@@ -343,6 +394,7 @@ class ConnectionSession:
         names = scope_names(scopes, self.connection)
         flow = self._call(lambda app: app.initiate_device_flow(
             scopes=msal_scopes(names, self.connection)))
+        register_secrets_in(flow)  # the device code (not the user code: it is shown)
         if "user_code" not in flow:
             raise error_from_result(flow, self.connection)
         expires = flow.get("expires_at") or time.time() + float(flow.get("expires_in", 900))
@@ -402,14 +454,21 @@ class ConnectionSession:
                 app, msal_scopes(names, self.connection), timeout=timeout, prompt=prompt,
                 login_hint=login_hint, should_stop=should_stop)
         except BrowserWaitEnded as ended:
+            if ended.reason == "forged-state":
+                log.warning("connection %s: the browser's answer carried a forged state",
+                            self.connection.id)
+                raise state_mismatch("the loopback answer's state is not the flow's") \
+                    from None
             raise {"stopped": cancelled, "no-browser": no_browser}.get(
                 ended.reason, browser_timeout)() from None
         except SignInError:
             raise
         except _expected_errors() as exc:
             raise self._as_sign_in_error(exc) from exc
+        register_secrets_in([flow, answer])
         return self._call(lambda app: self._finish(
-            app, app.acquire_token_by_auth_code_flow(flow, answer), names))
+            app, app.acquire_token_by_auth_code_flow(flow, answer), names,
+            nonce=flow.get("nonce")))
 
     # --- housekeeping -------------------------------------------------------------------
 

@@ -95,14 +95,15 @@ def _scopes(raw: str | None) -> tuple[str, ...]:
 
 def cmd_add(args: argparse.Namespace, services: Services) -> int:
     tenant = _tenant(args.tenant)
+    cloud = Cloud.parse(args.cloud)
     connection = Connection(
         nickname=args.nickname,
         description=args.description.strip(),
         tenant=tenant,
-        cloud=Cloud.parse(args.cloud),
+        cloud=cloud,
         client_id=_client_id(args.client_id),
-        authority=normalize_authority(args.authority),
-        graph_endpoint=normalize_graph_endpoint(args.graph_endpoint),
+        authority=normalize_authority(args.authority, cloud),
+        graph_endpoint=normalize_graph_endpoint(args.graph_endpoint, cloud),
         scopes=_scopes(args.scopes),
     )
     saved = usecases.create(services, connection)

@@ -11,8 +11,8 @@ import uuid
 
 from o365desk import __version__
 from o365desk.cli.output import printable as _printable
+from o365desk.core import connection_rules, tls, webengine_sandbox
 from o365desk.core import settings as app_settings
-from o365desk.core import tls, webengine_sandbox
 from o365desk.core.words import plural
 from o365desk.services import Services
 from o365desk.storage.vault import MSAL_CACHE, VaultError
@@ -48,6 +48,10 @@ def check_config(services: Services) -> bool:
                  + plural(count, "1 connection", "{count} connections") + f"{mode})")
     for notice in store.notices:
         print(f"        {notice}")
+    for connection in store.connections:
+        if connection.damage:
+            ok = _report(False, "Connection", f'"{_printable(connection.nickname)}" is damaged. '
+                         + _printable(connection_rules.message(connection)))
     return ok
 
 

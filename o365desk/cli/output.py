@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from o365desk.core import connection_rules
 from o365desk.core.connection import Connection
 
 JSON_VERSION = 1
@@ -17,6 +18,8 @@ def connection_json(connection: Connection) -> dict[str, Any]:
     data = connection.to_dict()
     data["effective_authority"] = connection.effective_authority()
     data["status"] = connection.status().value
+    if connection.damage:  # only then: what is wrong, and what to do
+        data["damage"] = connection_rules.message(connection)
     return data
 
 
@@ -63,10 +66,16 @@ def list_text(connections: list[Connection]) -> str:
             c.nickname, account, c.tenant, c.cloud.value, c.status().value,
             _when(c.last_used_at))))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
+    table = "\n".join(
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         for row in rows
     )
+    damaged = [c for c in connections if c.damage]
+    if damaged:
+        table += "\n" + "\n".join(
+            f'\n"{printable(c.nickname)}" is damaged. {printable(connection_rules.message(c))}'
+            for c in damaged)
+    return table
 
 
 def show_text(c: Connection) -> str:
@@ -76,6 +85,7 @@ def show_text(c: Connection) -> str:
         ("Description", c.description or "-"),
         ("ID", c.id),
         ("Status", c.status().label),
+        *([("Problem", connection_rules.message(c))] if c.damage else []),
         ("Account", account.username if account else "not signed in"),
         ("Tenant", c.tenant),
         ("Cloud", c.cloud.label),

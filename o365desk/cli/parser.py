@@ -41,7 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--cloud", default=Cloud.GLOBAL.value, choices=[c.value for c in Cloud]
     )
     add.add_argument("--client-id", default=None, help="app registration's client ID")
-    add.add_argument("--authority", default=None, help="authority override, https://host/tenant")
+    add.add_argument("--authority", default=None,
+                     help="authority override, https://host/tenant: the cloud's own sign-in "
+                          "host or your organisation's (plain https, no user name, query or "
+                          "fragment)")
     add.add_argument("--graph-endpoint", default=None, metavar="URL",
                      help="Graph endpoint override, e.g. https://graph.microsoft.us")
     add.add_argument("--scopes", default=None,

@@ -33,6 +33,8 @@ class Status(enum.StrEnum):
     WAITING_FOR_APPROVAL = "waiting for approval"
     CONSENT_MISSING = "consent missing"  # signed in, some requested permissions not granted
     KEYCHAIN_UNAVAILABLE = "keychain unavailable"
+    # Its saved details break a rule (core.connection_rules): shown, never used.
+    DAMAGED = "damaged"
 
     @property
     def label(self) -> str:
@@ -75,6 +77,12 @@ class Connection:
     # The permissions the last sign-in asked for; None when not known (not signed in, or
     # signed in by a version that didn't record them).
     approved_scopes: tuple[str, ...] | None = None
+    # Why the saved details can't be used (core.connection_rules); "" when they can. A
+    # damaged connection is never signed in with or sent to Graph.
+    damage: str = ""
+    # A damaged connection's entry exactly as read, saved back unchanged.
+    stored: Mapping[str, Any] | None = dataclasses.field(
+        default=None, compare=False, hash=False, repr=False)
 
     def effective_authority(self) -> str:
         return self.authority or self.cloud.authority_for(self.tenant)
@@ -85,6 +93,8 @@ class Connection:
 
     def status(self, keychain_ok: bool = True) -> Status:
         """Status known without touching the keychain or the network."""
+        if self.damage:
+            return Status.DAMAGED
         if self.account is None:
             return Status.NOT_SIGNED_IN
         if not keychain_ok:
@@ -149,11 +159,18 @@ class Connection:
         approved = _opt(data, "approved_scopes", list)
         if approved is not None and not all(isinstance(s, str) for s in approved):
             raise FormatError(f"connection {ident}: approved_scopes must be a list of strings")
+        cloud_text = _req(data, "cloud", str)
+        kind_text = _opt(data, "kind", str) or Kind.DELEGATED.value
         try:
-            cloud = Cloud(_req(data, "cloud", str))
-            kind = Kind(_opt(data, "kind", str) or Kind.DELEGATED.value)
-        except ValueError as exc:
-            raise FormatError(f"connection {ident}: {exc}") from None
+            cloud = Cloud(cloud_text)
+        except ValueError:
+            raise FormatError(f"connection {ident}: its cloud {cloud_text!r} is not one of "
+                              f"{', '.join(c.value for c in Cloud)}") from None
+        try:
+            kind = Kind(kind_text)
+        except ValueError:
+            raise FormatError(f"connection {ident}: its kind {kind_text!r} is not one of "
+                              f"{', '.join(k.value for k in Kind)}") from None
         return cls(
             id=ident,
             nickname=_req(data, "nickname", str),

@@ -71,6 +71,6 @@ def _parse(data: object) -> AppSettings:
         client_id = str(uuid.UUID(client_id))
     except ValueError:
         raise ValueError(f"client_id {client_id!r} is not a GUID") from None
-    if not redirect_uri.startswith(("http://localhost", "http://127.0.0.1", "https://")):
-        raise ValueError(f"redirect_uri {redirect_uri!r} is not a loopback or https address")
-    return AppSettings(client_id, redirect_uri, tuple(extra))
+    from o365desk.core.endpoints import check_redirect_uri
+
+    return AppSettings(client_id, check_redirect_uri(redirect_uri), tuple(extra))

@@ -42,6 +42,7 @@ class TransportKind(enum.StrEnum):
     TIMEOUT = "timeout"
     SERVER = "server-error"
     BAD_RESPONSE = "bad-response"
+    TOO_LARGE = "answer-too-large"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -285,6 +286,12 @@ _TRANSPORT: dict[TransportKind, tuple[str, str, tuple[Action, ...]]] = {
                                  "It may be a passing fault, or a proxy or Wi-Fi login page "
                                  "answering instead. Try again; if it keeps happening, contact "
                                  "IT. Nothing was saved.", (A.RETRY, A.CONTACT_ADMIN)),
+    TransportKind.TOO_LARGE: ("Answer too large",
+                              "The answer from Microsoft's sign-in service was far larger "
+                              "than any sign-in needs (over 4 MB), so o365desk stopped "
+                              "reading it. Nothing was saved. Try again; if it keeps "
+                              "happening, something on the network may be interfering: "
+                              "contact IT.", (A.RETRY, A.CONTACT_ADMIN)),
 }
 
 # A clock far off makes valid certificates look expired or not yet valid.
@@ -392,6 +399,39 @@ def explain_transport(kind: TransportKind | str, detail: str = "") -> Explanatio
         actions = (A.CHECK_CLOCK, *actions)
     raw = f"{kind.value}: {detail}" if detail else kind.value
     return Explanation(kind.value, title, message, actions, None, raw)
+
+
+# Why an ID token was refused -> (title, message, actions).
+_ID_TOKEN_CLOCK = ("The sign-in answer is marked as {when}, which usually means this "
+                   "computer's date, time or time zone is wrong. Nothing was saved. Check "
+                   "them, then sign in again.")
+_ID_TOKEN_FOREIGN = ("The sign-in answer wasn't issued for this sign-in ({what}), so "
+                     "o365desk refused it for your safety. Nothing was saved. Sign in again; "
+                     "if it happens again, copy the details for IT.")
+_ID_TOKEN: dict[str, tuple[str, str, tuple[Action, ...]]] = {
+    "expired": ("Sign-in answer refused", _ID_TOKEN_CLOCK.format(when="already expired"),
+                (A.CHECK_CLOCK, A.SIGN_IN_AGAIN)),
+    "not-yet-valid": ("Sign-in answer refused", _ID_TOKEN_CLOCK.format(
+        when="valid only later"), (A.CHECK_CLOCK, A.SIGN_IN_AGAIN)),
+    "issuer": ("Sign-in answer refused", _ID_TOKEN_FOREIGN.format(
+        what="it names a different sign-in service"), (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
+    "audience": ("Sign-in answer refused", _ID_TOKEN_FOREIGN.format(
+        what="it is meant for a different app"), (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
+    "nonce": ("Sign-in answer refused", _ID_TOKEN_FOREIGN.format(
+        what="it belongs to a different sign-in"), (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
+    "unreadable": ("Sign-in answer refused",
+                   "The sign-in answer doesn't say in a way o365desk can check who signed "
+                   "in, so o365desk refused it for your safety. Nothing was saved. Sign in "
+                   "again; if it happens again, copy the details for IT.",
+                   (A.SIGN_IN_AGAIN, A.CONTACT_ADMIN)),
+}
+
+
+def explain_id_token(reason: str, detail: str = "") -> Explanation:
+    """An ID token that failed a check (auth.id_token's reasons): refused, nothing saved."""
+    title, message, actions = _ID_TOKEN.get(reason, _ID_TOKEN["unreadable"])
+    return Explanation("id-token-refused", title, message, actions, None,
+                       f"id token refused ({reason}): {detail}" if detail else reason)
 
 
 def _unknown(what: str | None) -> tuple[str, str, tuple[Action, ...]]:

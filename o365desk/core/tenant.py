@@ -160,45 +160,17 @@ def _shown(raw: str) -> str:
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 1] + "\u2026"
 
 
-def normalize_authority(raw: str | None) -> str | None:
-    """Return an authority override in MSAL's form https://host[:port]/tenant, or None."""
-    if raw is None or not raw.strip():
-        return None
-    text = raw.strip().rstrip("/")
-    parts = urlsplit(text)
-    path = parts.path.strip("/")
-    if parts.scheme != "https":
-        raise TenantError(
-            f'The authority "{text}" must start with https:// (MSAL signs in over HTTPS only).'
-        )
-    if not parts.hostname or not path or "/" in path or parts.query or parts.fragment:
-        raise TenantError(
-            f'The authority "{text}" must look like https://login.example.com/your-tenant: '
-            "a host and one tenant part, nothing after it."
-        )
-    return text
+def normalize_authority(raw: str | None, cloud=None) -> str | None:
+    """An authority override in MSAL's form https://host[:port]/tenant, or None.
+
+    The rules are core.endpoints' (imported here late: it builds on this module)."""
+    from o365desk.core import endpoints
+
+    return endpoints.normalize_authority(raw, cloud)
 
 
-_API_VERSIONS = ("/v1.0", "/beta")
+def normalize_graph_endpoint(raw: str | None, cloud=None) -> str | None:
+    """A Graph endpoint override as https://host[:port][/path] (no version), or None."""
+    from o365desk.core import endpoints
 
-
-def normalize_graph_endpoint(raw: str | None) -> str | None:
-    """Return a Graph endpoint override as https://host[:port][/path] (no version), or None."""
-    if raw is None or not raw.strip():
-        return None
-    text = raw.strip().rstrip("/")
-    parts = urlsplit(text)
-    if parts.scheme != "https":
-        raise TenantError(
-            f'The Graph endpoint "{text}" must start with https:// (tokens only travel over '
-            "HTTPS)."
-        )
-    if not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
-        raise TenantError(
-            f'The Graph endpoint "{text}" must look like https://graph.microsoft.com: '
-            "a host (and a path if your organisation gave you one), nothing after it."
-        )
-    for version in _API_VERSIONS:  # a pasted ".../v1.0" means the endpoint before it
-        if text.lower().endswith(version):
-            text = text[: -len(version)].rstrip("/")
-    return text
+    return endpoints.normalize_graph_endpoint(raw, cloud)

@@ -13,6 +13,7 @@ from typing import Any
 from o365desk.auth.http import explain_exception
 from o365desk.auth.redact import redact
 from o365desk.auth.session import ConnectionSession, SignInError, SignInResult
+from o365desk.core import connection_rules
 from o365desk.core.clouds import GRAPH_APP_ID
 from o365desk.core.signin_errors import Action, Explanation
 
@@ -95,11 +96,16 @@ def refresh_catalog_from_tenant(session: ConnectionSession, catalog, target: Pat
 
 
 def _get(session: ConnectionSession, token: SignInResult, path: str):
+    # The token goes only to the cloud's Graph, or to an override that passes the rules;
+    # a redirect is not followed (it would carry the request elsewhere).
+    refused = connection_rules.refusal(session.connection)
+    if refused is not None:
+        raise GraphError(refused)
     url = session.connection.effective_graph_endpoint() + path
     headers = {"Authorization": f"Bearer {token.access_token}", "Accept": "application/json"}
     start = time.perf_counter()
     try:
-        answer = session.http_client.get(url, headers=headers)
+        answer = session.http_client.get(url, headers=headers, allow_redirects=False)
     except Exception as exc:
         explanation = explain_exception(exc)
         if explanation is None:

@@ -14,8 +14,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from o365desk.core import connection_rules
 from o365desk.core import nickname as nick
 from o365desk.core.connection import Connection
+from o365desk.core.ids import canonical_uuid
 
 CURRENT_VERSION = 1
 
@@ -112,10 +114,13 @@ def check_current(doc: dict[str, Any]) -> Snapshot:
     names: dict[str, str] = {}
     for number, entry in enumerate(entries, start=1):
         try:
-            connection = Connection.from_dict(entry)
+            connection = _checked(Connection.from_dict(entry), entry)
         except (ValueError, TypeError, KeyError) as exc:  # FormatError, and anything odder
-            snap.problem = f"saved connection number {number} is damaged ({exc})"
-            return snap
+            salvaged = _salvaged(entry, exc)
+            if salvaged is None:
+                snap.problem = f"saved connection number {number} is damaged ({exc})"
+                return snap
+            connection = salvaged
         if connection.id in ids:
             snap.problem = f"two saved connections have the same ID ({connection.id})"
             return snap
@@ -145,6 +150,7 @@ def _check_newer(raw: bytes, doc: dict[str, Any], version: int) -> Snapshot:
         except (ValueError, TypeError, KeyError):
             snap.skipped += 1
             continue
+        connection = _checked(connection, entry)
         if connection.id in ids:
             snap.skipped += 1
             continue
@@ -153,11 +159,42 @@ def _check_newer(raw: bytes, doc: dict[str, Any], version: int) -> Snapshot:
     return snap
 
 
+def _checked(connection: Connection, entry: dict[str, Any]) -> Connection:
+    """The connection as read, or marked damaged when a value breaks a rule."""
+    reason = connection_rules.problem(connection)
+    if reason:
+        return connection_rules.damaged(connection, reason, entry)
+    return connection_rules.normalized(connection)
+
+
+def _salvaged(entry: Any, exc: Exception) -> Connection | None:
+    """An entry with a readable ID and nickname but another field unreadable (a cloud or
+    kind this version doesn't know, a wrongly typed value), as a damaged connection; None
+    when even its ID or nickname can't be read (then the whole file is damaged)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("nickname"), str):
+        return None
+    try:
+        ident = canonical_uuid(entry.get("id"))
+    except (ValueError, TypeError):
+        return None
+    texts = {key: entry[key] for key in ("description", "tenant", "client_id")
+             if isinstance(entry.get(key), str)}
+    shell = Connection(nickname=entry["nickname"], id=ident, **texts)
+    reason = f"Part of its saved details can't be read ({_field_of(exc, ident)})."
+    return connection_rules.damaged(shell, reason, entry)
+
+
+def _field_of(exc: Exception, ident: str) -> str:
+    return str(exc).removeprefix(f"connection {ident}: ")
+
+
 def serialize(connections: list[Connection]) -> bytes:
-    """The file's bytes for these connections, in the current version."""
+    """The file's bytes for these connections, in the current version (a damaged one's
+    entry exactly as it was read)."""
     doc = {
         "schema_version": CURRENT_VERSION,
-        "connections": [c.to_dict() for c in connections],
+        "connections": [c.to_dict() if c.stored is None else dict(c.stored)
+                        for c in connections],
     }
     try:
         # Readable UTF-8, so a hand edit or an IT check shows names as people typed them.

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+from o365desk.core import connection_rules
 from o365desk.core import nickname as nick
 from o365desk.core.connection import Connection, utcnow
 from o365desk.core.ids import canonical_uuid
@@ -381,7 +382,10 @@ def _index_of(connections: list[Connection], connection_id: str) -> int:
 
 
 def _with_valid_nickname(connection: Connection, current: list[Connection]) -> Connection:
-    """The connection exactly as a later load will read it back, with its nickname checked."""
+    """The connection exactly as a later load will read it back, with its nickname and
+    values checked (a damaged one can't be changed, only replaced or deleted)."""
+    if connection.damage:
+        raise StoreError(connection_rules.message(connection))
     taken = [c.nickname for c in current if c.id != connection.id]
     try:
         name = nick.validate(connection.nickname, taken)
@@ -390,9 +394,14 @@ def _with_valid_nickname(connection: Connection, current: list[Connection]) -> C
     # Round-trip through the stored form: a value that would not read back (a naive time, an
     # upper-case id) must not be written, or the next load would call the file damaged.
     try:
-        return Connection.from_dict(connection.replace(nickname=name).to_dict())
+        stored = Connection.from_dict(connection.replace(nickname=name).to_dict())
     except (ValueError, TypeError, KeyError) as exc:
         raise StoreError(
             f"o365desk could not save this connection because some of its details are not "
             f"valid ({exc}). Check them and try again."
         ) from exc
+    problem = connection_rules.problem(stored)
+    if problem:  # what a later load would call damaged is never written
+        raise StoreError(f"o365desk could not save this connection. {problem} Change that, "
+                         "then try again.")
+    return connection_rules.normalized(stored)

@@ -13,6 +13,7 @@ from o365desk.storage.store import StoreError
 from o365desk.storage.vault import VaultError
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import off_gui_thread
+from o365desk.ui.connection_state import damaged_reason
 from o365desk.ui.connections_changed import ConnectionsChanged
 from o365desk.ui.message_bar import Level
 from o365desk.ui.window_keeper import WindowKeeper
@@ -74,6 +75,8 @@ class ConnectionActions(QObject):
             common = self.tr("The keychain can't be reached, so no sign-in can be made or "
                              "used here. The message at the top of the window says what to "
                              "do.")
+        elif conn.damage:
+            common = damaged_reason(conn)
         elif conn.id in self._busy:
             common = self.tr("Wait until the current action on this connection has finished.")
         elif self.main.is_deleting(conn.id):

@@ -26,6 +26,7 @@ _ENTER = {
     Status.SIGN_IN_NEEDED: "act_sign_in",
     Status.WAITING_FOR_APPROVAL: "act_sign_in",  # signing in approves what was added
     Status.KEYCHAIN_UNAVAILABLE: None,
+    Status.DAMAGED: None,  # only Delete works on it
 }
 
 

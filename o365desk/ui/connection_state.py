@@ -25,6 +25,7 @@ def status_label(status: Status) -> str:
         Status.WAITING_FOR_APPROVAL: _tr("Waiting for approval"),
         Status.CONSENT_MISSING: _tr("Some permissions not granted"),
         Status.KEYCHAIN_UNAVAILABLE: _tr("Keychain unavailable"),
+        Status.DAMAGED: _tr("Damaged"),
     }
     return labels[status]
 
@@ -37,6 +38,14 @@ def connection_status(conn: Connection, keychain_ok: bool, state: TokenState | N
         if refined == Status.SIGN_IN_NEEDED or status == Status.SIGNED_IN:
             return refined
     return status
+
+
+def damaged_reason(conn: Connection | None) -> str:
+    """Why nothing but Delete works on a damaged connection; "" for any other."""
+    if conn is None or not conn.damage:
+        return ""
+    return _tr("Its saved details can't be used (the details pane says why). Delete it "
+               "and add it again, or ask your IT contact to correct it.")
 
 
 def token_expiry(conn: Connection, state: TokenState | None, now: datetime) -> datetime | None:

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from o365desk.core import connection_rules
 from o365desk.core.connection import Connection, Status, utcnow
 from o365desk.core.nickname import NicknameError, normalize
 from o365desk.storage.store import StoreError
@@ -176,7 +177,7 @@ class ConnectionsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(conn, column)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
-            if self.status_of(conn) == Status.KEYCHAIN_UNAVAILABLE:
+            if self.status_of(conn) in (Status.KEYCHAIN_UNAVAILABLE, Status.DAMAGED):
                 return _warning_icon()
         return None
 
@@ -207,13 +208,18 @@ class ConnectionsModel(QAbstractTableModel):
             return conn.description
         if column == Column.LAST_USED:
             return format_datetime(conn.last_used_at)
+        if column == Column.STATUS and conn.damage:
+            from o365desk.ui.message_bar import curly_quotes  # the CLI's words, our quotes
+
+            return curly_quotes(connection_rules.message(conn))
         if column in (Column.ACCOUNT, Column.TENANT, Column.CLOUD, Column.STATUS):
             return self._display(conn, column)  # in full, should the column cut it off
         return None
 
     def flags(self, index: _ANY_INDEX) -> Qt.ItemFlag:
         flags = super().flags(index)
-        if index.isValid() and index.column() == Column.NICKNAME and self._editable:
+        if index.isValid() and index.column() == Column.NICKNAME and self._editable \
+                and not self._rows[index.row()].damage:  # a damaged one can't be changed
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 

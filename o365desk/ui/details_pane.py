@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from o365desk.core import connection_rules
 from o365desk.core.connection import Connection, Kind, Status
 from o365desk.core.words import plural
 from o365desk.ui.connection_state import expires_in, status_text, token_expiry
@@ -202,7 +203,8 @@ class DetailsPane(QWidget):
 
     def _show_tokens(self, conn: Connection, status: Status, state: TokenState | None,
                      expiry: datetime | None, now: datetime) -> None:
-        signed = conn.account is not None and status != Status.KEYCHAIN_UNAVAILABLE
+        signed = conn.account is not None and status not in (Status.KEYCHAIN_UNAVAILABLE,
+                                                             Status.DAMAGED)
         if not signed:
             self.expiry.setText(self.tr("none"))
         elif state is not None and state.needs_sign_in:
@@ -243,6 +245,10 @@ class DetailsPane(QWidget):
             tenant=claims.tenant_id or self.tr("not stated"), how=how)
 
     def _explain(self, conn: Connection, status: Status, backend: str | None) -> str:
+        if status == Status.DAMAGED:
+            from o365desk.ui.message_bar import curly_quotes  # the CLI's words, our quotes
+
+            return curly_quotes(connection_rules.message(conn))
         if status == Status.NOT_SIGNED_IN:
             return self.tr(
                 "Nobody has signed in with this connection yet, so it holds no tokens."

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from o365desk import usecases
 from o365desk.core.connection import Connection
+from o365desk.core.connection_rules import DESCRIPTION_MAX
 from o365desk.services import Services
 from o365desk.ui.async_runner import TaskRunner, off_gui_thread
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
@@ -49,6 +50,7 @@ class EditConnectionDialog(QDialog):
             "Change what this connection is for and the permissions it asks for. Its "
             "organisation and sign-in stay as they are."), self, self.tr("About editing"))
         self.description = QLineEdit(connection.description, self)
+        self.description.setMaxLength(DESCRIPTION_MAX)
         self.description.setAccessibleName(self.tr("Description (optional)"))
         self.description.setPlaceholderText(self.tr("Optional: a note for yourself"))
         self.permissions = PermissionsPage(self)

@@ -19,6 +19,7 @@ from o365desk.ui.async_runner import TaskRunner
 from o365desk.ui.connection_actions import ConnectionActions
 from o365desk.ui.connection_edits import ConnectionEdits
 from o365desk.ui.connection_menu import ConnectionMenu
+from o365desk.ui.connection_state import damaged_reason
 from o365desk.ui.connections_changed import ConnectionsChanged
 from o365desk.ui.connections_model import (
     Column,
@@ -218,15 +219,16 @@ class MainController(QObject):
             reason = self.tr("Wait until the deletion has finished.")
         else:
             reason = ""
+        damaged = damaged_reason(conn)  # only Delete works on a damaged connection
         # A test or sign-in still running would save its tokens after the deletion.
         busy = self.tr("Wait until the current action on this connection has finished.") \
             if conn is not None and self.actions.is_busy(conn.id) else ""
         self.model.set_editable(not self.store.read_only and not self.edits.deleting)
         for action, button, tip, why_not in (
             (w.act_edit, w.details.edit_button,
-             self.tr("Change the connection's description and permissions"), reason),
+             self.tr("Change the connection's description and permissions"), reason or damaged),
             (w.act_rename, w.details.rename_button, self.tr("Give the connection a new nickname"),
-             reason),
+             reason or damaged),
             (
                 w.act_delete,
                 w.details.delete_button,

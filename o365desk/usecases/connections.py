@@ -7,6 +7,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from o365desk.core.connection import Connection
+from o365desk.core.connection_rules import DESCRIPTION_MAX
 from o365desk.services import Services
 
 if TYPE_CHECKING:
@@ -14,7 +15,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_DESCRIPTION = 2000  # characters; a description is a note for people, not a document
+# Characters; a description is a note for people, not a document (the file's rule too).
+MAX_DESCRIPTION = DESCRIPTION_MAX
 
 
 @dataclasses.dataclass(frozen=True)

@@ -128,6 +128,10 @@ def test_no_secret_reaches_any_file(fake_identity, temp_home, debug_logging, mon
     secrets = {s for s in secrets if len(s) >= 16}
 
     logging.getLogger("o365desk.test").debug("a record with a token %s", first.access_token)
+    # Bare, with no name beside them and mostly of no known shape (FAKE-CODE..., 0.FAKE-RT...,
+    # the PKCE verifiers): masked because the process registered each as it saw it.
+    logging.getLogger("o365desk.test").debug("every secret seen, bare: %s",
+                                             " ".join(sorted(secrets)))
     for handler in logging.getLogger().handlers:
         handler.flush()
     log_text = debug_logging.read_text(encoding="utf-8")

@@ -131,6 +131,30 @@ def test_conditional_access_offers_browser_and_device_code_then_device_code_work
     assert wizard.summary_page.account.text() == DEFAULT_USERNAME
 
 
+def test_a_503_sign_in_page_shows_its_status_and_the_ways_out_and_again_works(
+    qtbot, make_wizard, fake_identity, tmp_path
+):
+    fake_identity.fail_transport(503, endpoint="authorize")
+    wizard = make_wizard()
+    fill_to_signin(qtbot, wizard, fake_identity, scopes=("User.Read",))
+    panel = _error_panel_with(qtbot, wizard, Action.SIGN_IN_AGAIN)
+    assert panel.explanation.code == "http-error"
+    assert panel.explanation.title == "The sign-in page could not be loaded"
+    assert "status 503" in panel.explanation.message
+    assert list(panel.buttons)[:3] == [Action.SIGN_IN_AGAIN, Action.USE_SYSTEM_BROWSER,
+                                       Action.USE_DEVICE_CODE]
+    assert panel.explanation.raw.startswith("HTTP 503 from https://")
+    assert "?" not in panel.explanation.raw  # the address only: no state, no challenge
+    assert wizard.result is None
+    qtbot.wait(150)  # a grab right away can be blank
+    wizard.grab().save(str(tmp_path / "http-error.png"))
+    # The fault has passed: "Sign in again" loads the page and the sign-in goes through.
+    panel.buttons[Action.SIGN_IN_AGAIN].click()
+    sign_in_embedded(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.SUMMARY, timeout=20000)
+    assert wizard.summary_page.account.text() == DEFAULT_USERNAME
+
+
 def test_device_code_cancel_shows_sign_in_again(qtbot, make_wizard, fake_identity):
     fake_identity.fail_authorize(53003)
     wizard = make_wizard()

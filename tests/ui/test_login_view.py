@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from o365desk.auth.redact import forget_registered_secrets, redact
 from o365desk.ui.signin.login_view import LoginView
 from tests.fakes.identity import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from tests.ui.webengine_helpers import (
@@ -60,6 +61,7 @@ def test_sign_in_redirect_is_caught_before_any_request_leaves(
 ):
     flow = _flow(fake_msal_app, fake_redirect_listener.uri)
     seen = _record(login_view)
+    forget_registered_secrets()
     login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
     profile_dir = login_view._profile.directory
     assert profile_dir.is_dir()
@@ -73,6 +75,8 @@ def test_sign_in_redirect_is_caught_before_any_request_leaves(
     assert params["code"][0].startswith("FAKE-CODE.")
     assert params["state"] == [flow["state"]]
     assert url.startswith(fake_redirect_listener.uri)
+    # The code is masked in any log line from the moment the view caught it.
+    assert params["code"][0] not in redact(f"caught {params['code'][0]} somewhere")
     # The code never left: nothing reached the redirect port.
     qtbot.wait(300)
     assert fake_redirect_listener.count == 0
@@ -148,6 +152,37 @@ def test_untrusted_certificate_is_refused(
 def test_error_page_reports_its_aadsts_code(
     qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener
 ):
+    trusted.fail_authorize(53003, at="authorize", as_page=True)
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    qtbot.waitUntil(lambda: seen["finished"] == 1, timeout=15000)
+    assert seen["failed"] == [("error_page", "AADSTS53003")]
+
+
+@pytest.mark.parametrize("status", [500, 503, 404])
+def test_an_http_error_instead_of_the_page_ends_the_sign_in_with_its_status(
+    qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener, status
+):
+    trusted.fail_transport(status, endpoint="authorize")
+    flow = _flow(fake_msal_app, fake_redirect_listener.uri)
+    seen = _record(login_view)
+    login_view.start(flow["auth_uri"], fake_redirect_listener.uri, {"127.0.0.1"})
+    qtbot.waitUntil(lambda: seen["finished"] == 1, timeout=15000)
+    [(kind, detail)] = seen["failed"]
+    assert kind == "http_error"
+    assert detail.startswith(f"HTTP {status} from https://")
+    assert detail.endswith("/oauth2/v2.0/authorize")  # the address only: no state, no nonce
+    text = login_view.status.text()
+    assert "could not be loaded" in text and f"status {status}" in text
+    assert "try again" in text.lower() and "web browser" in text
+    assert not login_view.running and not login_view.cancel_button.isEnabled()
+
+
+def test_an_aadsts_error_page_with_an_error_status_still_reports_its_code(
+    qtbot, login_view, trusted, fake_msal_app, fake_redirect_listener
+):
+    trusted.error_page_status = 400
     trusted.fail_authorize(53003, at="authorize", as_page=True)
     flow = _flow(fake_msal_app, fake_redirect_listener.uri)
     seen = _record(login_view)

@@ -74,9 +74,16 @@ def test_organisation_checks_tenant_and_advanced_settings(qtbot, make_wizard):
     org.client_id.setText(DEFAULT_CLIENT_ID)
     org.authority.setText("http://login.example.com/x")
     assert not _next_enabled(wizard) and "https://" in org.advanced_problem.text()
+    org.authority.setText("https://login.microsoftonline.com@127.0.0.1/x")
+    assert not _next_enabled(wizard) and "user name" in org.advanced_problem.text()
     org.authority.setText("")
+    org.redirect_uri.setText("http://localhost.evil.example/cb")
+    assert not _next_enabled(wizard) and "catch a sign-in" in org.advanced_problem.text()
+    org.redirect_uri.setText("http://localhost:8400")
     org.cloud.setCurrentIndex(org.cloud.findText(Cloud.USGOV.label))
     assert _next_enabled(wizard) and org.cloud_value() is Cloud.USGOV
+    org.graph.setText("https://graph.microsoft.com")  # the Global cloud's Graph
+    assert not _next_enabled(wizard) and "another cloud" in org.advanced_problem.text()
 
 
 @pytest.fixture

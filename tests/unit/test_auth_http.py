@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import socket
@@ -19,6 +20,8 @@ import trustme
 
 from o365desk.auth.http import (
     DEFAULT_TIMEOUT,
+    MAX_RESPONSE_BYTES,
+    ResponseTooLarge,
     TrustedCertificatesError,
     ca_bundle,
     explain_exception,
@@ -32,6 +35,9 @@ from o365desk.core.tls import EXTRA_CA_ENV, default_ca_bundle
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
+_BOMB = gzip.compress(b"\0" * (80 * 1024 * 1024), compresslevel=9)
+
+
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's naming)
         if self.path == "/slow":
@@ -40,6 +46,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(500, b"oops", "text/plain")
         if self.path == "/html":
             return self._send(200, b"<html>Wi-Fi login</html>", "text/html")
+        if self.path == "/gzip-bomb":  # 80 KB on the wire, 80 MB once unpacked
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(_BOMB)))
+            self.end_headers()
+            return self.wfile.write(_BOMB)
+        if self.path == "/just-under":
+            return self._send(200, b"x" * MAX_RESPONSE_BYTES, "text/plain")
         if self.path.endswith("/.well-known/openid-configuration"):
             base = f"https://127.0.0.1:{self.server.server_port}/contoso"
             body = json.dumps({"authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
@@ -293,3 +308,16 @@ def test_a_wrapped_cause_is_found():
             raise RuntimeError("sign-in failed") from inner
     except RuntimeError as outer:
         assert transport_kind(outer) is TransportKind.TIMEOUT
+
+
+def test_an_answer_over_the_cap_is_refused_even_when_it_comes_compressed(server, ca_file):
+    session = http_session(extra_ca_files=[ca_file])
+    assert len(session.get(f"{server}/just-under").content) == MAX_RESPONSE_BYTES
+    with pytest.raises(ResponseTooLarge) as caught:
+        session.get(f"{server}/gzip-bomb")
+    assert transport_kind(caught.value) is TransportKind.TOO_LARGE
+    explanation = explain_exception(caught.value)
+    assert "over 4 MB" in explanation.message and "Nothing was saved" in explanation.message
+    # A caller that streams reads the body itself, as it asked to.
+    with session.get(f"{server}/gzip-bomb", stream=True) as streamed:
+        assert len(streamed.raw.read(1024)) == 1024

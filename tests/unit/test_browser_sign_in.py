@@ -13,7 +13,7 @@ import msal
 import pytest
 import requests
 
-from o365desk.auth.loopback import FAILURE_PAGE, SUCCESS_PAGE
+from o365desk.auth.loopback import FAILURE_PAGE, FORGED_PAGE, SUCCESS_PAGE
 from o365desk.auth.session import SignInError
 from o365desk.core.signin_errors import Action
 from tests.fakes.browser import redirect_of, signing_in, stand_in_browser
@@ -123,3 +123,25 @@ def test_stopping_works_even_while_opening_the_browser_hangs(session, keyring, m
     assert caught.value.explanation.code == "cancelled"
     assert time.monotonic() - began < 4
     assert keyring.writes == 0
+
+
+def test_a_forged_state_ends_the_wait_at_once_and_saves_nothing(fake_identity, session,
+                                                                keyring, monkeypatch):
+    pages: list[str] = []
+
+    def forge(uri):
+        fields = {**fake_identity.sign_in_with_http(uri), "state": "forged"}
+        pages.append(requests.post(redirect_of(uri), data=fields, timeout=10).text)
+
+    stand_in_browser(monkeypatch, forge)
+    began = time.monotonic()
+    with pytest.raises(SignInError) as caught:
+        session.sign_in_with_browser(timeout=120)
+    took = time.monotonic() - began
+    assert caught.value.explanation.code == "state_mismatch"
+    assert "refused" in str(caught.value) and "Sign in again" in str(caught.value)
+    assert took < 60, f"waited {took:.1f} s for an answer after the forged one"
+    assert pages == [FORGED_PAGE]
+    assert keyring.writes == 0
+    assert not [r for r in fake_identity.requests_to("/oauth2/v2.0/token")
+                if r.form.get("grant_type") == "authorization_code"]

@@ -43,6 +43,29 @@ def connections(nicknames: st.SearchStrategy[str] | None = None) -> st.SearchStr
     )
 
 
+def usable_connections(nicknames: st.SearchStrategy[str]) -> st.SearchStrategy[Connection]:
+    """Connections whose every value passes core.connection_rules (the store saves only
+    those), with free text anywhere the rules allow it."""
+    return st.builds(
+        Connection,
+        nickname=nicknames,
+        id=st.uuids().map(str),
+        description=st.text(max_size=50),
+        tenant=st.sampled_from(["organizations", "contoso.com", "xn--bcher-kva.example",
+                                "4f1c3b52-8d6e-4f0a-9b7c-2d5e6f708192"]),
+        cloud=st.just(Cloud.GLOBAL),
+        client_id=st.uuids().map(str),
+        authority=st.none() | st.sampled_from(["https://login.microsoftonline.com/contoso.com",
+                                               "https://adfs.contoso.com:8443/adfs"]),
+        kind=st.sampled_from(Kind),
+        scopes=st.lists(st.text(max_size=20), max_size=5).map(tuple),
+        account=st.none() | accounts,
+        created_at=aware_times,
+        last_used_at=st.none() | aware_times,
+        expires_at=st.none() | aware_times,
+    )
+
+
 @given(connections())
 def test_round_trip(connection: Connection) -> None:
     assert Connection.from_dict(connection.to_dict()) == connection

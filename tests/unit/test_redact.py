@@ -96,7 +96,9 @@ def test_realistic_msal_debug_lines_lose_every_secret(line):
 
 def test_harmless_text_is_left_alone():
     for text in ("Refresh failed. invalid_grant: AADSTS70008: expired",
-                 "status code: 500", "state=abc&scope=User.Read openid",
+                 "status code: 500", "scope=User.Read openid&prompt=select_account",
+                 "Connection state: ready", "token_type=Bearer&expires_in=3600",
+                 "the refresh token was refused; sign in again",
                  "Initializing with Entra authority: https://login.microsoftonline.com/x"):
         assert redact(text) == text
 

@@ -41,7 +41,16 @@ def test_an_admins_own_app_registration(config_dir):
         ("{ nope", "not valid"),
         ("[]", "JSON object"),
         ({"client_id": "not-a-guid"}, "not a GUID"),
-        ({"redirect_uri": "ftp://x"}, "loopback or https"),
+        ({"redirect_uri": "ftp://x"}, "can catch a sign-in on"),
+        ({"redirect_uri": "http://localhost.evil.example/cb"}, "can catch a sign-in on"),
+        ({"redirect_uri": "http://127.0.0.1.evil.example"}, "can catch a sign-in on"),
+        ({"redirect_uri": "http://localhost@evil.example"}, "can catch a sign-in on"),
+        ({"redirect_uri": "http://localhost:99999"}, "can catch a sign-in on"),
+        ({"redirect_uri": "http://localhost/cb?x=1"}, "can catch a sign-in on"),
+        ({"redirect_uri": "https://evil.example/common/oauth2/nativeclient"},
+         "can catch a sign-in on"),
+        ({"redirect_uri": "https://login.microsoftonline.com/common/oauth2/nativeclient#x"},
+         "can catch a sign-in on"),
         ({"extra_ca_certs": [1]}, "extra_ca_certs"),
     ],
 )
@@ -87,3 +96,23 @@ def test_a_folder_in_place_of_the_file_says_what_to_check(config_dir):
     assert current.client_id == DEFAULT_CLIENT_ID
     assert "could not read" in current.problem and "settings.json" in current.problem
     assert "ask your IT support" in current.problem
+
+
+@pytest.mark.parametrize("uri", [
+    "http://localhost", "http://localhost:8400", "http://127.0.0.1:53100/callback",
+    "http://localhost/", "https://login.microsoftonline.us/common/oauth2/nativeclient",
+    "https://login.chinacloudapi.cn/common/oauth2/nativeclient",
+])
+def test_loopback_and_nativeclient_redirect_uris_are_accepted(config_dir, uri):
+    write(config_dir, {"redirect_uri": uri})
+    current = settings.load()
+    assert current.problem == "" and current.redirect_uri == uri
+
+
+def test_doctor_reports_a_redirect_uri_on_another_host(config_dir, capsys):
+    from o365desk.cli.doctor import check_settings
+
+    write(config_dir, {"redirect_uri": "http://localhost.evil.example/cb"})
+    assert check_settings() is False
+    out = capsys.readouterr().out
+    assert out.startswith("[problem] Settings:") and "localhost.evil.example" in out

@@ -30,7 +30,7 @@ from o365desk.storage.store import (
     StoreError,
 )
 from tests.fakes.lock_holder import another_process_holding
-from tests.unit.test_connection import connections
+from tests.unit.test_connection import usable_connections
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "store"
 
@@ -107,7 +107,7 @@ def test_every_field_round_trips(path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(connections(nicknames=st.text(min_size=1, max_size=30).filter(valid_nickname)))
+@given(usable_connections(st.text(min_size=1, max_size=30).filter(valid_nickname)))
 def test_any_connection_round_trips(connection: Connection) -> None:
     with tempfile.TemporaryDirectory() as folder:
         where = Path(folder) / "connections.json"

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from o365desk.auth.redact import register_secrets_in
 from o365desk.core import webengine_sandbox
 from o365desk.ui.signin.profile import SignInProfile
 from o365desk.ui.signin.web_page import SignInWebPage
@@ -44,6 +45,7 @@ class LoginView(QWidget):
     redirected(url): the sign-in reached the redirect URI (the URL holds code and state);
     nothing was sent there. failed(kind, detail): kind is one of cancelled, timeout,
     blocked_host, certificate, load_error, error_page (detail: the AADSTS code),
+    http_error (an error status with no AADSTS code; detail: "HTTP 503 from ADDRESS"),
     render_gone (the page's process crashed or was killed), no_sandbox (running as root,
     where the web engine would end the whole app: nothing was opened).
     finished: after either, once the page and its profile are gone.
@@ -169,6 +171,9 @@ class LoginView(QWidget):
     # --- what the page reports -----------------------------------------------------------
 
     def _on_redirect(self, url: str) -> None:
+        parts = urlsplit(url)
+        # The code (and state, client_info) is masked in every log line from now on.
+        register_secrets_in(parse_qsl(parts.query or parts.fragment))
         if self._done:
             return
         self._set_status(self.tr("Signed in at Microsoft; finishing\u2026"))
@@ -233,16 +238,31 @@ class LoginView(QWidget):
                 error=info.errorString()))
             self._fail("load_error", f"{_address(info.url().toString())}: {info.errorString()}")
             return
-        # Loaded (an HTTP error status still shows a page): is it an error page?
+        # Loaded (an HTTP error status still shows a page): is it an error page? One that
+        # names no AADSTS code but came with an error status is the end of this sign-in
+        # too: nothing on it leads on, so waiting would be for ever.
+        status_code = info.errorCode() if failed else 0
+        address = _address(info.url().toString())
         page = self.page
         if page is not None:
-            page.runJavaScript(_READ_ERROR_CODE, 0, self._on_error_code)
+            page.runJavaScript(_READ_ERROR_CODE, 0,
+                               lambda code: self._on_error_code(code, page, status_code,
+                                                                address))
 
-    def _on_error_code(self, code) -> None:
-        if self._done or not isinstance(code, str) or not _AADSTS.fullmatch(code):
+    def _on_error_code(self, code, page=None, status_code: int = 0, address: str = "") -> None:
+        if self._done or (page is not None and page is not self.page):
             return
-        self._set_status(self.tr("Microsoft stopped the sign-in ({code}).").format(code=code))
-        self._fail("error_page", code)
+        if isinstance(code, str) and _AADSTS.fullmatch(code):
+            self._set_status(self.tr("Microsoft stopped the sign-in ({code}).").format(
+                code=code))
+            self._fail("error_page", code)
+        elif status_code >= 400:
+            self._set_status(self.tr(
+                "The sign-in page could not be loaded: Microsoft's sign-in service answered "
+                "with an error (status {status}). Try again in a minute, sign in with your "
+                "web browser instead, or cancel."
+            ).format(status=status_code))
+            self._fail("http_error", f"HTTP {status_code} from {address}")
 
     def _on_render_gone(self, status, exit_code: int) -> None:
         """The process that draws the page crashed or was killed (by the system when memory

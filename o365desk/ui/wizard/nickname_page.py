@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWizardPage
 
 from o365desk.core import nickname as nick
+from o365desk.core.connection_rules import DESCRIPTION_MAX
 from o365desk.ui.message_bar import Level, MessageBar
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 
@@ -33,6 +34,7 @@ class NicknamePage(QWizardPage):
         self.nickname.setMaxLength(nick.MAX_LENGTH + 20)  # room to show the length message
         self.problem = problem_label(self, self.tr("Nickname problem"))
         self.description = QLineEdit(self)
+        self.description.setMaxLength(DESCRIPTION_MAX)
         self.description.setAccessibleName(self.tr("Description (optional)"))
         self.description.setPlaceholderText(self.tr("Optional: a note for yourself"))
         form = QFormLayout()

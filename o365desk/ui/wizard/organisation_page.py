@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_CLIENT_ID
+from o365desk.core.endpoints import check_redirect_uri
 from o365desk.core.ids import canonical_uuid
 from o365desk.core.settings import DEFAULT_REDIRECT_URI
 from o365desk.core.tenant import (
@@ -179,10 +180,10 @@ class OrganisationPage(QWizardPage):
         return self.redirect_uri.text().strip() or DEFAULT_REDIRECT_URI
 
     def authority_value(self) -> str | None:
-        return normalize_authority(self.authority.text())
+        return normalize_authority(self.authority.text(), self.cloud_value())
 
     def graph_value(self) -> str | None:
-        return normalize_graph_endpoint(self.graph.text())
+        return normalize_graph_endpoint(self.graph.text(), self.cloud_value())
 
     def _advanced_error(self) -> str:
         try:
@@ -190,11 +191,8 @@ class OrganisationPage(QWizardPage):
         except ValueError:
             return self.tr("The client ID must be a GUID, like {example}.").format(
                 example=DEFAULT_CLIENT_ID)
-        uri = self.redirect_uri_value()
-        if not uri.startswith(("http://", "https://")):
-            return self.tr("The redirect URI must start with http:// or https://, usually "
-                           "http://localhost.")
         try:
+            check_redirect_uri(self.redirect_uri_value())
             self.authority_value()
             self.graph_value()
         except TenantError as exc:

@@ -254,6 +254,8 @@ class SignInPage(QWizardPage):
             explanation = explain_transport(TransportKind.TLS, detail)
         elif kind == "load_error":
             explanation = explain_transport(TransportKind.NETWORK, detail)
+        elif kind == "http_error":
+            explanation = self._http_error(detail)
         elif kind == "blocked_host":
             host = urlsplit(detail).hostname or detail
             explanation = Explanation(
@@ -293,6 +295,26 @@ class SignInPage(QWizardPage):
                         "are ready, or use one of the other ways to sign in."),
                 (A.SIGN_IN_AGAIN, *_ELSEWHERE), None, "cancelled by the user")
         self.show_explanation(explanation)
+
+    def _http_error(self, detail: str) -> Explanation:
+        """The sign-in page came back as an error status (detail "HTTP 503 from ...")."""
+        status = detail.split()[1] if detail.startswith("HTTP ") else "?"
+        if status.startswith("5"):
+            text = self.tr(
+                "Microsoft's sign-in service answered with an error on its side (status "
+                "{status}) instead of the sign-in page. This is usually brief: wait a minute "
+                "and sign in again, or sign in with your web browser or with a code on "
+                "another device. Nothing was saved.")
+        else:
+            text = self.tr(
+                "The sign-in address answered with an error (status {status}) instead of the "
+                "sign-in page. Sign in again, or sign in with your web browser or with a code "
+                "on another device. If it keeps happening, copy the details for your IT "
+                "contact. Nothing was saved.")
+        return Explanation(
+            "http-error", self.tr("The sign-in page could not be loaded"),
+            text.format(status=status), (A.SIGN_IN_AGAIN, *_ELSEWHERE, A.CONTACT_ADMIN),
+            None, detail)
 
     def show_explanation(self, explanation: Explanation) -> None:
         # Blocked by Conditional Access: the other two ways are the way out, so offer both,

@@ -206,7 +206,9 @@ class ErrorSwitches:
                        times: int | None = 1, retry_after: int | None = None) -> None:
         """The next request(s) to endpoint ("token", "devicecode", "discovery",
         "authorize", "graph") get: an HTTP status such as 500 or 503, "malformed" (200
-        with broken JSON), "html" (200 with an HTML page) or "drop" (socket closed)."""
+        with broken JSON), "html" (200 with an HTML page), "drop" (socket closed),
+        "oversized" (200 with a 60 MB access token; "oversized-unsized": sent without a
+        Content-Length) or "shape:TEXT" (200 with TEXT as the JSON body)."""
         with self.lock:
             self._transport_faults.append([endpoint, kind, retry_after, times])
 
@@ -237,6 +239,10 @@ class ErrorSwitches:
             return self._take(self._transport_faults, lambda i: i[0] == endpoint)
 
 
+OVERSIZED_BYTES = 60 * 1024 * 1024
+NO_LENGTH = "X-Fake-No-Content-Length"  # server.py sends no Content-Length for this answer
+
+
 def transport_fault(kind: int | str, retry_after: int | None = None):
     """A broken answer: None (drop the connection), broken JSON, HTML, or an HTTP status."""
     from .tokens import Response
@@ -248,5 +254,14 @@ def transport_fault(kind: int | str, retry_after: int | None = None):
                         {"Content-Type": "application/json"})
     if kind == "html":
         return Response.html(200, "<html><body>A proxy's sign-in page</body></html>")
+    if kind in ("oversized", "oversized-unsized"):  # a 60 MB token, with or without length
+        body = (b'{"token_type": "Bearer", "expires_in": 3600, "access_token": "'
+                + b"A" * OVERSIZED_BYTES + b'"}')
+        headers = {"Content-Type": "application/json"}
+        if kind == "oversized-unsized":
+            headers[NO_LENGTH] = "1"
+        return Response(200, body, headers)
+    if isinstance(kind, str) and kind.startswith("shape:"):  # 200 with this JSON text
+        return Response(200, kind[len("shape:"):].encode(), {"Content-Type": "application/json"})
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
     return Response.html(int(kind), f"<html><body>HTTP {kind}</body></html>", **headers)

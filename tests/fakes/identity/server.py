@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import trustme
 
 from . import graph, pages
-from .errors import ErrorSwitches, token_error_body, transport_fault
+from .errors import NO_LENGTH, ErrorSwitches, token_error_body, transport_fault
 from .tokens import (
     OIDC_SCOPES,
     Request,
@@ -92,8 +92,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_response(answer.status)
         for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(answer.body)))
+            if name != NO_LENGTH:
+                self.send_header(name, value)
+        if NO_LENGTH not in answer.headers:  # HTTP/1.0: without it, the body ends at close
+            self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
         self.wfile.write(answer.body)
 
@@ -197,12 +199,16 @@ class FakeIdentity(ErrorSwitches):
             self.missing_tenants: set[str] = set()
             self.access_token_lifetime = 3600
             self.refresh_token_lifetime = 90 * 24 * 3600
+            self.rotate_refresh_tokens = False  # True: a refresh token works only once
             self.code_lifetime = 600
             self.device_code_lifetime = 900
             self.device_interval = 1
             self.mfa = False
             self.error_page_status = 200
             self.token_roles: list[str] | None = None
+            # Claims every ID token issued gets instead (None removes one): a wrong "iss",
+            # "aud", "nonce", an "exp" in the past or an "nbf" in the future.
+            self.id_token_changes: dict[str, object] = {}
             self.token_delay = 0.0
             self.graph_delay = 0.0
             self.graph_required_scopes = {k: set(v) for k, v in

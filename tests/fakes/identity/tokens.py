@@ -215,6 +215,11 @@ def issue(fake, *, username: str, client_id: str, tid: str, requested: list[str]
         }
         if nonce:
             id_claims["nonce"] = nonce
+        for name, value in fake.id_token_changes.items():  # a misbehaving server
+            if value is None:
+                id_claims.pop(name, None)
+            else:
+                id_claims[name] = value
         body["id_token"] = make_jwt(id_claims)
     if client_info:
         body["client_info"] = b64url_json({"uid": user.oid, "utid": tid})
@@ -290,6 +295,8 @@ def _by_refresh_token(fake, form: dict, fail) -> Response:
         fake.consented(grant.username, grant.client_id)
     if missing:
         return fail(65001)
+    if fake.rotate_refresh_tokens:  # used up: only the new one in this answer works
+        grant.revoked = True
     granted = fake.granted_for(grant.username, grant.client_id, requested)
     return Response.json(200, issue(
         fake, username=grant.username, client_id=grant.client_id, tid=grant.tid,
