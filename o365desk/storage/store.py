@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from o365desk.core import nickname as nick
+from o365desk.core import safe_read
 from o365desk.core.connection import Connection, utcnow
 from o365desk.core.ids import canonical_uuid
 from o365desk.storage import atomic, migrations
 
 log = logging.getLogger(__name__)
 
+MAX_BYTES = 4 << 20  # a thousand connections take under 2 MB; more is a broken or wrong file
 LOCK_TIMEOUT = 10.0  # seconds; a save takes milliseconds, so this only trips on a stuck process
 
 T = TypeVar("T")
@@ -61,6 +63,7 @@ class ConnectionStore:
         # Through any symlink (connections.json kept with someone's dotfiles): saving
         # replaces the file itself, which would otherwise turn the link into a copy.
         self.path = Path(os.path.realpath(path))
+        self.given_path = Path(os.path.abspath(path))  # as configured, for messages
         self.read_only = False
         self.notices: list[str] = []  # plain sentences for the user, e.g. "moved aside to ..."
         self.lock_timeout = lock_timeout
@@ -232,9 +235,20 @@ class ConnectionStore:
 
     def _read(self) -> migrations.Snapshot:
         try:
-            raw = self.path.read_bytes()
+            raw = safe_read.read_capped(self.path, MAX_BYTES)
         except FileNotFoundError:
             return migrations.Snapshot(raw=None)
+        except safe_read.NotAFile as exc:
+            # Never moved aside: it may be a device or a folder reached through a link.
+            where = (f"{self.given_path} leads to {self.path}, which is {exc.kind}"
+                     if self.given_path != self.path else f"{self.path} is {exc.kind}")
+            raise StoreError(
+                f"o365desk could not read your saved connections because {where} rather than "
+                "a file. Move it out of the way (or ask your IT contact to), then restart "
+                "o365desk."
+            ) from None
+        except safe_read.TooLarge as exc:
+            return migrations.Snapshot(raw=b"", problem=str(exc))
         except OSError as exc:
             raise StoreError(
                 f"o365desk could not open your saved connections at {self.path} "
