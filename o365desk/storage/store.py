@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 import os
 import threading
@@ -38,6 +39,14 @@ FUTURE_READ_ONLY = (
 
 class StoreError(Exception):
     """A store operation failed; str(error) is a plain sentence for the user."""
+
+
+class LockFailed(StoreError):
+    """The lock file could not be made or opened (a read-only folder, say)."""
+
+    def __init__(self, message: str, cause: OSError) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 class ReadOnlyError(StoreError):
@@ -89,8 +98,15 @@ class ConnectionStore:
                 snap = self._read()
                 if snap.needs_repair():
                     # Look again under the lock: another instance may have repaired it already.
-                    with self._locked():
-                        connections, _ = self._settle(self._read())
+                    try:
+                        with self._locked():
+                            connections, _ = self._settle(self._read())
+                    except LockFailed as exc:
+                        if not snap.problem:
+                            raise
+                        # No lock, so no moving aside: say what is wrong with the file itself.
+                        self._cannot_set_aside(snap, exc.cause)
+                        connections = []
                 else:
                     connections, _ = self._settle(snap)
             except StoreError as exc:
@@ -281,14 +297,7 @@ class ConnectionStore:
         try:
             atomic.move_aside(self.path, target)
         except OSError as exc:
-            self._enter_read_only(
-                f"o365desk could not read your saved connections because {snap.problem}, and it "
-                f"could not move the file out of the way ({exc.strerror or exc}). Changes are "
-                f"turned off so the file is not overwritten. Ask your IT contact to look at "
-                f"{self.path}.",
-                f"Changes are turned off because your saved connections file is damaged and "
-                f"could not be moved out of the way. Ask your IT contact to look at {self.path}.",
-            )
+            self._cannot_set_aside(snap, exc)
             return False
         log.warning("Moved damaged %s aside to %s: %s", self.path, target, snap.problem)
         self.notices.append(
@@ -297,6 +306,26 @@ class ConnectionStore:
             f"contact to look at the old file, which is kept unchanged at: {target}"
         )
         return True
+
+    def _cannot_set_aside(self, snap: migrations.Snapshot, exc: OSError) -> None:
+        """Go read-only for a damaged file that could not be moved aside, saying why."""
+        folder = self.path.parent
+        if exc.errno == errno.EROFS:
+            why = f"its folder {folder} is read-only"
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            why = f"you may not change files in its folder {folder} ({exc.strerror or exc})"
+        else:
+            why = f"of an error in its folder {folder} ({exc.strerror or exc})"
+        self._enter_read_only(
+            f"o365desk could not read your saved connections because {snap.problem}. The "
+            f"damaged file is {self.path}; o365desk could not move it out of the way because "
+            f"{why}. Changes are turned off so the file is not overwritten. Ask your IT "
+            "contact to repair or remove that file (or to let you change that folder), then "
+            "restart o365desk.",
+            f"Changes are turned off because your saved connections file {self.path} is "
+            f"damaged and could not be moved out of the way ({why.removeprefix('of ')}). "
+            "Ask your IT contact to look at it.",
+        )
 
     def _migrate(self, snap: migrations.Snapshot) -> tuple[list[Connection], bool]:
         """Back up an older file, upgrade it to the current version and save it."""
@@ -368,10 +397,10 @@ class ConnectionStore:
         except Timeout:
             raise StoreError(BUSY) from None
         except OSError as exc:
-            raise StoreError(
+            raise LockFailed(
                 f"o365desk could not lock {self.lock_path} before saving "
                 f"({exc.strerror or exc}). Check that you may change files in "
-                f"{self.path.parent}, then try again."
+                f"{self.path.parent}, then try again.", exc
             ) from exc
         try:
             yield
