@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from o365desk.core import nickname as nick
-from o365desk.core import safe_read
+from o365desk.core import paths, safe_read
 from o365desk.core.connection import Connection, utcnow
 from o365desk.core.ids import canonical_uuid
 from o365desk.storage import atomic, migrations
@@ -385,13 +385,14 @@ class ConnectionStore:
         from filelock import FileLock, Timeout
 
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            paths.make_private_dir(self.path.parent)
         except OSError as exc:
             raise StoreError(
                 f"o365desk could not create the folder {self.path.parent} for your connections "
                 f"({exc.strerror or exc}). Check that you may create it, then try again."
             ) from exc
-        lock = FileLock(self.lock_path, timeout=self.lock_timeout if wait is None else wait)
+        lock = FileLock(self.lock_path, timeout=self.lock_timeout if wait is None else wait,
+                        mode=0o600)
         try:
             lock.acquire()
         except Timeout:

@@ -177,8 +177,8 @@ class Vault:
 
         path = self.lock_path or paths.config_dir() / "vault.lock"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(str(path), timeout=LOCK_TIMEOUT)
+            paths.make_private_dir(path.parent)
+            lock = FileLock(str(path), timeout=LOCK_TIMEOUT, mode=0o600)
             stack.enter_context(lock)
         except Timeout:
             raise VaultError(BUSY_MESSAGE, f"{path}: held for over {LOCK_TIMEOUT:.0f} s") \
