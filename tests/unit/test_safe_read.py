@@ -192,3 +192,14 @@ def store_connection():
     from o365desk.core.connection import Connection
 
     return Connection(nickname="Payroll", tenant="contoso.onmicrosoft.com")
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "link to /dev/zero"])
+def test_an_extra_ca_file_that_is_not_a_file_is_refused_plainly(config_dir, tmp_path, kind):
+    from o365desk.auth.http import TrustedCertificatesError, http_session
+
+    pem = put(tmp_path, "proxy-ca.pem", kind)
+    with pytest.raises(TrustedCertificatesError, match="rather than a file") as caught:
+        http_session(extra_ca_files=[pem])
+    assert str(pem) in str(caught.value) and caught.value.path == pem
+
