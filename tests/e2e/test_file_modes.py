@@ -96,3 +96,16 @@ def test_a_file_moved_aside_becomes_owner_only(tmp_path):
     target = tmp_path / "kept"
     atomic.move_aside(source, target)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_the_keychain_lock_and_its_folder_are_owner_only_under_umask_000(config_dir):
+    from o365desk.storage.vault import MSAL_CACHE, Vault
+    from tests.fakes.memory_keyring import MemoryKeyring
+
+    old = os.umask(0)
+    try:
+        Vault(MemoryKeyring()).set("6b0f8f5e-8a51-4b8e-9d0c-3f1d2a7c9e10", MSAL_CACHE, "{}")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(config_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((config_dir / "vault.lock").stat().st_mode) == 0o600
