@@ -109,3 +109,17 @@ def test_the_keychain_lock_and_its_folder_are_owner_only_under_umask_000(config_
         os.umask(old)
     assert stat.S_IMODE(config_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((config_dir / "vault.lock").stat().st_mode) == 0o600
+
+
+def test_a_log_file_left_readable_by_all_is_made_owner_only(tmp_path):
+    from o365desk.auth.logfile import PrivateRotatingFileHandler
+
+    path = tmp_path / "o365desk.log"
+    path.write_text("from an older o365desk\n")
+    path.chmod(0o666)
+    handler = PrivateRotatingFileHandler(path, maxBytes=1000, backupCount=1, encoding="utf-8")
+    try:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert path.read_text().startswith("from an older o365desk")  # appended to, not lost
+    finally:
+        handler.close()
