@@ -33,6 +33,7 @@ def modes_under(root: Path) -> dict[str, str]:
     return found
 
 
+@pytest.mark.process
 def test_commands_under_umask_000_make_only_owner_only_folders_and_files(tmp_path,
                                                                           monkeypatch):
     # The config dir is not overridden here: the platform's folders are made, parents too.

@@ -92,6 +92,7 @@ def test_something_other_than_a_file_as_settings_gives_the_defaults_and_says_why
     assert "uses its defaults" in current.problem
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("name", ["connections.json", "settings.json"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_list_add_and_doctor_neither_hang_nor_crash(config_dir, name, kind):
@@ -158,6 +159,7 @@ def test_nesting_deep_but_short_of_a_recursion_error_is_refused_too(config_dir):
     assert "nests its contents far deeper" in store.notices[0]
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("name", ["connections.json", "settings.json"])
 def test_add_and_doctor_on_deeply_nested_files_say_so_without_a_traceback(config_dir, name):
     config_dir.mkdir(parents=True)
@@ -194,6 +196,7 @@ def store_connection():
     return Connection(nickname="Payroll", tenant="contoso.onmicrosoft.com")
 
 
+@pytest.mark.process  # importing requests probes IPv6 with a socket
 @pytest.mark.parametrize("kind", ["named pipe", "link to /dev/zero"])
 def test_an_extra_ca_file_that_is_not_a_file_is_refused_plainly(config_dir, tmp_path, kind):
     from o365desk.auth.http import TrustedCertificatesError, http_session

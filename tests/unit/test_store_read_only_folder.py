@@ -38,6 +38,7 @@ def run_in_read_only_folder(folder: Path, *args: str) -> subprocess.CompletedPro
         folder.chmod(0o700)
 
 
+@pytest.mark.process
 def test_list_and_add_say_the_file_is_damaged_and_stays_because_the_folder_is_read_only(
         config_dir):
     config_dir.mkdir(parents=True)
