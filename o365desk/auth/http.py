@@ -21,7 +21,7 @@ import requests
 from requests.utils import should_bypass_proxies
 
 from o365desk.auth.answers import UnusableAnswer
-from o365desk.core import tls
+from o365desk.core import safe_read, tls
 from o365desk.core.signin_errors import Explanation, TransportKind, explain_transport
 
 # (connect, read) seconds: quick to notice a dead network, patient with a slow token endpoint.
@@ -159,11 +159,20 @@ def read_certificates(path: Path, origin: str = "") -> list[str]:
     """The PEM certificates in `path`, each checked; TrustedCertificatesError otherwise."""
     where = f'The trusted certificates file "{path}"' + (f" ({origin})" if origin else "")
     try:
-        data = Path(path).read_bytes()
+        data = safe_read.read_capped(Path(path), tls.MAX_CA_FILE_BYTES)
     except FileNotFoundError:
         raise TrustedCertificatesError(
             f"{where} doesn't exist. Correct the path, or remove the setting if it is no "
             "longer needed.", path) from None
+    except safe_read.NotAFile as exc:  # a named pipe would wait for ever, a device never end
+        raise TrustedCertificatesError(
+            f"{where} can't be read: it is {exc.kind} rather than a file. Correct the path, "
+            "or ask your IT support for the certificate file.", path) from None
+    except safe_read.TooLarge:
+        raise TrustedCertificatesError(
+            f"{where} can't be read: it is larger than {tls.MAX_CA_FILE_BYTES >> 20} MB, far more "
+            "than any certificate bundle. Check that the path names the right file.",
+            path) from None
     except OSError as exc:
         raise TrustedCertificatesError(
             f"{where} can't be read ({exc.strerror or exc}). Check that it is a file you "

@@ -344,9 +344,10 @@ def default_log_file() -> Path:
 def setup_logging(path: Path | None = None, level: int = logging.INFO) -> Path:
     """Write the app log (rotated, readable only by its owner) with every record redacted."""
     from o365desk.auth.logfile import PrivateRotatingFileHandler  # logging.handlers: ~8 ms
+    from o365desk.core import paths
 
     path = Path(path) if path else default_log_file()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    paths.make_private_dir(path.parent)
     root = logging.getLogger()
     # A second handler on the same file would write every line twice.
     if not any(getattr(h, "baseFilename", None) == os.path.abspath(path) for h in root.handlers):

@@ -230,10 +230,11 @@ def cache_path() -> Path:
 def write_cache(tenant: TenantCatalog, target: Path | None = None) -> Path:
     """Replace the cache atomically: the old file stays until the new one is complete."""
     target = target or cache_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    paths.make_private_dir(target.parent)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
+        with open(tmp, "w", encoding="utf-8",
+                  opener=lambda name, flags: os.open(name, flags, 0o600)) as fh:
             fh.write(tenant.to_json())
             fh.flush()
             os.fsync(fh.fileno())

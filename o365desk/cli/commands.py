@@ -15,12 +15,11 @@ from o365desk.cli.signin import cmd_login, cmd_token
 from o365desk.core import settings as app_settings
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_SCOPES, Connection
+from o365desk.core.endpoints import normalize_authority, normalize_graph_endpoint
 from o365desk.core.nickname import NicknameError
 from o365desk.core.tenant import (
     DEFAULT_TENANT,
     TenantError,
-    normalize_authority,
-    normalize_graph_endpoint,
     parse_tenant,
 )
 from o365desk.core.words import plural

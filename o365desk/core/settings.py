@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import uuid
 from pathlib import Path
 
-from o365desk.core import paths
+from o365desk.core import paths, safe_read
 from o365desk.core.connection import DEFAULT_CLIENT_ID
 
 DEFAULT_REDIRECT_URI = "http://localhost"
 FILE_NAME = "settings.json"
+MAX_BYTES = 1 << 20  # a settings file is a few hundred bytes; 1 MB is a broken or wrong file
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,7 +33,7 @@ def load(path: Path | None = None) -> AppSettings:
     `problem` saying what to fix (the file itself is never changed)."""
     path = path or settings_file()
     try:
-        raw = path.read_text(encoding="utf-8-sig")
+        raw = safe_read.read_capped(path, MAX_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
         return AppSettings()
     except UnicodeDecodeError:
@@ -41,13 +41,23 @@ def load(path: Path | None = None) -> AppSettings:
             problem=f"The settings file {path} is not saved as UTF-8 text; o365desk uses its "
             "defaults until it is. Save it as UTF-8 (in Notepad: Save as, Encoding UTF-8), or "
             "ask your IT support.")
+    except safe_read.NotAFile as exc:
+        return AppSettings(
+            problem=f"o365desk could not read its settings because {exc}; it uses its "
+            "defaults until a settings file is there. Remove or rename what is there, or ask "
+            "your IT support.")
+    except safe_read.TooLarge as exc:
+        return AppSettings(
+            problem=f"The settings file {path} is not valid ({exc}); o365desk uses its "
+            "defaults until it is fixed. Check that it is the right file, or ask your IT "
+            "support.")
     except OSError as exc:
         return AppSettings(
             problem=f"o365desk could not read its settings file {path} "
             f"({exc.strerror or exc}); it uses its defaults until it can. Check that it is a "
             "file you may read, or ask your IT support.")
     try:
-        return _parse(json.loads(raw))
+        return _parse(safe_read.parse_json(raw))
     except (ValueError, TypeError) as exc:
         return AppSettings(
             problem=f"The settings file {path} is not valid ({exc}); o365desk uses its "

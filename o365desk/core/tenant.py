@@ -158,19 +158,3 @@ def _shown(raw: str) -> str:
     text = " ".join(raw.split())
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else "\ufffd" for ch in text)
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 1] + "\u2026"
-
-
-def normalize_authority(raw: str | None, cloud=None) -> str | None:
-    """An authority override in MSAL's form https://host[:port]/tenant, or None.
-
-    The rules are core.endpoints' (imported here late: it builds on this module)."""
-    from o365desk.core import endpoints
-
-    return endpoints.normalize_authority(raw, cloud)
-
-
-def normalize_graph_endpoint(raw: str | None, cloud=None) -> str | None:
-    """A Graph endpoint override as https://host[:port][/path] (no version), or None."""
-    from o365desk.core import endpoints
-
-    return endpoints.normalize_graph_endpoint(raw, cloud)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 EXTRA_CA_ENV = "O365DESK_EXTRA_CA_CERTS"
+MAX_CA_FILE_BYTES = 16 << 20  # every public CA in PEM is about 0.3 MB; more is the wrong file
 
 
 def extra_ca_file() -> Path | None:

@@ -61,6 +61,11 @@ def move_aside(source: Path, target: Path) -> None:
     if target.exists():
         raise FileExistsError(errno.EEXIST, "already exists", str(target))
     os.rename(source, target)
+    try:
+        # The kept copy is o365desk's now: owner-only, like every file it writes.
+        os.chmod(target, 0o600)
+    except OSError:
+        pass  # someone else's file (a shared folder): it keeps the mode it had
     fsync_dir(source.parent)
 
 

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from o365desk.core import connection_rules
+from o365desk.core import connection_rules, safe_read
 from o365desk.core import nickname as nick
 from o365desk.core.connection import Connection
 from o365desk.core.ids import canonical_uuid
@@ -76,7 +76,9 @@ def examine(raw: bytes) -> Snapshot:
     except UnicodeDecodeError:
         return Snapshot(raw, problem="the file contains characters that are not text")
     try:
-        doc = json.loads(text)
+        doc = safe_read.parse_json(text)
+    except safe_read.TooDeep as exc:
+        return Snapshot(raw, problem=str(exc))
     except json.JSONDecodeError as exc:
         if not text.strip():
             return Snapshot(raw, problem="the file is empty")
@@ -88,7 +90,7 @@ def examine(raw: bytes) -> Snapshot:
         ):
             return Snapshot(raw, problem="the file is cut off part-way")
         return Snapshot(raw, problem="the file is not in the format o365desk uses")
-    except (RecursionError, ValueError):  # too deep; a number too long to convert
+    except ValueError:  # a number too long to convert
         return Snapshot(raw, problem="the file is not in the format o365desk uses")
     if not isinstance(doc, dict):
         return Snapshot(raw, problem="the file is not in the format o365desk uses")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 import os
 import threading
@@ -12,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from o365desk.core import connection_rules
+from o365desk.core import connection_rules, paths, safe_read
 from o365desk.core import nickname as nick
 from o365desk.core.connection import Connection, utcnow
 from o365desk.core.ids import canonical_uuid
@@ -20,6 +21,7 @@ from o365desk.storage import atomic, migrations
 
 log = logging.getLogger(__name__)
 
+MAX_BYTES = 4 << 20  # a thousand connections take under 2 MB; more is a broken or wrong file
 LOCK_TIMEOUT = 10.0  # seconds; a save takes milliseconds, so this only trips on a stuck process
 
 T = TypeVar("T")
@@ -37,6 +39,14 @@ FUTURE_READ_ONLY = (
 
 class StoreError(Exception):
     """A store operation failed; str(error) is a plain sentence for the user."""
+
+
+class LockFailed(StoreError):
+    """The lock file could not be made or opened (a read-only folder, say)."""
+
+    def __init__(self, message: str, cause: OSError) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 class ReadOnlyError(StoreError):
@@ -62,6 +72,7 @@ class ConnectionStore:
         # Through any symlink (connections.json kept with someone's dotfiles): saving
         # replaces the file itself, which would otherwise turn the link into a copy.
         self.path = Path(os.path.realpath(path))
+        self.given_path = Path(os.path.abspath(path))  # as configured, for messages
         self.read_only = False
         self.notices: list[str] = []  # plain sentences for the user, e.g. "moved aside to ..."
         self.lock_timeout = lock_timeout
@@ -87,8 +98,15 @@ class ConnectionStore:
                 snap = self._read()
                 if snap.needs_repair():
                     # Look again under the lock: another instance may have repaired it already.
-                    with self._locked():
-                        connections, _ = self._settle(self._read())
+                    try:
+                        with self._locked():
+                            connections, _ = self._settle(self._read())
+                    except LockFailed as exc:
+                        if not snap.problem:
+                            raise
+                        # No lock, so no moving aside: say what is wrong with the file itself.
+                        self._cannot_set_aside(snap, exc.cause)
+                        connections = []
                 else:
                     connections, _ = self._settle(snap)
             except StoreError as exc:
@@ -233,9 +251,20 @@ class ConnectionStore:
 
     def _read(self) -> migrations.Snapshot:
         try:
-            raw = self.path.read_bytes()
+            raw = safe_read.read_capped(self.path, MAX_BYTES)
         except FileNotFoundError:
             return migrations.Snapshot(raw=None)
+        except safe_read.NotAFile as exc:
+            # Never moved aside: it may be a device or a folder reached through a link.
+            where = (f"{self.given_path} leads to {self.path}, which is {exc.kind}"
+                     if self.given_path != self.path else f"{self.path} is {exc.kind}")
+            raise StoreError(
+                f"o365desk could not read your saved connections because {where} rather than "
+                "a file. Move it out of the way (or ask your IT contact to), then restart "
+                "o365desk."
+            ) from None
+        except safe_read.TooLarge as exc:
+            return migrations.Snapshot(raw=b"", problem=str(exc))
         except OSError as exc:
             raise StoreError(
                 f"o365desk could not open your saved connections at {self.path} "
@@ -268,14 +297,7 @@ class ConnectionStore:
         try:
             atomic.move_aside(self.path, target)
         except OSError as exc:
-            self._enter_read_only(
-                f"o365desk could not read your saved connections because {snap.problem}, and it "
-                f"could not move the file out of the way ({exc.strerror or exc}). Changes are "
-                f"turned off so the file is not overwritten. Ask your IT contact to look at "
-                f"{self.path}.",
-                f"Changes are turned off because your saved connections file is damaged and "
-                f"could not be moved out of the way. Ask your IT contact to look at {self.path}.",
-            )
+            self._cannot_set_aside(snap, exc)
             return False
         log.warning("Moved damaged %s aside to %s: %s", self.path, target, snap.problem)
         self.notices.append(
@@ -284,6 +306,26 @@ class ConnectionStore:
             f"contact to look at the old file, which is kept unchanged at: {target}"
         )
         return True
+
+    def _cannot_set_aside(self, snap: migrations.Snapshot, exc: OSError) -> None:
+        """Go read-only for a damaged file that could not be moved aside, saying why."""
+        folder = self.path.parent
+        if exc.errno == errno.EROFS:
+            why = f"its folder {folder} is read-only"
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            why = f"you may not change files in its folder {folder} ({exc.strerror or exc})"
+        else:
+            why = f"of an error in its folder {folder} ({exc.strerror or exc})"
+        self._enter_read_only(
+            f"o365desk could not read your saved connections because {snap.problem}. The "
+            f"damaged file is {self.path}; o365desk could not move it out of the way because "
+            f"{why}. Changes are turned off so the file is not overwritten. Ask your IT "
+            "contact to repair or remove that file (or to let you change that folder), then "
+            "restart o365desk.",
+            f"Changes are turned off because your saved connections file {self.path} is "
+            f"damaged and could not be moved out of the way ({why.removeprefix('of ')}). "
+            "Ask your IT contact to look at it.",
+        )
 
     def _migrate(self, snap: migrations.Snapshot) -> tuple[list[Connection], bool]:
         """Back up an older file, upgrade it to the current version and save it."""
@@ -343,22 +385,23 @@ class ConnectionStore:
         from filelock import FileLock, Timeout
 
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            paths.make_private_dir(self.path.parent)
         except OSError as exc:
             raise StoreError(
                 f"o365desk could not create the folder {self.path.parent} for your connections "
                 f"({exc.strerror or exc}). Check that you may create it, then try again."
             ) from exc
-        lock = FileLock(self.lock_path, timeout=self.lock_timeout if wait is None else wait)
+        lock = FileLock(self.lock_path, timeout=self.lock_timeout if wait is None else wait,
+                        mode=0o600)
         try:
             lock.acquire()
         except Timeout:
             raise StoreError(BUSY) from None
         except OSError as exc:
-            raise StoreError(
+            raise LockFailed(
                 f"o365desk could not lock {self.lock_path} before saving "
                 f"({exc.strerror or exc}). Check that you may change files in "
-                f"{self.path.parent}, then try again."
+                f"{self.path.parent}, then try again.", exc
             ) from exc
         try:
             yield

@@ -286,9 +286,9 @@ class Vault:
         late = _late_marker(path)
         started = time.monotonic()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            paths.make_private_dir(path.parent)
             # Not tied to this thread: a late call's thread may have to release it.
-            lock = FileLock(str(path), timeout=LOCK_TIMEOUT, thread_local=False)
+            lock = FileLock(str(path), timeout=LOCK_TIMEOUT, mode=0o600, thread_local=False)
             while True:
                 try:
                     lock.acquire(timeout=min(_LOCK_STEP, LOCK_TIMEOUT))

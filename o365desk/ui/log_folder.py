@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
+from o365desk.core import paths
 from o365desk.ui.dialogs import printable
 
 
@@ -25,7 +26,7 @@ def open_log_folder(show_error: Callable[[str, str], None]) -> bool:
 
     folder = log_folder()
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        paths.make_private_dir(folder)
     except OSError as exc:
         problem = tr("The log folder could not be made ({reason}).").format(
             reason=printable(exc.strerror or str(exc)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -40,7 +42,15 @@ _DEFAULT_WIDTHS = {
 
 def window_settings() -> QSettings:
     """Window geometry lives beside connections.json, so a test's config dir isolates it."""
-    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+    path = paths.config_dir() / "window.ini"
+    try:
+        # Qt would make the folder and the file as the umask allows (0777 and 0666 under
+        # umask 000); an owner-only file made first keeps its mode through Qt's saves.
+        paths.make_private_dir(path.parent)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError:
+        pass  # QSettings then fails quietly too: the window opens with its default layout
+    return QSettings(str(path), QSettings.Format.IniFormat)
 
 
 class NicknameDelegate(QStyledItemDelegate):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 from PySide6.QtCore import Qt
@@ -90,8 +92,13 @@ def test_manifest_export_of_a_known_selection(browser, qtbot, tmp_path, monkeypa
     asked = []
     monkeypatch.setattr(export_panel, "ask_save_path",
                         lambda *args: asked.append(args) or str(target))
-    browser.export.save_button.click()
+    old_umask = os.umask(0)  # the saved file is owner-only whatever the umask
+    try:
+        browser.export.save_button.click()
+    finally:
+        os.umask(old_umask)
     assert json.loads(target.read_text("utf-8")) == expected
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert asked[0][2].endswith("requiredResourceAccess.json")
     assert f"Saved the manifest JSON to {target}" in browser.export.done_bar.text()
 

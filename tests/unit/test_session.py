@@ -16,8 +16,9 @@ from o365desk.auth.session import (
 )
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import Account, Connection
+from o365desk.core.endpoints import normalize_graph_endpoint
 from o365desk.core.signin_errors import Action
-from o365desk.core.tenant import TenantError, normalize_graph_endpoint
+from o365desk.core.tenant import TenantError
 from o365desk.services import Services
 from o365desk.storage.store import ConnectionStore
 from o365desk.storage.vault import MSAL_CACHE, SERVICE

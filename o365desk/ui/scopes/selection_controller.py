@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
@@ -269,7 +270,10 @@ class SelectionController(QObject):
         if not path:
             return
         try:
-            Path(path).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            # A new file is owner-only, like every file o365desk writes, whatever the umask.
+            with open(path, "w", encoding="utf-8",
+                      opener=lambda name, flags: os.open(name, flags, 0o600)) as out:
+                out.write(text if text.endswith("\n") else text + "\n")
         except OSError as exc:
             self.window.export.show_done(self.tr(
                 "Could not save to {path}: {reason}. Choose another folder, or copy the text "

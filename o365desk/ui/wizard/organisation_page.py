@@ -17,15 +17,17 @@ from PySide6.QtWidgets import (
 
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_CLIENT_ID
-from o365desk.core.endpoints import check_redirect_uri
+from o365desk.core.endpoints import (
+    check_redirect_uri,
+    normalize_authority,
+    normalize_graph_endpoint,
+)
 from o365desk.core.ids import canonical_uuid
 from o365desk.core.settings import DEFAULT_REDIRECT_URI
 from o365desk.core.tenant import (
     DEFAULT_TENANT,
     TenantError,
     is_guid,
-    normalize_authority,
-    normalize_graph_endpoint,
     parse_tenant,
     unicode_domain,
 )
