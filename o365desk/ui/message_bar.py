@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
+from o365desk.core.text import visible
+
 
 class Level(enum.Enum):
     INFO = "info"
@@ -133,7 +135,8 @@ class MessageBar(QFrame):
     def show_message(self, text: str, level: Level | None = None) -> None:
         if level is not None and level != self.level:
             self.set_level(level)
-        text = curly_quotes(text)
+        # Messages quote the file, a server or what was typed: never a raw control character.
+        text = visible(curly_quotes(text), keep_newlines=True)
         changed = text != self.label.text()
         self.label.setText(text)
         # Screen readers read the description when the bar gets attention.
