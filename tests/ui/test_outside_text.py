@@ -120,3 +120,25 @@ def test_the_delete_question_names_a_hostile_connection_visibly(qtbot, monkeypat
     text, informative, fmt = seen
     assert unsafe(text) == [] and unsafe(informative) == []
     assert "admin\\x1b]0;pwned" in informative and fmt == Qt.TextFormat.PlainText
+
+
+def test_the_sign_in_panels_show_a_servers_words_visibly(qtbot):
+    from o365desk.core.signin_errors import explain
+    from o365desk.ui.wizard.signin_panels import DeviceCodePanel, ErrorPanel
+
+    # An error name Entra doesn't use, so the message quotes it; a description for IT.
+    explanation = explain("bad" + HOSTILE, "AADSTS1: " + HOSTILE + "\nsecond line", None,
+                          tenant="contoso" + HOSTILE, cloud="global", client_id=None)
+    panel = ErrorPanel()
+    qtbot.addWidget(panel)
+    panel.show_explanation(explanation)
+    texts = [panel.title.text(), panel.message.text(), panel.details.toPlainText()]
+    assert all(unsafe(t) == [] for t in texts), texts
+    assert "\\x1b]0;pwned" in panel.details.toPlainText()
+    assert panel.details.toPlainText().endswith("\nsecond line")
+
+    codes = DeviceCodePanel()
+    qtbot.addWidget(codes)
+    codes.show_code("ABC" + HOSTILE, "https://microsoft.com/devicelogin" + HOSTILE)
+    assert unsafe(codes.code.text()) == [] and unsafe(codes.url.text()) == []
+    assert codes.url.text().startswith("https://microsoft.com/devicelogin\\x1b]0;pwned")
