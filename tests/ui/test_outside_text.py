@@ -142,3 +142,25 @@ def test_the_sign_in_panels_show_a_servers_words_visibly(qtbot):
     codes.show_code("ABC" + HOSTILE, "https://microsoft.com/devicelogin" + HOSTILE)
     assert unsafe(codes.code.text()) == [] and unsafe(codes.url.text()) == []
     assert codes.url.text().startswith("https://microsoft.com/devicelogin\\x1b]0;pwned")
+
+
+def test_a_tenant_files_wording_is_shown_visibly(qtbot, monkeypatch, tmp_path):
+    from o365desk.ui.scopes import tenant_dialog
+    from tests.ui.scope_helpers import FIXTURES, open_browser
+
+    data = json.loads((FIXTURES / "graph-sp-small.json").read_text(encoding="utf-8"))
+    scope = next(s for s in data["oauth2PermissionScopes"] if s["value"] == "User.Read")
+    scope["adminConsentDisplayName"] = "Title " + HOSTILE
+    scope["adminConsentDescription"] = "Wording " + HOSTILE
+    hostile = tmp_path / "graph-sp-hostile.json"
+    hostile.write_text(json.dumps(data), encoding="utf-8")
+    browser = open_browser(qtbot)
+    monkeypatch.setattr(tenant_dialog, "ask_open_path", lambda parent: str(hostile))
+    browser.import_button.click()
+    qtbot.waitUntil(browser.tenant_bar.isVisible)
+
+    browser.controller.select_permission("User.Read")
+    shown = browser.details.delegated.tenant_text
+    assert unsafe(shown.text()) == [], shown.text()
+    assert "Wording \\x1b]0;pwned" in shown.text()
+    assert "&lt;b&gt;bold&lt;/b&gt;" in shown.text()  # the file's tags as text, not bold
