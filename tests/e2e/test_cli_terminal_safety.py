@@ -181,3 +181,35 @@ def test_a_reader_that_has_gone_is_no_traceback(hostile_store, args):
         os.close(write)
     assert result.returncode == 0
     assert result.stderr == b""
+
+
+def test_the_delete_question_on_a_terminal_names_the_account_visibly(hostile_store):
+    # On a terminal input() writes its question itself, not through sys.stdout.
+    import pty
+    import select
+    import time
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "o365desk", "delete", "clean"],
+                               stdin=follower, stdout=follower, stderr=follower,
+                               env=os.environ.copy(), close_fds=True)
+    os.close(follower)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"[y/N]" not in seen and time.monotonic() < deadline:
+            if select.select([leader], [], [], 1)[0]:
+                try:
+                    seen += os.read(leader, 4096)
+                except OSError:  # the other end closed
+                    break
+        assert b"[y/N]" in seen, seen
+        os.write(leader, b"n\n")
+        assert process.wait(60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(leader)
+    assert raw_controls(seen.replace(b"\r\n", b"\n")) == [], seen
+    assert rb"saved sign-in for admin\x1b]0;pwned\x07" in seen
