@@ -213,3 +213,30 @@ def test_the_delete_question_on_a_terminal_names_the_account_visibly(hostile_sto
         os.close(leader)
     assert raw_controls(seen.replace(b"\r\n", b"\n")) == [], seen
     assert rb"saved sign-in for admin\x1b]0;pwned\x07" in seen
+
+
+def test_doctor_shows_a_hostile_settings_file_visibly(config_dir):
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "settings.json").write_text(json.dumps(
+        {"redirect_uri": "http://localhost/" + HOSTILE.replace("\x00", "")}), encoding="utf-8")
+    result = o365desk("doctor")
+    assert_safe(result)
+    assert b"Settings" in result.stdout
+
+
+def test_a_tenant_files_wording_is_printed_visibly(config_dir, tmp_path):
+    from tests.ui.scope_helpers import FIXTURES
+
+    data = json.loads((FIXTURES / "graph-sp-small.json").read_text(encoding="utf-8"))
+    scope = next(s for s in data["oauth2PermissionScopes"] if s["value"] == "User.Read")
+    scope["adminConsentDisplayName"] = "Title " + HOSTILE
+    scope["adminConsentDescription"] = "Wording " + HOSTILE
+    hostile = tmp_path / ("graph-sp" + HOSTILE.replace("\x00", "") + ".json")
+    hostile.write_text(json.dumps(data), encoding="utf-8")
+    for args in (("scopes", "--import-tenant", str(hostile)), ("scope", "User.Read"),
+                 ("scope", "User.Read", "--json"), ("scopes", "Wording")):
+        result = o365desk(*args)
+        assert result.returncode == 0, (args, result.stderr)
+        assert_safe(result)
+        if args[0] == "scope" or "--import-tenant" in args:  # these quote the file
+            assert b"\\x1b]0;pwned" in result.stdout or b"\\u001b]0;pwned" in result.stdout
