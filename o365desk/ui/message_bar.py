@@ -13,10 +13,19 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStatusBar,
     QToolButton,
 )
 
 from o365desk.core.text import visible
+
+
+class StatusBar(QStatusBar):
+    """The window's status bar. Its messages name connections as the file holds them: any
+    control or bidi character in them is shown as an escape, never drawn as it is."""
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
+        super().showMessage(visible(text), timeout)
 
 
 class Level(enum.Enum):

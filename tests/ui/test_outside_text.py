@@ -164,3 +164,16 @@ def test_a_tenant_files_wording_is_shown_visibly(qtbot, monkeypatch, tmp_path):
     assert unsafe(shown.text()) == [], shown.text()
     assert "Wording \\x1b]0;pwned" in shown.text()
     assert "&lt;b&gt;bold&lt;/b&gt;" in shown.text()  # the file's tags as text, not bold
+
+
+def test_the_status_bar_names_a_hostile_connection_visibly(make_window, store_path):
+    write_hostile_store(store_path)
+    window, controller = make_window()
+    proxy = controller.proxy
+    row = next(r for r in range(proxy.rowCount())
+               if proxy.index(r, Column.NICKNAME).data().startswith("Nick"))
+    window.table.selectRow(row)
+    controller._on_copy_id()  # "Copied the ID of “Nick...”."
+    shown = window.statusBar().currentMessage()
+    assert shown.startswith("Copied the ID of \u201cNick\\x1b]0;pwned")
+    assert unsafe(shown) == []
