@@ -177,3 +177,15 @@ def test_the_status_bar_names_a_hostile_connection_visibly(make_window, store_pa
     shown = window.statusBar().currentMessage()
     assert shown.startswith("Copied the ID of \u201cNick\\x1b]0;pwned")
     assert unsafe(shown) == []
+
+
+def test_enter_in_the_rename_editor_of_a_hostile_nickname_changes_nothing(qapp):
+    from o365desk.ui.connections_model import ConnectionsModel
+
+    renamed = []
+    model = ConnectionsModel(lambda *args: renamed.append(args))
+    model.set_connections([Connection(nickname="Nick" + HOSTILE, tenant="contoso.com")])
+    index = model.index(0, Column.NICKNAME)
+    shown = index.data(Qt.ItemDataRole.EditRole)  # what the editor opens with
+    assert unsafe(shown) == []
+    assert model.setData(index, shown) is False and renamed == []
