@@ -22,16 +22,29 @@ def main(argv: list[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    args = build_parser().parse_args(argv)
-    if args.command is not None:
+    from o365desk.cli.streams import visible_streams
+
+    with visible_streams():  # what was typed, quoted back in an error, is never raw
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            from o365desk.app import run_gui
+
+            return run_gui([sys.argv[0]], smoke=args.smoke)
+        if sys.stdout is None:
+            return _stdout_closed()
         _log_to_file()
-    if args.command is None:
-        from o365desk.app import run_gui
+        from o365desk.cli.commands import run
 
-        return run_gui([sys.argv[0]], smoke=args.smoke)
-    from o365desk.cli.commands import run
+        return run(args)
 
-    return run(args)
+
+def _stdout_closed() -> int:
+    """Standard output was closed (`o365desk token NICK >&-`): the answer would be lost."""
+    if sys.stderr is not None:
+        print("o365desk: standard output is closed, so there is nowhere to write the "
+              "answer; nothing was done. Run the command again with its output going to "
+              "the terminal, a file or a pipe.", file=sys.stderr)
+    return 1
 
 
 def _log_to_file() -> None:

@@ -35,10 +35,10 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
         if args.command not in _CATALOG_COMMANDS:
             services.store.load()
             for notice in services.store.notices:
-                print(f"o365desk: note: {notice}", file=sys.stderr)
+                print(f"o365desk: note: {_one_line(notice)}", file=sys.stderr)
         return _COMMANDS[args.command](args, services)
     except UsageError as exc:
-        print(f"o365desk: {exc}", file=sys.stderr)
+        print(f"o365desk: {_one_line(str(exc))}", file=sys.stderr)
         return 2
     except (StoreError, NicknameError, TenantError, VaultError, ValueError) as exc:
         print(f"o365desk: {_one_line(str(exc))}", file=sys.stderr)
@@ -48,13 +48,15 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
         return 0
     except OSError as exc:  # a folder or file the command needs can't be read or written
         where = f" ({exc.filename})" if exc.filename else ""
-        print(f"o365desk: {exc.strerror or exc}{where}. Check that the folder exists and "
-              "that you may write to it, then try again.", file=sys.stderr)
+        print(f"o365desk: {_one_line(f'{exc.strerror or exc}{where}')}. Check that the "
+              "folder exists and that you may write to it, then try again.", file=sys.stderr)
         return 1
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """A message on one line, anything from outside in it (a nickname from the file, a
+    value as typed, a server's words) with its control characters as escapes."""
+    return output.printable(" ".join(text.split()))
 
 
 def _client_id(raw: str | None) -> str:
@@ -130,15 +132,15 @@ def cmd_show(args: argparse.Namespace, services: Services) -> int:
 def cmd_rename(args: argparse.Namespace, services: Services) -> int:
     connection = services.store.find(args.old)
     renamed = usecases.rename(services, connection.id, args.new)
-    print(f'Renamed "{connection.nickname}" to "{renamed.nickname}".')
+    print(_one_line(f'Renamed "{connection.nickname}" to "{renamed.nickname}".'))
     return 0
 
 
 def cmd_delete(args: argparse.Namespace, services: Services) -> int:
     connection = services.store.find(args.nickname)
-    what = f'the connection "{connection.nickname}"'
+    what = f'the connection "{output.printable(connection.nickname)}"'
     if connection.account:
-        what += f" and its saved sign-in for {connection.account.username}"
+        what += f" and its saved sign-in for {output.printable(connection.account.username)}"
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError(f"to delete {what} without a question, add --yes.")
@@ -174,15 +176,17 @@ def cmd_edit(args: argparse.Namespace, services: Services) -> int:
     if not changes:
         already = ([] if args.description is None else ["has that description"]) + \
             ([] if scopes is None else ["asks for " + " ".join(saved.scopes)])
-        print(f'Nothing changed: "{saved.nickname}" already {" and ".join(already)}.')
+        print(_one_line(f'Nothing changed: "{saved.nickname}" already '
+                        f'{" and ".join(already)}.'))
     else:
-        print(f'Changed "{saved.nickname}" ({"; ".join(changes)}).')
+        print(_one_line(f'Changed "{saved.nickname}" ({"; ".join(changes)}).'))
     if result.needs_approval:
         added = result.needs_approval
-        print(plural(len(added), "1 permission added since the last sign-in ({names}) works "
-                     "only once approved.", "{count} permissions added since the last sign-in "
-                     "({names}) work only once approved.", names=" ".join(added))
-              + f' Sign in again: o365desk login "{saved.nickname}"')
+        print(_one_line(plural(len(added), "1 permission added since the last sign-in "
+                               "({names}) works only once approved.", "{count} permissions "
+                               "added since the last sign-in ({names}) work only once "
+                               "approved.", names=" ".join(added))
+                        + f' Sign in again: o365desk login "{saved.nickname}"'))
     return 0
 
 
@@ -224,9 +228,9 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
     if result.ok:
         if not args.json:
             # The organisation's name is Microsoft Graph's answer: never raw on a terminal.
-            print(f'"{connection.nickname}" works: connected to '
-                  f"{output.printable(result.summary or connection.tenant)} in "
-                  f"{round(result.latency_ms or 0)} ms.")
+            print(_one_line(f'"{connection.nickname}" works: connected to '
+                            f"{result.summary or connection.tenant} in "
+                            f"{round(result.latency_ms or 0)} ms."))
         return 0
     from o365desk.core.signin_errors import Action
 
@@ -240,20 +244,20 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
                    f', then o365desk login "{nick}"')
     elif explanation is not None and Action.SIGN_IN_AGAIN in explanation.actions:
         reason += f' Run: o365desk login "{nick}"'
-    print(f'o365desk: "{connection.nickname}" didn\'t work. '
-          f"{output.printable(_one_line(reason))}", file=sys.stderr)
+    print(_one_line(f'o365desk: "{connection.nickname}" didn\'t work. {reason}'),
+          file=sys.stderr)
     return 1
 
 
 def cmd_sign_out(args: argparse.Namespace, services: Services) -> int:
     connection = services.store.find(args.nickname)
     if connection.account is None:
-        print(f'"{connection.nickname}" is not signed in; nothing to remove.')
+        print(_one_line(f'"{connection.nickname}" is not signed in; nothing to remove.'))
         return 0
     usecases.sign_out(services, connection)
-    print(f'Signed out of "{connection.nickname}": its saved sign-in for '
-          f"{output.printable(connection.account.username)} was removed from the keychain. "
-          f'Sign in again with: o365desk login "{connection.nickname}"')
+    print(_one_line(f'Signed out of "{connection.nickname}": its saved sign-in for '
+                    f"{connection.account.username} was removed from the keychain. "
+                    f'Sign in again with: o365desk login "{connection.nickname}"'))
     return 0
 
 

@@ -29,13 +29,14 @@ _WEBENGINE_TIMEOUT_S = 45
 
 
 def _report(ok: bool, topic: str, text: str) -> bool:
-    print(f"[{'ok' if ok else 'problem'}] {topic}: {text}")
+    # Paths, settings and the keychain's words come from outside: never raw on a terminal.
+    print(f"[{'ok' if ok else 'problem'}] {topic}: {_printable(text)}")
     return ok
 
 
 def _warn(topic: str, text: str) -> None:
     """Something to know that doesn't stop o365desk working (doctor still succeeds)."""
-    print(f"[warning] {topic}: {text}")
+    print(f"[warning] {topic}: {_printable(text)}")
 
 
 def check_config(services: Services) -> bool:
@@ -47,7 +48,7 @@ def check_config(services: Services) -> bool:
     ok = _report(not store.read_only, "Config", f"{store.path} ("
                  + plural(count, "1 connection", "{count} connections") + f"{mode})")
     for notice in store.notices:
-        print(f"        {notice}")
+        print(f"        {_printable(notice)}")
     for connection in store.connections:
         if connection.damage:
             ok = _report(False, "Connection", f'"{_printable(connection.nickname)}" is damaged. '
@@ -72,7 +73,7 @@ def check_keychain(services: Services) -> bool:
     except VaultError as exc:
         _report(False, "Keychain", str(exc))
         if exc.detail:
-            print(f"        details: {exc.detail}")
+            print(f"        details: {_printable(exc.detail)}")
         return False
     if read_back != value or not gone:
         return _report(False, "Keychain", f"{vault.backend_name}: a test value did not "
@@ -236,8 +237,8 @@ def check_tls() -> bool:
                      else f"{path} ({origin}) is not a readable PEM file") and ok
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         if os.environ.get(name):
-            print(f"        {name} is set ({os.environ[name]}); o365desk does not let it "
-                  "replace the CAs above")
+            print(f"        {name} is set ({_printable(os.environ[name])}); o365desk does "
+                  "not let it replace the CAs above")
     return ok
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from o365desk.core import connection_rules
 from o365desk.core.connection import Connection
+from o365desk.core.text import escape_for_json, visible
 
 JSON_VERSION = 1
 
@@ -24,16 +25,19 @@ def connection_json(connection: Connection) -> dict[str, Any]:
 
 
 def printable(text: str) -> str:
-    """Words from elsewhere (a server, another program, the file), with control characters
-    shown as escapes, never raw, so they can't rewrite the terminal."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    """Words from elsewhere (a server, another program, the file, the command line), with
+    control and bidi characters shown as escapes, never raw, so they can't rewrite the
+    terminal or hide what they say."""
+    return visible(text)
 
 
 def dumps(payload: Any) -> str:
     # Names as they are on a UTF-8 output; as \u escapes (the same JSON) on any other, such
-    # as a Windows pipe in cp1252, which could not hold them.
+    # as a Windows pipe in cp1252, which could not hold them. Control and bidi characters
+    # are \u escapes on every output.
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    return json.dumps(payload, indent=2, ensure_ascii=encoding not in ("utf8", "utf8sig"))
+    return escape_for_json(
+        json.dumps(payload, indent=2, ensure_ascii=encoding not in ("utf8", "utf8sig")))
 
 
 def list_json(connections: list[Connection]) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from o365desk.cli.output import dumps
+from o365desk.core.text import visible
 
 JSON_VERSION = 1
 TYPES = ("delegated", "application")
@@ -57,7 +58,7 @@ def _catalog():
     try:
         tenant = tenant_import.load_cached()
     except tenant_import.TenantImportError as exc:
-        print(f"o365desk: note: {exc}", file=sys.stderr)
+        print(f"o365desk: note: {visible(str(exc))}", file=sys.stderr)
         return cat
     return cat.with_tenant(tenant) if tenant is not None else cat
 
@@ -109,8 +110,9 @@ def _search(args: argparse.Namespace, query: str) -> int:
         print("No permission matches. Try fewer words or fewer filters.")
         return 0
     rows = [("NAME", "DELEGATED", "APPLICATION", "STATUS", "DESCRIPTION")]
-    rows += [(p.name, _consent_cell(p.delegated), _consent_cell(p.application),
-              p.status.state.value, p.description) for p in found]
+    # A tenant import brings names and wording from a file: never raw on a terminal.
+    rows += [(visible(p.name), _consent_cell(p.delegated), _consent_cell(p.application),
+              p.status.state.value, visible(p.description)) for p in found]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
@@ -215,7 +217,7 @@ def _details_text(p, catalog) -> str:
         least = f"; least privileged for {'/'.join(api.least)}" if api.least else ""
         also = f"; also needs {', '.join(api.also_requires)}" if api.also_requires else ""
         out.append(f"  {' '.join(api.methods):<6} {api.path}  [{kinds}{least}{also}]")
-    return "\n".join(out)
+    return "\n".join(visible(line) for line in out)
 
 
 def _preset(args: argparse.Namespace) -> int:
@@ -265,7 +267,7 @@ def _import_tenant(args: argparse.Namespace) -> int:
                             for n, k, b, t in change.changed_ids]}}))
         return 0
     print(f"Imported {len(tenant.scopes)} delegated scopes and {len(tenant.roles)} app roles "
-          f"from {tenant.source_name}; cached in {cache}.")
+          f"from {visible(tenant.source_name)}; cached in {visible(str(cache))}.")
     print(f"Compared with the built-in catalog: {len(change.added)} added, "
           f"{len(change.removed)} missing from the tenant, {len(change.changed_ids)} with "
           "another ID.")
@@ -273,7 +275,7 @@ def _import_tenant(args: argparse.Namespace) -> int:
         if rows:
             print(f"{title}:")
             for name, kind in rows:
-                print(f"  {name} ({kind})")
+                print(visible(f"  {name} ({kind})"))
     for name, kind, old, new in change.changed_ids:
-        print(f"  {name} ({kind}): built-in {old}, tenant {new}")
+        print(visible(f"  {name} ({kind}): built-in {old}, tenant {new}"))
     return 0

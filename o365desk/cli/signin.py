@@ -8,6 +8,7 @@ import os
 import sys
 
 from o365desk import usecases
+from o365desk.core.text import visible
 from o365desk.services import Services
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,9 @@ def _has_display() -> bool:
 
 
 def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    """One line on stderr; anything from outside in it (the file's nickname, the server's
+    words) with its control characters as escapes."""
+    print(visible(text), file=sys.stderr, flush=True)
 
 
 def cmd_login(args: argparse.Namespace, services: Services) -> int:
@@ -66,7 +69,7 @@ def cmd_login(args: argparse.Namespace, services: Services) -> int:
         _say("o365desk: sign-in stopped. Nothing was saved.")
         return 1
     usecases.record_sign_in(services, connection, result)
-    print(f"Signed in as {result.account.username}")
+    print(f"Signed in as {visible(result.account.username)}")
     return 0
 
 
@@ -79,8 +82,27 @@ def cmd_token(args: argparse.Namespace, services: Services) -> int:
     except SignInError as exc:
         return _explain(exc, hint=f' Run: o365desk login "{connection.nickname}"')
     _say(SECRET_NOTE)
-    print(result.access_token, flush=True)
+    try:
+        print(result.access_token, flush=True)
+    except OSError as exc:  # a pipe whose reader has gone, a full disk, a closed descriptor
+        return _token_not_written(exc)
     return 0
+
+
+def _token_not_written(exc: OSError) -> int:
+    """The token could not be written: a script must not take the exit code for success."""
+    # What is still buffered is dropped, not written (and failed again) when Python exits.
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no descriptor to replace: nothing is buffered for it
+        pass
+    if isinstance(exc, BrokenPipeError):
+        why = "the program reading it stopped before it was written"
+    else:
+        why = exc.strerror or str(exc)
+    _say(f"o365desk: the token could not be written to standard output ({why}). Run the "
+         "command again with its output going to the program, file or terminal that needs it.")
+    return 1
 
 
 def _explain(exc, hint: str = "", device_code: str = "") -> int:

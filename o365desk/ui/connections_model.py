@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from o365desk.core import connection_rules
 from o365desk.core.connection import Connection, Status, utcnow
 from o365desk.core.nickname import NicknameError, normalize
+from o365desk.core.text import visible
 from o365desk.storage.store import StoreError
 from o365desk.ui.connection_state import (  # noqa: F401  (status_label: re-exported)
     connection_status,
@@ -182,13 +183,15 @@ class ConnectionsModel(QAbstractTableModel):
         return None
 
     def _display(self, conn: Connection, column: Column) -> str:
+        # Names from the file or a sign-in server: control and bidi characters as escapes,
+        # never drawn (or obeyed) as they are.
         if column == Column.NICKNAME:
-            return conn.nickname
+            return visible(conn.nickname)
         if column == Column.ACCOUNT:
             # Blank, not "not signed in": the Status column already says so.
-            return conn.account.username if conn.account else ""
+            return visible(conn.account.username) if conn.account else ""
         if column == Column.TENANT:
-            return conn.tenant
+            return visible(conn.tenant)
         if column == Column.CLOUD:
             return conn.cloud.label
         if column == Column.STATUS:
@@ -205,7 +208,7 @@ class ConnectionsModel(QAbstractTableModel):
 
     def _tooltip(self, conn: Connection, column: Column) -> str | None:
         if column == Column.NICKNAME and conn.description:
-            return conn.description
+            return visible(conn.description, keep_newlines=True)
         if column == Column.LAST_USED:
             return format_datetime(conn.last_used_at)
         if column == Column.STATUS and conn.damage:
@@ -235,7 +238,7 @@ class ConnectionsModel(QAbstractTableModel):
             return False
         conn = self._rows[index.row()]
         text = "" if value is None else str(value)
-        if normalize(text) == conn.nickname:
+        if normalize(text) in (conn.nickname, visible(conn.nickname)):
             return False  # Enter without a change: nothing to save, nothing to complain about
         try:
             updated = self._renamer(conn.id, text)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from o365desk.core import connection_rules
 from o365desk.core.connection import Connection, Kind, Status
+from o365desk.core.text import visible
 from o365desk.core.words import plural
 from o365desk.ui.connection_state import expires_in, status_text, token_expiry
 from o365desk.ui.connections_model import format_datetime, relative_time
@@ -146,6 +147,7 @@ class DetailsPane(QWidget):
 
     def _value(self, parent: QWidget) -> QLabel:
         label = QLabel(parent)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # a file's or server's words, never HTML
         label.setWordWrap(True)
         # Mouse-selectable so a tenant or client ID can be copied; not keyboard-selectable,
         # which would add a dozen tab stops between the list and the buttons.
@@ -174,22 +176,26 @@ class DetailsPane(QWidget):
         self.stack.setCurrentIndex(1)
         expiry = token_expiry(conn, state, now)
         self._show_tokens(conn, status, state, expiry, now)
-        self.title.setText(conn.nickname)
-        self.description.setText(conn.description)
+        # Names and words from the file or a sign-in server: control and bidi characters
+        # as escapes, never drawn (or obeyed) as they are.
+        self.title.setText(visible(conn.nickname))
+        self.description.setText(visible(conn.description, keep_newlines=True))
         self.description.setVisible(bool(conn.description))
         self.status.setText(status_text(status))
         self.status_text.setText(self._explain(conn, status, backend))
-        self.account.setText(conn.account.username if conn.account else self.tr("none yet"))
-        self.tenant.setText(conn.tenant)
+        self.account.setText(visible(conn.account.username) if conn.account
+                             else self.tr("none yet"))
+        self.tenant.setText(visible(conn.tenant))
         self.cloud.setText(conn.cloud.label)
-        self.authority.setText(conn.effective_authority())
-        self.client_id.setText(conn.client_id)
+        self.authority.setText(visible(conn.effective_authority()))
+        self.client_id.setText(visible(conn.client_id))
         self.kind.setText(
             self.tr("Delegated (acts as the person who signs in)")
             if conn.kind == Kind.DELEGATED
             else self.tr("App-only (acts as the app itself, nobody signs in)")
         )
-        self.scopes.setText(", ".join(conn.scopes) if conn.scopes else self.tr("none chosen"))
+        self.scopes.setText(visible(", ".join(conn.scopes)) if conn.scopes
+                            else self.tr("none chosen"))
         self.created.setText(format_datetime(conn.created_at))
         if conn.last_used_at is None:
             self.last_used.setText(relative_time(None, now))
@@ -229,7 +235,7 @@ class DetailsPane(QWidget):
                 text += self.tr(
                     "; not granted: {names} (ask an administrator to approve: copy the "
                     "admin-consent link below)").format(names=", ".join(missing))
-            self.granted.setText(text)
+            self.granted.setText(visible(text))  # the names the server granted
         self.consent_button.setVisible(bool(missing))
         self.token_facts.setText(self._token_facts(state.claims if state and signed else None))
 
@@ -240,9 +246,9 @@ class DetailsPane(QWidget):
         methods = {"pwd": self.tr("password"), "mfa": self.tr("second step (MFA)"),
                    "rsa": self.tr("certificate or smart card"), "otp": self.tr("one-time code")}
         how = ", ".join(methods.get(m, m) for m in claims.auth_methods) or self.tr("not stated")
-        return self.tr("for {audience}; organisation {tenant}; signed in with {how}").format(
-            audience=claims.audience or self.tr("an unnamed service"),
-            tenant=claims.tenant_id or self.tr("not stated"), how=how)
+        return visible(self.tr("for {audience}; organisation {tenant}; signed in with {how}")
+                       .format(audience=claims.audience or self.tr("an unnamed service"),
+                               tenant=claims.tenant_id or self.tr("not stated"), how=how))
 
     def _explain(self, conn: Connection, status: Status, backend: str | None) -> str:
         if status == Status.DAMAGED:
@@ -266,7 +272,7 @@ class DetailsPane(QWidget):
             ), self.tr(
                 "Permissions were added since the last sign-in ({names}). Sign in again to "
                 "approve them; until then the connection works with the permissions it had."
-            ), names=", ".join(added))
+            ), names=visible(", ".join(added)))
         if status == Status.CONSENT_MISSING:
             return self.tr(
                 "Signed in, but some of the permissions it asks for were not granted. An "
@@ -277,7 +283,7 @@ class DetailsPane(QWidget):
                 "Its saved sign-in is in the keychain, which can't be reached right now. "
                 "The message at the top of the window says what to do."
             )
-        user = conn.account.username if conn.account else ""
+        user = visible(conn.account.username) if conn.account else ""
         if backend:
             return self.tr("The saved sign-in for {user} is kept in {backend}.").format(
                 user=user, backend=backend

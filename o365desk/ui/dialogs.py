@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QWidget
 
 from o365desk.core.connection import Connection
+from o365desk.core.text import visible
 
 # QMessageBox is imported where a box is made: its class and enums take ~2 ms to load,
 # which the main window would otherwise spend before its first paint.
@@ -32,8 +33,9 @@ def confirm(
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
-    box.setText(text)
-    box.setInformativeText(informative)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # names from the file, never HTML
+    box.setText(printable(text))
+    box.setInformativeText(printable(informative))
     box.setAccessibleName(title)
     accept = box.addButton(accept_label, QMessageBox.ButtonRole.DestructiveRole)
     accept.setAccessibleName(accept_accessible_name)
@@ -123,7 +125,7 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     """A one-line answer, or None when cancelled."""
     from PySide6.QtWidgets import QInputDialog
 
-    answer, ok = QInputDialog.getText(parent, title, label, text=text)
+    answer, ok = QInputDialog.getText(parent, title, printable(label), text=printable(text))
     return answer if ok else None
 
 
@@ -134,7 +136,8 @@ def show_details(
     from PySide6.QtWidgets import QMessageBox
 
     box = _box(parent, QMessageBox.Icon.Warning, title, text, informative)
-    box.setDetailedText(detail or QCoreApplication.translate("Dialogs", "No further details."))
+    box.setDetailedText(printable(
+        detail or QCoreApplication.translate("Dialogs", "No further details.")))
     box.open()
     return box
 
@@ -146,17 +149,13 @@ def show_raw(parent: QWidget | None, title: str, text: str, raw: str) -> QMessag
     informative = QCoreApplication.translate("Dialogs", "What the system said:") + "\n" + \
         printable(raw or QCoreApplication.translate("Dialogs", "No further details."))
     box = _box(parent, QMessageBox.Icon.Warning, title, text, informative)
-    box.setTextFormat(Qt.TextFormat.PlainText)
     box.open()
     return box
 
 
 def printable(text: str) -> str:
-    """`text` with control and invisible characters as escapes, never raw (line breaks stay)."""
-    return "".join(
-        ch if ch.isprintable() or ch == "\n"
-        else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
-        for ch in text)
+    """`text` with control and bidi characters as escapes, never raw (line breaks stay)."""
+    return visible(text, keep_newlines=True)
 
 
 def _box(
@@ -168,10 +167,11 @@ def _box(
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setIcon(icon)
     box.setWindowTitle(title)
-    box.setText(text)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a file's or server's words, never HTML
+    box.setText(printable(text))
     box.setAccessibleName(title)
     if informative:
-        box.setInformativeText(informative)
+        box.setInformativeText(printable(informative))
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     ok = box.addButton(QMessageBox.StandardButton.Ok)
     ok.setAccessibleName(QCoreApplication.translate("Dialogs", "OK"))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from o365desk import usecases
 from o365desk.core.connection import Connection
 from o365desk.core.connection_rules import DESCRIPTION_MAX
+from o365desk.core.text import visible
 from o365desk.services import Services
 from o365desk.ui.async_runner import TaskRunner, off_gui_thread
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
@@ -45,7 +46,8 @@ class EditConnectionDialog(QDialog):
         self.runner = TaskRunner(self)
         self._saving = False
         self._order: list[str] = [*connection.scopes, *tick]
-        self.setWindowTitle(self.tr("Edit \u201c{name}\u201d").format(name=connection.nickname))
+        self.setWindowTitle(self.tr("Edit \u201c{name}\u201d").format(
+            name=visible(connection.nickname)))
         self.help = help_label(self.tr(
             "Change what this connection is for and the permissions it asks for. Its "
             "organisation and sign-in stay as they are."), self, self.tr("About editing"))

@@ -27,7 +27,7 @@ from o365desk.core import paths
 from o365desk.ui.connections_model import Column
 from o365desk.ui.details_pane import DetailsPane
 from o365desk.ui.empty_state import EmptyState
-from o365desk.ui.message_bar import Level, MessageBar, MessageBarGroup
+from o365desk.ui.message_bar import Level, MessageBar, MessageBarGroup, StatusBar
 from o365desk.ui.widgets import make_action, no_match_page
 
 # Widths a first start opens with, before the user has resized anything.
@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
         return page
 
     def _build_status_bar(self) -> None:
+        self.setStatusBar(StatusBar(self))  # names in its messages: never raw
         bar = self.statusBar()
         bar.setAccessibleName(self.tr("Status bar"))
         self.count_label = QLabel(bar)

@@ -13,8 +13,19 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStatusBar,
     QToolButton,
 )
+
+from o365desk.core.text import visible
+
+
+class StatusBar(QStatusBar):
+    """The window's status bar. Its messages name connections as the file holds them: any
+    control or bidi character in them is shown as an escape, never drawn as it is."""
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
+        super().showMessage(visible(text), timeout)
 
 
 class Level(enum.Enum):
@@ -133,7 +144,8 @@ class MessageBar(QFrame):
     def show_message(self, text: str, level: Level | None = None) -> None:
         if level is not None and level != self.level:
             self.set_level(level)
-        text = curly_quotes(text)
+        # Messages quote the file, a server or what was typed: never a raw control character.
+        text = visible(curly_quotes(text), keep_newlines=True)
         changed = text != self.label.text()
         self.label.setText(text)
         # Screen readers read the description when the bar gets attention.

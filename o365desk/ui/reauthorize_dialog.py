@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
 from o365desk import usecases
 from o365desk.core.connection import Connection
 from o365desk.core.signin_errors import Action
+from o365desk.core.text import visible
 from o365desk.services import Services
 from o365desk.ui.async_runner import TaskRunner, off_gui_thread
 from o365desk.ui.signin.flow import SignInFlow
@@ -37,13 +38,15 @@ class ReauthorizeDialog(QDialog):
         self._started = False
         self._saving = False
         user = connection.account.username if connection.account else ""
-        self.setWindowTitle(self.tr("Sign in \u2013 {name}").format(name=connection.nickname))
+        # The names as the file holds them, with any control or bidi character as an escape.
+        name, shown_user = visible(connection.nickname), visible(user)
+        self.setWindowTitle(self.tr("Sign in \u2013 {name}").format(name=name))
         self.setAccessibleName(self.tr("Sign in again"))
         intro = self.tr(
             "Sign in as {user} to keep using \u201c{name}\u201d. If permissions were added "
             "to the connection, you are asked to approve them.").format(
-            user=user, name=connection.nickname) if user else self.tr(
-            "Sign in to start using \u201c{name}\u201d.").format(name=connection.nickname)
+            user=shown_user, name=name) if user else self.tr(
+            "Sign in to start using \u201c{name}\u201d.").format(name=name)
         self.intro = help_label(intro, self, self.tr("About this sign-in"))
         self.page = SignInPage(self.flow, DEFAULT_TIMEOUT_MS, self)
         self.page.help.hide()  # the intro above says it for this dialog

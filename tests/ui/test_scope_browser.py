@@ -165,6 +165,7 @@ def test_retired_permission_is_flagged_with_date_and_note(browser):
     assert details.status_bar.isVisible()
     assert "Retired since 2023-05-19" in details.status_bar.text()
     assert "AccessReview" in details.status_bar.text()
+    assert "<" not in details.status_bar.text()  # the bar shows plain text, no tags
     assert details.delegated.state.text() == "Retired 2023-05-19"
     row = browser.tree.currentIndex()
     assert row.siblingAtColumn(4).data() == "Retired"

@@ -122,6 +122,7 @@ def test_a_permission_that_cant_be_exported_is_named_and_can_be_removed(browser)
     assert not browser.export.problem_bar.isHidden()
     assert "AgentIdentity.Create.All cannot be exported as delegated (Scope)" in \
         browser.export.problem_bar.text()
+    assert "<" not in browser.export.problem_bar.text()  # the bar shows plain text, no tags
     assert browser.export.preview.toPlainText() == ""
     assert "until the permissions named above" in browser.export.preview.placeholderText()
     assert not browser.export.copy_button.isEnabled()

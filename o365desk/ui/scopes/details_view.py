@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.catalog.model import APPLICATION, DELEGATED, Permission, PermissionStatus, Variant
+from o365desk.core.text import visible
 from o365desk.ui import colors
 from o365desk.ui.message_bar import Level, MessageBar
 from o365desk.ui.scopes.paths_model import PathColumn
@@ -175,8 +176,10 @@ class VariantBox(QGroupBox):
             self.tenant_caption.setText(self.tr("Microsoft's wording, from your tenant, "
                                                 "{date}:").format(
                 date=tenant_date(tenant.imported_at)))
-            self.tenant_text.setText(f"<b>{html.escape(text.display_name)}</b><br>"
-                                     f"{html.escape(text.description)}")
+            # The tenant's words, from an imported file: escaped twice, as HTML and as text
+            # (control and bidi characters shown, not obeyed).
+            self.tenant_text.setText(f"<b>{html.escape(visible(text.display_name))}</b><br>"
+                                     f"{html.escape(visible(text.description))}")
 
 
 class VariantPair(QWidget):
@@ -241,6 +244,7 @@ class PermissionDetails(QWidget):
         page.setChildrenCollapsible(False)
         facts = QWidget(page)
         self.title = _value(facts)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a tenant import's name: not HTML
         self.title.setAccessibleDescription(self.tr("Permission name"))
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
@@ -250,6 +254,7 @@ class PermissionDetails(QWidget):
         self.group.setAccessibleDescription(self.tr("Group"))
         self.status_bar = _fixed_bar(Level.ERROR, self.tr("Status warning"), facts)
         self.description = _value(facts)
+        self.description.setTextFormat(Qt.TextFormat.PlainText)
         self.description.setAccessibleDescription(self.tr("Description"))
         self.danger_bar = _fixed_bar(Level.WARNING, self.tr("Why it is risky"), facts)
         self.delegated = VariantBox(DELEGATED, facts)
@@ -352,13 +357,13 @@ class PermissionDetails(QWidget):
     def show_permission(self, p: Permission, alternatives: list[str],
                         selected_kinds: frozenset[str], path_count: int, tenant=None) -> None:
         self.stack.setCurrentIndex(1)
-        self.title.setText(p.name)
+        self.title.setText(visible(p.name))
         group = self.tr("Group: {group}").format(group=p.group)
         if p.origin == "tenant":
             group += self.tr(" \u00b7 known only from your tenant import")
         self.group.setText(group)
         self._show_status(p)
-        self.description.setText(p.description)
+        self.description.setText(visible(p.description, keep_newlines=True))
         self.danger_bar.setVisible(bool(p.danger))
         if p.danger:
             self.danger_bar.show_message(self.tr("Why it is risky: {text}").format(text=p.danger))
@@ -389,6 +394,7 @@ class PermissionDetails(QWidget):
         only = {DELEGATED: self.tr(" (delegated variant only)"),
                 APPLICATION: self.tr(" (application variant only)")}.get(p.status.applies_to, "")
         when = self.tr(" since {date}").format(date=p.status.date) if p.status.date else ""
-        text = f"<b>{html.escape(state.label)}{html.escape(when)}{html.escape(only)}.</b> "
-        self.status_bar.show_message(text + html.escape(p.status.note), Level.ERROR
+        # A message bar shows plain text: no markup.
+        text = f"{state.label}{when}{only}. "
+        self.status_bar.show_message(text + p.status.note, Level.ERROR
                                      if state is PermissionStatus.RETIRED else Level.WARNING)

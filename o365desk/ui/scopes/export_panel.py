@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -101,17 +99,18 @@ class ExportPanel(QWidget):
             self.tr("The scopes an app asks for when a user signs in, separated by spaces. "
                     "Only delegated permissions are requested by name."))
         if problems:
-            items = "".join(f"<li>{_escape(p)}</li>" for p in problems)
+            # The bars show plain text (never HTML): one line per problem or note.
+            items = "".join(f"\n\u2022 {p}" for p in problems)
             self.problem_bar.show_message(
                 (self.tr("One of the selected permissions can't be exported as chosen. "
                          "Change it or remove it:") if len(problems) == 1 else
                  self.tr("{count} of the selected permissions can't be exported as chosen. "
                          "Change them or remove them:").format(count=len(problems)))
-                + f"<ul style='margin:0'>{items}</ul>")
+                + items)
         else:
             self.problem_bar.hide()
         if notes:
-            self.note_bar.show_message("<br>".join(_escape(n) for n in notes))
+            self.note_bar.show_message("\n".join(notes))
         else:
             self.note_bar.hide()
         self.preview.setPlainText(text)
@@ -121,7 +120,3 @@ class ExportPanel(QWidget):
 
     def show_done(self, text: str, level: Level = Level.INFO) -> None:
         self.done_bar.show_message(text, level)
-
-
-def _escape(text: str) -> str:
-    return html.escape(text)

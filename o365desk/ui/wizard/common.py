@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 def help_label(text: str, parent: QWidget, name: str) -> QLabel:
     """A short, plain explanation at the top of a page, for non-technical staff."""
     label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # it can name a connection: never HTML
     label.setWordWrap(True)
     label.setObjectName("helpText")
     # A screen reader reads the text itself (a label's name); `name` is the context.
@@ -25,6 +26,7 @@ def problem_label(parent: QWidget, name: str) -> QLabel:
     from o365desk.ui import colors
 
     label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the file or a server
     label.setWordWrap(True)
     label.setObjectName("problem")
     label.setAccessibleDescription(name)  # the text is what a screen reader reads
@@ -35,8 +37,9 @@ def problem_label(parent: QWidget, name: str) -> QLabel:
 
 
 def show_problem(label: QLabel, text: str) -> None:
+    from o365desk.core.text import visible
     from o365desk.ui.message_bar import curly_quotes  # the CLI's words, the window's quotes
 
-    text = curly_quotes(text)
+    text = visible(curly_quotes(text), keep_newlines=True)
     label.setText(text)
     label.setVisible(bool(text))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.core.signin_errors import Action, Explanation
+from o365desk.core.text import visible
 from o365desk.ui import colors
 from o365desk.ui.message_bar import curly_quotes
 
@@ -86,12 +87,13 @@ class ErrorPanel(QWidget):
     def show_explanation(self, explanation: Explanation, extra: tuple[Action, ...] = ()) -> None:
         self.explanation = explanation
         # The command line's words (straight quotes), in the window's quotes.
-        title = curly_quotes(self.tr(explanation.title))
-        message = curly_quotes(self.tr(explanation.message))
+        # They can quote the server or the file (an error's code, a tenant): never raw.
+        title = visible(curly_quotes(self.tr(explanation.title)))
+        message = visible(curly_quotes(self.tr(explanation.message)))
         self.title.setText(title)
         self.message.setText(message)
         self.setAccessibleDescription(f"{title}. {message}")
-        self.details.setPlainText(explanation.raw)
+        self.details.setPlainText(visible(explanation.raw, keep_newlines=True))
         self.details_button.setChecked(False)
         stopped = explanation.code == "cancelled"  # nothing went wrong, nothing for IT
         self._stopped = stopped
@@ -188,9 +190,10 @@ class DeviceCodePanel(QWidget):
         layout.addStretch(1)
 
     def show_code(self, user_code: str, url: str) -> None:
-        self.code.setText(user_code)
-        self.code.setAccessibleName(" ".join(user_code))  # read letter by letter
-        self.url.setText(url)
+        # As the server sent them, with any control or bidi character as an escape.
+        self.code.setText(visible(user_code))
+        self.code.setAccessibleName(" ".join(visible(user_code)))  # read letter by letter
+        self.url.setText(visible(url))
         self.cancel_button.setEnabled(True)
         self.set_status(self.tr("Waiting for you to sign in on the other device\u2026"))
 

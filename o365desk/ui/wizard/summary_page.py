@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from o365desk.core.text import visible
 from o365desk.ui import colors
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 
@@ -103,10 +104,10 @@ class SummaryPage(QWizardPage):
         if result is None:
             return
         self.nickname.setText(conn.nickname)
-        self.account.setText(result.account.username)
+        self.account.setText(visible(result.account.username))  # the server's words
         tenant_id = result.account.tenant_id
         org = conn.tenant if conn.tenant == tenant_id else f"{conn.tenant} ({tenant_id})"
-        self.organisation.setText(f"{org} \u2013 {self.tr(conn.cloud.label)}")
+        self.organisation.setText(f"{visible(org)} \u2013 {self.tr(conn.cloud.label)}")
         local = result.expires_at.astimezone()
         self.expires.setText(self.tr(
             "valid until {time}; renews by itself while the sign-in lasts"

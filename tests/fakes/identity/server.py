@@ -203,6 +203,7 @@ class FakeIdentity(ErrorSwitches):
             self.code_lifetime = 600
             self.device_code_lifetime = 900
             self.device_interval = 1
+            self.device_message_extra = ""  # appended to the device-code answer's message
             self.mfa = False
             self.error_page_status = 200
             self.token_roles: list[str] | None = None

@@ -370,7 +370,7 @@ def device_authorization(fake, req: Request, tenant: str) -> Response:
         "user_code": user_code, "device_code": device_code, "verification_uri": uri,
         "expires_in": lifetime, "interval": int(fake.device_interval),
         "message": f"To sign in, use a web browser to open the page {uri} and enter the "
-                   f"code {user_code} to authenticate.",
+                   f"code {user_code} to authenticate.{fake.device_message_extra}",
     })
 
 
