@@ -32,10 +32,23 @@ def main(argv: list[str] | None = None) -> int:
             return run_gui([sys.argv[0]], smoke=args.smoke)
         if sys.stdout is None:
             return _stdout_closed()
-        _log_to_file()
-        from o365desk.cli.commands import run
+        try:
+            _log_to_file()
+            from o365desk.cli.commands import run
 
-        return run(args)
+            return run(args)
+        except KeyboardInterrupt:
+            return _interrupted()
+
+
+def _interrupted() -> int:
+    """Ctrl+C (or SIGINT from a script): a plain line and the shell's usual exit code, no
+    traceback. A keychain write in progress was finished first (core/held_signals.py), so
+    what is saved is whole: the sign-in before, or the new one."""
+    if sys.stderr is not None:
+        print("\no365desk: stopped (Ctrl+C). Anything already saved is kept; run the command "
+              "again to finish.", file=sys.stderr)
+    return 130
 
 
 def _stdout_closed() -> int:
