@@ -8,6 +8,7 @@ state set directly (no keychain is opened), so the pictures are the same on ever
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -122,13 +123,20 @@ def _settle(app: QApplication, seconds: float = 0.15) -> None:
 
 
 def scene(
-    app, out: Path, name: str, connections, keychain=GNOME, prepare=None, size=SIZE
+    app, out: Path, name: str, connections, keychain=GNOME, prepare=None, size=SIZE,
+    hand_edit=None,
 ) -> Path:
     with tempfile.TemporaryDirectory(prefix="o365desk-shot-") as tmp:
         os.environ["O365DESK_CONFIG_DIR"] = tmp
         store = ConnectionStore(Path(tmp) / "connections.json")
         for conn in connections:
             store.add(conn)
+        if hand_edit is not None:  # what someone typed into the file since
+            path = Path(tmp) / "connections.json"
+            document = json.loads(path.read_text(encoding="utf-8"))
+            hand_edit(document["connections"])
+            path.write_text(json.dumps(document), encoding="utf-8")
+            store = ConnectionStore(path)
         services = Services(store, vault_factory=_no_vault)
         window = MainWindow()
         controller = MainController(window, services)
@@ -164,6 +172,13 @@ def _rename_error(window, controller):
     controller.proxy.setData(index, "contoso production")
 
 
+def _hand_edited(entries: list[dict]) -> None:
+    """A plain-http Graph endpoint on one connection (damaged: never used) and escape
+    sequences in another's description (shown as escapes, never obeyed)."""
+    entries[1]["graph_endpoint"] = "http://127.0.0.1:8080"
+    entries[0]["description"] = "Production \x1b]0;pwned\x07\x1b[2J tenant \u202eevil"
+
+
 def _filtered(window, controller):
     window.filter_edit.setText("gcc")
 
@@ -185,6 +200,10 @@ def main(argv: list[str]) -> int:
         scene(app, out, "5-rename-error", five_connections(), prepare=_rename_error),
         scene(app, out, "6-filtered", five_connections(), prepare=_filtered),
         scene(app, out, "7-small-window", five_connections(), keychain=LOCKED, size=(800, 560)),
+        scene(app, out, "8-damaged", five_connections(), prepare=_select("Fabrikam Helpdesk"),
+              hand_edit=_hand_edited),
+        scene(app, out, "9-outside-text", five_connections(),
+              prepare=_select("Contoso Production"), hand_edit=_hand_edited),
     ]
     for shot in shots:
         print(shot)
