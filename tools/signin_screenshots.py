@@ -111,6 +111,17 @@ async def shots(out: Path, fake: FakeIdentity, theme: str) -> None:
     box.keep_button.click()
     wizard.reject()
     await asyncio.sleep(0.5)
+    # Microsoft's sign-in page answers 503: its status and the ways out, no endless wait.
+    fake.fail_transport(503, endpoint="authorize")
+    wizard = ws.new_wizard(fake)
+    await ws.to_signin(wizard, fake)
+    page = wizard.signin_page
+    await ws.wait_until(lambda: page.stack.currentWidget() is page.error_panel
+                        and page.error_panel.explanation.code == "http-error")
+    await settle()
+    shoot(wizard, "s8-sign-in-page-503")
+    wizard.reject()
+    await asyncio.sleep(0.5)
 
 
 async def root_shots(out: Path, fake: FakeIdentity, theme: str) -> None:
