@@ -42,8 +42,12 @@ def test(services: Services, connection: Connection) -> TestOutcome:
     the outcome says to sign in first, without going online.
     """
     from o365desk.auth.token_state import read_token_state
+    from o365desk.core import connection_rules
     from o365desk.graph.client import GraphTestResult, test_connection
 
+    refused = connection_rules.refusal(connection)
+    if refused is not None:  # damaged: what is wrong comes before "sign in first"
+        return TestOutcome(GraphTestResult(False, None, "", refused), None)
     if connection.account is None:
         return TestOutcome(GraphTestResult(False, None, "", _not_signed_in(connection)), None)
     result = test_connection(services.session_for(connection))

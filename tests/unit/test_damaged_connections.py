@@ -253,6 +253,10 @@ def test_login_and_token_refuse_a_damaged_connection_plainly(services, store_pat
     assert "can't be used" in capsys.readouterr().err
     assert cli(services, "rename", "Bad", "Other") == 1
     assert "can't be used" in capsys.readouterr().err
+    # Never signed in: what is wrong comes first, not "sign in first" (which can't work).
+    assert cli(services, "test", "Bad") == 1
+    err = capsys.readouterr().err
+    assert "can't be used" in err and "Sign in first" not in err
     assert cli(services, "delete", "Bad", "--yes") == 0
 
 
