@@ -119,7 +119,13 @@ def cmd_add(args: argparse.Namespace, services: Services) -> int:
 
 def cmd_list(args: argparse.Namespace, services: Services) -> int:
     connections = services.store.connections
-    print(output.list_json(connections) if args.json else output.list_text(connections))
+    if args.json:
+        print(output.list_json(connections))
+    elif not connections and services.store.read_only:
+        # Not "add one": changes are off until the file's problem (noted above) is fixed.
+        print("No connections to show, and changes are turned off (see the note above).")
+    else:
+        print(output.list_text(connections))
     return 0
 
 

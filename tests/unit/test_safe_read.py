@@ -105,6 +105,9 @@ def test_list_add_and_doctor_neither_hang_nor_crash(config_dir, name, kind):
         # The store's notice comes with every command; the settings' problem in doctor.
         if name == "connections.json" or args == ["doctor"]:
             assert "rather than a file" in done.stdout + done.stderr
+        if name == "connections.json" and args == ["list"]:
+            assert "Add one" not in done.stdout  # changes are off: adding can't work
+            assert "changes are turned off" in done.stdout
 
 
 def test_a_connections_file_over_4_mb_is_kept_aside_with_the_reason(config_dir):
