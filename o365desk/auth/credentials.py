@@ -205,17 +205,18 @@ def _from_pfx(data: bytes, password: bytes | None):
     tries = [password] if password is not None else [None, b""]
     if password is not None:
         tries += [None, b""]
-    wrong_password = False
     for attempt in tries:
         try:
             loaded = pkcs12.load_pkcs12(data, attempt)
         except ValueError as exc:
             if "password" not in str(exc).lower():  # not a PFX file at all
                 _refuse_other_formats(data)
-            wrong_password = True
             continue
-        except Exception:  # a key or cipher this build of cryptography can't use
-            raise CredentialError(_damaged("certificate file")) from None
+        except Exception:  # UnsupportedAlgorithm: a cipher this build can't use
+            raise CredentialError(
+                "This certificate file is locked with a kind of encryption o365desk can't "
+                "open (older tools made files like this). Ask whoever made it to export it "
+                "again as a .pfx file with AES-256 encryption.") from None
         certificates = [c.certificate for c in
                         ([loaded.cert] if loaded.cert else []) + list(loaded.additional_certs)]
         if loaded.key is None and not certificates:
@@ -228,8 +229,7 @@ def _from_pfx(data: bytes, password: bytes | None):
         if not certificates:
             raise CredentialError(_key_without_certificate())
         return loaded.key, certificates
-    assert wrong_password
-    if password is None:
+    if password is None:  # every try was refused for its password
         raise CredentialError(
             "This certificate file is protected by a password. Type the password you were "
             "given with the file and try again.")
@@ -308,9 +308,10 @@ def _checked(key, certificates: list[x509.Certificate], now: datetime) -> Certif
 
 
 def _register_key(key_pem: str) -> None:
-    """Mask the key in every later log line: whole, as one base64 run, and line by line."""
+    """Mask the key in every later log line: whole (also with its line breaks written as
+    \\n, as in a repr or JSON), as one base64 run, and line by line."""
     lines = [line for line in key_pem.splitlines() if line and not line.startswith("-----")]
-    register_secret(key_pem, "".join(lines), *lines)
+    register_secret(key_pem, key_pem.replace("\n", "\\n"), "".join(lines), *lines)
 
 
 def _key_kind(key) -> str:

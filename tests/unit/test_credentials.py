@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -333,6 +333,7 @@ def test_a_pem_with_two_keys(rsa_key, other_rsa_key):
 @pytest.mark.parametrize("make, kind", [
     (lambda: ec.generate_private_key(ec.SECP256R1()), "elliptic-curve (EC) key"),
     (ed25519.Ed25519PrivateKey.generate, "Edwards-curve (EdDSA) key"),
+    (lambda: dsa.generate_private_key(2048), "a DSA key"),
 ])
 def test_a_key_type_entra_does_not_take(make, kind):
     key = make()
@@ -431,8 +432,10 @@ def test_the_key_and_the_password_are_registered_with_the_redactor(rsa_key):
     masked = redact.redact(log_line)
     assert "pem passphrase" not in masked
     assert all(line not in masked for line in lines if len(line) >= 8)
-    assert loaded.sha1_thumbprint not in redact.redact("x") or True  # not a secret
-    assert redact.redact(loaded.sha1_thumbprint) == loaded.sha1_thumbprint
+    assert redact.redact(loaded.sha1_thumbprint) == loaded.sha1_thumbprint  # not a secret
+    as_json = json.dumps({"key": loaded.private_key_pem})
+    assert lines[0] not in redact.redact(as_json)
+    assert "[REDACTED]" in redact.redact(loaded.private_key_pem)
 
 
 def test_a_wrong_password_is_registered_too(rsa_key):
