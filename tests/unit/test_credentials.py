@@ -141,13 +141,14 @@ def test_the_credential_is_frozen_and_its_repr_hides_the_key(rsa_key):
 
 
 @pytest.mark.parametrize("layout", ["cert first", "traditional rsa key", "windows lines",
-                                    "text around"])
+                                    "text around", "byte order mark"])
 def test_pem_files_in_the_shapes_tools_write_them(rsa_key, layout):
     cert = certificate(rsa_key)
     data = {
         "cert first": cert_pem(cert) + key_pem(rsa_key),
         "traditional rsa key": key_pem(rsa_key, fmt=TRADITIONAL) + cert_pem(cert),
         "windows lines": (key_pem(rsa_key) + cert_pem(cert)).replace(b"\n", b"\r\n"),
+        "byte order mark": b"\xef\xbb\xbf" + key_pem(rsa_key) + cert_pem(cert),
         "text around": b"Bag Attributes\n    friendlyName: app\n" + key_pem(rsa_key)
                        + b"subject=CN = o365desk app\n" + cert_pem(cert),
     }[layout]
