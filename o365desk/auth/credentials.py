@@ -185,7 +185,7 @@ def _from_pem(data: bytes, password: bytes | None):
                 "Check it (capital letters count) and type it again, or ask whoever made "
                 "the file for it.") from None
         raise CredentialError(_damaged("private key")) from None
-    except TypeError:  # a key type this build can't use
+    except TypeError:  # the file says encrypted and the key is not, or the other way
         raise CredentialError(_damaged("private key")) from None
     except Exception:  # cryptography reports an unsupported key as UnsupportedAlgorithm
         raise CredentialError(f"This private key is of a kind o365desk can't use. {_RSA_ONLY}"
@@ -202,9 +202,7 @@ def _from_pfx(data: bytes, password: bytes | None):
 
     # A file made without a password may have been given an empty one, or none at all; a
     # password typed for a file that has none is no reason to refuse it.
-    tries = [password] if password is not None else [None, b""]
-    if password is not None:
-        tries += [None, b""]
+    tries = dict.fromkeys([password, None, b""])  # in this order, each once
     for attempt in tries:
         try:
             loaded = pkcs12.load_pkcs12(data, attempt)
