@@ -22,10 +22,10 @@ _ENTRA_IDS = ("the Application (client) ID and the Directory (tenant) ID on the 
               "registration's Overview page in Microsoft Entra")
 _CROSS_CLOUD = (
     "{org} is in a different Microsoft cloud from the one this connection uses ({cloud}), "
-    "and an app-only connection can only connect in the organisation's own cloud. Choose "
-    "the organisation's cloud (for example US Government for an organisation that signs in "
-    "at login.microsoftonline.us), with an app registered in that cloud. An administrator "
-    "can see which cloud the organisation is in on the Overview page in Microsoft Entra."
+    "and a connection with no person signed in can only connect in the organisation's own "
+    "cloud. Choose that cloud (for example US Government for an organisation that signs in "
+    "at login.microsoftonline.us), with an app registered in it; ask an administrator "
+    "which cloud the organisation is in if you aren't sure."
 )
 
 APP_ONLY: dict[int, tuple[str, str, tuple[Action, ...]]] = {
@@ -76,14 +76,14 @@ APP_ONLY: dict[int, tuple[str, str, tuple[Action, ...]]] = {
              "Microsoft Graph at {graph} isn't available in {org}. This usually means the "
              "cloud chosen ({cloud}) isn't the organisation's (for example Global instead "
              "of US Government), or the Graph address set under Advanced is wrong. Check "
-             "the cloud; an administrator can see the organisation's on the Overview page "
-             "in Microsoft Entra.", (A.CHECK_ORGANISATION, A.CONTACT_ADMIN)),
+             "the cloud, and ask an administrator which cloud the organisation is in if you "
+             "aren't sure.", (A.CHECK_ORGANISATION, A.CONTACT_ADMIN)),
     65001: ("Permissions not granted yet",
             "No administrator of {org} has granted this app (client ID {client}) its "
-            "application permissions yet, so it can't connect without a person. An "
-            "administrator must grant admin consent: copy the admin-consent link and send "
-            "it to one (in Microsoft Entra they can also choose \"Grant admin consent\" on "
-            "the app registration's API permissions page). Then try again.",
+            "application permissions yet, so it can't connect on its own. An administrator "
+            "must grant admin consent: copy the admin-consent link and send it to one (or, "
+            "in Microsoft Entra, they choose \"Grant admin consent\" on the app "
+            "registration's API permissions page). Then try again.",
             (A.COPY_ADMIN_CONSENT_LINK, A.RETRY, A.CONTACT_ADMIN)),
     90002: ("Organisation not found",
             "Microsoft couldn't find {org} in the {cloud} cloud. Check the spelling of the "

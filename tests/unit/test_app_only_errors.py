@@ -11,11 +11,19 @@ import json
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from o365desk.auth.results import error_from_result
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import Connection, Kind
-from o365desk.core.signin_errors import Action, Explanation, details_for_it, explain_result
+from o365desk.core.signin_errors import (
+    Action,
+    Explanation,
+    details_for_it,
+    explain,
+    explain_result,
+)
 from tests.fakes.identity import DEFAULT_CLIENT_ID
 from tests.fakes.identity.errors import APP_ONLY_CODES, lookup, token_error_body
 
@@ -274,3 +282,17 @@ def test_each_code_through_the_real_msal_confidential_client(fake_identity, code
     exp = explain_result(result, **APP_ONLY)
     assert (exp.title, exp.actions) == EXPECTED[code]
     assert result["error_description"] in exp.raw
+
+
+@given(
+    error=st.none() | st.text(max_size=40),
+    description=st.none() | st.text(max_size=200),
+    codes=st.none() | st.lists(st.sampled_from(sorted(EXPECTED)) | st.integers(), max_size=4),
+    tenant=st.none() | st.text(max_size=30),
+)
+def test_explain_never_fails_on_odd_input_for_app_only(error, description, codes, tenant):
+    exp = explain(error, description, codes, tenant=tenant, cloud="usgov", client_id=CLIENT,
+                  kind=Kind.APP_ONLY)
+    assert exp.title and exp.message and exp.actions and exp.raw
+    assert not PERSON & set(exp.actions)
+    assert not re.search(r"\{(org|client|cloud|graph)\}", exp.message)  # all filled in
