@@ -14,7 +14,7 @@ the Graph address the connection uses.
 
 from __future__ import annotations
 
-from o365desk.core.signin_errors import Action
+from o365desk.core.signin_actions import Action
 
 A = Action
 _IT = (A.CONTACT_ADMIN,)

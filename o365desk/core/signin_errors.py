@@ -9,30 +9,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from o365desk.core.app_only_errors import (
+    APP_ONLY,
+    APP_ONLY_OAUTH,
+    UNKNOWN_MESSAGE,
+    UNKNOWN_TITLE,
+)
 from o365desk.core.clouds import Cloud
+from o365desk.core.signin_actions import Action  # the rest of o365desk imports it from here
 from o365desk.core.tls import EXTRA_CA_ENV
-
-
-class Action(enum.StrEnum):
-    """Something a person can do about a failure; the value is its button's English label."""
-
-    COPY_ADMIN_CONSENT_LINK = "Copy admin-consent link"
-    SIGN_IN_AGAIN = "Sign in again"
-    USE_SYSTEM_BROWSER = "Sign in with your web browser"
-    USE_DEVICE_CODE = "Use a code on another device"
-    CHECK_ORGANISATION = "Check the organisation"
-    CHECK_CLIENT_ID = "Check client ID and redirect URI"
-    CHECK_PERMISSIONS = "Change permissions"
-    CHECK_TRUSTED_CERTIFICATES = "Trusted certificates"
-    CHECK_CLOCK = "Check date and time"
-    # An app-only connection's client secret or certificate: a new one replaces it.
-    REPLACE_CREDENTIAL = "Replace credential"
-    RETRY = "Try again"
-    CONTACT_ADMIN = "Copy details for IT"
-
-    @property
-    def label(self) -> str:
-        return self.value
 
 
 class TransportKind(enum.StrEnum):
@@ -477,8 +462,6 @@ def _unknown(what: str | None,
              app_only: bool = False) -> tuple[str, str, tuple[Action, ...]]:
     shown = f" (code {what})" if what else ""
     if app_only:
-        from o365desk.core.app_only_errors import UNKNOWN_MESSAGE, UNKNOWN_TITLE
-
         return UNKNOWN_TITLE, UNKNOWN_MESSAGE.format(shown=shown), (A.RETRY, A.CONTACT_ADMIN)
     return ("Sign-in didn't work",
             f"Microsoft stopped the sign-in{shown}. Try again; if it happens again, copy the "
@@ -495,8 +478,6 @@ def _tables(app_only: bool) -> tuple[tuple[dict[int, Any], ...], dict[str, Any]]
     """The AADSTS tables to look codes up in, in order, and the OAuth errors' table."""
     if not app_only:
         return (_AADSTS,), _OAUTH
-    from o365desk.core.app_only_errors import APP_ONLY, APP_ONLY_OAUTH
-
     return (APP_ONLY, _AADSTS), {**_OAUTH, **APP_ONLY_OAUTH}
 
 
