@@ -86,7 +86,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.rfile = _Reader(self.rfile, LINE_LIMIT + HEADERS_LIMIT + BODY_LIMIT)
+        self.rfile = _Reader(self.rfile, LINE_LIMIT + HEADERS_LIMIT)
 
     def handle_one_request(self) -> None:
         try:
@@ -124,7 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
         if length < 0 or length > BODY_LIMIT:
             self._page(413, TOO_LARGE_PAGE)
             return
-        body = self.rfile.read(length) if length else b""
+        body = self.rfile._raw.read(length) if length else b""  # bounded just above
         if len(body) < length:
             return  # the client stopped sending: no answer to take
         self._answer(body.decode("utf-8", "replace"))
@@ -153,6 +153,14 @@ class _Handler(BaseHTTPRequestHandler):
         code = "".join(c for c in fields.get("error", "") if c.isalnum() or c == "_")[:60]
         self._page(200, REFUSED_PAGE.format(error=code or "no reason given"))
         listener._take(Outcome.REFUSED, fields)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        """A request the standard library can't parse: refused with a plain page too
+        (431 when it was cut off at the size limit)."""
+        if self.rfile.over:
+            code = 431
+        self.close_connection = True
+        self._page(code, TOO_LARGE_PAGE if code == 431 else NOT_HERE_PAGE)
 
     def _page(self, status: int, text: str) -> None:
         body = text.encode("utf-8")
