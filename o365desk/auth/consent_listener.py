@@ -265,6 +265,13 @@ def _result(outcome: Outcome, fields: dict[str, str], connection: Connection,
                              "approval (an old browser tab, or another program), so it was "
                              "refused and nothing was taken from it. Start the approval "
                              "again.", raw=raw)
+    tenant = fields.get("tenant", "").strip()
+    if outcome is Outcome.GRANTED and _other_organisation(connection, tenant):
+        return ConsentResult(
+            Outcome.REFUSED, f"The app was approved in another organisation ({tenant}), not "
+            f"in this connection's ({connection.tenant}), so this connection still lacks the "
+            "approval. Start it again and sign in on Microsoft's page with an administrator "
+            "of the connection's organisation.", tenant=tenant, raw=raw)
     if outcome is Outcome.GRANTED:
         return ConsentResult(outcome, "The administrator approved the app for the "
                              "organisation. Check it with Test connection.",
@@ -273,6 +280,18 @@ def _result(outcome: Outcome, fields: dict[str, str], connection: Connection,
     return ConsentResult(outcome, explain_refusal(error, description, connection=connection,
                                                   redirect_uri=redirect_uri),
                          error=error, error_description=description, raw=raw)
+
+
+def _other_organisation(connection: Connection, tenant: str) -> bool:
+    """Whether an approval's tenant ID is plainly not the connection's (known only when the
+    connection names its organisation by tenant ID)."""
+    from o365desk.core.ids import canonical_uuid
+    from o365desk.core.tenant import is_guid
+
+    ours = connection.tenant.strip()
+    if not (tenant and is_guid(ours) and is_guid(tenant)):
+        return False
+    return canonical_uuid(tenant) != canonical_uuid(ours)
 
 
 def open_in_browser(url: str) -> bool:

@@ -142,3 +142,17 @@ def test_a_form_post_answer_is_read_too(listener):
     assert connection.getresponse().status == 200
     connection.close()
     assert listener.wait(CONNECTION, LONG).granted
+
+
+def test_an_approval_in_another_organisation_is_not_taken_as_this_ones(listener):
+    ours = CONNECTION.replace(tenant="4f1c3b52-8d6e-4f0a-9b7c-2d5e6f708192")
+    _answer(listener, admin_consent="True", tenant="0a0b0c0d-1111-2222-3333-444455556666",
+            state=listener.state)
+    result = listener.wait(ours, LONG)
+    assert result.outcome is Outcome.REFUSED and not result.granted
+    assert "another organisation (0a0b0c0d-1111-2222-3333-444455556666)" in result.message
+    same = CONNECTION.replace(tenant="4F1C3B52-8D6E-4F0A-9B7C-2D5E6F708192")
+    with ConsentListener() as again:
+        _answer(again, admin_consent="True", state=again.state,
+                tenant="4f1c3b52-8d6e-4f0a-9b7c-2d5e6f708192")
+        assert again.wait(same, LONG).granted
