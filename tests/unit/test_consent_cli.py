@@ -191,3 +191,28 @@ def test_a_damaged_connection_is_refused_before_any_link(
         out, err = capsys.readouterr()
         assert out == "" and "can't be used" in err and "adminconsent" not in err
     assert fake_identity.requests_to("/adminconsent") == []
+
+
+def test_no_answer_in_time_says_so(fake_identity, services, app_only, monkeypatch, capsys):
+    from o365desk.cli import consent
+
+    monkeypatch.setattr(consent, "WAIT_SECONDS", 0.5)
+    monkeypatch.setattr(consent_listener, "open_in_browser", lambda url: True)  # nobody acts
+    assert cli(services, "consent", "Payroll") == 1
+    err = capsys.readouterr().err
+    assert "No answer came from Microsoft's approval page in time" in err
+    assert fake_identity.consented(None, APP) == set()
+
+
+def test_ctrl_c_while_waiting_stops_plainly(fake_identity, services, app_only, monkeypatch,
+                                            capsys):
+    import _thread
+
+    def press_ctrl_c(url: str) -> bool:
+        threading.Timer(0.3, _thread.interrupt_main).start()
+        return True
+
+    monkeypatch.setattr(consent_listener, "open_in_browser", press_ctrl_c)
+    assert cli(services, "consent", "Payroll") == 1
+    err = capsys.readouterr().err
+    assert "stopped waiting for the administrator's answer" in err and "Traceback" not in err
