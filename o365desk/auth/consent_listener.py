@@ -89,12 +89,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.rfile = _Reader(self.rfile, LINE_LIMIT + HEADERS_LIMIT)
 
     def handle_one_request(self) -> None:
+        self.close_connection = True  # one request a connection
         try:
-            self.raw_requestline = self.rfile.readline(LINE_LIMIT + 1)
+            self._one_request()
         except OSError:
-            self.close_connection = True
-            return
-        self.close_connection = True
+            pass  # a client that stalls (timeout) or goes away: nothing to answer
+
+    def _one_request(self) -> None:
+        self.raw_requestline = self.rfile.readline(LINE_LIMIT + 1)
         if not self.raw_requestline:
             return
         if len(self.raw_requestline) > LINE_LIMIT:
@@ -106,15 +108,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self.rfile.over:
             self._page(431, TOO_LARGE_PAGE)
             return
-        try:
-            if self.command == "GET":
-                self._answer(urlsplit(self.path).query)
-            elif self.command == "POST":
-                self._post()
-            else:
-                self._page(405, NOT_HERE_PAGE)
-        except OSError:
-            pass  # the browser went away: nothing to answer
+        if self.command == "GET":
+            self._answer(urlsplit(self.path).query)
+        elif self.command == "POST":
+            self._post()
+        else:
+            self._page(405, NOT_HERE_PAGE)
 
     def _post(self) -> None:
         try:
@@ -177,6 +176,9 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False  # a port another program holds is not shared
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # never a traceback on the terminal or in the window's output
 
 
 class _Server6(_Server):

@@ -156,3 +156,21 @@ def test_an_approval_in_another_organisation_is_not_taken_as_this_ones(listener)
         _answer(again, admin_consent="True", state=again.state,
                 tenant="4f1c3b52-8d6e-4f0a-9b7c-2d5e6f708192")
         assert again.wait(same, LONG).granted
+
+
+def test_a_client_that_stalls_is_dropped_quietly_and_the_wait_goes_on(monkeypatch, capfd):
+    from o365desk.auth import consent_listener
+
+    monkeypatch.setattr(consent_listener._Handler, "timeout", 0.3)
+    with ConsentListener() as listener:
+        stalled = []
+        for partial in (b"", b"GET /?admin_consent=True HTTP/1.1\r\nHost: x"):
+            sock = socket.create_connection(("127.0.0.1", listener.port), timeout=10)
+            sock.sendall(partial)
+            stalled.append(sock)
+        for sock in stalled:
+            assert sock.recv(100) == b""  # closed by the listener, unanswered
+            sock.close()
+        _answer(listener, admin_consent="True", tenant="tid", state=listener.state)
+        assert listener.wait(CONNECTION, LONG).granted
+    assert capfd.readouterr().err == ""
