@@ -31,13 +31,12 @@ WHAT_THE_ADMIN_SEES = (
     "Microsoft's page asks them to sign in with an administrator account (a Global "
     "Administrator, Privileged Role Administrator or Cloud Application Administrator), "
     "then shows the app's name and the permissions it asks for. They check that it is "
-    "the app they expect and choose Accept. The page then comes back to o365desk, which "
-    "says whether it worked. Cancel approves nothing."
+    "the app they expect and choose Accept. Cancel approves nothing."
 )
 REDIRECT_NOTE = (
-    "The answer comes back to this computer at http://localhost. That address must be a "
+    "Microsoft's page then sends the browser to http://localhost. That address must be a "
     "redirect URI of the app registration (Authentication, platform \"Mobile and desktop "
-    "applications\"), or Microsoft's page stops with an error about the redirect address."
+    "applications\"), or the page stops with an error about the redirect address."
 )
 
 

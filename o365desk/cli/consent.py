@@ -47,15 +47,16 @@ def cmd_consent(args: argparse.Namespace, services: Services) -> int:
         return 1
     if args.print_link:
         _say(WHAT_THE_ADMIN_SEES)
-        _say(f"{REDIRECT_NOTE} After Accept, the browser says it can't reach localhost: "
-             "that is expected, the approval is already recorded. Then check it: "
+        _say(f"{REDIRECT_NOTE} After Accept the browser can't open http://localhost, as "
+             "nothing listens there for a printed link: that is expected, the approval is "
+             "already recorded. Then check it: "
              f'o365desk test "{connection.nickname}"')
         print(consent_link_for(connection, PRINTED_REDIRECT, secrets.token_urlsafe(24)))
         return 0
     _say(f'Asking an administrator to approve the app of "{connection.nickname}" for the '
          "organisation, in your browser. (Press Ctrl+C to stop.)")
     _say(WHAT_THE_ADMIN_SEES)
-    _say(REDIRECT_NOTE)
+    _say(f"{REDIRECT_NOTE} o365desk listens there and says here whether it worked.")
     try:
         result = consent_listener.ask_admin_consent(
             connection, timeout=WAIT_SECONDS,
