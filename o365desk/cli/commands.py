@@ -9,6 +9,7 @@ import uuid
 
 from o365desk import usecases
 from o365desk.cli import output
+from o365desk.cli.consent import cmd_consent
 from o365desk.cli.errors import UsageError
 from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.cli.signin import cmd_login, cmd_token
@@ -289,4 +290,5 @@ _COMMANDS = {
     "test": cmd_test,
     "login": cmd_login,
     "token": cmd_token,
+    "consent": cmd_consent,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from o365desk import __version__
+from o365desk.cli.consent import add_consent_parser
 from o365desk.cli.scopes import add_scope_parsers
 from o365desk.cli.signin import add_signin_parsers
 from o365desk.core.clouds import Cloud
@@ -91,4 +92,5 @@ def build_parser() -> argparse.ArgumentParser:
                         help="remove keychain entries of connections that no longer exist")
     add_signin_parsers(sub)
     add_scope_parsers(sub)
+    add_consent_parser(sub)
     return parser
