@@ -55,8 +55,9 @@ def test_list_json_fields_are_the_documented_ones(config_dir):
     (entry,) = json.loads(o365desk("list", "--json").stdout)["connections"]
     assert set(entry) == {
         "id", "nickname", "description", "tenant", "cloud", "client_id", "authority",
-        "effective_authority", "effective_graph_endpoint", "kind", "scopes", "account", "status", "created_at",
-        "last_used_at", "expires_at", "graph_endpoint", "approved_scopes",
+        "effective_authority", "effective_graph_endpoint", "kind", "scopes", "account",
+        "status", "created_at", "last_used_at", "expires_at", "graph_endpoint",
+        "approved_scopes",
     }
     assert entry["effective_authority"] == "https://login.example.test/tenant-a"
     assert entry["effective_graph_endpoint"] == "https://graph.microsoft.com"
