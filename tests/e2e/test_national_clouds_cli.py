@@ -1,7 +1,8 @@
-"""A US Government connection signed in through the CLI (device code), then `token` and
-`test`, with no authority or Graph override: the cloud's own hosts (core/clouds.py),
-resolved to the fake identity platform, which answers as that cloud. A global connection
-beside it keeps to its own cloud too: no token of one cloud reaches the other's Graph.
+"""A US Government (and DoD, and China) connection signed in through the CLI (device
+code), then `token` and `test`, with no authority or Graph override: the cloud's own hosts
+(core/clouds.py), resolved to the fake identity platform, which answers as that cloud.
+A global connection beside a US Government one keeps to its own cloud too: no token of
+one cloud reaches the other's Graph.
 
 The CLI runs as a process of its own through tests.fakes.identity.cloud_hosts, which
 resolves the clouds' host names to the fake for that process only.
@@ -14,9 +15,11 @@ import os
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
+from o365desk.core.clouds import Cloud
 from tests.fakes.identity import DEFAULT_USERNAME
 from tests.fakes.identity.tokens import decode_jwt
 
@@ -94,46 +97,48 @@ def sign_in_token_test(fake, env, nickname: str) -> str:
     return token.stdout.strip()
 
 
-def test_us_government_sign_in_token_and_test_use_only_the_clouds_own_hosts(
-        fake_identity, cli_env, secret_service_vault):
-    connection = add(fake_identity, cli_env, "Gov", "usgov")
+@pytest.mark.parametrize("cloud", [Cloud.USGOV, Cloud.USGOVDOD, Cloud.CHINA])
+def test_a_national_cloud_sign_in_token_and_test_use_only_the_clouds_own_hosts(
+        fake_identity, cli_env, secret_service_vault, cloud):
+    login, graph = cloud.login_host, urlsplit(cloud.graph_endpoint).hostname
+    connection = add(fake_identity, cli_env, "Gov", cloud.value)
     assert connection["authority"] is None and connection["graph_endpoint"] is None
-    assert connection["effective_authority"] == f"https://{US_LOGIN}/{TENANT}"
-    assert connection["effective_graph_endpoint"] == f"https://{US_GRAPH}"
+    assert connection["effective_authority"] == f"https://{login}/{TENANT}"
+    assert connection["effective_graph_endpoint"] == f"https://{graph}"
 
     code, out, err = login_with_device_code(fake_identity, cli_env, "Gov")
     assert code == 0, err
     assert out.strip() == f"Signed in as {DEFAULT_USERNAME}"
     # The fake answered as the cloud: its device login page is on the cloud's host.
-    assert f"https://{US_LOGIN}/devicelogin" in err
+    assert f"https://{login}/devicelogin" in err
 
-    sign_in = [r for r in fake_identity.requests if r.host != US_GRAPH]
-    assert sign_in and {r.host for r in sign_in} == {US_LOGIN}
+    sign_in = [r for r in fake_identity.requests if r.host != graph]
+    assert sign_in and {r.host for r in sign_in} == {login}
     assert all(r.path.startswith(("/contoso.onmicrosoft.com/", f"/{fake_identity.tenant_id}/"))
                for r in sign_in)
     (device,) = fake_identity.requests_to("/oauth2/v2.0/devicecode", "POST")
     asked = device.form["scope"].split()
-    assert f"https://{US_GRAPH}/User.Read" in asked
-    assert f"https://{US_GRAPH}/Mail.Send" in asked
-    assert not [s for s in asked if COM_GRAPH in s or "microsoft.com" in s]
+    assert f"https://{graph}/User.Read" in asked
+    assert f"https://{graph}/Mail.Send" in asked
+    assert {s for s in asked if "://" in s} == {f"https://{graph}/User.Read",
+                                                 f"https://{graph}/Mail.Send"}
 
     token = as_cloud(fake_identity, cli_env, "token", "Gov")
     assert token.returncode == 0, token.stderr
     access_token = token.stdout.strip()
-    assert decode_jwt(access_token)["aud"] == f"https://{US_GRAPH}"
-    assert fake_identity.access_tokens[access_token].issued_by == f"https://{US_LOGIN}"
+    assert decode_jwt(access_token)["aud"] == f"https://{graph}"
+    assert fake_identity.access_tokens[access_token].issued_by == f"https://{login}"
 
     before = len(fake_identity.requests)
     tested = as_cloud(fake_identity, cli_env, "test", "Gov", "--json")
     assert tested.returncode == 0, tested.stderr
     assert json.loads(tested.stdout)["ok"] is True
-    graph_calls = [r for r in fake_identity.requests[before:] if r.host == US_GRAPH]
+    graph_calls = [r for r in fake_identity.requests[before:] if r.host == graph]
     assert graph_calls, "`test` made no Graph call to the cloud's Graph"
     assert all(r.path.startswith("/v1.0/") for r in graph_calls)  # Graph's own paths
     assert {bearer(r) for r in graph_calls} <= {
-        t for t, g in fake_identity.access_tokens.items() if g.audience == f"https://{US_GRAPH}"}
-    assert not [r for r in fake_identity.requests if r.host in (COM_LOGIN, COM_GRAPH)]
-    assert not [r for r in fake_identity.requests if r.host in ("127.0.0.1", "localhost")]
+        t for t, g in fake_identity.access_tokens.items() if g.audience == f"https://{graph}"}
+    assert {r.host for r in fake_identity.requests} == {login, graph}
 
 
 def test_a_token_of_one_cloud_never_reaches_the_other_clouds_graph(
