@@ -4,7 +4,10 @@
 (openid-configuration, authorize + sign-in/consent pages, token, devicecode), a fake
 Graph under /graph, records every request, and offers switches for every error of
 issue 4. Start it with ``with FakeIdentity() as fake:`` or the pytest fixtures in
-pytest_plugin.py. Nothing is logged: URLs and bodies carry codes and tokens.
+pytest_plugin.py. Asked under a cloud's own host (login.microsoftonline.us,
+graph.microsoft.us, ...: its certificate names them all; cloud_hosts.py resolves them to
+it) it answers as that cloud: its URLs and issuer name that host, and that host's Graph
+paths are Graph's. Nothing is logged: URLs and bodies carry codes and tokens.
 """
 
 from __future__ import annotations
