@@ -18,6 +18,7 @@ def connection_json(connection: Connection) -> dict[str, Any]:
     """One connection as documented in README.md ("JSON output"); never holds a secret."""
     data = connection.to_dict()
     data["effective_authority"] = connection.effective_authority()
+    data["effective_graph_endpoint"] = connection.effective_graph_endpoint()
     data["status"] = connection.status().value
     if connection.damage:  # only then: what is wrong, and what to do
         data["damage"] = connection_rules.message(connection)

@@ -39,6 +39,8 @@ def test_add_list_show_rename_delete(config_dir):
     assert connection["cloud"] == "usgov"
     assert connection["scopes"] == ["User.Read.All", "Group.Read.All"]
     assert connection["effective_authority"] == "https://login.microsoftonline.us/contoso.onmicrosoft.com"
+    assert connection["graph_endpoint"] is None  # no override: the cloud's own
+    assert connection["effective_graph_endpoint"] == "https://graph.microsoft.us"
     assert connection["status"] == "not signed in"
     assert connection["account"] is None
     uuid.UUID(connection["id"])
@@ -53,10 +55,12 @@ def test_list_json_fields_are_the_documented_ones(config_dir):
     (entry,) = json.loads(o365desk("list", "--json").stdout)["connections"]
     assert set(entry) == {
         "id", "nickname", "description", "tenant", "cloud", "client_id", "authority",
-        "effective_authority", "kind", "scopes", "account", "status", "created_at",
-        "last_used_at", "expires_at", "graph_endpoint", "approved_scopes",
+        "effective_authority", "effective_graph_endpoint", "kind", "scopes", "account",
+        "status", "created_at", "last_used_at", "expires_at", "graph_endpoint",
+        "approved_scopes",
     }
     assert entry["effective_authority"] == "https://login.example.test/tenant-a"
+    assert entry["effective_graph_endpoint"] == "https://graph.microsoft.com"
     assert entry["created_at"].endswith("Z")
 
 

@@ -14,6 +14,7 @@ import re
 import time
 import uuid
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from .tokens import Request, Response
 
@@ -88,7 +89,7 @@ def _authorize(fake, req: Request, path: str) -> Response | None:
     """None when the bearer token may call the path, else the 401/403 answer."""
     auth = req.header("Authorization")
     challenge = {"WWW-Authenticate": 'Bearer realm="", authorization_uri='
-                 f'"{fake.base_url}/common/oauth2/authorize", client_id="{GRAPH_APP_ID}"'}
+                 f'"{fake.login_origin()}/common/oauth2/authorize", client_id="{GRAPH_APP_ID}"'}
     if not auth.lower().startswith("bearer ") or not auth[7:].strip():
         return _error(401, "InvalidAuthenticationToken", "Access token is empty.", req,
                       **challenge)
@@ -98,6 +99,12 @@ def _authorize(fake, req: Request, path: str) -> Response | None:
         return _error(401, "InvalidAuthenticationToken",
                       "Access token validation failure. Invalid audience or token.", req,
                       **challenge)
+    served_as = urlsplit(fake.graph_origin()).hostname
+    if served_as != urlsplit(fake.graph_url).hostname \
+            and served_as != urlsplit(grant.audience).hostname:
+        # A cloud's Graph refuses a token for another cloud's Graph, as the real one does.
+        return _error(401, "InvalidAuthenticationToken",
+                      "Access token validation failure. Invalid audience.", req, **challenge)
     if time.time() >= grant.expires_at:
         return _error(401, "InvalidAuthenticationToken",
                       "Lifetime validation failed, the token is expired.", req, **challenge)
@@ -118,7 +125,7 @@ def handle(fake, req: Request, path: str) -> Response:
         return denied
     with fake.lock:
         grant = fake.access_tokens[req.header("Authorization")[7:].strip()]
-    base = f"{fake.base_url}/graph/v1.0/$metadata"
+    base = f"{fake.graph_origin()}/v1.0/$metadata"
     if path == "/v1.0/me":
         user = fake.users[grant.username.lower()]
         return Response.json(200, {

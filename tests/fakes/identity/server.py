@@ -4,8 +4,11 @@
 (openid-configuration, authorize + sign-in/consent pages, token, devicecode, the v2.0
 adminconsent page of consent.py), a fake Graph under /graph, records every request, and
 offers switches for every error of issue 4. Start it with ``with FakeIdentity() as fake:``
-or the pytest fixtures in pytest_plugin.py. Nothing is logged: URLs and bodies carry codes
-and tokens.
+or the pytest fixtures in pytest_plugin.py. Asked under a cloud's own host
+(login.microsoftonline.us, graph.microsoft.us, ...: its certificate names them all;
+cloud_hosts.py resolves them to it) it answers as that cloud: its URLs and issuer name that
+host, and that host's Graph paths are Graph's. Nothing is logged: URLs and bodies carry
+codes and tokens.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import trustme
+
+from o365desk.core.clouds import Cloud
 
 from . import consent, graph, pages
 from .errors import NO_LENGTH, ErrorSwitches, token_error_body, transport_fault
@@ -48,6 +53,11 @@ DEFAULT_PASSWORD = "Fake-Passw0rd!"
 MEMBER_USERNAME = "user@contoso.onmicrosoft.com"  # not an admin: admin scopes need approval
 NATIVE_CLIENT_REDIRECT = "https://login.microsoftonline.com/common/oauth2/nativeclient"
 _LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+# The national and global clouds' own hosts: the fake answers as that cloud when a request
+# names one of them (a test resolves them to 127.0.0.1 and the fake's port).
+CLOUD_LOGIN_HOSTS = frozenset(c.login_host for c in Cloud)
+CLOUD_GRAPH_HOSTS = frozenset(urlsplit(c.graph_endpoint).hostname for c in Cloud)
+CLOUD_HOSTS = CLOUD_LOGIN_HOSTS | CLOUD_GRAPH_HOSTS
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -143,13 +153,15 @@ class FakeIdentity(ErrorSwitches):
         self.ca_pem_path = str(Path(self._dir.name) / "fake-identity-ca.pem")
         self._ca.cert_pem.write_to_path(self.ca_pem_path)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self._ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+        self._ca.issue_cert("127.0.0.1", "localhost", *sorted(CLOUD_HOSTS)).configure_cert(
+            context)
         self._server = _TLSServer(self, context)
         self.port = self._server.server_address[1]
         self.base_url = f"https://127.0.0.1:{self.port}"
         self.graph_url = f"{self.base_url}/graph"
         self._thread: threading.Thread | None = None
         self._wake = threading.Event()
+        self._local = threading.local()  # the request being answered on this thread
         self.reset()
 
     # --- lifecycle ------------------------------------------------------------------
@@ -341,6 +353,29 @@ class FakeIdentity(ErrorSwitches):
 
     # --- internals used by the endpoint modules ---------------------------------------
 
+    def origin(self) -> str:
+        """"https://host" the request being answered was sent to: a cloud's own login or
+        Graph host when it named one, else base_url (the loopback address and port)."""
+        return getattr(self._local, "origin", self.base_url)
+
+    def graph_origin(self) -> str:
+        """Where Graph's own URLs begin for the request being answered."""
+        origin = self.origin()
+        return origin if urlsplit(origin).hostname in CLOUD_GRAPH_HOSTS else self.graph_url
+
+    def login_origin(self) -> str:
+        """The sign-in host of the cloud the request being answered was sent to."""
+        host = urlsplit(self.origin()).hostname
+        for cloud in Cloud:
+            if host == urlsplit(cloud.graph_endpoint).hostname:
+                return f"https://{cloud.login_host}"
+        return self.origin()
+
+    def _origin_of(self, req: Request) -> str:
+        netloc = req.header("Host").strip().lower()
+        host = urlsplit(f"//{netloc}").hostname if netloc else None
+        return f"https://{netloc}" if host in CLOUD_HOSTS else self.base_url
+
     def tid_for(self, tenant: str) -> str:
         """The tenant id a path segment stands for: a GUID is itself, the rest ours."""
         return tenant.lower() if _GUID.match(tenant) else self.tenant_id
@@ -372,6 +407,8 @@ class FakeIdentity(ErrorSwitches):
     def _route(self, req: Request) -> tuple[str, object]:
         """(endpoint name, a callable answering the request)."""
         path = req.path
+        if req.host in CLOUD_GRAPH_HOSTS:  # a cloud's own Graph: its paths are Graph's
+            return "graph", lambda: graph.handle(self, req, path)
         if path.startswith("/graph/"):
             return "graph", lambda: graph.handle(self, req, path[len("/graph"):])
         if path == "/devicelogin":
@@ -409,6 +446,7 @@ class FakeIdentity(ErrorSwitches):
     def _answer(self, req: Request) -> Response | None:
         with self.lock:
             self.requests.append(req)
+        self._local.origin = self._origin_of(req)
         endpoint, answer = self._route(req)
         fault = self.take_transport_fault(endpoint)
         delay = {"token": self.token_delay, "graph": self.graph_delay}.get(endpoint, 0)

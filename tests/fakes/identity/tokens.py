@@ -13,6 +13,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from .errors import token_error_body
 
@@ -22,6 +23,10 @@ _GRAPH_PREFIXES = (
     "https://graph.microsoft.us/", "https://dod-graph.microsoft.us/",
     "https://microsoftgraph.chinacloudapi.cn/",
 )
+# Each cloud's sign-in host and its Graph host (as Entra's metadata names them).
+_GRAPH_HOSTS = {"login.microsoftonline.com": "graph.microsoft.com",
+                "login.microsoftonline.us": "graph.microsoft.us",
+                "login.chinacloudapi.cn": "microsoftgraph.chinacloudapi.cn"}
 OIDC_SCOPES = ("openid", "profile", "email", "offline_access")
 AUTH_CODE = "authorization_code"
 REFRESH = "refresh_token"
@@ -45,6 +50,12 @@ class Request:
     def header(self, name: str, default: str = "") -> str:
         return next((v for k, v in self.headers.items() if k.lower() == name.lower()),
                     default)
+
+    @property
+    def host(self) -> str:
+        """The host the request was sent to (its Host header, lower case, without port)."""
+        netloc = self.header("Host").strip().lower()
+        return (urlsplit(f"//{netloc}").hostname or "") if netloc else ""
 
 
 @dataclass
@@ -100,6 +111,8 @@ class AccessGrant:
     roles: tuple[str, ...]
     tid: str
     expires_at: float
+    audience: str = GRAPH_RESOURCE  # the Graph the token is for ("aud")
+    issued_by: str = ""  # the origin of the token endpoint that issued it
 
 
 @dataclass
@@ -137,6 +150,15 @@ def decode_jwt(token: str) -> dict:
 
 def s256(verifier: str) -> str:
     return b64url(hashlib.sha256(verifier.encode("ascii")).digest())
+
+
+def audience(requested: list[str]) -> str:
+    """The Graph resource the requested scopes name ("aud" of the access token)."""
+    for scope in requested:
+        for prefix in _GRAPH_PREFIXES:
+            if prefix.startswith("https://") and scope.lower().startswith(prefix):
+                return prefix.rstrip("/")
+    return GRAPH_RESOURCE
 
 
 def canonical(scope: str) -> str:
@@ -177,8 +199,9 @@ def issue(fake, *, username: str, client_id: str, tid: str, requested: list[str]
     now = int(time.time())
     exp = now + int(fake.access_token_lifetime)
     roles = tuple(fake.token_roles or ())
+    aud = audience(requested)
     claims = {
-        "aud": GRAPH_RESOURCE, "iss": f"https://sts.windows.net/{tid}/", "iat": now,
+        "aud": aud, "iss": f"https://sts.windows.net/{tid}/", "iat": now,
         "nbf": now, "exp": exp, "tid": tid, "oid": user.oid, "sub": user.oid,
         "upn": user.username, "unique_name": user.username, "name": user.display_name,
         "appid": client_id, "app_displayname": fake.client_name(client_id),
@@ -200,7 +223,8 @@ def issue(fake, *, username: str, client_id: str, tid: str, requested: list[str]
     }
     with fake.lock:
         fake.access_tokens[access_token] = AccessGrant(
-            user.username, client_id, frozenset(granted), roles, tid, exp)
+            user.username, client_id, frozenset(granted), roles, tid, exp, aud,
+            fake.origin())
         if "offline_access" in requested:  # Entra sends a refresh token only then
             refresh_token = "0.FAKE-RT." + secrets.token_urlsafe(48)
             fake.refresh_tokens[refresh_token] = RefreshGrant(
@@ -208,7 +232,7 @@ def issue(fake, *, username: str, client_id: str, tid: str, requested: list[str]
             body["refresh_token"] = refresh_token
     if "openid" in requested:
         id_claims = {
-            "aud": client_id, "iss": f"{fake.base_url}/{tid}/v2.0", "iat": now,
+            "aud": client_id, "iss": f"{fake.origin()}/{tid}/v2.0", "iat": now,
             "nbf": now, "exp": exp, "name": user.display_name, "oid": user.oid,
             "preferred_username": user.username, "sub": user.oid, "tid": tid,
             "ver": "2.0",
@@ -365,7 +389,7 @@ def device_authorization(fake, req: Request, tenant: str) -> Response:
         fake.devices[device_code] = DeviceGrant(
             device_code, user_code, client_id, requested, fake.tid_for(tenant),
             time.time() + lifetime)
-    uri = f"{fake.base_url}/devicelogin"
+    uri = f"{fake.origin()}/devicelogin"
     return Response.json(200, {
         "user_code": user_code, "device_code": device_code, "verification_uri": uri,
         "expires_in": lifetime, "interval": int(fake.device_interval),
@@ -378,7 +402,8 @@ def discovery(fake, tenant: str) -> dict:
     """The OpenID configuration for /{tenant}/v2.0/.well-known/openid-configuration."""
     generic = tenant.lower() in ("organizations", "common", "consumers")
     # As Entra does, a domain's endpoints name the tenant by its id.
-    base = f"{fake.base_url}/{tenant if generic else fake.tid_for(tenant)}"
+    origin = fake.origin()
+    base = f"{origin}/{tenant if generic else fake.tid_for(tenant)}"
     return {
         "token_endpoint": f"{base}/oauth2/v2.0/token",
         "token_endpoint_auth_methods_supported": ["client_secret_post",
@@ -391,7 +416,7 @@ def discovery(fake, tenant: str) -> dict:
         "response_types_supported": ["code", "id_token", "code id_token",
                                      "id_token token"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        "issuer": f"{fake.base_url}/"
+        "issuer": f"{origin}/"
                   f"{'{tenantid}' if generic else fake.tid_for(tenant)}/v2.0",
         "request_uri_parameter_supported": False,
         "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
@@ -402,6 +427,7 @@ def discovery(fake, tenant: str) -> dict:
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce",
                              "preferred_username", "name", "tid", "ver", "oid"],
         "tenant_region_scope": "EU",
-        "cloud_instance_name": f"127.0.0.1:{fake.port}",
-        "msgraph_host": f"127.0.0.1:{fake.port}/graph",
+        "cloud_instance_name": origin.removeprefix("https://"),
+        "msgraph_host": fake.graph_url.removeprefix("https://") if origin == fake.base_url
+        else _GRAPH_HOSTS.get(origin.removeprefix("https://"), "graph.microsoft.com"),
     }
