@@ -9,6 +9,7 @@ import uuid
 
 from o365desk import usecases
 from o365desk.cli import output
+from o365desk.cli.app_only import cmd_credential
 from o365desk.cli.errors import UsageError
 from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.cli.signin import cmd_login, cmd_token
@@ -95,6 +96,15 @@ def _scopes(raw: str | None) -> tuple[str, ...]:
 
 
 def cmd_add(args: argparse.Namespace, services: Services) -> int:
+    from o365desk.cli.app_only import NO_SECRET_ARGUMENT, cmd_add_app_only
+
+    if args.secret_argument is not None:
+        raise UsageError(NO_SECRET_ARGUMENT)
+    if args.app_only:
+        return cmd_add_app_only(args, services)
+    if args.secret_stdin or args.secret_file or args.secret_expires:
+        raise UsageError("a client secret is only for an app-only connection: add "
+                         "--app-only, or leave the secret out to sign in as a person.")
     tenant = _tenant(args.tenant)
     cloud = Cloud.parse(args.cloud)
     connection = Connection(
@@ -289,4 +299,5 @@ _COMMANDS = {
     "test": cmd_test,
     "login": cmd_login,
     "token": cmd_token,
+    "credential": cmd_credential,
 }

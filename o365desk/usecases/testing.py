@@ -48,6 +48,10 @@ def test(services: Services, connection: Connection) -> TestOutcome:
     refused = connection_rules.refusal(connection)
     if refused is not None:  # damaged: what is wrong comes before "sign in first"
         return TestOutcome(GraphTestResult(False, None, "", refused), None)
+    from o365desk.core.connection import Kind
+
+    if connection.kind == Kind.APP_ONLY:
+        return _test_app_only(services, connection)
     if connection.account is None:
         return TestOutcome(GraphTestResult(False, None, "", _not_signed_in(connection)), None)
     result = test_connection(services.session_for(connection))
@@ -56,6 +60,44 @@ def test(services: Services, connection: Connection) -> TestOutcome:
 
 
 test.__test__ = False  # not a pytest test, whoever imports it
+
+
+def _test_app_only(services: Services, connection: Connection) -> TestOutcome:
+    """An app-only token, its `roles` compared with the application permissions asked for
+    (any missing named), then one Microsoft Graph call with it."""
+    from o365desk.auth.session import SignInError
+    from o365desk.graph.client import GraphTestResult, test_connection
+
+    session = services.session_for(connection)
+    try:
+        token = session.acquire_silent()
+    except SignInError as exc:
+        return TestOutcome(GraphTestResult(False, None, "", exc.explanation), None)
+    granted = {r.lower() for r in (token.claims.scopes if token.claims else ())}
+    missing = tuple(s for s in connection.scopes if s.lower() not in granted)
+    if missing:
+        return TestOutcome(GraphTestResult(False, None, "", _roles_missing(connection, missing)),
+                           None)
+    result = test_connection(session)
+    used = note_use(services, connection) if result.ok else None
+    return TestOutcome(result, None, used)
+
+
+def _roles_missing(connection: Connection, missing: tuple[str, ...]):
+    from o365desk.core.signin_errors import Action, Explanation, consent_url_for
+
+    names = ", ".join(missing)
+    these = "this application permission" if len(missing) == 1 else \
+        "these application permissions"
+    return Explanation(
+        code="roles-missing", title="Application permissions not granted",
+        message=f"The app's token lacks {names}: an administrator has not granted "
+                f"{these} "
+                "to the app. In the app registration, open API permissions and choose "
+                "Grant admin consent, then test again.",
+        actions=(Action.COPY_ADMIN_CONSENT_LINK, Action.CONTACT_ADMIN),
+        admin_consent_url=consent_url_for(connection), raw=f"roles missing: {names}",
+        scopes=missing)
 
 
 def _not_signed_in(_connection: Connection):
