@@ -274,7 +274,7 @@ def _by_client_credentials(fake, form: dict, fail) -> Response:
     if secret not in secrets_of:
         return fail(7000215, error="invalid_client")
     scope = form.get("scope", "").split()
-    if len(scope) != 1 or canonical(scope[0]) != ".default":
+    if len(scope) != 1 or not scope[0].endswith("/.default"):
         return fail(1002012, error="invalid_scope")
     now = int(time.time())
     exp = now + int(fake.access_token_lifetime)
