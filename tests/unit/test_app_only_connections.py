@@ -12,7 +12,6 @@ import pytest
 from o365desk.core.connection import Connection, Credential, CredentialType, Kind, Status
 from o365desk.storage.store import ConnectionStore
 
-
 SHA1 = "A" * 40
 SHA256 = "0123456789abcdef" * 4
 
