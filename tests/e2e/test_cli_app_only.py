@@ -4,6 +4,7 @@ client credentials grant over HTTPS, with the real Secret Service as the keychai
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 
 from o365desk.auth.claims import decode_claims
 from o365desk.storage.vault import CLIENT_SECRET, MSAL_CACHE
+from tests.e2e.test_no_secrets_on_disk import debug_logging, temp_home  # noqa: F401 (fixtures)
 from tests.fakes.identity import DEFAULT_TENANT_ID
 
 APP_ID = "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"
@@ -198,3 +200,55 @@ def _no_secret_in_files(secrets: set[str], root: Path) -> None:
             data = path.read_bytes()
             for secret in secrets:
                 assert secret.encode() not in data, f"{secret[:6]}... found in {path}"
+
+
+def test_no_app_secret_reaches_any_file_or_log_line(
+        fake_identity, temp_home, debug_logging, monkeypatch, capfd):  # noqa: F811
+    """Create, token, test, a new secret, delete, in process with debug logging: neither
+    secret nor any token is in a file under the home, config and data folders, in the log
+    or on the terminal; a log line naming the secret bare shows it masked."""
+    from o365desk.core.connection import Connection, Kind
+    from o365desk.services import Services
+    from o365desk.storage.vault import Vault
+    from o365desk.usecases import test as test_connection
+    from o365desk.usecases.app_only import create_app_only, replace_secret
+    from tests.fakes.memory_keyring import MemoryKeyring
+
+    monkeypatch.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
+    fake_identity.register_app(APP_ID, SECRET, roles=("User.Read.All", "Organization.Read.All"))
+    keyring = MemoryKeyring()
+    vault = Vault(keyring)
+    services = Services(vault_factory=lambda: vault)
+    draft = Connection("Daemon", tenant=TENANT, client_id=APP_ID, kind=Kind.APP_ONLY,
+                       authority=fake_identity.authority(TENANT),
+                       graph_endpoint=fake_identity.graph_url,
+                       scopes=("User.Read.All", "Organization.Read.All"))
+    connection = create_app_only(services, draft, SECRET)
+    first = services.session_for(connection).acquire_silent()
+    assert test_connection(services, connection).result.ok
+    fake_identity.set_app_secrets(APP_ID, NEW_SECRET)
+    connection = replace_secret(services, services.store.find("Daemon"), NEW_SECRET)
+    assert vault.get(connection.id, CLIENT_SECRET) == NEW_SECRET
+    second = services.session_for(connection).acquire_silent()
+    assert second.access_token != first.access_token
+    assert services.delete_connection(connection) > 0
+    assert not keyring.entries
+
+    secrets = {SECRET, NEW_SECRET, *fake_identity.access_tokens}
+    sent = {r.form.get("client_secret") for r in fake_identity.requests_to("/token")}
+    assert {SECRET, NEW_SECRET} <= sent
+    logging.getLogger("o365desk.test").debug("every secret seen, bare: %s",
+                                             " ".join(sorted(secrets)))
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    log_text = debug_logging.read_text(encoding="utf-8")
+    assert "app-only token" in log_text and "every secret seen" in log_text
+    files = [p for p in temp_home.rglob("*") if p.is_file()]
+    assert debug_logging in files and any(p.name == "connections.json" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        for secret in secrets:
+            assert secret.encode() not in data, f"a secret is in {path}"
+    out, err = capfd.readouterr()
+    for secret in secrets:
+        assert secret not in out and secret not in err
