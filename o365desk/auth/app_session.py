@@ -242,17 +242,11 @@ class AppSession:
                     cache.has_state_changed = True
                     raise
 
-    def forget_tokens(self) -> None:
-        """Remove the saved tokens (not the credential): the next token is a new one."""
+    def sign_out(self) -> None:
+        """Remove the saved tokens, not the credential (deleting the connection removes
+        that): the next token is a new one, got with the credential."""
         with self._lock:
             self.vault.delete(self.connection.id, MSAL_CACHE)
-            self._app = None
-            self._cache = None
-
-    def sign_out(self) -> None:
-        """Remove everything of the connection from the keychain: tokens and credential."""
-        with self._lock:
-            self.vault.delete_connection(self.connection.id)
             self._app = None
             self._cache = None
 

@@ -123,8 +123,15 @@ def application_scopes(raw: str | None) -> tuple[str, ...]:
     if not names:
         raise UsageError('--scopes needs at least one application permission, for example '
                          '--scopes "User.Read.All".')
+    return require_application(check_scopes(names, get_catalog(include_tenant=True)))
+
+
+def require_application(checked: tuple[str, ...]) -> tuple[str, ...]:
+    """The names, when each Graph permission among them has an application variant;
+    ValueError naming those that have none."""
+    from o365desk.catalog import get_catalog
+
     catalog = get_catalog(include_tenant=True)
-    checked = check_scopes(names, catalog)
     delegated_only = []
     for name in checked:
         try:

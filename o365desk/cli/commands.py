@@ -178,6 +178,10 @@ def cmd_delete(args: argparse.Namespace, services: Services) -> int:
 def cmd_edit(args: argparse.Namespace, services: Services) -> int:
     connection = services.store.find(args.nickname)
     scopes = _edited_scopes(connection.scopes, args)
+    if scopes is not None and connection.kind.value == "app-only":
+        from o365desk.cli.app_only import require_application
+
+        scopes = require_application(scopes)  # an app's permissions are application ones
     if args.description is None and scopes is None:
         raise UsageError("say what to change: --description, --scopes, --add-scopes or "
                          "--remove-scopes.")
@@ -267,6 +271,12 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
 
 def cmd_sign_out(args: argparse.Namespace, services: Services) -> int:
     connection = services.store.find(args.nickname)
+    if connection.kind.value == "app-only":
+        nick = connection.nickname
+        print(_one_line(f'"{nick}" is app only: no person signs in, so there is no sign-in '
+                        "to remove. Its client secret stays in the keychain until you delete "
+                        f'the connection: o365desk delete "{nick}"'))
+        return 0
     if connection.account is None:
         print(_one_line(f'"{connection.nickname}" is not signed in; nothing to remove.'))
         return 0

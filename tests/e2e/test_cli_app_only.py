@@ -252,3 +252,38 @@ def test_no_app_secret_reaches_any_file_or_log_line(
     out, err = capfd.readouterr()
     for secret in secrets:
         assert secret not in out and secret not in err
+
+
+def test_secret_from_a_file_edit_and_sign_out(fake_identity, cli_env, secret_service_vault,
+                                              tmp_path):
+    fake_identity.register_app(APP_ID, SECRET, roles=("User.Read.All",))
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    common = ("add", "Daemon", "--app-only", "--tenant", TENANT, "--client-id", APP_ID,
+              "--scopes", "User.Read.All", "--authority", fake_identity.authority(TENANT),
+              "--graph-endpoint", fake_identity.graph_url)
+    refused = o365desk(cli_env, *common, "--secret-file", str(folder))
+    assert refused.returncode == 1 and "a folder" in refused.stderr
+    both = o365desk(cli_env, *common, "--secret-file", str(folder), "--secret-stdin",
+                    stdin=SECRET)
+    assert both.returncode == 2 and "one of them" in both.stderr
+    secret_file = tmp_path / "secret.txt"
+    secret_file.write_text(SECRET + "\n", encoding="utf-8")
+    added = o365desk(cli_env, *common, "--secret-file", str(secret_file))
+    assert added.returncode == 0, added.stderr
+    connection = show(cli_env)
+    assert secret_service_vault.get(connection["id"], CLIENT_SECRET) == SECRET
+
+    delegated = o365desk(cli_env, "edit", "Daemon", "--add-scopes", "offline_access")
+    assert delegated.returncode == 1 and "no application variant" in delegated.stderr
+    assert o365desk(cli_env, "edit", "Daemon", "--add-scopes", "Mail.Send").returncode == 0
+    assert show(cli_env)["scopes"] == ["User.Read.All", "Mail.Send"]
+
+    assert o365desk(cli_env, "token", "Daemon").returncode == 0
+    signed_out = o365desk(cli_env, "sign-out", "Daemon")
+    assert signed_out.returncode == 0 and "is app only" in signed_out.stdout
+    assert secret_service_vault.get(connection["id"], CLIENT_SECRET) == SECRET
+    scoped = o365desk(cli_env, "token", "Daemon", "--scope", "Mail.Send")
+    assert scoped.returncode == 2 and "--scope does not apply" in scoped.stderr
+    assert o365desk(cli_env, "delete", "Daemon", "--yes").returncode == 0
+    assert secret_service_vault.get(connection["id"], CLIENT_SECRET) is None
