@@ -191,22 +191,23 @@ def cmd_credential(args: argparse.Namespace, services: Services) -> int:
 
 
 def credential_words(connection: Connection, now: datetime | None = None) -> str:
-    """"client secret, expires in 12 days", "client secret, expired on 2026-05-01"."""
+    """"secret expires in 12 days", "certificate expired on 2026-05-01", "secret, expiry
+    not known"."""
     credential = connection.credential
     if credential is None:
-        return "none"
-    what = "client secret" if credential.type.value == "secret" else "certificate"
+        return "no credential"
+    what = "secret" if credential.type.value == "secret" else "certificate"
     if credential.expires_at is None:
         return f"{what}, expiry not known"
     now = now or datetime.now(UTC)
     day = f"{credential.expires_at:%Y-%m-%d}"
     if credential.expired(now):
-        return f"{what}, expired on {day}"
+        return f"{what} expired on {day}"
     left = credential.expires_at - now
     if left < timedelta(days=1):
-        return f"{what}, expires today ({day})"
+        return f"{what} expires today"
     days = left.days
-    return f"{what}, expires in {days} day{'s' if days != 1 else ''} ({day})"
+    return f"{what} expires in {days} day{'s' if days != 1 else ''}"
 
 
 def credential_warning(connection: Connection) -> str:
@@ -220,8 +221,9 @@ def credential_warning(connection: Connection) -> str:
         return (f'"{nick}": its {credential_words(connection)}, so it can\'t get tokens. '
                 f"Make a new secret in the app registration, then run: {fix}")
     if credential.expiring_soon():
-        return (f'"{nick}": its {credential_words(connection)}. Make a new secret in the '
-                f"app registration before then, and run: {fix}")
+        return (f'"{nick}": its {credential_words(connection)} (on '
+                f"{credential.expires_at:%Y-%m-%d}). Make a new secret in the app "
+                f"registration before then, and run: {fix}")
     return ""
 
 

@@ -64,10 +64,10 @@ def list_text(connections: list[Connection]) -> str:
     if not connections:
         return 'No connections yet. Add one with: o365desk add NICKNAME'
     rows = [("NICKNAME", "ACCOUNT", "TENANT", "CLOUD", "STATUS", "LAST USED")]
-    from o365desk.cli.app_only import credential_warning
+    from o365desk.cli.app_only import credential_warning, credential_words
 
     for c in sorted(connections, key=lambda c: c.nickname.casefold()):
-        account = "App only" if c.kind == Kind.APP_ONLY else \
+        account = f"App only ({credential_words(c)})" if c.kind == Kind.APP_ONLY else \
             c.account.username if c.account else "-"
         rows.append(tuple(printable(cell) for cell in (
             c.nickname, account, c.tenant, c.cloud.value, c.status().value,
@@ -101,7 +101,10 @@ def show_text(c: Connection) -> str:
         *([("Problem", connection_rules.message(c))] if c.damage else []),
         ("Account", "App only (no person signs in)" if app_only
          else account.username if account else "not signed in"),
-        *([("Credential", credential_words(c))] if app_only else []),
+        *([("Credential", credential_words(c) + (
+            f" ({c.credential.expires_at:%Y-%m-%d})" if c.credential and
+            c.credential.expires_at and not c.credential.expired() else ""))]
+          if app_only else []),
         ("Tenant", c.tenant),
         ("Cloud", c.cloud.label),
         ("Authority", c.effective_authority() + ("  (override)" if c.authority else "")),

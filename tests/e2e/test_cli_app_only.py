@@ -70,10 +70,11 @@ def test_create_token_test_replace_delete(fake_identity, cli_env, secret_service
     assert secret_service_vault.get(connection["id"], CLIENT_SECRET) == SECRET
 
     text = o365desk(cli_env, "show", "Daemon")
-    assert "App only" in text.stdout and "client secret, expires in 12 days" in text.stdout
+    assert "App only" in text.stdout and "secret expires in 12 days (" in text.stdout
     assert "Warning:" in text.stdout and 'o365desk credential "Daemon"' in text.stdout
     listed = o365desk(cli_env, "list")
-    assert "App only" in listed.stdout and "ready" in listed.stdout
+    assert "App only (secret expires in 12 days)" in listed.stdout
+    assert "ready" in listed.stdout and "Warning:" in listed.stdout
 
     token = o365desk(cli_env, "token", "Daemon")
     assert token.returncode == 0, token.stderr
@@ -178,7 +179,7 @@ def test_an_expired_secret_is_a_status_that_says_what_to_do(fake_identity, cli_e
     assert show(cli_env)["status"] == "credential expired"
     listed = o365desk(cli_env, "list")
     assert "credential expired" in listed.stdout
-    assert "expired on 2020-01-01" in listed.stdout
+    assert "secret expired on 2020-01-01" in listed.stdout
     assert 'o365desk credential "Daemon" --secret-stdin' in listed.stdout
     assert o365desk(cli_env, "delete", "Daemon", "--yes").returncode == 0
 

@@ -103,3 +103,22 @@ def test_the_stored_secret_is_msals_client_credential(store_path: Path):
     cert = app.replace(credential=Credential(CredentialType.CERTIFICATE))
     with pytest.raises(SignInError, match="no client secret"):
         client_credential(cert, vault)
+
+
+def test_the_expiry_warning_starts_30_days_before():
+    from o365desk.cli.app_only import credential_warning, credential_words
+
+    now = datetime.now(UTC)
+    app = Connection.from_dict(app_entry())
+
+    def expiring(delta: timedelta) -> Connection:
+        return app.replace(credential=Credential(CredentialType.SECRET, expires_at=now + delta))
+
+    assert credential_warning(expiring(timedelta(days=40))) == ""
+    assert credential_words(expiring(timedelta(days=40, hours=2))) == "secret expires in 40 days"
+    soon = credential_warning(expiring(timedelta(days=29, hours=2)))
+    assert "secret expires in 29 days" in soon
+    assert 'o365desk credential "Daemon" --secret-stdin' in soon
+    gone = credential_warning(expiring(-timedelta(days=3)))
+    assert "secret expired on" in gone and "can't get tokens" in gone
+    assert credential_warning(app) == ""  # no expiry known: nothing to warn of
