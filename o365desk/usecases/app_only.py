@@ -75,6 +75,10 @@ def replace_secret(services: Services, connection: Connection, secret: str,
         raise ValueError(f'"{connection.nickname}" signs in as a person, so it has no app '
                          f'credential to replace. Sign in with: o365desk login '
                          f'"{connection.nickname}"')
+    from o365desk.core import connection_rules
+
+    if connection.damage:  # changed only by deleting it: its file entry stays as read
+        raise ValueError(connection_rules.message(connection))
     value = checked_secret(secret)
     vault = services.vault()
     vault.set(connection.id, CLIENT_SECRET, value)  # the old value is overwritten

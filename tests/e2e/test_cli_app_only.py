@@ -288,3 +288,14 @@ def test_secret_from_a_file_edit_and_sign_out(fake_identity, cli_env, secret_ser
     assert scoped.returncode == 2 and "--scope does not apply" in scoped.stderr
     assert o365desk(cli_env, "delete", "Daemon", "--yes").returncode == 0
     assert secret_service_vault.get(connection["id"], CLIENT_SECRET) is None
+
+
+def test_an_app_that_may_not_read_the_organisation_still_tests_ok(fake_identity, cli_env,
+                                                                  secret_service_vault):
+    fake_identity.register_app(APP_ID, SECRET, roles=("Mail.Send",))
+    assert add_app(fake_identity, cli_env, "Daemon", "Mail.Send").returncode == 0
+    tested = o365desk(cli_env, "test", "Daemon")
+    assert tested.returncode == 0, tested.stderr
+    assert f'"Daemon" works: connected to {TENANT}' in tested.stdout
+    assert fake_identity.requests_to("/graph/v1.0/organization")
+    assert o365desk(cli_env, "delete", "Daemon", "--yes").returncode == 0

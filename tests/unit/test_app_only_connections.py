@@ -122,3 +122,16 @@ def test_the_expiry_warning_starts_30_days_before():
     gone = credential_warning(expiring(-timedelta(days=3)))
     assert "secret expired on" in gone and "can't get tokens" in gone
     assert credential_warning(app) == ""  # no expiry known: nothing to warn of
+
+
+def test_a_damaged_connection_keeps_its_secret(store_path: Path, services):
+    from o365desk.storage.vault import CLIENT_SECRET
+    from o365desk.usecases.app_only import replace_secret
+
+    place(store_path, app_entry("Bad", tenant="common"))
+    (damaged,) = services.store.load()
+    vault = services.vault()
+    vault.set(damaged.id, CLIENT_SECRET, "the-old-secret-value-0123456789")
+    with pytest.raises(ValueError, match="can't be used"):
+        replace_secret(services, damaged, "a-new-secret-value-0123456789")
+    assert vault.get(damaged.id, CLIENT_SECRET) == "the-old-secret-value-0123456789"
