@@ -175,6 +175,8 @@ def cmd_add_app_only(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_credential(args: argparse.Namespace, services: Services) -> int:
+    if args.secret_argument is not None:  # refused before anything else is looked at
+        raise UsageError(NO_SECRET_ARGUMENT)
     connection = services.store.find(args.nickname)
     if connection.kind != Kind.APP_ONLY:
         raise UsageError(f'"{visible(connection.nickname)}" signs in as a person and has no '

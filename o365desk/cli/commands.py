@@ -157,6 +157,9 @@ def cmd_delete(args: argparse.Namespace, services: Services) -> int:
     what = f'the connection "{output.printable(connection.nickname)}"'
     if connection.account:
         what += f" and its saved sign-in for {output.printable(connection.account.username)}"
+    elif connection.credential is not None:
+        what += " and its client secret" if connection.credential.type.value == "secret" \
+            else " and its certificate"
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError(f"to delete {what} without a question, add --yes.")

@@ -115,6 +115,7 @@ def test_create_token_test_replace_delete(fake_identity, cli_env, secret_service
 
     deleted = o365desk(cli_env, "delete", "Daemon", "--yes")
     assert deleted.returncode == 0, deleted.stderr
+    assert 'Deleted the connection "Daemon" and its client secret' in deleted.stdout
     assert _entries(secret_service_vault, connection["id"]) == set()
     from o365desk.storage.keychain import open_vault
 
@@ -150,6 +151,13 @@ def test_a_secret_as_an_argument_is_refused(fake_identity, cli_env, config_dir):
     assert refused.returncode == 2
     assert "never given on the command line" in refused.stderr and SECRET not in refused.stderr
     assert not (config_dir / "connections.json").exists()
+    for argv in (("credential", "Daemon", "--secret", SECRET),
+                 ("credential", "Daemon", f"--secret={SECRET}"),
+                 ("add", "Person", f"--secret={SECRET}")):
+        refused = o365desk(cli_env, *argv)
+        assert refused.returncode == 2, argv
+        assert "never given on the command line" in refused.stderr
+        assert SECRET not in refused.stderr
 
 
 @pytest.mark.parametrize("tenant", ["organizations", "common"])
