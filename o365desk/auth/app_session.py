@@ -250,6 +250,18 @@ class AppSession:
             self._app = None
             self._cache = None
 
+    def _no_person(self, *_args: Any, **_kwargs: Any) -> Any:
+        """Any interactive sign-in: an app-only connection has none; say so plainly."""
+        nick = self.connection.nickname
+        raise SignInError(Explanation(
+            "app-only-no-sign-in", "No sign-in needed",
+            f'"{nick}" is app only: it signs in as its app with its client secret whenever '
+            "a token is needed, so no person signs in. Use Test connection to check it.",
+            (), None, "interactive sign-in asked of an app-only connection"))
+
+    start_auth_code = finish_auth_code = start_device_code = finish_device_code = _no_person
+    sign_in_with_browser = _no_person
+
     def cached_account(self) -> Account | None:
         return None  # an app has no account
 

@@ -135,3 +135,13 @@ def test_a_damaged_connection_keeps_its_secret(store_path: Path, services):
     with pytest.raises(ValueError, match="can't be used"):
         replace_secret(services, damaged, "a-new-secret-value-0123456789")
     assert vault.get(damaged.id, CLIENT_SECRET) == "the-old-secret-value-0123456789"
+
+
+@pytest.mark.parametrize("method", ["start_auth_code", "start_device_code",
+                                    "sign_in_with_browser"])
+def test_an_interactive_sign_in_is_refused_in_words(services, method):
+    from o365desk.auth.results import SignInError
+
+    app = services.store.add(Connection.from_dict(app_entry()))
+    with pytest.raises(SignInError, match="no person signs in"):
+        getattr(services.session_for(app), method)()
