@@ -45,9 +45,6 @@ from o365desk.storage.vault import CLIENT_SECRET, MSAL_CACHE, Vault, VaultCorrup
 
 log = logging.getLogger(__name__)
 
-# AADSTS codes of a client secret Microsoft refused: wrong, expired, not the app's.
-_SECRET_REFUSED = (7000215, 7000222, 7000216)
-
 
 def app_scopes(connection: Connection) -> list[str]:
     """What an app-only token asks for: every granted application permission of the app."""
@@ -84,16 +81,6 @@ def missing_secret(connection: Connection) -> Explanation:
         "(it was removed, or the connection was copied from another computer). Give it the "
         f'secret again with: o365desk credential "{connection.nickname}" --secret-stdin',
         (Action.CONTACT_ADMIN,), None, "no client secret in the keychain")
-
-
-def secret_refused(connection: Connection, raw: str) -> Explanation:
-    return Explanation(
-        "credential-refused", "Client secret refused",
-        f'Microsoft refused the client secret of "{connection.nickname}": it is wrong, or it '
-        "has expired or been deleted in the app registration. Make a new one under "
-        "Certificates & secrets in the app registration, then give it to o365desk with: "
-        f'o365desk credential "{connection.nickname}" --secret-stdin',
-        (Action.CONTACT_ADMIN,), None, raw)
 
 
 class AppSession:
@@ -207,11 +194,7 @@ class AppSession:
             return signed
 
     def _refused(self, result: dict) -> SignInError:
-        codes = result.get("error_codes") or []
-        raw = f"error: {result.get('error')}\n{result.get('error_description') or ''}"
-        if result.get("error") == "invalid_client" and (
-                not codes or any(c in _SECRET_REFUSED for c in codes)):
-            return SignInError(secret_refused(self.connection, raw))
+        """Microsoft's refusal in plain words (core.app_only_errors for an app's codes)."""
         if not result:
             return SignInError(Explanation(
                 "no-token", "No token", "Microsoft answered without a token. Try again "

@@ -179,7 +179,8 @@ def account_from(msal_account: Mapping[str, Any],
 
 def _context(connection: Connection) -> dict[str, Any]:
     return {"tenant": connection.tenant, "cloud": connection.cloud,
-            "client_id": connection.client_id, "authority": connection.authority}
+            "client_id": connection.client_id, "authority": connection.authority,
+            "kind": connection.kind, "graph_endpoint": connection.effective_graph_endpoint()}
 
 
 def error_from_result(result: Mapping[str, Any], connection: Connection) -> SignInError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from o365desk.cli.errors import UsageError
 from o365desk.core.clouds import Cloud
@@ -88,13 +88,16 @@ def read_secret(args: argparse.Namespace) -> str:
 
 
 def expiry(raw: str | None, flag: str) -> datetime | None:
-    """A YYYY-MM-DD date as the moment the secret stops working (that day's start, UTC)."""
+    """A YYYY-MM-DD date (auth.credentials.parse_secret_expiry: a past one is refused) as
+    the moment the secret stops working: that day's start, UTC."""
     if raw is None:
         return None
+    from o365desk.auth.credentials import CredentialError, parse_secret_expiry
+
     try:
-        day = date.fromisoformat(raw.strip())
-    except ValueError:
-        raise UsageError(f'{flag} takes a date like 2027-06-30, not "{raw}".') from None
+        day = parse_secret_expiry(raw)
+    except CredentialError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 

@@ -10,6 +10,7 @@ import uuid
 from o365desk import usecases
 from o365desk.cli import output
 from o365desk.cli.app_only import cmd_credential
+from o365desk.cli.consent import cmd_consent
 from o365desk.cli.errors import UsageError
 from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.cli.signin import cmd_login, cmd_token
@@ -265,6 +266,8 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
             and explanation.scopes:
         reason += (f' Run: o365desk edit "{nick}" --add-scopes "{" ".join(explanation.scopes)}"'
                    f', then o365desk login "{nick}"')
+    elif explanation is not None and Action.REPLACE_CREDENTIAL in explanation.actions:
+        reason += f" Run: o365desk credential \"{nick}\" --secret-stdin"
     elif explanation is not None and Action.SIGN_IN_AGAIN in explanation.actions:
         reason += f' Run: o365desk login "{nick}"'
     print(_one_line(f'o365desk: "{connection.nickname}" didn\'t work. {reason}'),
@@ -313,4 +316,5 @@ _COMMANDS = {
     "login": cmd_login,
     "token": cmd_token,
     "credential": cmd_credential,
+    "consent": cmd_consent,
 }

@@ -97,7 +97,8 @@ def cmd_token(args: argparse.Namespace, services: Services) -> int:
         result = usecases.access_token(services, connection, args.scope)
     except SignInError as exc:
         return _explain(exc, hint="" if app_only
-                        else f' Run: o365desk login "{connection.nickname}"')
+                        else f' Run: o365desk login "{connection.nickname}"',
+                        nickname=visible(connection.nickname))
     _say(SECRET_NOTE)
     try:
         print(result.access_token, flush=True)
@@ -122,12 +123,14 @@ def _token_not_written(exc: OSError) -> int:
     return 1
 
 
-def _explain(exc, hint: str = "", device_code: str = "") -> int:
+def _explain(exc, hint: str = "", device_code: str = "", nickname: str = "") -> int:
     from o365desk.core.signin_errors import Action
 
     message = " ".join(str(exc).split())
     if hint and Action.SIGN_IN_AGAIN in exc.explanation.actions:
         message += hint
+    if nickname and Action.REPLACE_CREDENTIAL in exc.explanation.actions:
+        message += f" Run: o365desk credential \"{nickname}\" --secret-stdin"
     _say(f"o365desk: {message}")
     if device_code and Action.USE_DEVICE_CODE in exc.explanation.actions:
         _say(device_code)

@@ -9,28 +9,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from o365desk.core.app_only_errors import (
+    APP_ONLY,
+    APP_ONLY_OAUTH,
+    UNKNOWN_MESSAGE,
+    UNKNOWN_TITLE,
+)
 from o365desk.core.clouds import Cloud
+from o365desk.core.signin_actions import Action  # the rest of o365desk imports it from here
 from o365desk.core.tls import EXTRA_CA_ENV
-
-
-class Action(enum.StrEnum):
-    """Something a person can do about a failure; the value is its button's English label."""
-
-    COPY_ADMIN_CONSENT_LINK = "Copy admin-consent link"
-    SIGN_IN_AGAIN = "Sign in again"
-    USE_SYSTEM_BROWSER = "Sign in with your web browser"
-    USE_DEVICE_CODE = "Use a code on another device"
-    CHECK_ORGANISATION = "Check the organisation"
-    CHECK_CLIENT_ID = "Check client ID and redirect URI"
-    CHECK_PERMISSIONS = "Change permissions"
-    CHECK_TRUSTED_CERTIFICATES = "Trusted certificates"
-    CHECK_CLOCK = "Check date and time"
-    RETRY = "Try again"
-    CONTACT_ADMIN = "Copy details for IT"
-
-    @property
-    def label(self) -> str:
-        return self.value
 
 
 class TransportKind(enum.StrEnum):
@@ -197,6 +184,25 @@ _AADSTS: dict[int, tuple[str, str, tuple[Action, ...]]] = {
             "without you. Sign in again.", _AGAIN),
     50089: ("Sign-in page expired",
             "The sign-in took too long and the page expired. Sign in again.", _AGAIN),
+    900023: ("Organisation not recognised",
+             "{org} isn't a domain or tenant ID Microsoft recognises. Enter the "
+             "organisation's domain (for example contoso.onmicrosoft.com) or its tenant ID.",
+             (A.CHECK_ORGANISATION,)),
+    7000112: ("App turned off",
+              "The app o365desk signs in with (client ID {client}) is turned off in {org}, "
+              "so no one can sign in with it. Ask an administrator to turn it back on in "
+              "Microsoft Entra (Enterprise applications, the app, Properties), or use the "
+              "default client ID.", (A.CONTACT_ADMIN, A.CHECK_CLIENT_ID)),
+    50049: ("Cloud not recognised",
+            "Microsoft's sign-in service didn't recognise the cloud it was asked for. "
+            "Usually the cloud chosen ({cloud}) isn't the organisation's, or a sign-in "
+            "address set under Advanced is wrong. Check the cloud and the organisation.",
+            (A.CHECK_ORGANISATION, A.CONTACT_ADMIN)),
+    90038: ("Organisation in another cloud",
+            "{org} is in a different Microsoft cloud from the one chosen ({cloud}). Choose "
+            "the organisation's cloud (for example US Government for an organisation that "
+            "signs in at login.microsoftonline.us) and sign in again.",
+            (A.CHECK_ORGANISATION, A.SIGN_IN_AGAIN)),
     54005: ("Sign-in step already used",
             "The one-time sign-in code was already used, which happens when a page is reloaded "
             "or the sign-in is sent twice. Start the sign-in again.", (A.RETRY,)),
@@ -207,7 +213,7 @@ _AADSTS: dict[int, tuple[str, str, tuple[Action, ...]]] = {
 # Codes that mean the same for the person at the desk.
 for _alias, _same in {50074: 50076, 50072: 50079, 50132: 50173, 50133: 50173,
                       70044: 70043, 90095: 90094, 53001: 53000,
-                      530003: 53000}.items():
+                      530003: 53000, 90051: 50049}.items():
     _AADSTS[_alias] = _AADSTS[_same]
 
 _OAUTH: dict[str, tuple[str, str, tuple[Action, ...]]] = {
@@ -298,6 +304,9 @@ _TRANSPORT: dict[TransportKind, tuple[str, str, tuple[Action, ...]]] = {
 _CLOCK_HINTS = ("certificate has expired", "not yet valid", "certificate is not yet")
 _AADSTS_RE = re.compile(r"AADSTS(\d+)")
 _GENERIC_TENANTS = {"", "organizations", "common", "consumers"}
+# Remedies that need a person signing in: never offered to an app-only connection.
+_PERSON_SIGNS_IN = frozenset({Action.SIGN_IN_AGAIN, Action.USE_SYSTEM_BROWSER,
+                              Action.USE_DEVICE_CODE})
 
 
 def admin_consent_url(
@@ -346,27 +355,40 @@ def aadsts_codes(error_codes: Sequence[int] | None, description: str | None) -> 
 def explain(
     error: str | None, description: str | None, error_codes: Sequence[int] | None, *,
     tenant: str | None, cloud: Cloud | str, client_id: str | None,
-    authority: str | None = None,
+    authority: str | None = None, kind: str | None = None,
+    graph_endpoint: str | None = None,
 ) -> Explanation:
-    """Turn an error from Microsoft (or MSAL's result dict fields) into an Explanation."""
+    """Turn an error from Microsoft (or MSAL's result dict fields) into an Explanation.
+
+    `kind` is the connection's (core.connection.Kind): an app-only connection's failures
+    are read as about its app, credential and consent, never as "sign in again".
+    `graph_endpoint` is the Graph address it uses (its cloud's unless overridden).
+    """
     error = None if error is None else str(error)  # MSAL passes what the server sent
     description = None if description is None else str(description)
     codes = aadsts_codes(error_codes, description)
-    known = [c for c in codes if c in _AADSTS]
+    app_only = _is_app_only(kind)
+    aadsts, oauth_table = _tables(app_only)
+    known = [c for c in codes if any(c in table for table in aadsts)]
     oauth = (error or "").strip().lower()
     cloud = _cloud(cloud)
-    if known or (oauth in _OAUTH and not codes):
+    if known or (oauth in oauth_table and not codes):
         code = f"AADSTS{known[0]}" if known else oauth
-        title, template, actions = _AADSTS[known[0]] if known else _OAUTH[oauth]
+        title, template, actions = (
+            next(table[known[0]] for table in aadsts if known[0] in table) if known
+            else oauth_table[oauth])
+        graph = (graph_endpoint or cloud.graph_endpoint).rstrip("/")
         message = template.format(
-            org=_org(tenant), client=client_id or "not set", cloud=cloud.label
+            org=_org(tenant), client=client_id or "not set", cloud=cloud.label, graph=graph
         )
         message = message[0].upper() + message[1:]
     else:
         code = f"AADSTS{codes[0]}" if codes else (error or "").strip() or "unknown"
-        title, message, actions = _unknown(None if code == "unknown" else code)
-        if oauth in _OAUTH:  # a new code under a known error: keep that error's remedies
-            actions = tuple(dict.fromkeys(_OAUTH[oauth][2] + actions))
+        title, message, actions = _unknown(None if code == "unknown" else code, app_only)
+        if oauth in oauth_table:  # a new code under a known error: keep that error's remedies
+            actions = tuple(dict.fromkeys(oauth_table[oauth][2] + actions))
+    if app_only:  # no person signs in: none of the ways to sign in is a remedy
+        actions = tuple(a for a in actions if a not in _PERSON_SIGNS_IN) or _unknown(None)[2]
     url = None
     if A.COPY_ADMIN_CONSENT_LINK in actions:
         if client_id:
@@ -378,14 +400,16 @@ def explain(
 
 def explain_result(
     result: Mapping[str, Any], *, tenant: str | None, cloud: Cloud | str,
-    client_id: str | None, authority: str | None = None,
+    client_id: str | None, authority: str | None = None, kind: str | None = None,
+    graph_endpoint: str | None = None,
 ) -> Explanation:
     """explain() for an MSAL result dict ({"error", "error_description", "error_codes"})."""
     codes = result.get("error_codes")
     return explain(
         result.get("error"), result.get("error_description"),
         codes if isinstance(codes, list) else None,
-        tenant=tenant, cloud=cloud, client_id=client_id, authority=authority,
+        tenant=tenant, cloud=cloud, client_id=client_id, authority=authority, kind=kind,
+        graph_endpoint=graph_endpoint,
     )
 
 
@@ -434,12 +458,27 @@ def explain_id_token(reason: str, detail: str = "") -> Explanation:
                        f"id token refused ({reason}): {detail}" if detail else reason)
 
 
-def _unknown(what: str | None) -> tuple[str, str, tuple[Action, ...]]:
+def _unknown(what: str | None,
+             app_only: bool = False) -> tuple[str, str, tuple[Action, ...]]:
     shown = f" (code {what})" if what else ""
+    if app_only:
+        return UNKNOWN_TITLE, UNKNOWN_MESSAGE.format(shown=shown), (A.RETRY, A.CONTACT_ADMIN)
     return ("Sign-in didn't work",
             f"Microsoft stopped the sign-in{shown}. Try again; if it happens again, copy the "
             "details for your IT administrator, who can look the code up.",
             (A.RETRY, A.CONTACT_ADMIN))
+
+
+def _is_app_only(kind: str | None) -> bool:
+    # core.connection.Kind is a StrEnum: its APP_ONLY compares equal to its value.
+    return isinstance(kind, str) and kind == "app-only"
+
+
+def _tables(app_only: bool) -> tuple[tuple[dict[int, Any], ...], dict[str, Any]]:
+    """The AADSTS tables to look codes up in, in order, and the OAuth errors' table."""
+    if not app_only:
+        return (_AADSTS,), _OAUTH
+    return (APP_ONLY, _AADSTS), {**_OAUTH, **APP_ONLY_OAUTH}
 
 
 def _org(tenant: str | None) -> str:

@@ -10,36 +10,18 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from o365desk.auth.redact import register_secret
 from o365desk.core.connection import Connection, Credential, CredentialType, Kind
 from o365desk.services import Services
 from o365desk.storage.vault import CLIENT_SECRET, MSAL_CACHE
 
 log = logging.getLogger(__name__)
 
-SECRET_MAX = 1024  # characters; Entra's client secrets have 40
-
-
-class SecretError(ValueError):
-    """A client secret that can't be one; str() says why and what to do."""
-
-
 def checked_secret(raw: str) -> str:
-    """The secret as kept: no white space around it; refused when empty, over-long or
-    holding spaces or control characters (a paste of more than the secret)."""
-    secret = raw.strip()
-    register_secret(secret)
-    if not secret:
-        raise SecretError("No client secret was given. Copy the secret's Value (not its "
-                          "Secret ID) from Certificates & secrets in the app registration.")
-    if len(secret) > SECRET_MAX:
-        raise SecretError(f"The client secret is longer than {SECRET_MAX:,} characters, so "
-                          "it is not one. Copy only the secret's Value.")
-    if any(c.isspace() or not c.isprintable() for c in secret):
-        raise SecretError("The client secret contains spaces, line breaks or control "
-                          "characters, so more than the secret was given. Copy only the "
-                          "secret's Value.")
-    return secret
+    """The secret as kept (auth.credentials.check_client_secret: registered with the
+    redactor, no spaces around it); CredentialError (a ValueError) saying what is wrong."""
+    from o365desk.auth.credentials import check_client_secret
+
+    return check_client_secret(raw)
 
 
 def create_app_only(services: Services, draft: Connection, secret: str,

@@ -73,8 +73,10 @@ def _test_app_only(services: Services, connection: Connection) -> TestOutcome:
         token = session.acquire_silent()
     except SignInError as exc:
         return TestOutcome(GraphTestResult(False, None, "", exc.explanation), None)
-    granted = {r.lower() for r in (token.claims.scopes if token.claims else ())}
-    missing = tuple(s for s in connection.scopes if s.lower() not in granted)
+    from o365desk.auth.admin_consent import missing_roles
+
+    missing = tuple(missing_roles(token.claims.raw if token.claims else {},
+                                  connection.scopes))
     if missing:
         return TestOutcome(GraphTestResult(False, None, "", _roles_missing(connection, missing)),
                            None)
@@ -84,20 +86,14 @@ def _test_app_only(services: Services, connection: Connection) -> TestOutcome:
 
 
 def _roles_missing(connection: Connection, missing: tuple[str, ...]):
-    from o365desk.core.signin_errors import Action, Explanation, consent_url_for
+    from o365desk.auth.admin_consent import missing_roles_message
+    from o365desk.core.signin_errors import Action, Explanation
 
-    names = ", ".join(missing)
-    these = "this application permission" if len(missing) == 1 else \
-        "these application permissions"
     return Explanation(
         code="roles-missing", title="Application permissions not granted",
-        message=f"The app's token lacks {names}: an administrator has not granted "
-                f"{these} "
-                "to the app. In the app registration, open API permissions and choose "
-                "Grant admin consent, then test again.",
-        actions=(Action.COPY_ADMIN_CONSENT_LINK, Action.CONTACT_ADMIN),
-        admin_consent_url=consent_url_for(connection), raw=f"roles missing: {names}",
-        scopes=missing)
+        message=missing_roles_message(missing, connection.nickname),
+        actions=(Action.CONTACT_ADMIN,), admin_consent_url=None,
+        raw=f"roles missing: {', '.join(missing)}", scopes=missing)
 
 
 def _not_signed_in(_connection: Connection):

@@ -127,7 +127,8 @@ def test_a_missing_role_is_named(fake_identity, cli_env, secret_service_vault):
     assert add_app(fake_identity, cli_env).returncode == 0
     tested = o365desk(cli_env, "test", "Daemon")
     assert tested.returncode == 1
-    assert "User.Read.All" in tested.stderr and "Grant admin consent" in tested.stderr
+    assert "User.Read.All" in tested.stderr and "grant admin consent" in tested.stderr
+    assert 'o365desk consent "Daemon"' in tested.stderr
     assert "Organization.Read.All" not in tested.stderr
     as_json = json.loads(o365desk(cli_env, "test", "Daemon", "--json").stdout)
     assert as_json["ok"] is False and as_json["error"]["code"] == "roles-missing"
@@ -139,7 +140,7 @@ def test_a_wrong_secret_says_what_to_do(fake_identity, cli_env, secret_service_v
     assert add_app(fake_identity, cli_env).returncode == 0
     token = o365desk(cli_env, "token", "Daemon")
     assert token.returncode == 1 and token.stdout == ""
-    assert "refused the client secret" in token.stderr
+    assert "didn't accept the client secret" in token.stderr
     assert 'o365desk credential "Daemon" --secret-stdin' in token.stderr
     assert SECRET not in token.stderr and "Traceback" not in token.stderr
     assert o365desk(cli_env, "delete", "Daemon", "--yes").returncode == 0
@@ -180,10 +181,17 @@ def test_client_id_and_application_permissions_are_required(cli_env, config_dir)
 
 
 def test_an_expired_secret_is_a_status_that_says_what_to_do(fake_identity, cli_env,
-                                                            secret_service_vault):
+                                                            secret_service_vault, config_dir):
     fake_identity.register_app(APP_ID, SECRET, roles=("User.Read.All",))
+    past = add_app(fake_identity, cli_env, "Daemon", "User.Read.All", SECRET,
+                   "--secret-expires", "2020-01-01")
+    assert past.returncode == 2 and "already past" in past.stderr
     assert add_app(fake_identity, cli_env, "Daemon", "User.Read.All", SECRET,
-                   "--secret-expires", "2020-01-01").returncode == 0
+                   "--secret-expires", "2099-01-01").returncode == 0
+    # The day comes: as if the file said so (o365desk itself takes no past date).
+    path = config_dir / "connections.json"
+    path.write_text(path.read_text(encoding="utf-8").replace("2099-01-01", "2020-01-01"),
+                    encoding="utf-8")
     assert show(cli_env)["status"] == "credential expired"
     listed = o365desk(cli_env, "list")
     assert "credential expired" in listed.stdout

@@ -19,8 +19,16 @@ from o365desk.core.text import visible
 from o365desk.ui import colors
 from o365desk.ui.message_bar import curly_quotes
 
-# Actions without a button here: the message itself says what to check.
-_NO_BUTTON = frozenset({Action.CHECK_TRUSTED_CERTIFICATES, Action.CHECK_CLOCK})
+# The actions the sign-in page carries out (SignInPage._on_action): each gets a button.
+# Any other gets none, and the message says what to do: the clock and the trusted
+# certificates are checked outside o365desk, an app-only connection's credential isn't
+# replaced on this page, and an action added later has no button until it is carried
+# out here.
+BUTTON_ACTIONS = frozenset({
+    Action.COPY_ADMIN_CONSENT_LINK, Action.CONTACT_ADMIN, Action.SIGN_IN_AGAIN, Action.RETRY,
+    Action.USE_SYSTEM_BROWSER, Action.USE_DEVICE_CODE, Action.CHECK_ORGANISATION,
+    Action.CHECK_CLIENT_ID, Action.CHECK_PERMISSIONS,
+})
 
 
 def _label(parent: QWidget, name: str, wrap: bool = True) -> QLabel:
@@ -106,7 +114,7 @@ class ErrorPanel(QWidget):
                 item.widget().deleteLater()
         self.buttons = {}
         actions = [a for a in dict.fromkeys(explanation.actions + extra)
-                   if a not in _NO_BUTTON and a not in self.hidden_actions]
+                   if a in BUTTON_ACTIONS and a not in self.hidden_actions]
         for action in actions:
             button = QPushButton(self.tr(action.label), self.card)
             button.setAccessibleName(self.tr(action.label))

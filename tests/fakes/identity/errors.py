@@ -85,6 +85,45 @@ _ALL = [
     Aadsts(70019, "expired_token", "invalid_request", "The device code has expired."),
     Aadsts(70020, "authorization_declined", "access_denied",
            "The user declined the device sign-in request."),
+    # What an app-only (client credentials) request meets: issue 10 point 6.
+    Aadsts(7000215, "invalid_client", "invalid_client",
+           "Invalid client secret provided. Ensure the secret being sent in the request is "
+           "the client secret value, not the client secret ID, for a secret added to app "
+           "'{client_id}'."),
+    Aadsts(7000222, "invalid_client", "invalid_client",
+           "The provided client secret keys for app '{client_id}' are expired. Create new "
+           "keys for the app, or use certificate credentials."),
+    Aadsts(700027, "invalid_client", "invalid_client",
+           "Client assertion failed signature validation: the certificate used to sign it "
+           "is not registered on application '{client_id}'."),
+    Aadsts(700024, "invalid_client", "invalid_client",
+           "Client assertion is not within its valid time range."),
+    Aadsts(1002012, "invalid_scope", "invalid_scope",
+           "The provided value for scope {param} is not valid. Client credential flows must "
+           "have a scope value with /.default suffixed to the resource identifier."),
+    Aadsts(70011, "invalid_scope", "invalid_scope",
+           "The provided value for the input parameter 'scope' is not valid. The scope "
+           "{param} is not valid."),
+    Aadsts(500011, "invalid_resource", "invalid_resource",
+           "The resource principal named {param} was not found in the tenant named "
+           "'{tenant}'."),
+    Aadsts(900023, "invalid_request", "invalid_request",
+           "Specified tenant identifier '{tenant}' is neither a valid DNS name, nor a valid "
+           "external domain.", stage="authorize", as_page=True),
+    Aadsts(7000112, "unauthorized_client", "unauthorized_client",
+           "Application '{client_id}' is disabled."),
+    Aadsts(50049, "invalid_instance", "invalid_instance", "Unknown or invalid instance."),
+    Aadsts(90038, "invalid_request", "invalid_request",
+           "The specified tenant '{tenant}' belongs to another national cloud; this cloud "
+           "instance does not federate with it."),
+    Aadsts(900382, "invalid_request", "invalid_request",
+           "Confidential Client is not supported in Cross Cloud request."),
+    Aadsts(900432, "invalid_request", "invalid_request",
+           "Confidential Client is not supported in Cross Cloud request."),
+    Aadsts(900439, "invalid_request", "invalid_request",
+           "Confidential Client requests are not supported on the public endpoint for "
+           "tenants in the Azure Government cloud. Send your login requests to "
+           "https://login.microsoftonline.us instead."),
     Aadsts(900144, "invalid_request", "invalid_request",
            "The request must contain the parameter '{param}'."),
     Aadsts(7000215, "invalid_client", "invalid_client",
@@ -114,6 +153,9 @@ OAUTH_ALIASES = {
 # The codes issue 4 asks every switch for; tests iterate over them.
 ISSUE_CODES = (65001, 90094, 90008, 50011, 700016, 90002, 50076, 50079, 53003, 700082,
                50173, 54005)
+# The codes issue 10 point 6 asks an app-only connection to explain.
+APP_ONLY_CODES = (7000215, 7000222, 700027, 700024, 700016, 1002012, 70011, 500011, 65001,
+                  90002, 900023, 7000112, 50049, 90038, 900382, 900432, 900439)
 
 
 def lookup(code_or_error: int | str | Aadsts) -> Aadsts:

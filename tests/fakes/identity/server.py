@@ -1,10 +1,11 @@
 """The fake Microsoft identity platform: an HTTPS server on 127.0.0.1 with switches.
 
 ``FakeIdentity`` serves the v2.0 endpoints MSAL uses for any tenant path segment
-(openid-configuration, authorize + sign-in/consent pages, token, devicecode), a fake
-Graph under /graph, records every request, and offers switches for every error of
-issue 4. Start it with ``with FakeIdentity() as fake:`` or the pytest fixtures in
-pytest_plugin.py. Nothing is logged: URLs and bodies carry codes and tokens.
+(openid-configuration, authorize + sign-in/consent pages, token, devicecode, the v2.0
+adminconsent page of consent.py), a fake Graph under /graph, records every request, and
+offers switches for every error of issue 4. Start it with ``with FakeIdentity() as fake:``
+or the pytest fixtures in pytest_plugin.py. Nothing is logged: URLs and bodies carry codes
+and tokens.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import trustme
 
-from . import graph, pages
+from . import consent, graph, pages
 from .errors import NO_LENGTH, ErrorSwitches, token_error_body, transport_fault
 from .tokens import (
     OIDC_SCOPES,
@@ -221,6 +222,7 @@ class FakeIdentity(ErrorSwitches):
             self.codes, self.refresh_tokens, self.access_tokens = {}, {}, {}
             self.devices, self.flows, self.sessions = {}, {}, {}
             self.reset_switches()
+            consent.reset(self)
             self.requests: list[Request] = []
             self.server_errors: list[str] = []
             self.tls_failures = 0
@@ -395,6 +397,8 @@ class FakeIdentity(ErrorSwitches):
             ("GET", "v2.0/.well-known/openid-configuration"):
                 ("discovery", lambda: Response.json(200, discovery(self, tenant))),
             ("GET", "discovery/v2.0/keys"): ("keys", lambda: Response.json(200, {"keys": []})),
+            ("GET", "v2.0/adminconsent"):
+                ("adminconsent", lambda: consent.admin_consent(self, req, tenant)),
             ("GET", "oauth2/v2.0/authorize"):
                 ("authorize", lambda: pages.authorize(self, req, tenant)),
             ("POST", "login"): ("signin", lambda: pages.sign_in(self, req, tenant)),
