@@ -77,7 +77,9 @@ def _credential_problem(connection: Connection) -> str:
         return ("It is an app-only connection but names no specific organisation (tenant): "
                 "an app signs in to one organisation, by its domain or tenant ID.")
     if credential is None:
-        return "It is an app-only connection but says nothing of its credential."
+        # Usable once given one (`o365desk credential`); until then a token is refused
+        # with what to do (auth.app_session.client_credential).
+        return ""
     if credential.type == CredentialType.SECRET:
         if credential.sha1 or credential.sha256 or credential.subject or credential.not_after:
             return "Its client secret is described with a certificate's details."

@@ -48,7 +48,6 @@ BAD = [
     pytest.param({"credential": "secret"}, "not an object", id="not-an-object"),
     pytest.param({"credential": {"type": "secret", "expires_at": "soon"}}, "expires_at",
                  id="expiry-unreadable"),
-    pytest.param({"credential": None}, "says nothing of its credential", id="missing"),
     pytest.param({"tenant": "organizations"}, "specific organisation", id="no-tenant"),
     pytest.param({"tenant": "common"}, "specific organisation", id="common"),
     pytest.param({"credential": {"type": "certificate", "sha1": "xyz", "sha256": SHA256,
@@ -103,6 +102,13 @@ def test_the_stored_secret_is_msals_client_credential(store_path: Path):
     cert = app.replace(credential=Credential(CredentialType.CERTIFICATE))
     with pytest.raises(SignInError, match="no client secret"):
         client_credential(cert, vault)
+    # No credential facts at all (a hand-made entry): not damaged, so `credential` can
+    # give it one; until then a token is refused with that advice.
+    place(store_path, app_entry("Bare", credential=None))
+    (bare,) = ConnectionStore(store_path).load()
+    assert not bare.damage and bare.credential is None
+    with pytest.raises(SignInError, match='o365desk credential "Bare" --secret-stdin'):
+        client_credential(bare, vault)
 
 
 def test_the_expiry_warning_starts_30_days_before():
