@@ -73,17 +73,22 @@ class Services:
         A connection whose sign-in settings changed (organisation, cloud, client ID,
         authority, Graph endpoint) gets a new session; other changes update the old one.
         """
+        from o365desk.auth.app_session import AppSession
         from o365desk.auth.session import ConnectionSession
+        from o365desk.core.connection import Kind
 
+        # An app-only connection signs in as its app (client credentials), no person.
+        make = AppSession if connection.kind == Kind.APP_ONLY else ConnectionSession
         vault = self.vault()
         with self._lock:
             session = self._sessions.get(connection.id)
-            if session is not None and _sign_in_key(session.connection) != \
-                    _sign_in_key(connection):
+            if session is not None and (_sign_in_key(session.connection) !=
+                                        _sign_in_key(connection)
+                                        or not isinstance(session, make)):
                 self._sessions.pop(connection.id).close()
                 session = None
             if session is None:
-                session = ConnectionSession(connection, vault)
+                session = make(connection, vault)
                 self._sessions[connection.id] = session
             else:
                 session.rebind(connection)
@@ -145,7 +150,8 @@ class Services:
         try:
             removed = self.vault().delete_connection(connection.id)
         except VaultUnavailable:
-            if connection.account is not None:
+            # An app-only connection's credential is in the keychain from the start.
+            if connection.account is not None or connection.credential is not None:
                 raise
         self.drop_session(connection.id)
         self.store.delete(connection.id)
@@ -154,4 +160,4 @@ class Services:
 
 def _sign_in_key(connection: Connection) -> tuple:
     return (connection.tenant, connection.cloud, connection.client_id, connection.authority,
-            connection.graph_endpoint)
+            connection.graph_endpoint, connection.kind)

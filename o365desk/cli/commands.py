@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import uuid
 
 from o365desk import usecases
 from o365desk.cli import output
+from o365desk.cli.app_only import cmd_credential
+from o365desk.cli.client_ids import client_id_or_default
 from o365desk.cli.consent import cmd_consent
 from o365desk.cli.errors import UsageError
 from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.cli.signin import cmd_login, cmd_token
-from o365desk.core import settings as app_settings
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_SCOPES, Connection
 from o365desk.core.endpoints import normalize_authority, normalize_graph_endpoint
@@ -60,18 +60,6 @@ def _one_line(text: str) -> str:
     return output.printable(" ".join(text.split()))
 
 
-def _client_id(raw: str | None) -> str:
-    if raw is None or not raw.strip():
-        return app_settings.load().client_id
-    try:
-        return str(uuid.UUID(raw.strip()))
-    except ValueError:
-        raise ValueError(
-            f'"{raw}" is not a client ID. A client ID is a GUID like '
-            "14d82eec-204b-4c2f-b7e8-296a70dab67e, shown on the app registration's Overview page."
-        ) from None
-
-
 def _tenant(raw: str | None) -> str:
     if raw is None:
         return DEFAULT_TENANT
@@ -96,6 +84,15 @@ def _scopes(raw: str | None) -> tuple[str, ...]:
 
 
 def cmd_add(args: argparse.Namespace, services: Services) -> int:
+    from o365desk.cli.app_only import NO_SECRET_ARGUMENT, cmd_add_app_only
+
+    if args.secret_argument is not None:
+        raise UsageError(NO_SECRET_ARGUMENT)
+    if args.app_only:
+        return cmd_add_app_only(args, services)
+    if args.secret_stdin or args.secret_file or args.secret_expires:
+        raise UsageError("a client secret is only for an app-only connection: add "
+                         "--app-only, or leave the secret out to sign in as a person.")
     tenant = _tenant(args.tenant)
     cloud = Cloud.parse(args.cloud)
     connection = Connection(
@@ -103,7 +100,7 @@ def cmd_add(args: argparse.Namespace, services: Services) -> int:
         description=args.description.strip(),
         tenant=tenant,
         cloud=cloud,
-        client_id=_client_id(args.client_id),
+        client_id=client_id_or_default(args.client_id),
         authority=normalize_authority(args.authority, cloud),
         graph_endpoint=normalize_graph_endpoint(args.graph_endpoint, cloud),
         scopes=_scopes(args.scopes),
@@ -148,6 +145,9 @@ def cmd_delete(args: argparse.Namespace, services: Services) -> int:
     what = f'the connection "{output.printable(connection.nickname)}"'
     if connection.account:
         what += f" and its saved sign-in for {output.printable(connection.account.username)}"
+    elif connection.credential is not None:
+        what += " and its client secret" if connection.credential.type.value == "secret" \
+            else " and its certificate"
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError(f"to delete {what} without a question, add --yes.")
@@ -169,6 +169,10 @@ def cmd_delete(args: argparse.Namespace, services: Services) -> int:
 def cmd_edit(args: argparse.Namespace, services: Services) -> int:
     connection = services.store.find(args.nickname)
     scopes = _edited_scopes(connection.scopes, args)
+    if scopes is not None and connection.kind.value == "app-only":
+        from o365desk.cli.app_only import require_application
+
+        scopes = require_application(scopes)  # an app's permissions are application ones
     if args.description is None and scopes is None:
         raise UsageError("say what to change: --description, --scopes, --add-scopes or "
                          "--remove-scopes.")
@@ -249,6 +253,8 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
             and explanation.scopes:
         reason += (f' Run: o365desk edit "{nick}" --add-scopes "{" ".join(explanation.scopes)}"'
                    f', then o365desk login "{nick}"')
+    elif explanation is not None and Action.REPLACE_CREDENTIAL in explanation.actions:
+        reason += f" Run: o365desk credential \"{nick}\" --secret-stdin"
     elif explanation is not None and Action.SIGN_IN_AGAIN in explanation.actions:
         reason += f' Run: o365desk login "{nick}"'
     print(_one_line(f'o365desk: "{connection.nickname}" didn\'t work. {reason}'),
@@ -258,6 +264,12 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
 
 def cmd_sign_out(args: argparse.Namespace, services: Services) -> int:
     connection = services.store.find(args.nickname)
+    if connection.kind.value == "app-only":
+        nick = connection.nickname
+        print(_one_line(f'"{nick}" is app only: no person signs in, so there is no sign-in '
+                        "to remove. Its client secret stays in the keychain until you delete "
+                        f'the connection: o365desk delete "{nick}"'))
+        return 0
     if connection.account is None:
         print(_one_line(f'"{connection.nickname}" is not signed in; nothing to remove.'))
         return 0
@@ -290,5 +302,6 @@ _COMMANDS = {
     "test": cmd_test,
     "login": cmd_login,
     "token": cmd_token,
+    "credential": cmd_credential,
     "consent": cmd_consent,
 }

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from o365desk.core import connection_rules
-from o365desk.core.connection import Connection
+from o365desk.core.connection import Connection, Kind
 from o365desk.core.text import escape_for_json, visible
 
 JSON_VERSION = 1
@@ -65,8 +65,11 @@ def list_text(connections: list[Connection]) -> str:
     if not connections:
         return 'No connections yet. Add one with: o365desk add NICKNAME'
     rows = [("NICKNAME", "ACCOUNT", "TENANT", "CLOUD", "STATUS", "LAST USED")]
+    from o365desk.cli.app_only import credential_warning, credential_words
+
     for c in sorted(connections, key=lambda c: c.nickname.casefold()):
-        account = c.account.username if c.account else "-"
+        account = f"App only ({credential_words(c)})" if c.kind == Kind.APP_ONLY else \
+            c.account.username if c.account else "-"
         rows.append(tuple(printable(cell) for cell in (
             c.nickname, account, c.tenant, c.cloud.value, c.status().value,
             _when(c.last_used_at))))
@@ -80,10 +83,16 @@ def list_text(connections: list[Connection]) -> str:
         table += "\n" + "\n".join(
             f'\n"{printable(c.nickname)}" is damaged. {printable(connection_rules.message(c))}'
             for c in damaged)
+    warnings = [w for w in (credential_warning(c) for c in connections) if w]
+    if warnings:
+        table += "\n\n" + "\n".join(f"Warning: {w}" for w in warnings)
     return table
 
 
 def show_text(c: Connection) -> str:
+    from o365desk.cli.app_only import credential_warning, credential_words
+
+    app_only = c.kind == Kind.APP_ONLY
     account = c.account
     lines = [
         ("Nickname", c.nickname),
@@ -91,16 +100,23 @@ def show_text(c: Connection) -> str:
         ("ID", c.id),
         ("Status", c.status().label),
         *([("Problem", connection_rules.message(c))] if c.damage else []),
-        ("Account", account.username if account else "not signed in"),
+        ("Account", "App only (no person signs in)" if app_only
+         else account.username if account else "not signed in"),
+        *([("Credential", credential_words(c) + (
+            f" ({c.credential.expires_at:%Y-%m-%d})" if c.credential and
+            c.credential.expires_at and not c.credential.expired() else ""))]
+          if app_only else []),
         ("Tenant", c.tenant),
         ("Cloud", c.cloud.label),
         ("Authority", c.effective_authority() + ("  (override)" if c.authority else "")),
         ("Graph", c.effective_graph_endpoint() + ("  (override)" if c.graph_endpoint else "")),
         ("Client ID", c.client_id),
-        ("Kind", c.kind.value),
+        ("Kind", "App only" if app_only else "Delegated (a person signs in)"),
         ("Scopes", " ".join(c.scopes) or "-"),
         ("Created", _when(c.created_at)),
         ("Last used", _when(c.last_used_at)),
     ]
     width = max(len(k) for k, _ in lines)
-    return "\n".join(f"{k + ':':<{width + 1}} {printable(v)}" for k, v in lines)
+    text = "\n".join(f"{k + ':':<{width + 1}} {printable(v)}" for k, v in lines)
+    warning = credential_warning(c)
+    return f"{text}\n\nWarning: {warning}" if warning else text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from o365desk import __version__
+from o365desk.cli.app_only import add_credential_parser, add_secret_arguments
 from o365desk.cli.consent import add_consent_parser
 from o365desk.cli.scopes import add_scope_parsers
 from o365desk.cli.signin import add_signin_parsers
@@ -52,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help='permissions, separated by spaces or commas, e.g. '
                           f'"User.Read Mail.Send" (default: {" ".join(DEFAULT_SCOPES)})')
     add.add_argument("--description", default="")
+    add.add_argument("--app-only", action="store_true",
+                     help="sign in as the app itself with a client secret, no person "
+                          "(needs --tenant, --client-id and --secret-stdin or --secret-file;"
+                          " --scopes are application permissions)")
+    add_secret_arguments(add, "--secret-expires")
 
     lst = sub.add_parser("list", help="list saved connections")
     lst.add_argument("--json", action="store_true", help="print stable JSON (see README)")
@@ -91,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--remove-orphans", action="store_true",
                         help="remove keychain entries of connections that no longer exist")
     add_signin_parsers(sub)
+    add_credential_parser(sub)
     add_scope_parsers(sub)
     add_consent_parser(sub)
     return parser

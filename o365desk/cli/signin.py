@@ -48,6 +48,13 @@ def cmd_login(args: argparse.Namespace, services: Services) -> int:
     from o365desk.auth.session import SignInError
 
     connection = services.store.find(args.nickname)
+    from o365desk.core.connection import Kind
+
+    if connection.kind == Kind.APP_ONLY:
+        from o365desk.cli.app_only import no_login_needed
+
+        print(no_login_needed(connection))
+        return 0
     session = services.session_for(connection)
     use_browser = args.browser or (not args.device_code and _has_display())
     try:
@@ -77,10 +84,21 @@ def cmd_token(args: argparse.Namespace, services: Services) -> int:
     from o365desk.auth.session import SignInError
 
     connection = services.store.find(args.nickname)
+    from o365desk.core.connection import Kind
+
+    app_only = connection.kind == Kind.APP_ONLY
+    if app_only and args.scope:
+        from o365desk.cli.errors import UsageError
+
+        raise UsageError(f'"{visible(connection.nickname)}" is app only: its token carries '
+                         "every application permission granted to the app, so --scope does "
+                         "not apply. Leave it out.")
     try:
         result = usecases.access_token(services, connection, args.scope)
     except SignInError as exc:
-        return _explain(exc, hint=f' Run: o365desk login "{connection.nickname}"')
+        return _explain(exc, hint="" if app_only
+                        else f' Run: o365desk login "{connection.nickname}"',
+                        nickname=visible(connection.nickname))
     _say(SECRET_NOTE)
     try:
         print(result.access_token, flush=True)
@@ -105,12 +123,14 @@ def _token_not_written(exc: OSError) -> int:
     return 1
 
 
-def _explain(exc, hint: str = "", device_code: str = "") -> int:
+def _explain(exc, hint: str = "", device_code: str = "", nickname: str = "") -> int:
     from o365desk.core.signin_errors import Action
 
     message = " ".join(str(exc).split())
     if hint and Action.SIGN_IN_AGAIN in exc.explanation.actions:
         message += hint
+    if nickname and Action.REPLACE_CREDENTIAL in exc.explanation.actions:
+        message += f" Run: o365desk credential \"{nickname}\" --secret-stdin"
     _say(f"o365desk: {message}")
     if device_code and Action.USE_DEVICE_CODE in exc.explanation.actions:
         _say(device_code)

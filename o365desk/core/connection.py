@@ -23,6 +23,72 @@ class Kind(enum.StrEnum):
     APP_ONLY = "app-only"
 
 
+class CredentialType(enum.StrEnum):
+    """How an app-only connection proves it is its app registration."""
+
+    SECRET = "secret"  # a client secret, kept in the keychain
+    CERTIFICATE = "certificate"  # a certificate's private key, kept in the keychain
+
+
+# From this many days before its expiry, a credential's coming end is a warning.
+EXPIRY_WARNING_DAYS = 30
+
+
+@dataclasses.dataclass(frozen=True)
+class Credential:
+    """The non-secret facts of an app-only connection's credential (connections.json).
+
+    The secret itself (client secret, private key) is only ever in the keychain. For a
+    certificate: its SHA-1 and SHA-256 thumbprints (hex, upper case), subject and end of
+    validity (`not_after`, also its `expires_at`). For a secret: when it expires, as told
+    (None: not known).
+    """
+
+    type: CredentialType = CredentialType.SECRET
+    expires_at: datetime | None = None
+    sha1: str = ""
+    sha256: str = ""
+    subject: str = ""
+    not_after: datetime | None = None
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or utcnow())
+
+    def days_left(self, now: datetime | None = None) -> int | None:
+        """Whole days until it expires (negative once expired); None when not known."""
+        if self.expires_at is None:
+            return None
+        return (self.expires_at - (now or utcnow())).days
+
+    def expiring_soon(self, now: datetime | None = None) -> bool:
+        left = self.days_left(now)
+        return left is not None and not self.expired(now) and left < EXPIRY_WARNING_DAYS
+
+    def replace(self, **changes: Any) -> Credential:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": self.type.value, "expires_at": _iso(self.expires_at)}
+        if self.type == CredentialType.CERTIFICATE:
+            data.update(sha1=self.sha1, sha256=self.sha256, subject=self.subject,
+                        not_after=_iso(self.not_after))
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any, ident: str) -> Credential:
+        if not isinstance(data, Mapping):
+            raise FormatError(f"connection {ident}: credential is not an object")
+        type_text = _req(data, "type", str)
+        try:
+            kind = CredentialType(type_text)
+        except ValueError:
+            raise FormatError(f"connection {ident}: its credential type {type_text!r} is not "
+                              f"one of {', '.join(t.value for t in CredentialType)}") from None
+        return cls(type=kind, expires_at=_time(data, "expires_at"),
+                   sha1=_opt(data, "sha1", str) or "", sha256=_opt(data, "sha256", str) or "",
+                   subject=_opt(data, "subject", str) or "", not_after=_time(data, "not_after"))
+
+
 class Status(enum.StrEnum):
     """What a person needs to know about a connection at a glance."""
 
@@ -35,6 +101,10 @@ class Status(enum.StrEnum):
     KEYCHAIN_UNAVAILABLE = "keychain unavailable"
     # Its saved details break a rule (core.connection_rules): shown, never used.
     DAMAGED = "damaged"
+    # App only: its credential (secret or certificate) is there and has not expired.
+    READY = "ready"
+    # App only: its credential has expired; `o365desk credential` gives it a new one.
+    CREDENTIAL_EXPIRED = "credential expired"
 
     @property
     def label(self) -> str:
@@ -80,6 +150,8 @@ class Connection:
     # Why the saved details can't be used (core.connection_rules); "" when they can. A
     # damaged connection is never signed in with or sent to Graph.
     damage: str = ""
+    # App only: the credential's non-secret facts (None for a delegated connection).
+    credential: Credential | None = None
     # A damaged connection's entry exactly as read, saved back unchanged.
     stored: Mapping[str, Any] | None = dataclasses.field(
         default=None, compare=False, hash=False, repr=False)
@@ -95,6 +167,12 @@ class Connection:
         """Status known without touching the keychain or the network."""
         if self.damage:
             return Status.DAMAGED
+        if self.kind == Kind.APP_ONLY:
+            if not keychain_ok:
+                return Status.KEYCHAIN_UNAVAILABLE
+            if self.credential is not None and self.credential.expired():
+                return Status.CREDENTIAL_EXPIRED
+            return Status.READY
         if self.account is None:
             return Status.NOT_SIGNED_IN
         if not keychain_ok:
@@ -133,6 +211,7 @@ class Connection:
             "graph_endpoint": self.graph_endpoint,
             "approved_scopes": None if self.approved_scopes is None
             else list(self.approved_scopes),
+            "credential": None if self.credential is None else self.credential.to_dict(),
         }
 
     @classmethod
@@ -171,6 +250,9 @@ class Connection:
         except ValueError:
             raise FormatError(f"connection {ident}: its kind {kind_text!r} is not one of "
                               f"{', '.join(k.value for k in Kind)}") from None
+        credential = data.get("credential")
+        if credential is not None:
+            credential = Credential.from_dict(credential, ident)
         return cls(
             id=ident,
             nickname=_req(data, "nickname", str),
@@ -187,6 +269,7 @@ class Connection:
             expires_at=_time(data, "expires_at"),
             graph_endpoint=_opt(data, "graph_endpoint", str),
             approved_scopes=None if approved is None else tuple(approved),
+            credential=credential,
         )
 
 

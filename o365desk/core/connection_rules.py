@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from o365desk.core import nickname as nick
-from o365desk.core.connection import Connection
+from o365desk.core.connection import Connection, CredentialType, Kind
 from o365desk.core.endpoints import normalize_authority, normalize_graph_endpoint
 from o365desk.core.ids import canonical_uuid
 from o365desk.core.tenant import TenantError, parse_tenant
@@ -24,6 +24,8 @@ ACCOUNT_ID_MAX = 256
 SCOPE_MAX = 256  # characters of one permission's name
 SCOPES_MAX = 1000  # permissions one connection asks for
 _TENANT_WORDS = ("organizations", "common", "consumers")
+SUBJECT_MAX = 1024  # characters of a certificate's subject as shown
+_HEX = frozenset("0123456789abcdefABCDEF")
 
 DAMAGED_ADVICE = (
     "o365desk will not sign in with it, ask for a token or call Microsoft Graph with it "
@@ -61,7 +63,38 @@ def problem(connection: Connection) -> str:
         normalize_graph_endpoint(connection.graph_endpoint, connection.cloud)
     except TenantError as exc:
         return str(exc)
-    return _lengths(connection)
+    return _credential_problem(connection) or _lengths(connection)
+
+
+def _credential_problem(connection: Connection) -> str:
+    """What is wrong with an app-only connection's organisation or credential facts, or a
+    delegated one carrying a credential; "" when nothing is."""
+    credential = connection.credential
+    if connection.kind != Kind.APP_ONLY:
+        return "It is a delegated connection but lists an app credential." \
+            if credential is not None else ""
+    if connection.tenant.lower() in _TENANT_WORDS:
+        return ("It is an app-only connection but names no specific organisation (tenant): "
+                "an app signs in to one organisation, by its domain or tenant ID.")
+    if credential is None:
+        # Usable once given one (`o365desk credential`); until then a token is refused
+        # with what to do (auth.app_session.client_credential).
+        return ""
+    if credential.type == CredentialType.SECRET:
+        if credential.sha1 or credential.sha256 or credential.subject or credential.not_after:
+            return "Its client secret is described with a certificate's details."
+        return ""
+    if not _is_hex(credential.sha1, 40) or not _is_hex(credential.sha256, 64):
+        return "Its certificate's thumbprints are not 40 and 64 hexadecimal characters."
+    if len(credential.subject) > SUBJECT_MAX:
+        return f"Its certificate's subject is longer than {SUBJECT_MAX:,} characters."
+    if credential.not_after is None:
+        return "Its certificate's end of validity is missing."
+    return ""
+
+
+def _is_hex(text: str, length: int) -> bool:
+    return len(text) == length and set(text) <= _HEX
 
 
 def normalized(connection: Connection) -> Connection:
@@ -105,6 +138,10 @@ def damaged(connection: Connection, reason: str, entry: Mapping[str, Any]) -> Co
         tenant=_cut(connection.tenant, TENANT_MAX), client_id=_cut(connection.client_id, 64),
         authority=_cut(connection.authority, 300),
         graph_endpoint=_cut(connection.graph_endpoint, 300),
+        credential=None if connection.credential is None else connection.credential.replace(
+            subject=_cut(connection.credential.subject, SUBJECT_MAX) or "",
+            sha1=_cut(connection.credential.sha1, 64) or "",
+            sha256=_cut(connection.credential.sha256, 64) or ""),
         scopes=connection.scopes[:SCOPES_MAX], damage=reason, stored=dict(entry))
 
 

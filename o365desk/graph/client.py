@@ -15,6 +15,7 @@ from o365desk.auth.redact import redact
 from o365desk.auth.session import ConnectionSession, SignInError, SignInResult
 from o365desk.core import connection_rules
 from o365desk.core.clouds import GRAPH_APP_ID
+from o365desk.core.connection import Kind
 from o365desk.core.signin_errors import Action, Explanation
 
 SERVICE_PRINCIPAL_PATH = f"/v1.0/servicePrincipals(appId='{GRAPH_APP_ID}')"
@@ -48,6 +49,10 @@ def test_connection(session: ConnectionSession) -> GraphTestResult:
             answer, latency = _get(session, token, "/v1.0/organization")
         if answer.status_code == 200:
             return GraphTestResult(True, latency, _organisation(answer.json(), token), None)
+        if answer.status_code == 403 and session.connection.kind == Kind.APP_ONLY:
+            # Graph took the app's token; the app may just not be allowed to read the
+            # organisation (and has no /me): the connection works.
+            return GraphTestResult(True, latency, session.connection.tenant, None)
         if answer.status_code == 403:
             answer, latency = _get(session, token, "/v1.0/me")
             if answer.status_code == 200:

@@ -74,7 +74,8 @@ LOCK_TIMEOUT = 75.0
 CALL_TIMEOUT = 10.0
 _LOCK_STEP = 0.25  # seconds between looks at the lock file's "late" mark while waiting
 MSAL_CACHE = "msal-cache"
-SECRET_NAMES = (MSAL_CACHE,)
+CLIENT_SECRET = "client-secret"  # an app-only connection's client secret
+SECRET_NAMES = (MSAL_CACHE, CLIENT_SECRET)
 ENTRY_LIMIT_BYTES = 2560  # Windows Credential Manager: CRED_MAX_CREDENTIAL_BLOB_SIZE, UTF-16-LE
 # The largest value kept (UTF-8 bytes). An MSAL cache takes a few kB; one over this holds a
 # token no sign-in server sends, and chunking it would write entries without end.
@@ -370,6 +371,12 @@ class Vault:
             self._write_manifest(base, new)  # the switch
             self._clean(base, new)
             self._check_kept(base, value)
+
+    def delete(self, connection_id: str, name: str) -> int:
+        """Remove one value of the connection (every chunk of it); entries removed."""
+        base = self._base(connection_id, name)
+        with self._operation():
+            return self._delete_value(base, self._listed(connection_id))
 
     def delete_connection(self, connection_id: str) -> int:
         """Remove every entry of the connection; return how many entries were removed.

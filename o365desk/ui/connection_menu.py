@@ -27,6 +27,8 @@ _ENTER = {
     Status.WAITING_FOR_APPROVAL: "act_sign_in",  # signing in approves what was added
     Status.KEYCHAIN_UNAVAILABLE: None,
     Status.DAMAGED: None,  # only Delete works on it
+    Status.READY: "act_test",  # app only: nothing to sign in
+    Status.CREDENTIAL_EXPIRED: None,  # app only: `o365desk credential` gives a new one
 }
 
 

@@ -26,6 +26,8 @@ def status_label(status: Status) -> str:
         Status.CONSENT_MISSING: _tr("Some permissions not granted"),
         Status.KEYCHAIN_UNAVAILABLE: _tr("Keychain unavailable"),
         Status.DAMAGED: _tr("Damaged"),
+        Status.READY: _tr("App only"),
+        Status.CREDENTIAL_EXPIRED: _tr("Credential expired"),
     }
     return labels[status]
 

@@ -18,6 +18,7 @@ _HOMES = {
     "edit": "connections", "rename": "connections",
     "access_token": "signin", "record_sign_in": "signin", "sign_out": "signin",
     "TestOutcome": "testing", "test": "testing",
+    "create_app_only": "app_only", "replace_secret": "app_only",
 }
 
 
@@ -39,11 +40,13 @@ __all__ = [
     "TestOutcome",
     "access_token",
     "create",
+    "create_app_only",
     "delete",
     "edit",
     "record_sign_in",
     "refresh_catalog",
     "rename",
+    "replace_secret",
     "sign_out",
     "test",
 ]

@@ -48,6 +48,10 @@ def test(services: Services, connection: Connection) -> TestOutcome:
     refused = connection_rules.refusal(connection)
     if refused is not None:  # damaged: what is wrong comes before "sign in first"
         return TestOutcome(GraphTestResult(False, None, "", refused), None)
+    from o365desk.core.connection import Kind
+
+    if connection.kind == Kind.APP_ONLY:
+        return _test_app_only(services, connection)
     if connection.account is None:
         return TestOutcome(GraphTestResult(False, None, "", _not_signed_in(connection)), None)
     result = test_connection(services.session_for(connection))
@@ -56,6 +60,40 @@ def test(services: Services, connection: Connection) -> TestOutcome:
 
 
 test.__test__ = False  # not a pytest test, whoever imports it
+
+
+def _test_app_only(services: Services, connection: Connection) -> TestOutcome:
+    """An app-only token, its `roles` compared with the application permissions asked for
+    (any missing named), then one Microsoft Graph call with it."""
+    from o365desk.auth.session import SignInError
+    from o365desk.graph.client import GraphTestResult, test_connection
+
+    session = services.session_for(connection)
+    try:
+        token = session.acquire_silent()
+    except SignInError as exc:
+        return TestOutcome(GraphTestResult(False, None, "", exc.explanation), None)
+    from o365desk.auth.admin_consent import missing_roles
+
+    missing = tuple(missing_roles(token.claims.raw if token.claims else {},
+                                  connection.scopes))
+    if missing:
+        return TestOutcome(GraphTestResult(False, None, "", _roles_missing(connection, missing)),
+                           None)
+    result = test_connection(session)
+    used = note_use(services, connection) if result.ok else None
+    return TestOutcome(result, None, used)
+
+
+def _roles_missing(connection: Connection, missing: tuple[str, ...]):
+    from o365desk.auth.admin_consent import missing_roles_message
+    from o365desk.core.signin_errors import Action, Explanation
+
+    return Explanation(
+        code="roles-missing", title="Application permissions not granted",
+        message=missing_roles_message(missing, connection.nickname),
+        actions=(Action.CONTACT_ADMIN,), admin_consent_url=None,
+        raw=f"roles missing: {', '.join(missing)}", scopes=missing)
 
 
 def _not_signed_in(_connection: Connection):

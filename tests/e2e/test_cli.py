@@ -57,8 +57,9 @@ def test_list_json_fields_are_the_documented_ones(config_dir):
         "id", "nickname", "description", "tenant", "cloud", "client_id", "authority",
         "effective_authority", "effective_graph_endpoint", "kind", "scopes", "account",
         "status", "created_at", "last_used_at", "expires_at", "graph_endpoint",
-        "approved_scopes",
+        "approved_scopes", "credential",
     }
+    assert entry["credential"] is None  # a delegated connection has no app credential
     assert entry["effective_authority"] == "https://login.example.test/tenant-a"
     assert entry["effective_graph_endpoint"] == "https://graph.microsoft.com"
     assert entry["created_at"].endswith("Z")

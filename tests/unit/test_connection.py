@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from o365desk.core.clouds import Cloud
-from o365desk.core.connection import Account, Connection, FormatError, Kind
+from o365desk.core.connection import (
+    Account,
+    Connection,
+    Credential,
+    CredentialType,
+    FormatError,
+    Kind,
+)
 
 # Offsets to the minute, as people's clocks have them; the stored form keeps the instant.
 _zones = st.one_of(
@@ -63,7 +70,19 @@ def usable_connections(nicknames: st.SearchStrategy[str]) -> st.SearchStrategy[C
         created_at=aware_times,
         last_used_at=st.none() | aware_times,
         expires_at=st.none() | aware_times,
-    )
+        credential=st.builds(Credential, type=st.just(CredentialType.SECRET),
+                             expires_at=st.none() | aware_times),
+    ).map(_kind_rules)
+
+
+def _kind_rules(connection: Connection) -> Connection:
+    """An app-only connection names one organisation and keeps its credential's facts; a
+    delegated one has no credential (core.connection_rules)."""
+    if connection.kind != Kind.APP_ONLY:
+        return connection.replace(credential=None)
+    if connection.tenant == "organizations":
+        return connection.replace(tenant="contoso.com")
+    return connection
 
 
 @given(connections())

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from o365desk.core import nickname as nick
 from o365desk.core import paths
 from o365desk.core.clouds import Cloud
-from o365desk.core.connection import Account, Connection, Kind
+from o365desk.core.connection import Account, Connection, Credential, CredentialType, Kind
 from o365desk.storage import store
 from o365desk.storage.store import (
     ConnectionStore,
@@ -73,6 +73,10 @@ def full_connection() -> Connection:
         created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
         last_used_at=datetime(2026, 11, 27, 7, 15, tzinfo=UTC),
         expires_at=datetime(2026, 11, 27, 8, 15, 30, 250000, tzinfo=UTC),
+        credential=Credential(
+            CredentialType.CERTIFICATE, expires_at=datetime(2027, 6, 30, tzinfo=UTC),
+            sha1="0A" * 20, sha256="B1" * 32, subject="CN=Fabrikam daemon",
+            not_after=datetime(2027, 6, 30, tzinfo=UTC)),
     )
 
 

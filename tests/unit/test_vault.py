@@ -17,6 +17,7 @@ from keyring.errors import (
 )
 
 from o365desk.storage.vault import (
+    CLIENT_SECRET,
     CORRUPT_MESSAGE,
     ENTRY_LIMIT_BYTES,
     FAILED_MESSAGE,
@@ -395,7 +396,8 @@ def test_missing_entry_on_delete_is_not_an_error_but_a_zero():
 
 
 def test_delete_connection_covers_every_secret_name():
-    assert SECRET_NAMES == (MSAL_CACHE,)  # add names here and in the vault together
+    # add names here and in the vault together
+    assert SECRET_NAMES == (MSAL_CACHE, CLIENT_SECRET)
 
 
 def test_backend_name_falls_back_to_the_class():

@@ -126,6 +126,16 @@ _ALL = [
            "https://login.microsoftonline.us instead."),
     Aadsts(900144, "invalid_request", "invalid_request",
            "The request must contain the parameter '{param}'."),
+    Aadsts(7000215, "invalid_client", "invalid_client",
+           "Invalid client secret provided. Ensure the secret being sent in the request is "
+           "the client secret value, not the client secret ID, for a secret added to app "
+           "'{client_id}'."),
+    Aadsts(7000218, "invalid_client", "invalid_client",
+           "The request body must contain the following parameter: 'client_assertion' or "
+           "'client_secret'."),
+    Aadsts(1002012, "invalid_scope", "invalid_scope",
+           "The provided value for scope is not valid. Client credential flows must have a "
+           "scope value with /.default suffixed to the resource identifier."),
     Aadsts(9002325, "invalid_request", "invalid_request",
            "Proof Key for Code Exchange (S256) is required for this request."),
 ]

@@ -127,6 +127,9 @@ def handle(fake, req: Request, path: str) -> Response:
         grant = fake.access_tokens[req.header("Authorization")[7:].strip()]
     base = f"{fake.graph_origin()}/v1.0/$metadata"
     if path == "/v1.0/me":
+        if not grant.username:  # an app's own token: no signed-in user
+            return _error(400, "BadRequest", "/me request is only valid with delegated "
+                          "authentication flow.", req)
         user = fake.users[grant.username.lower()]
         return Response.json(200, {
             "@odata.context": f"{base}#users/$entity", "id": user.oid,

@@ -202,6 +202,9 @@ class FakeIdentity(ErrorSwitches):
             self.register_client(DEFAULT_CLIENT_ID, "Microsoft Graph Command Line Tools",
                                  ["http://localhost", NATIVE_CLIENT_REDIRECT])
             self.consents: dict[tuple[str | None, str], set[str]] = {}
+            # Confidential apps: their client secrets, and the app roles granted to them.
+            self.app_secrets: dict[str, set[str]] = {}
+            self.app_roles: dict[str, set[str]] = {}
             self.skip_consent = False
             self.not_granted: set[str] = set()
             self.admin_scopes = {"Directory.Read.All", "Directory.ReadWrite.All",
@@ -271,6 +274,19 @@ class FakeIdentity(ErrorSwitches):
                         redirect_uris=("http://localhost",)) -> None:
         with self.lock:
             self.clients[client_id] = (name, {u.rstrip("/") for u in redirect_uris})
+
+    def register_app(self, client_id: str, secret: str, roles=(),
+                     name: str = "Test daemon app") -> None:
+        """A confidential app (client credentials) with one client secret and the app
+        roles (application permissions) an administrator granted it."""
+        with self.lock:
+            self.register_client(client_id, name, ())
+            self.app_secrets[client_id] = {secret}
+            self.app_roles[client_id] = set(roles)
+
+    def set_app_secrets(self, client_id: str, *secrets: str) -> None:
+        with self.lock:
+            self.app_secrets[client_id] = set(secrets)
 
     def grant_consent(self, client_id: str, scopes, username: str | None = None) -> None:
         """Record consent for a user, or tenant-wide (admin consent) when username is None."""

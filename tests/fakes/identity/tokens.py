@@ -31,8 +31,9 @@ OIDC_SCOPES = ("openid", "profile", "email", "offline_access")
 AUTH_CODE = "authorization_code"
 REFRESH = "refresh_token"
 DEVICE = "urn:ietf:params:oauth:grant-type:device_code"
+CLIENT_CREDENTIALS = "client_credentials"
 GRANT_NAMES = {AUTH_CODE: "authorization_code", REFRESH: "refresh_token",
-               DEVICE: "device_code"}
+               DEVICE: "device_code", CLIENT_CREDENTIALS: "client_credentials"}
 
 
 @dataclass
@@ -276,7 +277,54 @@ def token_endpoint(fake, req: Request, tenant: str) -> Response:
         return _by_code(fake, form, fail)
     if grant_type == REFRESH:
         return _by_refresh_token(fake, form, fail)
+    if grant_type == CLIENT_CREDENTIALS:
+        return _by_client_credentials(fake, form, fail)
     return _by_device_code(fake, form, fail)
+
+
+def _by_client_credentials(fake, form: dict, fail) -> Response:
+    """An app's own token: its secret checked against the registered app's, the scope
+    `{graph}/.default`; the access token's `roles` are the app roles granted to the app,
+    and no ID token or refresh token comes (as Entra does)."""
+    client_id = form["client_id"]
+    with fake.lock:
+        secrets_of = set(fake.app_secrets.get(client_id, ()))
+        roles = tuple(sorted(fake.app_roles.get(client_id, ())))
+    if not secrets_of:
+        return fail(700016)  # not a confidential app the fake knows
+    secret = form.get("client_secret")
+    if not secret:
+        return fail(7000218, error="invalid_client")
+    if secret not in secrets_of:
+        return fail(7000215, error="invalid_client")
+    scope = form.get("scope", "").split()
+    if len(scope) != 1 or not scope[0].endswith("/.default"):
+        return fail(1002012, error="invalid_scope")
+    now = int(time.time())
+    exp = now + int(fake.access_token_lifetime)
+    tid = fake.tenant_id
+    claims = {
+        "aud": scope[0].rsplit("/", 1)[0], "iss": f"https://sts.windows.net/{tid}/",
+        "iat": now, "nbf": now, "exp": exp, "tid": tid, "oid": str(uuid_for(client_id)),
+        "sub": str(uuid_for(client_id)), "appid": client_id,
+        "app_displayname": fake.client_name(client_id), "idtyp": "app", "ver": "1.0",
+        "uti": secrets.token_urlsafe(16),
+    }
+    if roles:
+        claims["roles"] = list(roles)
+    access_token = make_jwt(claims)
+    with fake.lock:
+        fake.access_tokens[access_token] = AccessGrant(
+            "", client_id, frozenset(), roles, tid, exp)
+    return Response.json(200, {
+        "token_type": "Bearer", "expires_in": int(fake.access_token_lifetime),
+        "ext_expires_in": int(fake.access_token_lifetime), "access_token": access_token})
+
+
+def uuid_for(client_id: str):
+    import uuid
+
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"fake-service-principal/{client_id}")
 
 
 def _by_code(fake, form: dict, fail) -> Response:
