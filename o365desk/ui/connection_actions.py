@@ -54,6 +54,8 @@ class ConnectionActions(QObject):
         self._explanation: Explanation | None = None
         self._result_conn: Connection | None = None
         for action, button, slot in (
+            (w.act_replace_credential, w.details.replace_credential_button,
+             self._on_replace_credential),
             (w.act_test, w.details.test_button, self._on_test),
             (w.act_sign_in, w.details.sign_in_button, self._on_sign_in),
             (w.act_sign_out, w.details.sign_out_button, self._on_sign_out),
@@ -83,7 +85,17 @@ class ConnectionActions(QObject):
             common = self.tr("Wait until the deletion has finished.")
         else:
             common = ""
-        not_signed = "" if signed else self.tr("Not signed in yet: sign in first.")
+        from o365desk.core.connection import Kind
+
+        app_only = conn is not None and conn.kind == Kind.APP_ONLY
+        not_signed = "" if signed or app_only else self.tr("Not signed in yet: sign in first.")
+        # Nobody signs in to an app-only connection: its credential is replaced instead.
+        for action, button, shown in ((w.act_sign_in, d.sign_in_button, not app_only),
+                                      (w.act_sign_out, d.sign_out_button, not app_only),
+                                      (w.act_replace_credential,
+                                       d.replace_credential_button, app_only)):
+            action.setVisible(shown)
+            button.setVisible(shown)
         w.act_sign_in.setText(self.tr("Sign &in again\u2026") if signed or conn is None
                               else self.tr("Sign &in\u2026"))
         d.sign_in_button.setText(self.tr("Sign in a&gain\u2026") if signed or conn is None
@@ -97,6 +109,10 @@ class ConnectionActions(QObject):
              self.tr("Sign in with this connection, approving any permissions added")),
             (w.act_sign_out, d.sign_out_button, common or not_signed or write_block,
              self.tr("Remove this connection's saved sign-in from this computer")),
+            (w.act_replace_credential, d.replace_credential_button,
+             common or write_block or ("" if app_only else self.tr(
+                 "A person signs in to this connection: it has no app credential.")),
+             self.tr("Give this app-only connection a new client secret")),
         ):
             action.setEnabled(not reason)
             button.setEnabled(not reason)
@@ -186,7 +202,8 @@ class ConnectionActions(QObject):
                   A.COPY_ADMIN_CONSENT_LINK: self.tr("Co&py admin-consent link"),
                   A.CHECK_PERMISSIONS: self.tr("Change &permissions\u2026"),
                   A.RETRY: self.tr("T&ry again"),
-                  A.CONTACT_ADMIN: self.tr("Copy details for I&T")}
+                  A.CONTACT_ADMIN: self.tr("Copy details for I&T"),
+                  A.REPLACE_CREDENTIAL: self.tr("Re&place credential\u2026")}
         for action in dict.fromkeys(explanation.actions):
             if action in labels:
                 button = bar.add_button(labels[action], labels[action].replace("&", ""))
@@ -213,6 +230,8 @@ class ConnectionActions(QObject):
             self.edit_requested.emit(tuple(explanation.scopes))
         elif action is A.RETRY:
             self._on_test()
+        elif action is A.REPLACE_CREDENTIAL:
+            self._on_replace_credential()
         elif action is A.COPY_ADMIN_CONSENT_LINK:
             from o365desk.core.signin_errors import consent_url_for
 
@@ -291,6 +310,30 @@ class ConnectionActions(QObject):
         self.window.statusBar().showMessage(self.tr("Signed in as {user} with \u201c{name}\u201d.")
                                             .format(user=saved.account.username,
                                                     name=saved.nickname), 6000)
+
+    # --- replace credential --------------------------------------------------------------
+
+    def _on_replace_credential(self) -> None:
+        conn = self.main.current()
+        if conn is None or not self.window.act_replace_credential.isEnabled():
+            return
+        if self.dialogs.bring_forward():
+            return
+        from o365desk.ui.credential_dialog import CredentialDialog
+
+        dialog = self.dialogs.keep(CredentialDialog(self.services, conn, self.window))
+        dialog.replaced.connect(self._on_credential_replaced)
+        dialog.open()
+
+    def _on_credential_replaced(self, saved: Connection) -> None:
+        self.model.set_state(saved.id, None)  # the old secret's tokens are gone
+        self.changed.emit(ConnectionsChanged(saved=saved, select=False))
+        if self._result_conn is not None and self._result_conn.id == saved.id:
+            self.window.result_bar.hide()
+        self.window.statusBar().showMessage(self.tr(
+            "Gave \u201c{name}\u201d its new client secret; the old one was removed from the "
+            "keychain. Choose Test connection to check it works.").format(
+            name=saved.nickname), 8000)
 
     # --- sign out ------------------------------------------------------------------------
 
