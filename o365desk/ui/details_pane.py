@@ -73,7 +73,8 @@ class DetailsPane(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         for button in (self.test_button, self.sign_in_button, self.sign_out_button,
-                       self.replace_credential_button, self.edit_button, self.rename_button, self.delete_button):
+                       self.replace_credential_button, self.edit_button,
+                       self.rename_button, self.delete_button):
             header.addWidget(button)
 
         self.description = self._value(page)
