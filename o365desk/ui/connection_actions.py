@@ -56,6 +56,7 @@ class ConnectionActions(QObject):
         for action, button, slot in (
             (w.act_replace_credential, w.details.replace_credential_button,
              self._on_replace_credential),
+            (w.act_admin_consent, w.details.admin_consent_button, self._on_admin_consent),
             (w.act_test, w.details.test_button, self._on_test),
             (w.act_sign_in, w.details.sign_in_button, self._on_sign_in),
             (w.act_sign_out, w.details.sign_out_button, self._on_sign_out),
@@ -93,7 +94,9 @@ class ConnectionActions(QObject):
         for action, button, shown in ((w.act_sign_in, d.sign_in_button, not app_only),
                                       (w.act_sign_out, d.sign_out_button, not app_only),
                                       (w.act_replace_credential,
-                                       d.replace_credential_button, app_only)):
+                                       d.replace_credential_button, app_only),
+                                      (w.act_admin_consent, d.admin_consent_button,
+                                       app_only)):
             action.setVisible(shown)
             button.setVisible(shown)
         w.act_sign_in.setText(self.tr("Sign &in again\u2026") if signed or conn is None
@@ -113,6 +116,9 @@ class ConnectionActions(QObject):
              common or write_block or ("" if app_only else self.tr(
                  "A person signs in to this connection: it has no app credential.")),
              self.tr("Give this app-only connection a new client secret")),
+            (w.act_admin_consent, d.admin_consent_button, common or ("" if app_only else
+             self.tr("A person signs in to this connection: copy its admin-consent link.")),
+             self.tr("Ask an administrator to approve this app for the organisation")),
         ):
             action.setEnabled(not reason)
             button.setEnabled(not reason)
@@ -196,10 +202,13 @@ class ConnectionActions(QObject):
         bar = self.window.result_bar
         self._result_conn, self._explanation = conn, explanation
         bar.clear_buttons()
+        from o365desk.core.connection import Kind
         from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
 
+        consent = self.tr("As&k for admin consent\u2026") if conn.kind == Kind.APP_ONLY \
+            else self.tr("Co&py admin-consent link")
         labels = {A.SIGN_IN_AGAIN: self.tr("Sign in a&gain\u2026"),
-                  A.COPY_ADMIN_CONSENT_LINK: self.tr("Co&py admin-consent link"),
+                  A.COPY_ADMIN_CONSENT_LINK: consent,
                   A.CHECK_PERMISSIONS: self.tr("Change &permissions\u2026"),
                   A.RETRY: self.tr("T&ry again"),
                   A.CONTACT_ADMIN: self.tr("Copy details for I&T"),
@@ -222,6 +231,7 @@ class ConnectionActions(QObject):
             self.forget_result()
             return
         self.main.select(conn.id)
+        from o365desk.core.connection import Kind
         from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
 
         if action is A.SIGN_IN_AGAIN:
@@ -232,6 +242,8 @@ class ConnectionActions(QObject):
             self._on_test()
         elif action is A.REPLACE_CREDENTIAL:
             self._on_replace_credential()
+        elif action is A.COPY_ADMIN_CONSENT_LINK and conn.kind == Kind.APP_ONLY:
+            self._on_admin_consent()  # the dialog opens the page or copies the link
         elif action is A.COPY_ADMIN_CONSENT_LINK:
             from o365desk.core.signin_errors import consent_url_for
 
@@ -334,6 +346,30 @@ class ConnectionActions(QObject):
             "Gave \u201c{name}\u201d its new client secret; the old one was removed from the "
             "keychain. Choose Test connection to check it works.").format(
             name=saved.nickname), 8000)
+
+    # --- admin consent -------------------------------------------------------------------
+
+    def _on_admin_consent(self) -> None:
+        conn = self.main.current()
+        if conn is None or not self.window.act_admin_consent.isEnabled():
+            return
+        if self.dialogs.bring_forward():
+            return
+        from o365desk.ui.consent_dialog import ConsentDialog
+
+        dialog = self.dialogs.keep(ConsentDialog(self.services, conn, self.window,
+                                                 browse=self.consent_browser))
+        dialog.granted.connect(self._on_consent_granted)
+        dialog.open()
+
+    consent_browser = None  # None: the system browser (tests play the browser here)
+
+    def _on_consent_granted(self, conn: Connection) -> None:
+        if self._result_conn is not None and self._result_conn.id == conn.id:
+            self.window.result_bar.hide()
+        self.window.statusBar().showMessage(self.tr(
+            "The administrator approved the app of \u201c{name}\u201d. Choose Test connection "
+            "to see the permissions its token carries.").format(name=conn.nickname), 8000)
 
     # --- sign out ------------------------------------------------------------------------
 

@@ -68,12 +68,16 @@ class DetailsPane(QWidget):
         self.replace_credential_button = QPushButton(self.tr("Re&place credential\u2026"), page)
         self.replace_credential_button.setAccessibleName(self.tr("Replace credential"))
         self.replace_credential_button.hide()  # shown for an app-only connection
+        self.admin_consent_button = QPushButton(self.tr("As&k for admin consent\u2026"), page)
+        self.admin_consent_button.setAccessibleName(self.tr("Ask for admin consent"))
+        self.admin_consent_button.hide()  # shown for an app-only connection
         self.test_button = QPushButton(self.tr("T&est connection"), page)
         self.test_button.setAccessibleName(self.tr("Test connection"))
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         for button in (self.test_button, self.sign_in_button, self.sign_out_button,
-                       self.replace_credential_button, self.edit_button,
+                       self.replace_credential_button, self.admin_consent_button,
+                       self.edit_button,
                        self.rename_button, self.delete_button):
             header.addWidget(button)
 

@@ -29,6 +29,13 @@ def app(nickname: str = "Daemon", *, days: float | None = 12.5,
                       scopes=("User.Read.All",), credential=credential)
 
 
+def closed(dialog) -> bool:
+    """Closed (and maybe freed already: the window keeps a closed dialog no longer)."""
+    import shiboken6
+
+    return not shiboken6.isValid(dialog) or not dialog.isVisible()
+
+
 def _window(make_window, keyring_backend, *connections):
     window, controller = make_window(list(connections))
     vault = Vault(keyring_backend)
@@ -93,7 +100,7 @@ def test_an_expired_secret_says_so_and_enter_offers_a_new_one(
     dialog = controller.actions.dialog
     qtbot.waitUntil(dialog.isVisible)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc closes, nothing changes
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     saved = controller.services.store.find("Daemon")
     assert vault.get(saved.id, CLIENT_SECRET) == "old-secret-value"
 
@@ -120,7 +127,7 @@ def test_replace_credential_by_keyboard_puts_the_new_secret_in_the_keychain(
     expires = date.today() + timedelta(days=400)
     qtbot.keyClicks(dialog.expires, expires.isoformat())
     qtbot.keyClick(dialog.expires, Qt.Key.Key_Return)  # Save is the default button
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     saved = controller.services.store.find("Daemon")
     assert vault.get(saved.id, CLIENT_SECRET) == "new~Secret.Value_0123456789abcdefghij"
     assert vault.get(saved.id, MSAL_CACHE) is None  # the old secret's tokens went too
@@ -153,7 +160,7 @@ def test_replace_credential_refuses_in_plain_words_and_keeps_the_old_secret(
     assert vault.get(saved.id, CLIENT_SECRET) == "old-secret-value"
     assert "Traceback" not in dialog.problem.text()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
 
 
 def test_the_result_bars_replace_credential_button_opens_the_dialog(
