@@ -199,6 +199,7 @@ class ConnectionActions(QObject):
         bar.show_message(text, Level.INFO)
 
     def show_failure(self, conn: Connection, explanation: Explanation) -> None:
+        explanation = self._in_window_words(conn, explanation)
         bar = self.window.result_bar
         self._result_conn, self._explanation = conn, explanation
         bar.clear_buttons()
@@ -222,6 +223,22 @@ class ConnectionActions(QObject):
         bar.show_message(self.tr("\u201c{name}\u201d didn't work. {title}. {message}").format(
             name=conn.nickname, title=explanation.title, message=explanation.message),
             Level.ERROR)
+
+    @staticmethod
+    def _in_window_words(conn: Connection, explanation: Explanation) -> Explanation:
+        """Missing application roles end with the CLI's `o365desk consent` command: here
+        the window's own Ask for admin consent says it, with its button."""
+        import dataclasses
+
+        from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
+
+        command = f'again: o365desk consent "{conn.nickname}".'
+        if explanation.code != "roles-missing" or not explanation.message.endswith(command):
+            return explanation
+        return dataclasses.replace(
+            explanation, message=explanation.message[:-len(command)]
+            + "again: choose Ask for admin consent.",
+            actions=(A.COPY_ADMIN_CONSENT_LINK, *explanation.actions))
 
     def _on_result_action(self, action: Action) -> None:
         conn, explanation = self._result_conn, self._explanation
