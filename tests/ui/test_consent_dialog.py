@@ -9,11 +9,12 @@ import threading
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 
 from o365desk.core.connection import Connection, Credential, CredentialType, Kind
 from o365desk.storage.vault import CLIENT_SECRET, Vault
 from o365desk.ui.consent_dialog import ConsentDialog
+from o365desk.ui.credential_dialog import CredentialDialog
 from tests.fakes.identity import DEFAULT_DOMAIN
 from tests.fakes.identity.consent import configure_app_permissions, refuse_admin_consent
 from tests.ui.helpers import select
@@ -159,3 +160,36 @@ def test_the_result_bars_consent_action_opens_the_dialog_for_app_only(
                for b in window.result_bar.findChildren(QPushButton)}
     buttons["Ask for admin consent\u2026"].click()
     qtbot.waitUntil(lambda: isinstance(controller.actions.dialog, ConsentDialog))
+
+
+def test_both_dialogs_keep_the_house_conventions(qtbot, make_window, keyring_backend,
+                                                 fake_identity, payroll):
+    """Every control reached by Tab, each button named for screen readers, every label
+    read as shown (also once a problem shows), Esc closes."""
+    from tests.ui.test_colours_and_screen_readers import hidden_label_texts
+
+    window, controller, consent = _open(qtbot, make_window, keyring_backend, payroll,
+                                        lambda url: True)
+    consent.copy_button.click()  # a sentence shows
+    for dialog in (consent, "credential"):
+        if dialog == "credential":
+            window.act_replace_credential.trigger()
+            qtbot.waitUntil(lambda: controller.actions.dialog is not None
+                            and controller.actions.dialog is not consent)
+            dialog = controller.actions.dialog
+            assert isinstance(dialog, CredentialDialog)
+            qtbot.waitUntil(dialog.isActiveWindow)
+            dialog.save_button.click()  # empty: refused, the problem shows
+            qtbot.waitUntil(dialog.problem.isVisible)
+        assert hidden_label_texts(dialog) == []
+        controls = [w for w in dialog.findChildren(QPushButton) + dialog.findChildren(QLineEdit)
+                    if w.isVisible() and w.isEnabled()]
+        assert all(w.accessibleName() for w in controls)
+        reached = set()
+        for _ in range(len(controls) + 2):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            reached.add(QApplication.focusWidget())
+        assert set(controls) <= reached, [w.accessibleName() for w in controls
+                                          if w not in reached]
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda d=dialog: closed(d))
