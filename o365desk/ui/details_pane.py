@@ -252,12 +252,15 @@ class DetailsPane(QWidget):
 
     def _show_tokens(self, conn: Connection, status: Status, state: TokenState | None,
                      expiry: datetime | None, now: datetime) -> None:
-        if conn.kind == Kind.APP_ONLY:
+        app_only = conn.kind == Kind.APP_ONLY
+        # An app's token isn't read from a cache here (no sign-in to show): no such row.
+        self.token_facts.setVisible(not app_only)
+        self._form_label(self.token_facts).setVisible(not app_only)
+        if app_only:
             self.expiry.setText(self.tr("fetched with the credential whenever one is needed"))
             self.granted.setText(self.tr("an administrator grants it for the organisation; "
                                          "Test connection shows what the token carries"))
             self.consent_button.setVisible(False)
-            self.token_facts.setText(self._token_facts(state.claims if state else None))
             return
         signed = conn.account is not None and status not in (Status.KEYCHAIN_UNAVAILABLE,
                                                              Status.DAMAGED)

@@ -56,7 +56,7 @@ def test_the_pane_says_app_only_with_its_credential_and_offers_what_applies(
     assert d.client_id.text() == CLIENT_ID
     day = f"{utcnow() + timedelta(days=12.5):%Y-%m-%d}"
     assert d.credential.text() == f"client secret expires in 12 days ({day})"
-    assert d.credential.isVisible()
+    assert d.credential.isVisible() and not d.token_facts.isVisible()
     # Within 30 days: the warning, with the window's way to fix it.
     assert "secret expires in 12 days" in d.status_text.text()
     assert d.status_text.text().endswith("choose Replace credential.")
@@ -74,6 +74,7 @@ def test_the_pane_says_app_only_with_its_credential_and_offers_what_applies(
     assert d.sign_in_button.isVisible() and not d.replace_credential_button.isVisible()
     assert not window.act_replace_credential.isVisible() and window.act_sign_in.isVisible()
     assert not d.credential.isVisible()
+    assert d.token_facts.isVisible()  # hidden for the app-only one: nothing to read there
 
 
 def test_a_certificate_shows_its_thumbprint_and_subject(qtbot, make_window, keyring_backend):
