@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from o365desk.cli.errors import UsageError
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import Connection, Kind
+from o365desk.core.credential_words import credential_warning, credential_words  # noqa: F401 (the CLI's names)
 from o365desk.core.endpoints import normalize_authority, normalize_graph_endpoint
 from o365desk.core.tenant import TenantError, parse_tenant
 from o365desk.core.text import visible
@@ -193,43 +194,6 @@ def cmd_credential(args: argparse.Namespace, services: Services) -> int:
     print(visible(f'Gave "{saved.nickname}" its new client secret; the old one was removed '
                   f'from the keychain. Check it works with: o365desk test "{saved.nickname}"'))
     return 0
-
-
-def credential_words(connection: Connection, now: datetime | None = None) -> str:
-    """"secret expires in 12 days", "certificate expired on 2026-05-01", "secret, expiry
-    not known"."""
-    credential = connection.credential
-    if credential is None:
-        return "no credential"
-    what = "secret" if credential.type.value == "secret" else "certificate"
-    if credential.expires_at is None:
-        return f"{what}, expiry not known"
-    now = now or datetime.now(UTC)
-    day = f"{credential.expires_at:%Y-%m-%d}"
-    if credential.expired(now):
-        return f"{what} expired on {day}"
-    left = credential.expires_at - now
-    if left < timedelta(days=1):
-        return f"{what} expires today"
-    days = left.days
-    return f"{what} expires in {days} day{'s' if days != 1 else ''}"
-
-
-def credential_warning(connection: Connection) -> str:
-    """A warning for an app-only connection whose credential expired or soon will; ""."""
-    credential = connection.credential
-    if connection.kind != Kind.APP_ONLY or credential is None or connection.damage:
-        return ""
-    nick = visible(connection.nickname)
-    fix = f'o365desk credential "{nick}" --secret-stdin'
-    if credential.expired():
-        return (f'"{nick}": its {credential_words(connection)}, so it can\'t get tokens. '
-                f"Make a new secret in the app registration, then run: {fix}")
-    if credential.expiring_soon():
-        return (f'"{nick}": its {credential_words(connection)} (on '
-                f"{credential.expires_at:%Y-%m-%d}). Make a new secret in the app "
-                f"registration before then, and run: {fix}")
-    return ""
 
 
 def no_login_needed(connection: Connection) -> str:

@@ -65,7 +65,7 @@ def list_text(connections: list[Connection]) -> str:
     if not connections:
         return 'No connections yet. Add one with: o365desk add NICKNAME'
     rows = [("NICKNAME", "ACCOUNT", "TENANT", "CLOUD", "STATUS", "LAST USED")]
-    from o365desk.cli.app_only import credential_warning, credential_words
+    from o365desk.core.credential_words import credential_warning, credential_words
 
     for c in sorted(connections, key=lambda c: c.nickname.casefold()):
         account = f"App only ({credential_words(c)})" if c.kind == Kind.APP_ONLY else \
@@ -90,7 +90,7 @@ def list_text(connections: list[Connection]) -> str:
 
 
 def show_text(c: Connection) -> str:
-    from o365desk.cli.app_only import credential_warning, credential_words
+    from o365desk.core.credential_words import credential_warning, credential_words
 
     app_only = c.kind == Kind.APP_ONLY
     account = c.account

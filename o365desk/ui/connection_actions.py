@@ -54,6 +54,9 @@ class ConnectionActions(QObject):
         self._explanation: Explanation | None = None
         self._result_conn: Connection | None = None
         for action, button, slot in (
+            (w.act_replace_credential, w.details.replace_credential_button,
+             self._on_replace_credential),
+            (w.act_admin_consent, w.details.admin_consent_button, self._on_admin_consent),
             (w.act_test, w.details.test_button, self._on_test),
             (w.act_sign_in, w.details.sign_in_button, self._on_sign_in),
             (w.act_sign_out, w.details.sign_out_button, self._on_sign_out),
@@ -83,7 +86,19 @@ class ConnectionActions(QObject):
             common = self.tr("Wait until the deletion has finished.")
         else:
             common = ""
-        not_signed = "" if signed else self.tr("Not signed in yet: sign in first.")
+        from o365desk.core.connection import Kind
+
+        app_only = conn is not None and conn.kind == Kind.APP_ONLY
+        not_signed = "" if signed or app_only else self.tr("Not signed in yet: sign in first.")
+        # Nobody signs in to an app-only connection: its credential is replaced instead.
+        for action, button, shown in ((w.act_sign_in, d.sign_in_button, not app_only),
+                                      (w.act_sign_out, d.sign_out_button, not app_only),
+                                      (w.act_replace_credential,
+                                       d.replace_credential_button, app_only),
+                                      (w.act_admin_consent, d.admin_consent_button,
+                                       app_only)):
+            action.setVisible(shown)
+            button.setVisible(shown)
         w.act_sign_in.setText(self.tr("Sign &in again\u2026") if signed or conn is None
                               else self.tr("Sign &in\u2026"))
         d.sign_in_button.setText(self.tr("Sign in a&gain\u2026") if signed or conn is None
@@ -97,6 +112,13 @@ class ConnectionActions(QObject):
              self.tr("Sign in with this connection, approving any permissions added")),
             (w.act_sign_out, d.sign_out_button, common or not_signed or write_block,
              self.tr("Remove this connection's saved sign-in from this computer")),
+            (w.act_replace_credential, d.replace_credential_button,
+             common or write_block or ("" if app_only else self.tr(
+                 "A person signs in to this connection: it has no app credential.")),
+             self.tr("Give this app-only connection a new client secret")),
+            (w.act_admin_consent, d.admin_consent_button, common or ("" if app_only else
+             self.tr("A person signs in to this connection: copy its admin-consent link.")),
+             self.tr("Ask an administrator to approve this app for the organisation")),
         ):
             action.setEnabled(not reason)
             button.setEnabled(not reason)
@@ -177,16 +199,21 @@ class ConnectionActions(QObject):
         bar.show_message(text, Level.INFO)
 
     def show_failure(self, conn: Connection, explanation: Explanation) -> None:
+        explanation = self._in_window_words(conn, explanation)
         bar = self.window.result_bar
         self._result_conn, self._explanation = conn, explanation
         bar.clear_buttons()
+        from o365desk.core.connection import Kind
         from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
 
+        consent = self.tr("As&k for admin consent\u2026") if conn.kind == Kind.APP_ONLY \
+            else self.tr("Co&py admin-consent link")
         labels = {A.SIGN_IN_AGAIN: self.tr("Sign in a&gain\u2026"),
-                  A.COPY_ADMIN_CONSENT_LINK: self.tr("Co&py admin-consent link"),
+                  A.COPY_ADMIN_CONSENT_LINK: consent,
                   A.CHECK_PERMISSIONS: self.tr("Change &permissions\u2026"),
                   A.RETRY: self.tr("T&ry again"),
-                  A.CONTACT_ADMIN: self.tr("Copy details for I&T")}
+                  A.CONTACT_ADMIN: self.tr("Copy details for I&T"),
+                  A.REPLACE_CREDENTIAL: self.tr("Re&place credential\u2026")}
         for action in dict.fromkeys(explanation.actions):
             if action in labels:
                 button = bar.add_button(labels[action], labels[action].replace("&", ""))
@@ -197,6 +224,22 @@ class ConnectionActions(QObject):
             name=conn.nickname, title=explanation.title, message=explanation.message),
             Level.ERROR)
 
+    @staticmethod
+    def _in_window_words(conn: Connection, explanation: Explanation) -> Explanation:
+        """Missing application roles end with the CLI's `o365desk consent` command: here
+        the window's own Ask for admin consent says it, with its button."""
+        import dataclasses
+
+        from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
+
+        command = f'again: o365desk consent "{conn.nickname}".'
+        if explanation.code != "roles-missing" or not explanation.message.endswith(command):
+            return explanation
+        return dataclasses.replace(
+            explanation, message=explanation.message[:-len(command)]
+            + "again: choose Ask for admin consent.",
+            actions=(A.COPY_ADMIN_CONSENT_LINK, *explanation.actions))
+
     def _on_result_action(self, action: Action) -> None:
         conn, explanation = self._result_conn, self._explanation
         if conn is None or explanation is None:
@@ -205,6 +248,7 @@ class ConnectionActions(QObject):
             self.forget_result()
             return
         self.main.select(conn.id)
+        from o365desk.core.connection import Kind
         from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
 
         if action is A.SIGN_IN_AGAIN:
@@ -213,6 +257,10 @@ class ConnectionActions(QObject):
             self.edit_requested.emit(tuple(explanation.scopes))
         elif action is A.RETRY:
             self._on_test()
+        elif action is A.REPLACE_CREDENTIAL:
+            self._on_replace_credential()
+        elif action is A.COPY_ADMIN_CONSENT_LINK and conn.kind == Kind.APP_ONLY:
+            self._on_admin_consent()  # the dialog opens the page or copies the link
         elif action is A.COPY_ADMIN_CONSENT_LINK:
             from o365desk.core.signin_errors import consent_url_for
 
@@ -291,6 +339,54 @@ class ConnectionActions(QObject):
         self.window.statusBar().showMessage(self.tr("Signed in as {user} with \u201c{name}\u201d.")
                                             .format(user=saved.account.username,
                                                     name=saved.nickname), 6000)
+
+    # --- replace credential --------------------------------------------------------------
+
+    def _on_replace_credential(self) -> None:
+        conn = self.main.current()
+        if conn is None or not self.window.act_replace_credential.isEnabled():
+            return
+        if self.dialogs.bring_forward():
+            return
+        from o365desk.ui.credential_dialog import CredentialDialog
+
+        dialog = self.dialogs.keep(CredentialDialog(self.services, conn, self.window))
+        dialog.replaced.connect(self._on_credential_replaced)
+        dialog.open()
+
+    def _on_credential_replaced(self, saved: Connection) -> None:
+        self.model.set_state(saved.id, None)  # the old secret's tokens are gone
+        self.changed.emit(ConnectionsChanged(saved=saved, select=False))
+        if self._result_conn is not None and self._result_conn.id == saved.id:
+            self.window.result_bar.hide()
+        self.window.statusBar().showMessage(self.tr(
+            "Gave \u201c{name}\u201d its new client secret; the old one was removed from the "
+            "keychain. Choose Test connection to check it works.").format(
+            name=saved.nickname), 8000)
+
+    # --- admin consent -------------------------------------------------------------------
+
+    def _on_admin_consent(self) -> None:
+        conn = self.main.current()
+        if conn is None or not self.window.act_admin_consent.isEnabled():
+            return
+        if self.dialogs.bring_forward():
+            return
+        from o365desk.ui.consent_dialog import ConsentDialog
+
+        dialog = self.dialogs.keep(ConsentDialog(self.services, conn, self.window,
+                                                 browse=self.consent_browser))
+        dialog.granted.connect(self._on_consent_granted)
+        dialog.open()
+
+    consent_browser = None  # None: the system browser (tests play the browser here)
+
+    def _on_consent_granted(self, conn: Connection) -> None:
+        if self._result_conn is not None and self._result_conn.id == conn.id:
+            self.window.result_bar.hide()
+        self.window.statusBar().showMessage(self.tr(
+            "The administrator approved the app of \u201c{name}\u201d. Choose Test connection "
+            "to see the permissions its token carries.").format(name=conn.nickname), 8000)
 
     # --- sign out ------------------------------------------------------------------------
 

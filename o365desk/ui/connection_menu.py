@@ -28,7 +28,7 @@ _ENTER = {
     Status.KEYCHAIN_UNAVAILABLE: None,
     Status.DAMAGED: None,  # only Delete works on it
     Status.READY: "act_test",  # app only: nothing to sign in
-    Status.CREDENTIAL_EXPIRED: None,  # app only: `o365desk credential` gives a new one
+    Status.CREDENTIAL_EXPIRED: "act_replace_credential",  # app only: give it a new one
 }
 
 

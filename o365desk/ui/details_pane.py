@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.core import connection_rules
-from o365desk.core.connection import Connection, Kind, Status
+from o365desk.core.connection import Connection, Kind, Status, utcnow
 from o365desk.core.text import visible
 from o365desk.core.words import plural
 from o365desk.ui.connection_state import expires_in, status_text, token_expiry
@@ -64,12 +64,21 @@ class DetailsPane(QWidget):
         self.sign_in_button.setAccessibleName(self.tr("Sign in again"))
         self.sign_out_button = QPushButton(self.tr("Sign &out\u2026"), page)
         self.sign_out_button.setAccessibleName(self.tr("Sign out"))
+        # App only: nobody signs in, so its credential is what can be replaced.
+        self.replace_credential_button = QPushButton(self.tr("Re&place credential\u2026"), page)
+        self.replace_credential_button.setAccessibleName(self.tr("Replace credential"))
+        self.replace_credential_button.hide()  # shown for an app-only connection
+        self.admin_consent_button = QPushButton(self.tr("As&k for admin consent\u2026"), page)
+        self.admin_consent_button.setAccessibleName(self.tr("Ask for admin consent"))
+        self.admin_consent_button.hide()  # shown for an app-only connection
         self.test_button = QPushButton(self.tr("T&est connection"), page)
         self.test_button.setAccessibleName(self.tr("Test connection"))
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         for button in (self.test_button, self.sign_in_button, self.sign_out_button,
-                       self.edit_button, self.rename_button, self.delete_button):
+                       self.replace_credential_button, self.admin_consent_button,
+                       self.edit_button,
+                       self.rename_button, self.delete_button):
             header.addWidget(button)
 
         self.description = self._value(page)
@@ -93,6 +102,7 @@ class DetailsPane(QWidget):
         self.kind = self._row(left, page, self.tr("Kind:"))
         self.authority = self._row(right, page, self.tr("Authority:"))
         self.client_id = self._row(right, page, self.tr("Client ID:"))
+        self.credential = self._row(right, page, self.tr("Credential:"))
         self.scopes = self._row(right, page, self.tr("Permissions:"))
         self.expiry = self._row(right, page, self.tr("Access token:"))
         self.granted = self._row(right, page, self.tr("Consent:"))
@@ -182,9 +192,17 @@ class DetailsPane(QWidget):
         self.description.setText(visible(conn.description, keep_newlines=True))
         self.description.setVisible(bool(conn.description))
         self.status.setText(status_text(status))
-        self.status_text.setText(self._explain(conn, status, backend))
-        self.account.setText(visible(conn.account.username) if conn.account
-                             else self.tr("none yet"))
+        self.status_text.setText(self._explain(conn, status, backend, utcnow()))
+        app_only = conn.kind == Kind.APP_ONLY
+        if app_only:
+            self.account.setText(self.tr("none: the app signs in as itself"))
+        else:
+            self.account.setText(visible(conn.account.username) if conn.account
+                                 else self.tr("none yet"))
+        # The credential's expiry against the real clock, as the status column has it.
+        self.credential.setText(self._credential(conn, utcnow()) if app_only else "")
+        self.credential.setVisible(app_only)
+        self._form_label(self.credential).setVisible(app_only)
         self.tenant.setText(visible(conn.tenant))
         self.cloud.setText(conn.cloud.label)
         self.authority.setText(visible(conn.effective_authority()))
@@ -192,7 +210,7 @@ class DetailsPane(QWidget):
         self.kind.setText(
             self.tr("Delegated (acts as the person who signs in)")
             if conn.kind == Kind.DELEGATED
-            else self.tr("App-only (acts as the app itself, nobody signs in)")
+            else self.tr("App only (no person signs in)")
         )
         self.scopes.setText(visible(", ".join(conn.scopes)) if conn.scopes
                             else self.tr("none chosen"))
@@ -207,8 +225,43 @@ class DetailsPane(QWidget):
                 )
             )
 
+    @staticmethod
+    def _form_label(value: QLabel) -> QWidget:
+        form = value.parentWidget().findChildren(QLabel)
+        return next(label for label in form if label.buddy() is value)
+
+    def _credential(self, conn: Connection, now: datetime) -> str:
+        """"client secret, expires in 12 days (2026-12-16)"; a certificate with its
+        thumbprint and subject: the words the command line uses."""
+        from o365desk.core.connection import CredentialType
+        from o365desk.core.credential_words import credential_words
+
+        credential = conn.credential
+        if credential is None:
+            return self.tr("none yet: choose Replace credential to give it a client secret")
+        words = credential_words(conn, now)
+        if credential.expires_at is not None and not credential.expired(now):
+            words += f" ({credential.expires_at:%Y-%m-%d})"
+        if credential.type == CredentialType.CERTIFICATE:
+            words = self.tr("{words}; thumbprint {sha1}, subject {subject}").format(
+                words=words, sha1=credential.sha1 or self.tr("not known"),
+                subject=credential.subject or self.tr("not known"))
+        else:
+            words = self.tr("client {words}").format(words=words)
+        return visible(words)
+
     def _show_tokens(self, conn: Connection, status: Status, state: TokenState | None,
                      expiry: datetime | None, now: datetime) -> None:
+        app_only = conn.kind == Kind.APP_ONLY
+        # An app's token isn't read from a cache here (no sign-in to show): no such row.
+        self.token_facts.setVisible(not app_only)
+        self._form_label(self.token_facts).setVisible(not app_only)
+        if app_only:
+            self.expiry.setText(self.tr("fetched with the credential whenever one is needed"))
+            self.granted.setText(self.tr("an administrator grants it for the organisation; "
+                                         "Test connection shows what the token carries"))
+            self.consent_button.setVisible(False)
+            return
         signed = conn.account is not None and status not in (Status.KEYCHAIN_UNAVAILABLE,
                                                              Status.DAMAGED)
         if not signed:
@@ -250,11 +303,14 @@ class DetailsPane(QWidget):
                        .format(audience=claims.audience or self.tr("an unnamed service"),
                                tenant=claims.tenant_id or self.tr("not stated"), how=how))
 
-    def _explain(self, conn: Connection, status: Status, backend: str | None) -> str:
-        if status == Status.DAMAGED:
-            from o365desk.ui.message_bar import curly_quotes  # the CLI's words, our quotes
+    def _explain(self, conn: Connection, status: Status, backend: str | None,
+                 now: datetime) -> str:
+        from o365desk.ui.message_bar import curly_quotes  # the CLI's words, our quotes
 
+        if status == Status.DAMAGED:
             return curly_quotes(connection_rules.message(conn))
+        if conn.kind == Kind.APP_ONLY:
+            return self._explain_app_only(conn, status, backend, now)
         if status == Status.NOT_SIGNED_IN:
             return self.tr(
                 "Nobody has signed in with this connection yet, so it holds no tokens."
@@ -291,3 +347,22 @@ class DetailsPane(QWidget):
         return self.tr("The saved sign-in for {user} is kept in the keychain.").format(
             user=user
         )
+
+    def _explain_app_only(self, conn: Connection, status: Status, backend: str | None,
+                          now: datetime) -> str:
+        from o365desk.core.credential_words import credential_warning
+        from o365desk.ui.message_bar import curly_quotes
+
+        if status == Status.KEYCHAIN_UNAVAILABLE:
+            return self.tr(
+                "Its client secret is in the keychain, which can't be reached right now. "
+                "The message at the top of the window says what to do.")
+        if conn.credential is None:
+            return self.tr("It has no client secret yet, so it can't get tokens. Make one "
+                           "in the app registration, then choose Replace credential.")
+        warning = credential_warning(conn, now, fix=self.tr("choose Replace credential."))
+        if warning:
+            return visible(curly_quotes(warning))
+        where = backend or self.tr("the keychain")
+        return self.tr("It signs in as its app whenever a token is needed, with the "
+                       "credential kept in {where}.").format(where=where)

@@ -145,6 +145,16 @@ class MainWindow(QMainWindow):
             self.tr("Remove this connection's saved sign-in from this computer"),
             "system-log-out",
         )
+        self.act_replace_credential = self._action(
+            self.tr("Re&place credential\u2026"),
+            None,
+            self.tr("Give this app-only connection a new client secret"),
+        )
+        self.act_admin_consent = self._action(
+            self.tr("As&k for admin consent\u2026"),
+            None,
+            self.tr("Ask an administrator to approve this app for the organisation"),
+        )
         self.act_filter = self._action(
             self.tr("&Filter connections"),
             QKeySequence.StandardKey.Find,
@@ -163,7 +173,8 @@ class MainWindow(QMainWindow):
         )
         self.act_about = self._action(self.tr("&About o365desk"))
         # The Connection menu, and the list's context menu (None: a separator).
-        self.connection_items = (self.act_test, self.act_sign_in, self.act_sign_out, None,
+        self.connection_items = (self.act_test, self.act_sign_in, self.act_sign_out,
+                                 self.act_replace_credential, self.act_admin_consent, None,
                                  self.act_edit, self.act_rename, self.act_delete,
                                  self.act_copy_id)
 
@@ -333,9 +344,11 @@ class MainWindow(QMainWindow):
         controller's slots, so a message the new action shows at once stays."""
         d = self.details
         for action in (self.act_new, self.act_test, self.act_sign_in, self.act_sign_out,
-                       self.act_edit, self.act_rename, self.act_delete):
+                       self.act_replace_credential, self.act_admin_consent, self.act_edit,
+                       self.act_rename, self.act_delete):
             action.triggered.connect(self.action_bars.clear)
-        for button in (d.test_button, d.sign_in_button, d.sign_out_button, d.edit_button,
+        for button in (d.test_button, d.sign_in_button, d.sign_out_button,
+                       d.replace_credential_button, d.admin_consent_button, d.edit_button,
                        d.rename_button, d.delete_button):
             button.clicked.connect(self.action_bars.clear)
 

@@ -80,9 +80,10 @@ def test_the_main_windows_result_bar_shows_no_button_it_cant_carry_out(qtbot, ma
     bar = window.result_bar
     assert bar.isVisible() and "Client secret not accepted" in bar.text()
     labels = [b.text().replace("&", "") for b in bar.findChildren(QPushButton)]
-    assert labels == ["Copy details for IT", "Details\u2026"]
+    # Replace credential opens its dialog (tests/ui/test_app_only_window.py).
+    assert labels == ["Replace credential\u2026", "Copy details for IT", "Details\u2026"]
     every = _explanation(*Action)
     controller.actions.show_failure(APP, every)
-    qtbot.waitUntil(lambda: len(bar.findChildren(QPushButton)) == 6)  # old ones deleted
+    qtbot.waitUntil(lambda: len(bar.findChildren(QPushButton)) == 7)  # old ones deleted
     labels = [b.text().replace("&", "") for b in bar.findChildren(QPushButton)]
-    assert "Replace credential" not in labels and "Check date and time" not in labels
+    assert "Replace credential\u2026" in labels and "Check date and time" not in labels

@@ -328,10 +328,21 @@ def test_damaged_file_is_reported_in_the_notice_bar(make_window, store_path):
 
 
 def test_mnemonics_do_not_clash(make_window):
-    window, _ = make_window(sample_connections())
-    texts = [a.text() for a in window.menuBar().actions()]
-    texts += [b.text() for b in window.findChildren(QPushButton)]
-    texts += [label.text() for label in window.findChildren(QLabel) if label.buddy()]
-    letters = [t[t.index("&") + 1].lower() for t in texts if "&" in t]
-    assert len(letters) >= 10
-    assert sorted(letters) == sorted(set(letters)), texts
+    from o365desk.core.connection import Kind
+
+    app = Connection(nickname="Daemon", tenant="contoso.com", kind=Kind.APP_ONLY)
+    window, controller = make_window([*sample_connections(), app])
+    d = window.details
+    # The pane's buttons for one kind of connection never show beside the other kind's.
+    own = {"Contoso Prod": {d.sign_in_button, d.sign_out_button, d.consent_button},
+           "Daemon": {d.replace_credential_button}}
+    for nickname, mine in own.items():
+        select(window, controller, nickname)
+        others = set().union(*own.values()) - mine
+        assert not any(b.isVisible() for b in others), nickname
+        texts = [a.text() for a in window.menuBar().actions()]
+        texts += [b.text() for b in window.findChildren(QPushButton) if b not in others]
+        texts += [label.text() for label in window.findChildren(QLabel) if label.buddy()]
+        letters = [t[t.index("&") + 1].lower() for t in texts if "&" in t]
+        assert len(letters) >= 10
+        assert sorted(letters) == sorted(set(letters)), texts

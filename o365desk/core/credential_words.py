@@ -1,0 +1,60 @@
+"""How an app-only connection's credential and its expiry are worded, for both faces.
+
+The command line and the window say the same words ("secret expires in 12 days",
+"certificate expired on 2026-05-01"); only the way to fix it differs (a command, or the
+window's Replace credential), so that is given by the caller.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from o365desk.core.connection import Connection, Kind
+from o365desk.core.text import visible
+
+
+def cli_fix(connection: Connection) -> str:
+    """The command that gives the connection a new secret."""
+    return f'run: o365desk credential "{visible(connection.nickname)}" --secret-stdin'
+
+
+def credential_words(connection: Connection, now: datetime | None = None) -> str:
+    """"secret expires in 12 days", "certificate expired on 2026-05-01", "secret, expiry
+    not known"."""
+    credential = connection.credential
+    if credential is None:
+        return "no credential"
+    what = "secret" if credential.type.value == "secret" else "certificate"
+    if credential.expires_at is None:
+        return f"{what}, expiry not known"
+    now = now or datetime.now(UTC)
+    day = f"{credential.expires_at:%Y-%m-%d}"
+    if credential.expired(now):
+        return f"{what} expired on {day}"
+    left = credential.expires_at - now
+    if left < timedelta(days=1):
+        return f"{what} expires today"
+    days = left.days
+    return f"{what} expires in {days} day{'s' if days != 1 else ''}"
+
+
+def credential_warning(connection: Connection, now: datetime | None = None,
+                       fix: str | None = None) -> str:
+    """A warning for an app-only connection whose credential expired or soon will; "".
+
+    `fix` ends the sentence with how to give it a new one (default: the CLI command)."""
+    credential = connection.credential
+    if connection.kind != Kind.APP_ONLY or credential is None or connection.damage:
+        return ""
+    now = now or datetime.now(UTC)
+    nick = visible(connection.nickname)
+    fix = fix if fix is not None else cli_fix(connection)
+    what = "secret" if credential.type.value == "secret" else "certificate"
+    if credential.expired(now):
+        return (f'"{nick}": its {credential_words(connection, now)}, so it can\'t get '
+                f"tokens. Make a new {what} in the app registration, then {fix}")
+    if credential.expiring_soon(now):
+        return (f'"{nick}": its {credential_words(connection, now)} (on '
+                f"{credential.expires_at:%Y-%m-%d}). Make a new {what} in the app "
+                f"registration before then, and {fix}")
+    return ""

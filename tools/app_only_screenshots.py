@@ -1,0 +1,186 @@
+"""Render an app-only connection in the main window, light and dark, as PNGs: its details
+(secret expiring in 12 days, certificate, expired), the Replace credential dialog (empty,
+refused) and the admin-consent dialog (before, waiting, granted, refused).
+
+Usage: python tools/app_only_screenshots.py OUTPUT_DIR
+
+Consent runs for real against the fake identity platform of the tests (its adminconsent
+page over HTTPS, the real loopback listener; the browser is an HTTP client), with an
+in-memory keychain and temporary HOME and config dirs: nothing real is touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fakes
+from shot_runner import isolated_home  # noqa: E402 (beside this script)
+
+_HOME = isolated_home()
+
+# E402: after the environment is set. TID251: this tool is part of the GUI's tooling.
+import PySide6.QtWebEngineWidgets  # noqa: E402, F401, TID251  (before the QApplication)
+from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
+
+from o365desk.core.connection import (  # noqa: E402
+    Connection,
+    Credential,
+    CredentialType,
+    Kind,
+    utcnow,
+)
+from o365desk.services import Services  # noqa: E402
+from o365desk.storage.store import ConnectionStore  # noqa: E402
+from o365desk.storage.vault import CLIENT_SECRET, Vault  # noqa: E402
+from o365desk.ui.main_controller import MainController  # noqa: E402
+from o365desk.ui.main_window import MainWindow  # noqa: E402
+from tests.fakes.identity import DEFAULT_DOMAIN, FakeIdentity  # noqa: E402
+from tests.fakes.identity.consent import (  # noqa: E402
+    configure_app_permissions,
+    refuse_admin_consent,
+)
+from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
+from tests.ui.palettes import make_palette  # noqa: E402
+
+APP = "7d3f0b6a-1c2e-4d5f-8a9b-0c1d2e3f4a5b"
+SECRET = "fake-app-secret-value-0123456789"
+
+
+async def wait_until(predicate, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        await asyncio.sleep(0.05)
+
+
+async def both(widget, out: Path, name: str) -> None:
+    app = QApplication.instance()
+    for palette in ("light", "dark"):
+        app.setPalette(make_palette(app, palette))
+        await asyncio.sleep(0.2)
+        QApplication.processEvents()
+        widget.grab().save(str(out / f"{name}-{palette}.png"))
+        print(out / f"{name}-{palette}.png")
+    app.setPalette(make_palette(app, "light"))
+
+
+def connections(fake: FakeIdentity) -> list[Connection]:
+    now = utcnow()
+    common = dict(tenant=DEFAULT_DOMAIN, client_id=APP, kind=Kind.APP_ONLY,
+                  authority=fake.authority(DEFAULT_DOMAIN), graph_endpoint=fake.graph_url,
+                  scopes=("User.Read.All", "Mail.Send"))
+    return [
+        Connection("Payroll daemon", description="Nightly payroll export",
+                   credential=Credential(CredentialType.SECRET,
+                                         expires_at=now + timedelta(days=12, hours=3)),
+                   **common),
+        Connection("Reports (certificate)", credential=Credential(
+            CredentialType.CERTIFICATE, expires_at=now + timedelta(days=300),
+            sha1="3F1A9C0B7E2D4A6F8B1C3D5E7F9A0B2C4D6E8F10", sha256="AB" * 32,
+            subject="CN=reports.contoso.com", not_after=now + timedelta(days=300)), **common),
+        Connection("Old sync job", credential=Credential(
+            CredentialType.SECRET, expires_at=now - timedelta(days=4)), **common),
+    ]
+
+
+def following(fake: FakeIdentity, hold: threading.Event):
+    def browse(url: str) -> bool:
+        def act() -> None:
+            hold.wait(30)
+            with fake.http_session() as session:
+                session.get(url, timeout=10)
+
+        threading.Thread(target=act, daemon=True).start()
+        return True
+
+    return browse
+
+
+async def main(out: Path) -> None:
+    with FakeIdentity() as fake:
+        os.environ["O365DESK_EXTRA_CA_CERTS"] = fake.ca_pem_path
+        fake.register_app(APP, SECRET, roles=("User.Read.All",), name="Payroll automation")
+        fake.register_client(APP, "Payroll automation", ["http://localhost"])
+        configure_app_permissions(fake, APP, ["User.Read.All", "Mail.Send"])
+        keyring = MemoryKeyring()
+        services = Services(ConnectionStore(_HOME / "config" / "connections.json"),
+                            vault_factory=lambda: Vault(keyring))
+        for conn in connections(fake):
+            saved = services.store.add(conn)
+            Vault(keyring).set(saved.id, CLIENT_SECRET, SECRET)
+        window = MainWindow()
+        controller = MainController(window, services)
+        window.resize(1180, 700)
+        controller.load()
+        window.show()
+        controller.start_keychain_check()
+        await wait_until(lambda: controller.keychain is not None and not controller.runner.busy)
+
+        def choose(nickname: str) -> None:
+            for row in range(controller.proxy.rowCount()):
+                if controller.proxy.index(row, 0).data() == nickname:
+                    window.table.selectRow(row)
+
+        choose("Payroll daemon")
+        await both(window, out, "01-app-only-secret-12-days")
+        choose("Reports (certificate)")
+        await both(window, out, "02-app-only-certificate")
+        choose("Old sync job")
+        await both(window, out, "03-app-only-expired")
+
+        window.act_replace_credential.trigger()
+        dialog = controller.actions.dialog
+        await wait_until(dialog.isVisible)
+        await both(dialog, out, "04-replace-credential-empty")
+        dialog.secret.setText("0b5c1f6e-2a8d-4e7b-9c3f-1d2e3f4a5b6c")  # the secret's ID
+        dialog.save_button.click()
+        await wait_until(dialog.problem.isVisible)
+        await both(dialog, out, "05-replace-credential-refused")
+        dialog.reject()
+        await wait_until(lambda: controller.actions.dialog is None)
+
+        choose("Payroll daemon")
+        hold = threading.Event()
+        controller.actions.consent_browser = following(fake, hold)
+        window.act_admin_consent.trigger()
+        dialog = controller.actions.dialog
+        await wait_until(dialog.isVisible)
+        await both(dialog, out, "06-consent-before")
+        dialog.open_button.click()
+        await wait_until(lambda: dialog.cancel_wait_button.isVisible())
+        await both(dialog, out, "07-consent-waiting")
+        hold.set()
+        await wait_until(lambda: dialog.result is not None)
+        await both(dialog, out, "08-consent-granted")
+        refuse_admin_consent(fake, 65004)
+        hold2 = threading.Event()
+        hold2.set()
+        dialog._browse = following(fake, hold2)
+        dialog.open_button.click()
+        await wait_until(lambda: dialog.result is not None and not dialog.result.granted)
+        await both(dialog, out, "09-consent-refused")
+        dialog.reject()
+        await wait_until(lambda: controller.actions.dialog is None)
+        window.act_test.trigger()
+        await wait_until(lambda: window.result_bar.isVisible() and not controller.runner.busy)
+        await both(window, out, "10-test-roles-missing")
+        window.close()
+
+
+def run(out: Path) -> int:
+    from shot_runner import run_async_tool  # beside this script
+
+    return run_async_tool(main, out)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    sys.exit(run(Path(sys.argv[1])))
