@@ -130,6 +130,7 @@ def test_an_app_only_connection_made_by_keyboard_gets_a_token(
     assert "scope=https%3A%2F%2Fgraph.microsoft.com%2F.default" in link
     assert summary.copied.text() == "Copied \u2013 send it to an administrator"
     finish = wizard.button(QWizard.WizardButton.FinishButton)
+    assert finish.text() == "&Close" and finish.accessibleName() == "Close"  # saved already
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not wizard.isVisible())
 

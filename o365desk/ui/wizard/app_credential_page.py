@@ -32,7 +32,7 @@ class AppCredentialPage(QWizardPage):
         self.client_id_problem = problem_label(self, self.tr("Client ID problem"))
         self.secret = self._line(self.tr("Client secret"))
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)  # pasting works, copying not
-        self.secret.setPlaceholderText(self.tr("Paste the secret\u2019s value"))
+        self.secret.setPlaceholderText(self.tr("Paste the secret's value"))
         self.secret_problem = problem_label(self, self.tr("Client secret problem"))
         self.expires = self._line(self.tr("Secret expires on (optional)"))
         self.expires.setPlaceholderText(self.tr("Optional: YYYY-MM-DD, as Entra shows it"))
@@ -46,8 +46,11 @@ class AppCredentialPage(QWizardPage):
                                       self.expires_problem)):
             label = QLabel(text, self)
             label.setBuddy(field)
-            form.addRow(label, field)
-            form.addRow("", problem)
+            under = QVBoxLayout()  # a hidden problem line takes no room here, unlike a row
+            under.setContentsMargins(0, 0, 0, 4)
+            under.addWidget(field)
+            under.addWidget(problem)
+            form.addRow(label, under)
         layout = QVBoxLayout(self)
         layout.addWidget(self.help)
         layout.addLayout(form)
@@ -86,7 +89,7 @@ class AppCredentialPage(QWizardPage):
         except ValueError:
             return self.tr(
                 "That is not a client ID. A client ID looks like {example}: copy the "
-                "\u201cApplication (client) ID\u201d from the app registration\u2019s Overview "
+                "\u201cApplication (client) ID\u201d from the app registration's Overview "
                 "page.").format(example=EXAMPLE_ID)
         return ""
 

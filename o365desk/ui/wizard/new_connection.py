@@ -139,9 +139,13 @@ class NewConnectionWizard(QWizard):
         button.setVisible(page_id in (PageId.PERMISSIONS, PageId.SIGNIN)
                           and not self.is_app_only())
         button.setAccessibleName(self.tr("Save without signing in"))
-        # Saved already: Cancel would only close, so Finish is the one way on.
-        self.button(QWizard.WizardButton.CancelButton).setVisible(
-            page_id != PageId.APP_SUMMARY)
+        # Saved already: Cancel would only close, so Finish (Close) is the one way on.
+        saved = page_id == PageId.APP_SUMMARY
+        self.button(QWizard.WizardButton.CancelButton).setVisible(not saved)
+        self.setButtonText(QWizard.WizardButton.FinishButton,
+                           self.tr("&Close") if saved else self.tr("&Save connection"))
+        self.button(QWizard.WizardButton.FinishButton).setAccessibleName(
+            self.tr("Close") if saved else self.tr("Save connection"))
 
     # --- the kind: a person signs in, or the app on its own -------------------------------
 
