@@ -61,6 +61,7 @@ def to_credential(qtbot, wizard, fake, tenant: str = "contoso.com") -> None:
     key(qtbot, Qt.Key.Key_A, ALT)
     qtbot.waitUntil(org.advanced.isVisible)
     assert not org.client_id.isVisible()  # asked on the app's own page instead
+    assert org.advanced_help.text().startswith("The app registration's client ID is asked")
     key(qtbot, Qt.Key.Key_U, ALT)
     assert focused() is org.authority
     type_here(qtbot, fake.authority(tenant))
@@ -212,4 +213,7 @@ def test_back_to_a_signed_in_person_gives_delegated_permissions_again(qtbot, mak
     qtbot.waitUntil(wizard.nickname_page.person.isChecked)
     assert not wizard.permissions_page.model.application
     assert wizard.permissions_page.scopes() == ["User.Read"]  # the usual start again
-    assert wizard.organisation_page.choose_at_sign_in.isVisibleTo(wizard.organisation_page)
+    org = wizard.organisation_page
+    assert org.choose_at_sign_in.isVisibleTo(org)
+    assert org.client_id.isVisibleTo(org) and "unless you change the client ID" in \
+        org.advanced_help.text()

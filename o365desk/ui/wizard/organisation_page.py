@@ -93,7 +93,7 @@ class OrganisationPage(QWizardPage):
         self.graph = self._line(self.tr("Graph address override"), "", self.advanced)
         self.graph.setPlaceholderText(self.tr("Empty: the cloud's usual Graph address"))
         self.advanced_problem = problem_label(self.advanced, self.tr("Advanced settings problem"))
-        advanced_help = help_label(self.tr(
+        self.advanced_help = advanced_help = help_label(self.tr(
             "o365desk signs in as Microsoft's public \u201cMicrosoft Graph Command Line "
             "Tools\u201d app unless you change the client ID. Organisations that want to "
             "control exactly who can use which permissions register their own app in Entra "
@@ -143,6 +143,12 @@ class OrganisationPage(QWizardPage):
         self.choose_at_sign_in.setVisible(not on)
         for row in (1, 2):  # client ID, redirect URI
             self._advanced_form.setRowVisible(row, not on)
+        if on:
+            self._person_advanced_help = self.advanced_help.text()
+        self.advanced_help.setText(self.tr(
+            "The app registration's client ID is asked on the next page. Change the "
+            "authority and Graph address only for a custom or test cloud."
+        ) if on else self._person_advanced_help)
         self.help.setText(self.tr(
             "Type the Microsoft 365 domain (for example contoso.com) or the tenant ID of the "
             "organisation whose app registration signs in. An app signs in to that one "
