@@ -130,6 +130,9 @@ def test_an_app_only_connection_made_by_keyboard_gets_a_token(
     assert "/contoso.com/v2.0/adminconsent?" in link and f"client_id={APP_ID}" in link
     assert "scope=https%3A%2F%2Fgraph.microsoft.com%2F.default" in link
     assert summary.copied.text() == "Copied \u2013 send it to an administrator"
+    from tests.ui.test_colours_and_screen_readers import hidden_label_texts
+
+    assert hidden_label_texts(summary) == []  # each value is read as shown
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     assert finish.text() == "&Close" and finish.accessibleName() == "Close"  # saved already
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
@@ -217,3 +220,28 @@ def test_back_to_a_signed_in_person_gives_delegated_permissions_again(qtbot, mak
     assert org.choose_at_sign_in.isVisibleTo(org)
     assert org.client_id.isVisibleTo(org) and "unless you change the client ID" in \
         org.advanced_help.text()
+
+
+def test_the_app_only_pages_read_as_shown_and_name_every_field(qtbot, make_wizard,  # noqa: F811
+                                                                fake_identity):
+    from PySide6.QtWidgets import QAbstractButton, QLineEdit
+
+    from tests.ui.test_colours_and_screen_readers import hidden_label_texts
+
+    wizard = make_wizard()
+    to_credential(qtbot, wizard, fake_identity)
+    type_here(qtbot, APP_ID)
+    key(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, SECRET)
+    pages = [wizard.nickname_page, wizard.organisation_page, wizard.app_credential_page]
+    enter(qtbot, wizard, PageId.PERMISSIONS)
+    pages.append(wizard.permissions_page)
+    for page in pages:
+        if page is not wizard.organisation_page:  # its "signed in to" line is named so
+            assert hidden_label_texts(page) == [], type(page).__name__
+        for field in page.findChildren(QLineEdit) + page.findChildren(QAbstractButton):
+            if field.isVisibleTo(page) and field.parent() is not None and \
+                    not isinstance(field.parent(), QLineEdit):  # a line edit's own buttons
+                assert field.accessibleName(), f"{type(page).__name__}: {field!r}"
+    assert wizard.nickname_page.app_only.accessibleDescription().startswith(
+        "Your organisation's own app registration")
