@@ -245,3 +245,26 @@ def test_the_app_only_pages_read_as_shown_and_name_every_field(qtbot, make_wizar
                 assert field.accessibleName(), f"{type(page).__name__}: {field!r}"
     assert wizard.nickname_page.app_only.accessibleDescription().startswith(
         "Your organisation's own app registration")
+
+
+@pytest.mark.usefixtures("qasync_loop")
+def test_a_nickname_taken_meanwhile_leads_back_to_it_and_keeps_no_secret(
+        qtbot, make_wizard, fake_identity, dialog_log, keyring_backend):  # noqa: F811
+    from o365desk.core.connection import Connection
+
+    wizard = make_wizard()
+    to_credential(qtbot, wizard, fake_identity)
+    type_here(qtbot, APP_ID)
+    key(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, SECRET)
+    enter(qtbot, wizard, PageId.PERMISSIONS)
+    wizard.permissions_page.set_scopes(["User.Read.All"])
+    wizard.services.store.add(Connection("Payroll", tenant="contoso.com"))  # elsewhere
+    wizard.next()
+    qtbot.waitUntil(lambda: bool(dialog_log.infos), timeout=10000)
+    [info] = dialog_log.infos
+    assert info["text"].startswith("The connection was not saved.")
+    assert "Payroll" in info["text"]
+    assert wizard.currentId() == PageId.NICKNAME  # where it is changed
+    assert [c.kind for c in wizard.services.store.connections] == [Kind.DELEGATED]
+    assert not [u for u in keyring_backend.usernames("o365desk") if "client-secret" in u]

@@ -316,18 +316,19 @@ class NewConnectionWizard(QWizard):
     async def _save_app_only(self) -> None:
         """Save the app-only connection and put its secret in the keychain (both or
         neither: usecases.app_only.create_app_only), then on to the summary."""
+        from o365desk.core.nickname import NicknameError
         from o365desk.storage.store import StoreError
         from o365desk.storage.vault import VaultError
         from o365desk.ui.async_runner import off_gui_thread
         from o365desk.usecases.app_only import create_app_only
 
         page = self.app_credential_page
-        saved, problem = None, ""
+        saved, problem, nickname = None, "", False
         try:
             saved = await off_gui_thread(create_app_only, self.services, self.draft(),
                                          page.secret_value(), page.expires_value())
         except (StoreError, VaultError, ValueError) as exc:
-            problem = str(exc)
+            problem, nickname = str(exc), isinstance(exc, NicknameError)
         except Exception:  # a bug or a surprise: still a message, and the buttons back
             log.error("saving a new app-only connection failed unexpectedly", exc_info=True)
             problem = self.tr("Something unexpected went wrong. Try again; if it happens "
@@ -338,6 +339,9 @@ class NewConnectionWizard(QWizard):
         if saved is None:
             from o365desk.ui import dialogs
 
+            if nickname:  # taken meanwhile (another window, the command line)
+                while self.currentId() != PageId.NICKNAME:
+                    super().back()  # to the field that needs changing
             dialogs.inform(self, self.tr("Not saved"), self.tr(
                 "The connection was not saved. {reason}").format(reason=problem))
             return
