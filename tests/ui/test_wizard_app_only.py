@@ -124,6 +124,7 @@ def test_an_app_only_connection_made_by_keyboard_gets_a_token(
     assert summary.permissions.text() == "User.Read.All"
     assert "expires on 2099-06-30" in summary.secret.text()
     assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()
+    assert not wizard.button(QWizard.WizardButton.BackButton).isVisible()
     assert focused() is summary.copy_consent
     key(qtbot, Qt.Key.Key_Space)
     link = QGuiApplication.clipboard().text()
@@ -133,6 +134,9 @@ def test_an_app_only_connection_made_by_keyboard_gets_a_token(
     from tests.ui.test_colours_and_screen_readers import hidden_label_texts
 
     assert hidden_label_texts(summary) == []  # each value is read as shown
+    key(qtbot, Qt.Key.Key_Left, ALT)  # no way back to saving it twice
+    wizard.back()  # nor by code (a button's "back to the settings")
+    assert wizard.currentId() == PageId.APP_SUMMARY
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     assert finish.text() == "&Close" and finish.accessibleName() == "Close"  # saved already
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)

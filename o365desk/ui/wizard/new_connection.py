@@ -363,7 +363,9 @@ class NewConnectionWizard(QWizard):
         self.accept()
 
     def back(self) -> None:
-        if not self._saving:  # Back (Alt+Left too) while saving: the save finishes first
+        # Back (Alt+Left too) while saving: the save finishes first; once an app-only
+        # connection is saved, there is nothing to go back and change.
+        if not self._saving and self.saved_connection is None:
             super().back()
 
     # --- closing: Cancel, Esc and the close button ask first; reject() discards at once ----
