@@ -1,7 +1,9 @@
 """Render every page and state of the New connection wizard offscreen, each as a PNG.
 
-Usage: python tools/wizard_screenshots.py OUTPUT_DIR
+Usage: python tools/wizard_screenshots.py OUTPUT_DIR [dark] [app-only]
 
+`dark`: in the tests' dark palette; `app-only`: only the app-only connection's pages
+(the kind, the app and its secret, application permissions, the summary once saved).
 Signs in for real (QtWebEngine, MSAL) against the fake identity platform of the tests,
 with an in-memory keychain and temporary HOME and config dirs: nothing real is touched.
 """
@@ -31,6 +33,7 @@ from o365desk.storage.vault import Vault  # noqa: E402
 from o365desk.ui.wizard.new_connection import NewConnectionWizard, PageId  # noqa: E402
 from tests.fakes.identity import DEFAULT_PASSWORD, DEFAULT_USERNAME, FakeIdentity  # noqa: E402
 from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
+from tests.ui.palettes import make_palette  # noqa: E402
 
 SIZE = (860, 720)
 
@@ -104,9 +107,54 @@ async def error_state(wizard, action: Action) -> None:
                      and action in page.error_panel.buttons)
 
 
+async def app_only_scenes(fake: FakeIdentity, out: Path) -> None:
+    """An app-only connection: the kind, the organisation, the app's client ID and secret
+    (with what is refused), application permissions, and the summary once saved."""
+    wizard = new_wizard(fake)
+    page = wizard.nickname_page
+    page.nickname.setText("Payroll")
+    page.app_only.setChecked(True)
+    shoot(wizard, out, "08-app-only-kind")
+    wizard.next()
+    org = wizard.organisation_page
+    org.tenant.setText("organizations")
+    shoot(wizard, out, "08b-app-only-organizations-refused")
+    org.tenant.setText("contoso.com")
+    org.show_advanced()
+    org.authority.setText(fake.authority("contoso.com"))
+    org.graph.setText(fake.graph_url)
+    shoot(wizard, out, "08c-app-only-organisation")
+    wizard.next()
+    credential = wizard.app_credential_page
+    credential.client_id.setText("3f2a9c1e-5b7d")
+    wizard.next()  # refused: the secret is empty
+    shoot(wizard, out, "09-app-credential-problems")
+    credential.client_id.setText("3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
+    credential.secret.setText("Fk8Q~app.secret-ONE_zY4xW3vU2tS1rQ0pO9nM8lK7")
+    credential.expires.setText("2027-06-30")
+    shoot(wizard, out, "09b-app-credential")
+    wizard.next()
+    permissions = wizard.permissions_page
+    permissions.search.setText("user read all")
+    permissions.set_scopes(("User.Read.All", "Organization.Read.All"))
+    shoot(wizard, out, "10-application-permissions")
+    wizard.next()
+    await wait_until(lambda: wizard.currentId() == PageId.APP_SUMMARY)
+    wizard.app_summary_page.copy_consent.click()
+    shoot(wizard, out, "11-app-only-summary")
+    await wait_until(lambda: not wizard.runner.busy)  # the first page's keychain check
+    wizard.accept()
+
+
 async def main(out: Path) -> None:
+    if "dark" in sys.argv[2:]:
+        app = QApplication.instance()
+        app.setPalette(make_palette(app, "dark"))
     with FakeIdentity() as fake:
         os.environ["O365DESK_EXTRA_CA_CERTS"] = fake.ca_pem_path
+        await app_only_scenes(fake, out)
+        if "app-only" in sys.argv[2:]:
+            return
         wizard = new_wizard(fake)
         wizard.nickname_page.nickname.setText("Contoso \u2013 user admin")
         wizard.nickname_page.description.setText("Helpdesk work in the Contoso tenant")
@@ -221,6 +269,6 @@ def run(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2 or set(sys.argv[2:]) - {"dark", "app-only"}:
         sys.exit(__doc__)
     sys.exit(run(Path(sys.argv[1])))

@@ -66,6 +66,12 @@ def problem(connection: Connection) -> str:
     return _credential_problem(connection) or _lengths(connection)
 
 
+def names_one_organisation(tenant: str) -> bool:
+    """Whether `tenant` is a specific organisation, as an app-only connection needs (not
+    "organizations", "common" or "consumers")."""
+    return tenant.strip().lower() not in _TENANT_WORDS
+
+
 def _credential_problem(connection: Connection) -> str:
     """What is wrong with an app-only connection's organisation or credential facts, or a
     delegated one carrying a credential; "" when nothing is."""
@@ -73,7 +79,7 @@ def _credential_problem(connection: Connection) -> str:
     if connection.kind != Kind.APP_ONLY:
         return "It is a delegated connection but lists an app credential." \
             if credential is not None else ""
-    if connection.tenant.lower() in _TENANT_WORDS:
+    if not names_one_organisation(connection.tenant):
         return ("It is an app-only connection but names no specific organisation (tenant): "
                 "an app signs in to one organisation, by its domain or tenant ID.")
     if credential is None:

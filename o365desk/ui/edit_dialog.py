@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk import usecases
-from o365desk.core.connection import Connection
+from o365desk.core.connection import Connection, Kind
 from o365desk.core.connection_rules import DESCRIPTION_MAX
 from o365desk.core.text import visible
 from o365desk.services import Services
@@ -55,7 +55,13 @@ class EditConnectionDialog(QDialog):
         self.description.setMaxLength(DESCRIPTION_MAX)
         self.description.setAccessibleName(self.tr("Description (optional)"))
         self.description.setPlaceholderText(self.tr("Optional: a note for yourself"))
-        self.permissions = PermissionsPage(self)
+        # An app-only connection's permissions are application ones (app roles).
+        self.app_only = connection.kind == Kind.APP_ONLY
+        if self.app_only:
+            self.help.setText(self.tr(
+                "Change what this connection is for and the application permissions it "
+                "lists. Its organisation, app and secret stay as they are."))
+        self.permissions = PermissionsPage(self, application=self.app_only)
         self.permissions.help.hide()  # the wizard's words about choosing for the first time
         self.paste = QLineEdit(self)
         self.paste.setAccessibleName(self.tr("Paste permission names"))
@@ -130,7 +136,15 @@ class EditConnectionDialog(QDialog):
 
     def _on_scopes_changed(self) -> None:
         added = self.added()
-        if added:
+        if self.app_only:  # no one signs in: an administrator grants them instead
+            added = [s for s in self.scopes() if s not in self.connection.scopes]
+            self.change_note.setText(self.tr(
+                "Adding {names}. An administrator must grant consent to {it_or_them} before "
+                "the app can use {it_or_them}; Test connection names any not granted yet."
+            ).format(names=", ".join(added), it_or_them=self.tr("it") if len(added) == 1
+                     else self.tr("them")) if added else "")
+            self.save_button.setText(self.tr("&Save"))
+        elif added:
             self.change_note.setText(self.tr(
                 "Adding {names}. After saving you sign in again to approve "
                 "{it_or_them}.").format(names=", ".join(added),
@@ -163,11 +177,28 @@ class EditConnectionDialog(QDialog):
         except UnknownScopeError as exc:
             show_problem(self.paste_problem, self._unknown_text(exc))
             return
+        if self.app_only and (problem := self._without_application(names)):
+            show_problem(self.paste_problem, problem)
+            return
         show_problem(self.paste_problem, "")
         current = self.scopes()
         self._order += [n for n in names if n not in self._order]
         self.permissions.set_scopes([*current, *names])
         self.paste.clear()
+
+    def _without_application(self, names) -> str:
+        """Why pasted names can't be an app-only connection's (no application variant);
+        "" when each can."""
+        catalog = self.permissions.model.catalog
+        lacking = [n for n in names if (p := catalog.get(n)) is not None
+                   and p.application is None]
+        if not lacking:
+            return ""
+        return self.tr(
+            "{names}: no application variant, so an app on its own can't be given "
+            "{it_or_them}. Nothing was ticked: search the list above for application "
+            "permissions.").format(names=", ".join(lacking), it_or_them=self.tr("it") if
+                                   len(lacking) == 1 else self.tr("them"))
 
     def _unknown_text(self, exc) -> str:
         sentences = []

@@ -18,6 +18,8 @@ from o365desk.services import Services
 from o365desk.ui.async_runner import TaskRunner
 from o365desk.ui.signin.flow import SignInFlow
 from o365desk.ui.signin.login_view import DEFAULT_TIMEOUT_MS
+from o365desk.ui.wizard.app_credential_page import AppCredentialPage
+from o365desk.ui.wizard.app_summary_page import AppSummaryPage
 from o365desk.ui.wizard.nickname_page import NicknamePage
 from o365desk.ui.wizard.organisation_page import OrganisationPage
 from o365desk.ui.wizard.permissions_page import PermissionsPage
@@ -33,6 +35,15 @@ class PageId(enum.IntEnum):
     PERMISSIONS = 2
     SIGNIN = 3
     SUMMARY = 4
+    APP_CREDENTIAL = 5  # app only: after the organisation
+    APP_SUMMARY = 6  # app only: after the permissions, once saved
+
+
+# The pages in order, for each kind: an app-only connection has no sign-in.
+_PERSON_PAGES = (PageId.NICKNAME, PageId.ORGANISATION, PageId.PERMISSIONS, PageId.SIGNIN,
+                 PageId.SUMMARY)
+_APP_PAGES = (PageId.NICKNAME, PageId.ORGANISATION, PageId.APP_CREDENTIAL,
+              PageId.PERMISSIONS, PageId.APP_SUMMARY)
 
 
 class NewConnectionWizard(QWizard):
@@ -97,11 +108,16 @@ class NewConnectionWizard(QWizard):
         self.signin_page.settings_requested.connect(self._on_settings_requested)
         self.summary_page = SummaryPage(self)
         self.summary_page.change_nickname.clicked.connect(self.change_nickname)
+        self.app_credential_page = AppCredentialPage(self)
+        self.app_summary_page = AppSummaryPage(self)
+        self.nickname_page.kind_changed.connect(self._on_kind_changed)
         for page_id, page in ((PageId.NICKNAME, self.nickname_page),
                               (PageId.ORGANISATION, self.organisation_page),
                               (PageId.PERMISSIONS, self.permissions_page),
                               (PageId.SIGNIN, self.signin_page),
-                              (PageId.SUMMARY, self.summary_page)):
+                              (PageId.SUMMARY, self.summary_page),
+                              (PageId.APP_CREDENTIAL, self.app_credential_page),
+                              (PageId.APP_SUMMARY, self.app_summary_page)):
             self.setPage(page_id, page)
         for which, name in ((QWizard.WizardButton.BackButton, self.tr("Back")),
                             (QWizard.WizardButton.NextButton, self.tr("Next")),
@@ -117,10 +133,51 @@ class NewConnectionWizard(QWizard):
         self.discard_question = None  # the open "Discard this new connection?" box
 
     def _show_save_unsigned(self, page_id: int) -> None:
-        """Once the permissions are chosen (and while signing in), not before."""
+        """Once the permissions are chosen (and while signing in), not before; never for
+        an app-only connection (no one signs in)."""
         button = self.button(QWizard.WizardButton.CustomButton1)
-        button.setVisible(page_id in (PageId.PERMISSIONS, PageId.SIGNIN))
+        button.setVisible(page_id in (PageId.PERMISSIONS, PageId.SIGNIN)
+                          and not self.is_app_only())
         button.setAccessibleName(self.tr("Save without signing in"))
+        # Saved already: Cancel would only close, so Finish (Close) is the one way on.
+        saved = page_id == PageId.APP_SUMMARY
+        self.button(QWizard.WizardButton.CancelButton).setVisible(not saved)
+        self.setButtonText(QWizard.WizardButton.FinishButton,
+                           self.tr("&Close") if saved else self.tr("&Save connection"))
+        self.button(QWizard.WizardButton.FinishButton).setAccessibleName(
+            self.tr("Close") if saved else self.tr("Save connection"))
+
+    # --- the kind: a person signs in, or the app on its own -------------------------------
+
+    def is_app_only(self) -> bool:
+        return self.nickname_page.is_app_only()
+
+    def _on_kind_changed(self, app_only: bool) -> None:
+        self.organisation_page.set_app_only(app_only)
+        self.permissions_page.set_application(app_only)
+
+    def nextId(self) -> int:
+        order = _APP_PAGES if self.is_app_only() else _PERSON_PAGES
+        current = self.currentId()
+        if current not in order:
+            return -1
+        place = order.index(current)
+        return order[place + 1] if place + 1 < len(order) else -1
+
+    def validateCurrentPage(self) -> bool:
+        """Next on an app-only connection's permissions: save it and its secret (off the
+        GUI thread) first; the summary follows once saved."""
+        if not super().validateCurrentPage():
+            return False
+        if self.currentId() != PageId.PERMISSIONS or not self.is_app_only():
+            return True
+        if self.saved_connection is not None:
+            return True
+        if not self._saving:
+            self._saving = True
+            self._set_saving_buttons(False)
+            self.runner.start(self._save_app_only())
+        return False
 
     def save_without_signing_in(self, _checked: bool = False) -> None:
         """Save the draft not signed in; a sign-in under way stops and leaves no tokens."""
@@ -144,6 +201,17 @@ class NewConnectionWizard(QWizard):
     def draft(self) -> Connection:
         """The connection as entered so far (not saved, no account)."""
         org = self.organisation_page
+        if self.is_app_only():
+            from o365desk.core.connection import Kind
+
+            return Connection(
+                nickname=self.nickname_page.value(), id=self.connection_id,
+                description=self.nickname_page.description_text(),
+                tenant=org.tenant_value(), cloud=org.cloud_value(),
+                client_id=self.app_credential_page.client_id_value(),
+                authority=org.authority_value(), kind=Kind.APP_ONLY,
+                scopes=tuple(self.permissions_page.scopes()),
+                graph_endpoint=org.graph_value())
         return Connection(
             nickname=self.nickname_page.value(),
             id=self.connection_id,
@@ -245,6 +313,42 @@ class NewConnectionWizard(QWizard):
         self.saved.emit(saved)
         super().accept()
 
+    async def _save_app_only(self) -> None:
+        """Save the app-only connection and put its secret in the keychain (both or
+        neither: usecases.app_only.create_app_only), then on to the summary."""
+        from o365desk.core.nickname import NicknameError
+        from o365desk.storage.store import StoreError
+        from o365desk.storage.vault import VaultError
+        from o365desk.ui.async_runner import off_gui_thread
+        from o365desk.usecases.app_only import create_app_only
+
+        page = self.app_credential_page
+        saved, problem, nickname = None, "", False
+        try:
+            saved = await off_gui_thread(create_app_only, self.services, self.draft(),
+                                         page.secret_value(), page.expires_value())
+        except (StoreError, VaultError, ValueError) as exc:
+            problem, nickname = str(exc), isinstance(exc, NicknameError)
+        except Exception:  # a bug or a surprise: still a message, and the buttons back
+            log.error("saving a new app-only connection failed unexpectedly", exc_info=True)
+            problem = self.tr("Something unexpected went wrong. Try again; if it happens "
+                              "again, send the log to your IT contact.")
+        finally:
+            self._saving = False
+            self._set_saving_buttons(True)
+        if saved is None:
+            from o365desk.ui import dialogs
+
+            if nickname:  # taken meanwhile (another window, the command line)
+                while self.currentId() != PageId.NICKNAME:
+                    super().back()  # to the field that needs changing
+            dialogs.inform(self, self.tr("Not saved"), self.tr(
+                "The connection was not saved. {reason}").format(reason=problem))
+            return
+        self.saved_connection = saved
+        self.saved.emit(saved)
+        self.next()
+
     def change_nickname(self) -> None:
         """The nickname was taken meanwhile: ask for another, keep the sign-in, save again."""
         from o365desk.ui import dialogs
@@ -259,7 +363,9 @@ class NewConnectionWizard(QWizard):
         self.accept()
 
     def back(self) -> None:
-        if not self._saving:  # Back (Alt+Left too) while saving: the save finishes first
+        # Back (Alt+Left too) while saving: the save finishes first; once an app-only
+        # connection is saved, there is nothing to go back and change.
+        if not self._saving and self.saved_connection is None:
             super().back()
 
     # --- closing: Cancel, Esc and the close button ask first; reject() discards at once ----
@@ -286,12 +392,14 @@ class NewConnectionWizard(QWizard):
         """What closing now throws away, in words; None when nothing was entered yet."""
         page = self.currentId()
         nickname = self.nickname_page.value()
+        if self.saved_connection is not None:
+            return None  # saved: nothing is lost
         if page <= PageId.NICKNAME:
             typed = self.nickname_page.nickname.text().strip() or \
                 self.nickname_page.description_text()
             return self.tr("What you typed on this page is lost. Nothing has been saved "
                            "yet.") if typed else None
-        if page == PageId.ORGANISATION:
+        if page in (PageId.ORGANISATION, PageId.APP_CREDENTIAL):
             text = self.tr("The nickname \u201c{name}\u201d and the organisation you entered "
                            "are lost.")
         else:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWizardPage
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWizardPage,
+)
 
 from o365desk.core import nickname as nick
 from o365desk.core.connection_rules import DESCRIPTION_MAX
@@ -17,7 +26,10 @@ if TYPE_CHECKING:
 
 
 class NicknamePage(QWizardPage):
-    """Next stays disabled until the nickname follows the rules and is not taken."""
+    """Next stays disabled until the nickname follows the rules and is not taken; the
+    connection's kind is chosen here too: a person signs in, or the app on its own."""
+
+    kind_changed = Signal(bool)  # True: app only
 
     def __init__(self, taken: list[str], parent=None) -> None:
         super().__init__(parent)
@@ -41,6 +53,30 @@ class NicknamePage(QWizardPage):
         form.addRow(self.tr("&Nickname:"), self.nickname)
         form.addRow("", self.problem)
         form.addRow(self.tr("&Description:"), self.description)
+        self.person = QRadioButton(self.tr("Signed-in &person"), self)
+        self.person.setAccessibleName(self.tr("Signed-in person"))
+        self.person.setChecked(True)
+        self.app_only = QRadioButton(self.tr("&App only, no person signs in"), self)
+        self.app_only.setAccessibleName(self.tr("App only, no person signs in"))
+        self.kind_group = QButtonGroup(self)
+        kinds = QVBoxLayout()
+        for button, text in (
+                (self.person, self.tr("You sign in with your work account, and o365desk "
+                                      "acts as you with the permissions you choose.")),
+                (self.app_only, self.tr("Your organisation's own app registration signs in "
+                                        "with its client secret, for tasks with no one at "
+                                        "the keyboard. An administrator grants its "
+                                        "permissions."))):
+            self.kind_group.addButton(button)
+            explanation = QLabel(text, self)
+            explanation.setWordWrap(True)
+            explanation.setContentsMargins(24, 0, 0, 6)  # under the button's text
+            button.setAccessibleDescription(text)
+            kinds.addWidget(button)
+            kinds.addWidget(explanation)
+        kind_label = QLabel(self.tr("Who signs in:"), self)
+        form.addRow(kind_label, kinds)
+        self.app_only.toggled.connect(self.kind_changed)
         # Said before anything is typed: without a keychain no sign-in can be kept.
         self.keychain_bar = MessageBar(Level.WARNING, self.tr("Keychain problem"), self)
         self.keychain_check_button = self.keychain_bar.add_button(
@@ -108,6 +144,9 @@ class NicknamePage(QWizardPage):
 
     def value(self) -> str:
         return nick.normalize(self.nickname.text())
+
+    def is_app_only(self) -> bool:
+        return self.app_only.isChecked()
 
     def description_text(self) -> str:
         return self.description.text().strip()

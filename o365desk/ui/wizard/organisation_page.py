@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_CLIENT_ID
+from o365desk.core.connection_rules import names_one_organisation
 from o365desk.core.endpoints import (
     check_redirect_uri,
     normalize_authority,
@@ -92,7 +93,7 @@ class OrganisationPage(QWizardPage):
         self.graph = self._line(self.tr("Graph address override"), "", self.advanced)
         self.graph.setPlaceholderText(self.tr("Empty: the cloud's usual Graph address"))
         self.advanced_problem = problem_label(self.advanced, self.tr("Advanced settings problem"))
-        advanced_help = help_label(self.tr(
+        self.advanced_help = advanced_help = help_label(self.tr(
             "o365desk signs in as Microsoft's public \u201cMicrosoft Graph Command Line "
             "Tools\u201d app unless you change the client ID. Organisations that want to "
             "control exactly who can use which permissions register their own app in Entra "
@@ -102,7 +103,7 @@ class OrganisationPage(QWizardPage):
             "client ID here. Change the authority and Graph address only for a custom or "
             "test cloud."
         ), self.advanced, self.tr("About the advanced settings"))
-        form = QFormLayout(self.advanced)
+        self._advanced_form = form = QFormLayout(self.advanced)
         form.setContentsMargins(18, 0, 0, 0)
         form.addRow(advanced_help)
         form.addRow(self.tr("C&lient ID:"), self.client_id)
@@ -128,6 +129,32 @@ class OrganisationPage(QWizardPage):
         layout.addWidget(self.advanced)
         layout.addStretch(1)
         self.advanced_toggle.toggled.connect(self._on_advanced_toggled)
+        self._app_only = False
+        self._person_help = self.help.text()
+
+    def set_app_only(self, on: bool) -> None:
+        """An app signs in to one organisation, named here; its client ID is asked on a
+        page of its own (so the Advanced part keeps only the cloud's addresses)."""
+        if on == self._app_only:
+            return
+        self._app_only = on
+        if on:
+            self.choose_at_sign_in.setChecked(False)
+        self.choose_at_sign_in.setVisible(not on)
+        for row in (1, 2):  # client ID, redirect URI
+            self._advanced_form.setRowVisible(row, not on)
+        if on:
+            self._person_advanced_help = self.advanced_help.text()
+        self.advanced_help.setText(self.tr(
+            "The app registration's client ID is asked on the next page. Change the "
+            "authority and Graph address only for a custom or test cloud."
+        ) if on else self._person_advanced_help)
+        self.help.setText(self.tr(
+            "Type the Microsoft 365 domain (for example contoso.com) or the tenant ID of the "
+            "organisation whose app registration signs in. An app signs in to that one "
+            "organisation only.") if on else self._person_help)
+        self._tenant_problem_due = True
+        self.completeChanged.emit()
 
     def _line(self, name: str, text: str, parent: QWidget | None = None) -> QLineEdit:
         edit = QLineEdit(text, parent or self)
@@ -189,7 +216,8 @@ class OrganisationPage(QWizardPage):
 
     def _advanced_error(self) -> str:
         try:
-            self.client_id_value()
+            if not self._app_only:  # app only: the credential page asks for it
+                self.client_id_value()
         except ValueError:
             return self.tr("The client ID must be a GUID, like {example}.").format(
                 example=DEFAULT_CLIENT_ID)
@@ -204,6 +232,12 @@ class OrganisationPage(QWizardPage):
     def isComplete(self) -> bool:
         tenant_error = meaning = ""
         try:
+            typed = self.tenant.text()
+            if self._app_only and typed.strip() and not names_one_organisation(typed):
+                raise TenantError(self.tr(
+                    "\u201c{typed}\u201d names no one organisation, and an app signs in to "
+                    "one organisation only. Type its domain (contoso.com) or its tenant "
+                    "ID.").format(typed=typed.strip()[:60]))
             meaning = self._tenant_meaning(self.tenant_value())
         except TenantError as exc:
             # Nothing typed yet is no mistake: the placeholder says what goes there.

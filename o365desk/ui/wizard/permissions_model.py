@@ -1,4 +1,5 @@
-"""The permissions checklist: every delegated Graph permission, checkable, with admin flags."""
+"""The permissions checklist: every delegated Graph permission, checkable, with admin flags;
+or, for an app-only connection, every application permission (app role) with its ID."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ class Col(enum.IntEnum):
 
 
 class PermissionChecklist(QAbstractTableModel):
-    """One row per delegated permission; the Name column is checkable."""
+    """One row per delegated permission (or application permission: set_catalog's
+    `application`); the Name column is checkable."""
 
     selection_changed = Signal()
 
@@ -47,16 +49,30 @@ class PermissionChecklist(QAbstractTableModel):
         self.catalog = None  # what the search box searches
         self._checked: set[str] = set()
         self._unknown: list[str] = []  # chosen names the catalog doesn't know (kept)
+        self.application = False  # app roles: the second column is the role's ID
+        self._role_ids: dict[str, str] = {}
 
-    def set_catalog(self, catalog) -> None:
+    def set_catalog(self, catalog, application: bool = False) -> None:
+        """`application`: list the application permissions (app roles) an app-only
+        connection is granted, each with the ID an app registration's manifest names."""
         self.beginResetModel()
         self.catalog = catalog
-        self._rows = sorted(
-            ((p.name, p.delegated.admin_consent, p.description) for p in catalog
-             if p.delegated is not None and p.name not in _SIGN_IN_ONLY),
-            key=_by_name,
-        )
+        self.application = application
+        if application:
+            chosen = [p for p in catalog if p.application is not None]
+            self._role_ids = {p.name: p.application.id or "" for p in chosen}
+            # Every application permission needs an administrator's consent.
+            rows = [(p.name, True, p.description) for p in chosen]
+        else:
+            self._role_ids = {}
+            rows = [(p.name, p.delegated.admin_consent, p.description) for p in catalog
+                    if p.delegated is not None and p.name not in _SIGN_IN_ONLY]
+        self._rows = sorted(rows, key=_by_name)
         self.endResetModel()
+
+    def role_id(self, name: str) -> str:
+        """An application permission's app role ID ("" when Microsoft gives none)."""
+        return self._role_ids.get(name, "")
 
     def set_order(self, places: dict[str, int] | None) -> None:
         """Rows named in `places` first, in its order (best first), then the rest by
@@ -112,7 +128,8 @@ class PermissionChecklist(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (tr("Permission"), tr("Needs an administrator"), tr("What it allows"))[section]
+            second = tr("App role ID") if self.application else tr("Needs an administrator")
+            return (tr("Permission"), second, tr("What it allows"))[section]
         return None
 
     def flags(self, index: ANY_INDEX) -> Qt.ItemFlag:
@@ -133,10 +150,15 @@ class PermissionChecklist(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if col == Col.NAME:
                 return name
+            if col == Col.ADMIN and self.application:
+                return self._role_ids.get(name) or tr("None given")
             if col == Col.ADMIN:
                 return tr("Yes") if admin else (tr("No") if admin is False else tr("Unknown"))
             return text
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == Col.ADMIN and self.application:
+                return tr("The ID of this app role, as the app registration's manifest "
+                          "names it. An administrator must grant it.")
             if col == Col.ADMIN and admin:
                 return tr("Works only after an administrator approves it for the organisation.")
             return text

@@ -29,10 +29,12 @@ CUSTOM = "custom"  # the data of the "Custom" item the ready-made set box gets a
 class PermissionsPage(QWizardPage):
     """A preset fills the checklist; the search box narrows it; Next needs one permission."""
 
-    def __init__(self, parent=None, scopes=None) -> None:
-        """`scopes`: the permissions to start with instead of User.Read alone."""
+    def __init__(self, parent=None, scopes=None, *, application: bool = False) -> None:
+        """`scopes`: the permissions to start with instead of User.Read alone;
+        `application`: list application permissions (an app-only connection's)."""
         super().__init__(parent)
         self._initial = None if scopes is None else tuple(scopes)
+        self._application = application
         self._origin = 0  # the row of the ready-made set the ticks started from
         self.setTitle(self.tr("Choose the permissions"))
         self.help = help_label(self.tr(
@@ -83,10 +85,12 @@ class PermissionsPage(QWizardPage):
         ), self)
         self.admin_note.setWordWrap(True)
         self.admin_note.setAccessibleDescription(self.tr("About administrator approval"))
+        self._delegated_help = self.help.text()
+        self._delegated_admin_note = self.admin_note.text()
         self.chosen = QLabel(self)
         self.chosen.setWordWrap(True)
         self.chosen.setAccessibleDescription(self.tr("Chosen permissions"))
-        form = QFormLayout()
+        self._form = form = QFormLayout()
         form.addRow(self.tr("&Ready-made set:"), self.preset)
         form.addRow("", self.preset_summary)
         search_row = QHBoxLayout()
@@ -117,14 +121,20 @@ class PermissionsPage(QWizardPage):
         from o365desk.catalog.presets import PRESETS
 
         self._loaded = True
-        self.model.set_catalog(get_catalog())
+        self.model.set_catalog(get_catalog(), application=self._application)
+        self._show_kind()
         self._presets = list(PRESETS)
         self.preset.addItem(self.tr("Only sign in and read my profile"), None)
         for preset in self._presets:
             self.preset.addItem(self.tr(preset.title), preset)
         self.table.resizeColumnToContents(Col.NAME)
         self.table.resizeColumnToContents(Col.ADMIN)
-        if self._initial is None:
+        if self._application:
+            self._origin = -1  # the ready-made sets are delegated ones
+            self.model.set_checked(self._initial or ())
+            if self._initial:
+                self.chosen_only.setChecked(True)
+        elif self._initial is None:
             self._on_preset(0)
         else:
             self._origin = -1  # none: chosen elsewhere, e.g. in the permission browser
@@ -133,6 +143,55 @@ class PermissionsPage(QWizardPage):
 
     def initializePage(self) -> None:
         self.load()
+
+    @property
+    def application(self) -> bool:
+        return self._application
+
+    def set_application(self, on: bool) -> None:
+        """Switch between delegated and application permissions (the wizard's kind
+        changed): the list is read again and the ticks start over."""
+        if on == self._application:
+            return
+        self._application = on
+        if not self._loaded:
+            return
+        from o365desk.catalog import get_catalog
+
+        self.search.clear()
+        self.chosen_only.setChecked(False)
+        self.model.set_catalog(get_catalog(), application=on)
+        self._show_kind()
+        self.table.resizeColumnToContents(Col.NAME)
+        self.table.resizeColumnToContents(Col.ADMIN)
+        if on:
+            self._origin = -1
+            self.model.set_checked(())
+        else:
+            self._on_preset(0)
+
+    def _show_kind(self) -> None:
+        """The ready-made sets and the words about them are for delegated permissions."""
+        on = self._application
+        self._form.setRowVisible(0, not on)
+        self._form.setRowVisible(1, not on)
+        if on:
+            self.setTitle(self.tr("Choose the application permissions"))
+            self.help.setText(self.tr(
+                "Application permissions decide what the app may do in the whole "
+                "organisation, with no person signed in. Tick the ones your app registration "
+                "was given in Entra (API permissions, type Application). Ask for no more "
+                "than the task needs."))
+            self.admin_note.setText(self.tr(
+                "Every application permission works only after an administrator of the "
+                "organisation grants consent to it; o365desk gives you a link to send to "
+                "them once the connection is saved."))
+            self.search.setPlaceholderText(self.tr("Search, e.g. user read all or mail"))
+        else:
+            self.setTitle(self.tr("Choose the permissions"))
+            self.help.setText(self._delegated_help)
+            self.admin_note.setText(self._delegated_admin_note)
+            self.search.setPlaceholderText(self.tr("Search, e.g. user read or mail"))
 
     def _on_search_changed(self, text: str) -> None:
         blocked = self.table.horizontalHeader().blockSignals(True)
@@ -233,7 +292,7 @@ class PermissionsPage(QWizardPage):
         return self.model.checked()
 
     def _on_selection_changed(self) -> None:
-        if self._loaded:
+        if self._loaded and not self._application:
             self._show_preset()
         names = self.scopes()
         admin = [n for n in names if self.model.admin_consent(n)]
@@ -245,7 +304,7 @@ class PermissionsPage(QWizardPage):
                 shown = self.tr("{names} and {more} more").format(names=shown,
                                                                   more=len(names) - 8)
             text = self.tr("{count} chosen: {names}.").format(count=len(names), names=shown)
-            if admin:
+            if admin and not self._application:  # every app role needs one: said below
                 text += " " + plural(len(admin), self.tr("1 of them needs an administrator."),
                                      self.tr("{count} of them need an administrator."))
         self.chosen.setText(text)
