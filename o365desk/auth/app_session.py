@@ -209,7 +209,7 @@ class AppSession:
             credential = client_credential(conn, self.vault)
             kwargs: dict[str, Any] = {
                 "authority": conn.effective_authority(), "token_cache": self._token_cache(),
-                "http_client": CheckedClient(self.http_client),
+                "http_client": _AppClient(self.http_client),
             }
             if conn.authority:
                 kwargs["instance_discovery"] = False
@@ -319,6 +319,23 @@ class AppSession:
                 client.close()
                 self._http_client = None
                 self._app = None
+
+
+class _AppClient(CheckedClient):
+    """The HTTP client MSAL gets for an app: the credential it sends (a client secret, or
+    the client assertion it signed with the certificate, good for minutes) is registered
+    with the redactor before it leaves, so no log line can show it."""
+
+    def post(self, *args: Any, **kwargs: Any) -> Any:
+        data = kwargs.get("data")
+        if isinstance(data, dict):
+            for name in ("client_assertion", "client_secret"):
+                value = data.get(name)
+                if isinstance(value, bytes):  # MSAL's signed assertion comes as bytes
+                    value = value.decode("ascii", errors="replace")
+                if isinstance(value, str):
+                    register_secret(value, value.rpartition(".")[2])  # and its signature
+        return super().post(*args, **kwargs)
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
