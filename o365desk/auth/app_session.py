@@ -231,7 +231,7 @@ class AppSession:
             app = self._msal_app()
             cache = self._token_cache()
             if force_refresh:
-                for token in cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN):
+                for token in list(cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN)):
                     cache.remove_at(token)
             try:
                 result = app.acquire_token_for_client(app_scopes(self.connection))

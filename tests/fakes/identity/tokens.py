@@ -330,7 +330,7 @@ def _by_client_credentials(fake, form: dict, fail, tenant: str) -> Response:
     access_token = make_jwt(claims)
     with fake.lock:
         fake.access_tokens[access_token] = AccessGrant(
-            "", client_id, frozenset(), roles, tid, exp)
+            "", client_id, frozenset(), roles, tid, exp, claims["aud"], fake.origin())
     return Response.json(200, {
         "token_type": "Bearer", "expires_in": int(fake.access_token_lifetime),
         "ext_expires_in": int(fake.access_token_lifetime), "access_token": access_token})
