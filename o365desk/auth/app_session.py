@@ -292,7 +292,7 @@ class AppSession:
         nick = self.connection.nickname
         raise SignInError(Explanation(
             "app-only-no-sign-in", "No sign-in needed",
-            f'"{nick}" is app only: it signs in as its app with its client secret whenever '
+            f'"{nick}" is app only: it signs in as its app with its credential whenever '
             "a token is needed, so no person signs in. Use Test connection to check it.",
             (), None, "interactive sign-in asked of an app-only connection"))
 

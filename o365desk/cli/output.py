@@ -119,6 +119,9 @@ def show_text(c: Connection) -> str:
             f" ({c.credential.expires_at:%Y-%m-%d})" if c.credential and
             c.credential.expires_at and not c.credential.expired() else ""))]
           if app_only else []),
+        *([("Certificate", f"{c.credential.subject}, SHA-1 thumbprint {c.credential.sha1}")]
+          if app_only and c.credential and c.credential.type.value == "certificate"
+          else []),
         ("Tenant", c.tenant),
         ("Cloud", c.cloud.label),
         ("Authority", c.effective_authority() + ("  (override)" if c.authority else "")),

@@ -88,6 +88,7 @@ def test_create_token_test_replace_delete(fake_identity, cli_env, secret_service
 
     text = o365desk(cli_env, "show", "Daemon").stdout
     assert "certificate expires in 19 days (" in text
+    assert f"CN=o365desk daemon, SHA-1 thumbprint {facts['sha1']}" in text
     assert "Warning:" in text and 'o365desk credential "Daemon" --certificate FILE' in text
     assert "App only (certificate expires in 19 days)" in o365desk(cli_env, "list").stdout
 
@@ -213,3 +214,23 @@ def test_a_bad_certificate_is_refused_through_the_cli_and_nothing_is_saved(
     assert "Traceback" not in refused.stderr and PASSWORD not in refused.stderr
     assert len(refused.stderr.splitlines()) <= 2
     assert not (config_dir / "connections.json").exists()
+
+
+def test_an_expired_certificate_is_a_status_that_says_what_to_do(
+        fake_identity, cli_env, secret_service_vault, config_dir, tmp_path, key):
+    assert add_cert(fake_identity, cli_env,
+                    pem_file(tmp_path, key, certificate(key))).returncode == 0
+    # The day comes: as if the file said so (o365desk itself takes no expired certificate).
+    path = config_dir / "connections.json"
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    for entry in entries["connections"]:
+        entry["credential"]["expires_at"] = entry["credential"]["not_after"] = \
+            "2020-01-01T00:00:00Z"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    assert show(cli_env)["status"] == "credential expired"
+    listed = o365desk(cli_env, "list")
+    assert "certificate expired on 2020-01-01" in listed.stdout
+    assert "Make a new certificate (upload its public part to the app registration)" \
+        in listed.stdout
+    assert 'o365desk credential "Daemon" --certificate FILE' in listed.stdout
+    assert o365desk(cli_env, "delete", "Daemon", "--yes").returncode == 0
