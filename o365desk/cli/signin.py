@@ -84,9 +84,8 @@ def cmd_token(args: argparse.Namespace, services: Services) -> int:
     from o365desk.auth.session import SignInError
 
     connection = services.store.find(args.nickname)
-    from o365desk.core.connection import Kind
-
     from o365desk.cli.app_only import credential_fix
+    from o365desk.core.connection import Kind
 
     app_only = connection.kind == Kind.APP_ONLY
     if app_only and args.scope:

@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 
 from o365desk.storage.vault import CERTIFICATE, CERTIFICATE_KEY, CLIENT_SECRET, MSAL_CACHE
-from tests.e2e.certificates import certificate, cert_text, key_pem, pem_file, pfx_file, rsa_key
+from tests.e2e.certificates import cert_text, certificate, key_pem, pem_file, pfx_file, rsa_key
 from tests.e2e.test_cli_app_only import (  # noqa: F401 (a fixture)
     APP_ID,
     SECRET,
@@ -61,7 +61,7 @@ def _stored(vault, connection_id: str) -> str:
 
 
 @pytest.mark.parametrize("form", ["pem", "pfx"])
-def test_create_token_test_replace_delete(fake_identity, cli_env, secret_service_vault,
+def test_create_token_test_replace_delete(fake_identity, cli_env, secret_service_vault,  # noqa: F811
                                           tmp_path, key, other_key, form):
     cert = certificate(key, days=20)
     fake_identity.register_app_certificate(APP_ID, cert, roles=ROLES)
@@ -146,7 +146,7 @@ def test_create_token_test_replace_delete(fake_identity, cli_env, secret_service
     assert _entries(secret_service_vault, connection["id"]) == set()
 
 
-def test_an_unregistered_certificate_is_refused_in_plain_words(fake_identity, cli_env,
+def test_an_unregistered_certificate_is_refused_in_plain_words(fake_identity, cli_env,  # noqa: F811
                                                                secret_service_vault,
                                                                tmp_path, key, other_key):
     fake_identity.register_app_certificate(APP_ID, certificate(other_key), roles=ROLES)
@@ -165,7 +165,7 @@ def test_an_unregistered_certificate_is_refused_in_plain_words(fake_identity, cl
                                   "mismatched key", "not a certificate", "50 MB",
                                   "a folder", "password as an argument", "secret and cert"])
 def test_a_bad_certificate_is_refused_through_the_cli_and_nothing_is_saved(
-        cli_env, config_dir, tmp_path, key, other_key, case):
+        cli_env, config_dir, tmp_path, key, other_key, case):  # noqa: F811
     good = certificate(key)
     argv, stdin, words = (), None, ""
     if case == "wrong password":
@@ -217,7 +217,7 @@ def test_a_bad_certificate_is_refused_through_the_cli_and_nothing_is_saved(
 
 
 def test_an_expired_certificate_is_a_status_that_says_what_to_do(
-        fake_identity, cli_env, secret_service_vault, config_dir, tmp_path, key):
+        fake_identity, cli_env, secret_service_vault, config_dir, tmp_path, key):  # noqa: F811
     assert add_cert(fake_identity, cli_env,
                     pem_file(tmp_path, key, certificate(key))).returncode == 0
     # The day comes: as if the file said so (o365desk itself takes no expired certificate).
