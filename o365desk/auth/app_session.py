@@ -3,7 +3,8 @@
 An app-only connection signs in as its app registration, with no person: MSAL's client
 credentials grant, asking for `{the connection's Graph endpoint}/.default` (every
 application permission an administrator granted the app). Its credential (a client
-secret) is in the keychain vault under CLIENT_SECRET, its token cache under MSAL_CACHE like
+secret, or a certificate's private key and certificate) is in the keychain vault under
+CLIENT_SECRET (CERTIFICATE_KEY and CERTIFICATE), its token cache under MSAL_CACHE like
 a delegated connection's. The secret is registered with the redactor as soon as it is read.
 
 It offers what the Graph client and the use cases need of a session (`connection`,
@@ -15,6 +16,7 @@ thread. Failures raise SignInError with a plain Explanation; the keychain's rais
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -41,7 +43,14 @@ from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection, CredentialType
 from o365desk.core.held_signals import signals_held
 from o365desk.core.signin_errors import Action, Explanation, consent_url_for
-from o365desk.storage.vault import CLIENT_SECRET, MSAL_CACHE, Vault, VaultCorrupt
+from o365desk.storage.vault import (
+    CERTIFICATE,
+    CERTIFICATE_KEY,
+    CLIENT_SECRET,
+    MSAL_CACHE,
+    Vault,
+    VaultCorrupt,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +63,20 @@ def app_scopes(connection: Connection) -> list[str]:
 def client_credential(connection: Connection, vault: Vault) -> Any:
     """The connection's stored credential as MSAL's `client_credential`.
 
-    A client secret is the string kept in the keychain. A certificate connection is refused
-    with a plain explanation until this version can read its key from the keychain.
-    Raises SignInError (no credential, none in the keychain) or VaultError.
+    A client secret is the string kept in the keychain. A certificate is its private key
+    and certificate from the keychain, given to MSAL as auth.credentials does (PS256 and
+    the SHA-256 thumbprint, the certificate as x5c). Raises SignInError (no credential,
+    none in the keychain) or VaultError.
     """
     credential = connection.credential
+    if credential is not None and credential.type == CredentialType.CERTIFICATE:
+        return _certificate_credential(connection, vault)
     if credential is None or credential.type != CredentialType.SECRET:
         raise SignInError(Explanation(
             "credential-unusable", "Credential can't be used",
-            f'"{connection.nickname}" has no client secret this version of o365desk can '
-            "use. Give it one with: o365desk credential "
-            f'"{connection.nickname}" --secret-stdin',
+            f'"{connection.nickname}" has no client secret or certificate this version of '
+            "o365desk can use. Give it one with: o365desk credential "
+            f'"{connection.nickname}" --secret-stdin (or --certificate FILE)',
             (Action.CONTACT_ADMIN,), None,
             f"credential type {credential.type if credential else None}"))
     secret = vault.get(connection.id, CLIENT_SECRET)
@@ -72,6 +84,48 @@ def client_credential(connection: Connection, vault: Vault) -> Any:
         raise SignInError(missing_secret(connection))
     register_secret(secret)
     return secret
+
+
+def _certificate_credential(connection: Connection, vault: Vault) -> dict[str, str]:
+    key = vault.get(connection.id, CERTIFICATE_KEY)
+    if key:
+        register_secrets_in_pem(key)
+    chain = vault.get(connection.id, CERTIFICATE)
+    leaf = _PEM_CERTIFICATE.search(chain or "")
+    if not key or leaf is None:
+        raise SignInError(missing_certificate(connection))
+    from o365desk.auth.credentials import msal_signs_with_sha256
+
+    given = {"private_key": key, "public_certificate": leaf.group(0) + "\n"}
+    if not msal_signs_with_sha256():
+        given["thumbprint"] = connection.credential.sha1
+    return given
+
+
+_PEM_CERTIFICATE = re.compile(
+    r"-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----")
+
+
+def register_secrets_in_pem(pem: str) -> None:
+    """The private key as a log line could hold it: whole, with its line breaks written as
+    \\n, its base64 body as one run, and each of its lines."""
+    register_secret(pem)
+    register_secret(pem.replace("\n", "\\n"))
+    lines = [line.strip() for line in pem.splitlines()
+             if line.strip() and not line.startswith("-----")]
+    register_secret("".join(lines))
+    for line in lines:
+        register_secret(line)
+
+
+def missing_certificate(connection: Connection) -> Explanation:
+    return Explanation(
+        "credential-missing", "Certificate missing",
+        f'The certificate of "{connection.nickname}" is not in this computer\'s keychain '
+        "(it was removed, or the connection was copied from another computer). Give it the "
+        f'certificate file again with: o365desk credential "{connection.nickname}" '
+        "--certificate FILE",
+        (Action.CONTACT_ADMIN,), None, "no certificate in the keychain")
 
 
 def missing_secret(connection: Connection) -> Explanation:
@@ -155,7 +209,7 @@ class AppSession:
             credential = client_credential(conn, self.vault)
             kwargs: dict[str, Any] = {
                 "authority": conn.effective_authority(), "token_cache": self._token_cache(),
-                "http_client": CheckedClient(self.http_client),
+                "http_client": _AppClient(self.http_client),
             }
             if conn.authority:
                 kwargs["instance_discovery"] = False
@@ -177,7 +231,7 @@ class AppSession:
             app = self._msal_app()
             cache = self._token_cache()
             if force_refresh:
-                for token in cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN):
+                for token in list(cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN)):
                     cache.remove_at(token)
             try:
                 result = app.acquire_token_for_client(app_scopes(self.connection))
@@ -238,7 +292,7 @@ class AppSession:
         nick = self.connection.nickname
         raise SignInError(Explanation(
             "app-only-no-sign-in", "No sign-in needed",
-            f'"{nick}" is app only: it signs in as its app with its client secret whenever '
+            f'"{nick}" is app only: it signs in as its app with its credential whenever '
             "a token is needed, so no person signs in. Use Test connection to check it.",
             (), None, "interactive sign-in asked of an app-only connection"))
 
@@ -265,6 +319,23 @@ class AppSession:
                 client.close()
                 self._http_client = None
                 self._app = None
+
+
+class _AppClient(CheckedClient):
+    """The HTTP client MSAL gets for an app: the credential it sends (a client secret, or
+    the client assertion it signed with the certificate, good for minutes) is registered
+    with the redactor before it leaves, so no log line can show it."""
+
+    def post(self, *args: Any, **kwargs: Any) -> Any:
+        data = kwargs.get("data")
+        if isinstance(data, dict):
+            for name in ("client_assertion", "client_secret"):
+                value = data.get(name)
+                if isinstance(value, bytes):  # MSAL's signed assertion comes as bytes
+                    value = value.decode("ascii", errors="replace")
+                if isinstance(value, str):
+                    register_secret(value, value.rpartition(".")[2])  # and its signature
+        return super().post(*args, **kwargs)
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:

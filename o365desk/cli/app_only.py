@@ -2,7 +2,9 @@
 
 A client secret is read only from standard input or a file, never from the command line
 (any user of the computer can see a process's arguments). It is registered with the
-redactor as soon as it is read, and handed straight to the keychain.
+redactor as soon as it is read, and handed straight to the keychain. A certificate comes
+from its file (`--certificate FILE`, read bounded and regular-only), its password from
+standard input (`--password-stdin`, a hidden prompt on a terminal), never an argument.
 """
 
 from __future__ import annotations
@@ -10,11 +12,17 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from o365desk.cli.errors import UsageError
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import Connection, Kind
-from o365desk.core.credential_words import credential_warning, credential_words  # noqa: F401 (the CLI's names)
+from o365desk.core.credential_words import (  # noqa: F401 (the CLI's names)
+    cli_fix,
+    credential_warning,
+    credential_words,
+    is_certificate,
+)
 from o365desk.core.endpoints import normalize_authority, normalize_graph_endpoint
 from o365desk.core.tenant import TenantError, parse_tenant
 from o365desk.core.text import visible
@@ -39,13 +47,76 @@ def add_secret_arguments(parser: argparse.ArgumentParser, expires_flag: str) -> 
                         metavar="YYYY-MM-DD", help="when the client secret expires")
     parser.add_argument("--secret", dest="secret_argument", default=None,
                         help=argparse.SUPPRESS)
+    parser.add_argument("--certificate", default=None, metavar="FILE",
+                        help="sign in with this certificate file instead of a secret (a "
+                             ".pfx or .pem file holding the certificate and its private key)")
+    parser.add_argument("--password-stdin", action="store_true",
+                        help="read the certificate file's password from standard input")
+    parser.add_argument("--password", dest="password_argument", default=None,
+                        help=argparse.SUPPRESS)
 
 
 def add_credential_parser(sub) -> None:
     credential = sub.add_parser(
-        "credential", help="give an app-only connection a new client secret")
+        "credential", help="give an app-only connection a new client secret or certificate")
     credential.add_argument("nickname", metavar="NICK")
     add_secret_arguments(credential, "--expires")
+
+
+NO_PASSWORD_ARGUMENT = (
+    "a certificate's password is never given on the command line, where other programs on "
+    "this computer can read it. Use --password-stdin: type it at the prompt, or pipe it in "
+    "(for example from your password manager).")
+
+
+def wants_certificate(args: argparse.Namespace) -> bool:
+    """Whether the command gives a certificate; UsageError when it mixes in a secret."""
+    if args.password_argument is not None:
+        raise UsageError(NO_PASSWORD_ARGUMENT)
+    if args.certificate is None:
+        if args.password_stdin:
+            raise UsageError("--password-stdin is the password of a certificate file: give "
+                             "the file with --certificate FILE.")
+        return False
+    if args.secret_stdin or args.secret_file is not None or args.secret_expires:
+        raise UsageError("give either a client secret or a certificate, not both. A "
+                         "certificate's expiry comes from the certificate itself.")
+    return True
+
+
+def read_certificate(args: argparse.Namespace):
+    """The certificate named by --certificate, read and checked (auth.credentials):
+    CredentialError (a ValueError) saying what is wrong with it."""
+    from o365desk.auth.credentials import (
+        CredentialError,
+        load_certificate,
+        read_credential_file,
+    )
+
+    data = read_credential_file(Path(args.certificate).expanduser())
+    password = _read_password() if args.password_stdin else None
+    try:
+        return load_certificate(data, password)
+    except CredentialError as exc:
+        if password is None and "protected by a" in str(exc):
+            raise CredentialError(f"{exc} On the command line, add --password-stdin to type "
+                                  "it (or pipe it in).") from None
+        raise
+
+
+def _read_password() -> str:
+    if sys.stdin is None:
+        raise UsageError("--password-stdin needs a standard input to read from.")
+    if sys.stdin.isatty():
+        import getpass
+
+        text = getpass.getpass("Certificate password (not shown): ")
+    else:
+        text = sys.stdin.readline(_READ_LIMIT)
+    from o365desk.auth.redact import register_secret
+
+    register_secret(text)
+    return text.rstrip("\r\n")
 
 
 def read_secret(args: argparse.Namespace) -> str:
@@ -54,7 +125,7 @@ def read_secret(args: argparse.Namespace) -> str:
         raise UsageError(NO_SECRET_ARGUMENT)
     if args.secret_stdin == (args.secret_file is not None):
         raise UsageError("give the client secret with --secret-stdin or --secret-file "
-                         "(one of them).")
+                         "(one of them), or a certificate with --certificate FILE.")
     from o365desk.auth.redact import register_secret
 
     if args.secret_stdin:
@@ -67,8 +138,6 @@ def read_secret(args: argparse.Namespace) -> str:
         else:
             text = sys.stdin.read(_READ_LIMIT)
     else:
-        from pathlib import Path
-
         from o365desk.core.safe_read import Unreadable, read_capped
 
         path = Path(args.secret_file).expanduser()
@@ -160,7 +229,8 @@ def cmd_add_app_only(args: argparse.Namespace, services: Services) -> int:
     from o365desk.cli.client_ids import client_id_or_default
 
     tenant = _app_tenant(args.tenant)
-    secret = read_secret(args)
+    certificate = read_certificate(args) if wants_certificate(args) else None
+    secret = read_secret(args) if certificate is None else ""
     expires_at = expiry(args.secret_expires, "--secret-expires")
     cloud = Cloud.parse(args.cloud)
     draft = Connection(
@@ -169,11 +239,17 @@ def cmd_add_app_only(args: argparse.Namespace, services: Services) -> int:
         authority=normalize_authority(args.authority, cloud),
         graph_endpoint=normalize_graph_endpoint(args.graph_endpoint, cloud),
         kind=Kind.APP_ONLY, scopes=application_scopes(args.scopes))
-    from o365desk.usecases.app_only import create_app_only
+    from o365desk.usecases.app_only import create_app_only, create_app_only_certificate
 
-    saved = create_app_only(services, draft, secret, expires_at)
+    if certificate is None:
+        saved = create_app_only(services, draft, secret, expires_at)
+        kept = "its client secret"
+    else:
+        saved = create_app_only_certificate(services, draft, certificate)
+        kept = (f"its certificate (thumbprint {certificate.sha1_thumbprint}, valid until "
+                f"{certificate.not_after:%Y-%m-%d}) and private key")
     print(visible(f'Saved "{saved.nickname}": app only, it signs in to {tenant} as the app '
-                  f"{saved.client_id}, with its client secret kept in the keychain. Check "
+                  f"{saved.client_id}, with {kept} kept in the keychain. Check "
                   f'it works with: o365desk test "{saved.nickname}"'))
     return 0
 
@@ -181,24 +257,39 @@ def cmd_add_app_only(args: argparse.Namespace, services: Services) -> int:
 def cmd_credential(args: argparse.Namespace, services: Services) -> int:
     if args.secret_argument is not None:  # refused before anything else is looked at
         raise UsageError(NO_SECRET_ARGUMENT)
+    if args.password_argument is not None:
+        raise UsageError(NO_PASSWORD_ARGUMENT)
     connection = services.store.find(args.nickname)
     if connection.kind != Kind.APP_ONLY:
         raise UsageError(f'"{visible(connection.nickname)}" signs in as a person and has no '
                          f'app credential. Sign in with: o365desk login '
                          f'"{visible(connection.nickname)}"')
-    secret = read_secret(args)
-    expires_at = expiry(args.secret_expires, "--expires")
-    from o365desk.usecases.app_only import replace_secret
+    if wants_certificate(args):
+        from o365desk.usecases.app_only import replace_with_certificate
 
-    saved = replace_secret(services, connection, secret, expires_at)
-    print(visible(f'Gave "{saved.nickname}" its new client secret; the old one was removed '
+        saved = replace_with_certificate(services, connection, read_certificate(args))
+        what = "certificate"
+    else:
+        secret = read_secret(args)
+        expires_at = expiry(args.secret_expires, "--expires")
+        from o365desk.usecases.app_only import replace_secret
+
+        saved = replace_secret(services, connection, secret, expires_at)
+        what = "client secret"
+    print(visible(f'Gave "{saved.nickname}" its new {what}; the old credential was removed '
                   f'from the keychain. Check it works with: o365desk test "{saved.nickname}"'))
     return 0
+
+
+def credential_fix(connection: Connection) -> str:
+    """The command that gives the connection a new credential of the kind it has."""
+    return cli_fix(connection).removeprefix("run: ")
 
 
 def no_login_needed(connection: Connection) -> str:
     """What `login` says of an app-only connection: it needs none."""
     nick = visible(connection.nickname)
-    return (f'"{nick}" is app only: it signs in as its app with its client secret whenever '
+    what = "certificate" if is_certificate(connection) else "client secret"
+    return (f'"{nick}" is app only: it signs in as its app with its {what} whenever '
             f'a token is needed, so it needs no login. Check it with: o365desk test "{nick}"')
 

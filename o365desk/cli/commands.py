@@ -93,6 +93,9 @@ def cmd_add(args: argparse.Namespace, services: Services) -> int:
     if args.secret_stdin or args.secret_file or args.secret_expires:
         raise UsageError("a client secret is only for an app-only connection: add "
                          "--app-only, or leave the secret out to sign in as a person.")
+    if args.certificate or args.password_stdin or args.password_argument is not None:
+        raise UsageError("a certificate is only for an app-only connection: add "
+                         "--app-only, or leave the certificate out to sign in as a person.")
     tenant = _tenant(args.tenant)
     cloud = Cloud.parse(args.cloud)
     connection = Connection(
@@ -254,7 +257,9 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
         reason += (f' Run: o365desk edit "{nick}" --add-scopes "{" ".join(explanation.scopes)}"'
                    f', then o365desk login "{nick}"')
     elif explanation is not None and Action.REPLACE_CREDENTIAL in explanation.actions:
-        reason += f" Run: o365desk credential \"{nick}\" --secret-stdin"
+        from o365desk.cli.app_only import credential_fix
+
+        reason += f" Run: {credential_fix(connection)}"
     elif explanation is not None and Action.SIGN_IN_AGAIN in explanation.actions:
         reason += f' Run: o365desk login "{nick}"'
     print(_one_line(f'o365desk: "{connection.nickname}" didn\'t work. {reason}'),

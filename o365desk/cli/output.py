@@ -19,10 +19,23 @@ def connection_json(connection: Connection) -> dict[str, Any]:
     data = connection.to_dict()
     data["effective_authority"] = connection.effective_authority()
     data["effective_graph_endpoint"] = connection.effective_graph_endpoint()
+    data["admin_consent_url"] = admin_consent_url(connection)
     data["status"] = connection.status().value
     if connection.damage:  # only then: what is wrong, and what to do
         data["damage"] = connection_rules.message(connection)
     return data
+
+
+def admin_consent_url(connection: Connection) -> str | None:
+    """The link an administrator opens to approve the connection's app (as `o365desk
+    consent NICK --print-link` gives it, redirect http://localhost, the connection's ID as
+    its state so the JSON stays the same from one run to the next); None when damaged."""
+    if connection.damage:
+        return None
+    from o365desk.auth.admin_consent import consent_link_for
+    from o365desk.cli.consent import PRINTED_REDIRECT
+
+    return consent_link_for(connection, PRINTED_REDIRECT, connection.id)
 
 
 def printable(text: str) -> str:
@@ -106,6 +119,9 @@ def show_text(c: Connection) -> str:
             f" ({c.credential.expires_at:%Y-%m-%d})" if c.credential and
             c.credential.expires_at and not c.credential.expired() else ""))]
           if app_only else []),
+        *([("Certificate", f"{c.credential.subject}, SHA-1 thumbprint {c.credential.sha1}")]
+          if app_only and c.credential and c.credential.type.value == "certificate"
+          else []),
         ("Tenant", c.tenant),
         ("Cloud", c.cloud.label),
         ("Authority", c.effective_authority() + ("  (override)" if c.authority else "")),

@@ -54,8 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                           f'"User.Read Mail.Send" (default: {" ".join(DEFAULT_SCOPES)})')
     add.add_argument("--description", default="")
     add.add_argument("--app-only", action="store_true",
-                     help="sign in as the app itself with a client secret, no person "
-                          "(needs --tenant, --client-id and --secret-stdin or --secret-file;"
+                     help="sign in as the app itself with a client secret or a "
+                          "certificate, no person (needs --tenant, --client-id and "
+                          "--secret-stdin, --secret-file or --certificate FILE;"
                           " --scopes are application permissions)")
     add_secret_arguments(add, "--secret-expires")
 

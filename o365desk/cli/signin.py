@@ -84,6 +84,7 @@ def cmd_token(args: argparse.Namespace, services: Services) -> int:
     from o365desk.auth.session import SignInError
 
     connection = services.store.find(args.nickname)
+    from o365desk.cli.app_only import credential_fix
     from o365desk.core.connection import Kind
 
     app_only = connection.kind == Kind.APP_ONLY
@@ -98,7 +99,7 @@ def cmd_token(args: argparse.Namespace, services: Services) -> int:
     except SignInError as exc:
         return _explain(exc, hint="" if app_only
                         else f' Run: o365desk login "{connection.nickname}"',
-                        nickname=visible(connection.nickname))
+                        fix=credential_fix(connection) if app_only else "")
     _say(SECRET_NOTE)
     try:
         print(result.access_token, flush=True)
@@ -123,14 +124,14 @@ def _token_not_written(exc: OSError) -> int:
     return 1
 
 
-def _explain(exc, hint: str = "", device_code: str = "", nickname: str = "") -> int:
+def _explain(exc, hint: str = "", device_code: str = "", fix: str = "") -> int:
     from o365desk.core.signin_errors import Action
 
     message = " ".join(str(exc).split())
     if hint and Action.SIGN_IN_AGAIN in exc.explanation.actions:
         message += hint
-    if nickname and Action.REPLACE_CREDENTIAL in exc.explanation.actions:
-        message += f" Run: o365desk credential \"{nickname}\" --secret-stdin"
+    if fix and Action.REPLACE_CREDENTIAL in exc.explanation.actions:
+        message += f" Run: {fix}"
     _say(f"o365desk: {message}")
     if device_code and Action.USE_DEVICE_CODE in exc.explanation.actions:
         _say(device_code)

@@ -14,8 +14,17 @@ from o365desk.core.text import visible
 
 
 def cli_fix(connection: Connection) -> str:
-    """The command that gives the connection a new secret."""
-    return f'run: o365desk credential "{visible(connection.nickname)}" --secret-stdin'
+    """The command that gives the connection a new credential of the kind it has."""
+    nick = visible(connection.nickname)
+    if is_certificate(connection):
+        return f'run: o365desk credential "{nick}" --certificate FILE'
+    return f'run: o365desk credential "{nick}" --secret-stdin'
+
+
+def is_certificate(connection: Connection) -> bool:
+    """Whether the connection's credential is a certificate (else a secret, or none)."""
+    credential = connection.credential
+    return credential is not None and credential.type.value == "certificate"
 
 
 def credential_words(connection: Connection, now: datetime | None = None) -> str:
@@ -49,12 +58,13 @@ def credential_warning(connection: Connection, now: datetime | None = None,
     now = now or datetime.now(UTC)
     nick = visible(connection.nickname)
     fix = fix if fix is not None else cli_fix(connection)
-    what = "secret" if credential.type.value == "secret" else "certificate"
+    new = ("certificate (and upload its public part to the app registration)"
+           if is_certificate(connection) else "secret in the app registration")
     if credential.expired(now):
         return (f'"{nick}": its {credential_words(connection, now)}, so it can\'t get '
-                f"tokens. Make a new {what} in the app registration, then {fix}")
+                f"tokens. Make a new {new}, then {fix}")
     if credential.expiring_soon(now):
         return (f'"{nick}": its {credential_words(connection, now)} (on '
-                f"{credential.expires_at:%Y-%m-%d}). Make a new {what} in the app "
-                f"registration before then, and {fix}")
+                f"{credential.expires_at:%Y-%m-%d}). Make a new {new} before then, and "
+                f"{fix}")
     return ""

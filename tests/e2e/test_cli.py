@@ -57,9 +57,13 @@ def test_list_json_fields_are_the_documented_ones(config_dir):
         "id", "nickname", "description", "tenant", "cloud", "client_id", "authority",
         "effective_authority", "effective_graph_endpoint", "kind", "scopes", "account",
         "status", "created_at", "last_used_at", "expires_at", "graph_endpoint",
-        "approved_scopes", "credential",
+        "approved_scopes", "credential", "admin_consent_url",
     }
     assert entry["credential"] is None  # a delegated connection has no app credential
+    assert entry["admin_consent_url"].startswith(
+        "https://login.example.test/tenant-a/v2.0/adminconsent?client_id=")
+    assert "redirect_uri=http%3A%2F%2Flocalhost&" in entry["admin_consent_url"]
+    assert f"state={entry['id']}" in entry["admin_consent_url"]
     assert entry["effective_authority"] == "https://login.example.test/tenant-a"
     assert entry["effective_graph_endpoint"] == "https://graph.microsoft.com"
     assert entry["created_at"].endswith("Z")

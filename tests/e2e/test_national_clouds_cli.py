@@ -105,6 +105,10 @@ def test_a_national_cloud_sign_in_token_and_test_use_only_the_clouds_own_hosts(
     assert connection["authority"] is None and connection["graph_endpoint"] is None
     assert connection["effective_authority"] == f"https://{login}/{TENANT}"
     assert connection["effective_graph_endpoint"] == f"https://{graph}"
+    consent = urlsplit(connection["admin_consent_url"])
+    assert consent.hostname == login and consent.path == f"/{TENANT}/v2.0/adminconsent"
+    assert f"scope=https%3A%2F%2F{graph}%2FUser.Read%20https%3A%2F%2F{graph}%2FMail.Send" \
+        in consent.query
 
     code, out, err = login_with_device_code(fake_identity, cli_env, "Gov")
     assert code == 0, err
@@ -164,3 +168,57 @@ def test_a_token_of_one_cloud_never_reaches_the_other_clouds_graph(
             assert COM_GRAPH not in scopes
         else:
             assert request.host == COM_LOGIN and US_GRAPH not in scopes
+
+
+APP_ID = "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"
+APP_SECRET = "Fk8Q~app.secret-ONE_zY4xW3vU2tS1rQ0pO9nM8lK7"
+
+
+@pytest.mark.parametrize("credential", ["secret", "certificate"])
+def test_an_app_only_us_government_connection_uses_only_its_clouds_hosts(
+        fake_identity, cli_env, secret_service_vault, tmp_path, credential):
+    """Cloud.USGOV, no overrides, app only: the client credentials grant goes to
+    login.microsoftonline.us for https://graph.microsoft.us/.default, and Graph calls to
+    graph.microsoft.us."""
+    from tests.e2e.certificates import certificate, pem_file, rsa_key
+
+    roles = ("User.Read.All", "Organization.Read.All")
+    if credential == "secret":
+        fake_identity.register_app(APP_ID, APP_SECRET, roles=roles)
+        (tmp_path / "secret.txt").write_text(APP_SECRET, encoding="utf-8")
+        given = ("--secret-file", str(tmp_path / "secret.txt"))
+    else:
+        key = rsa_key()
+        cert = certificate(key)
+        fake_identity.register_app_certificate(APP_ID, cert, roles=roles)
+        given = ("--certificate", str(pem_file(tmp_path, key, cert)))
+    added = as_cloud(fake_identity, cli_env, "add", "GovApp", "--app-only", "--cloud",
+                     "usgov", "--tenant", TENANT, "--client-id", APP_ID, *given,
+                     "--scopes", " ".join(roles))
+    assert added.returncode == 0, added.stderr
+    shown = as_cloud(fake_identity, cli_env, "show", "GovApp", "--json")
+    connection = json.loads(shown.stdout)["connection"]
+    assert connection["authority"] is None and connection["graph_endpoint"] is None
+    assert connection["effective_authority"] == f"https://{US_LOGIN}/{TENANT}"
+    assert connection["effective_graph_endpoint"] == f"https://{US_GRAPH}"
+    consent = urlsplit(connection["admin_consent_url"])
+    assert consent.hostname == US_LOGIN and consent.path == f"/{TENANT}/v2.0/adminconsent"
+    assert f"scope=https%3A%2F%2F{US_GRAPH}%2F.default" in consent.query
+    assert f"client_id={APP_ID}" in consent.query
+
+    token = as_cloud(fake_identity, cli_env, "token", "GovApp")
+    assert token.returncode == 0, token.stderr
+    assert decode_jwt(token.stdout.strip())["aud"] == f"https://{US_GRAPH}"
+    (grant,) = [r for r in fake_identity.requests_to("/oauth2/v2.0/token", "POST")]
+    assert grant.host == US_LOGIN and grant.form["grant_type"] == "client_credentials"
+    assert grant.form["scope"] == f"https://{US_GRAPH}/.default"
+    assert ("client_assertion" in grant.form) == (credential == "certificate")
+    assert fake_identity.assertion_refusals == []
+
+    before = len(fake_identity.requests)
+    tested = as_cloud(fake_identity, cli_env, "test", "GovApp", "--json")
+    assert tested.returncode == 0, tested.stderr
+    graph_calls = [r for r in fake_identity.requests[before:] if r.host == US_GRAPH]
+    assert graph_calls and all(r.path.startswith("/v1.0/") for r in graph_calls)
+    assert {r.host for r in fake_identity.requests} == {US_LOGIN, US_GRAPH}
+    assert as_cloud(fake_identity, cli_env, "delete", "GovApp", "--yes").returncode == 0

@@ -100,8 +100,9 @@ def test_the_stored_secret_is_msals_client_credential(store_path: Path):
     vault.set(app.id, CLIENT_SECRET, "s3cret-value-of-the-app-0123456789")
     assert client_credential(app, vault) == "s3cret-value-of-the-app-0123456789"
     cert = app.replace(credential=Credential(CredentialType.CERTIFICATE))
-    with pytest.raises(SignInError, match="no client secret"):
-        client_credential(cert, vault)
+    with pytest.raises(SignInError, match="The certificate of .* is not in this computer's "
+                                          "keychain.*--certificate FILE"):
+        client_credential(cert, vault)  # a certificate connection reads its key, not a secret
     # No credential facts at all (a hand-made entry): not damaged, so `credential` can
     # give it one; until then a token is refused with that advice.
     place(store_path, app_entry("Bare", credential=None))

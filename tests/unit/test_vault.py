@@ -17,6 +17,8 @@ from keyring.errors import (
 )
 
 from o365desk.storage.vault import (
+    CERTIFICATE,
+    CERTIFICATE_KEY,
     CLIENT_SECRET,
     CORRUPT_MESSAGE,
     ENTRY_LIMIT_BYTES,
@@ -397,7 +399,7 @@ def test_missing_entry_on_delete_is_not_an_error_but_a_zero():
 
 def test_delete_connection_covers_every_secret_name():
     # add names here and in the vault together
-    assert SECRET_NAMES == (MSAL_CACHE, CLIENT_SECRET)
+    assert SECRET_NAMES == (MSAL_CACHE, CLIENT_SECRET, CERTIFICATE_KEY, CERTIFICATE)
 
 
 def test_backend_name_falls_back_to_the_class():

@@ -205,6 +205,9 @@ class FakeIdentity(ErrorSwitches):
             # Confidential apps: their client secrets, and the app roles granted to them.
             self.app_secrets: dict[str, set[str]] = {}
             self.app_roles: dict[str, set[str]] = {}
+            # Their registered certificates (x509.Certificate), and why assertions failed.
+            self.app_certificates: dict[str, list] = {}
+            self.assertion_refusals: list[str] = []
             self.skip_consent = False
             self.not_granted: set[str] = set()
             self.admin_scopes = {"Directory.Read.All", "Directory.ReadWrite.All",
@@ -283,6 +286,22 @@ class FakeIdentity(ErrorSwitches):
             self.register_client(client_id, name, ())
             self.app_secrets[client_id] = {secret}
             self.app_roles[client_id] = set(roles)
+
+    def register_app_certificate(self, client_id: str, *certificates, roles=None,
+                                 name: str = "Test daemon app") -> None:
+        """A confidential app signing in with a certificate: the certificates (PEM text or
+        bytes, or x509.Certificate) registered on it replace those it had; `roles` (when
+        given) are the app roles granted to it."""
+        from cryptography import x509
+
+        loaded = [c if isinstance(c, x509.Certificate) else x509.load_pem_x509_certificate(
+            c.encode() if isinstance(c, str) else c) for c in certificates]
+        with self.lock:
+            if client_id not in self.clients:
+                self.register_client(client_id, name, ())
+            self.app_certificates[client_id] = loaded
+            if roles is not None:
+                self.app_roles[client_id] = set(roles)
 
     def set_app_secrets(self, client_id: str, *secrets: str) -> None:
         with self.lock:

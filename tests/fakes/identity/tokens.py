@@ -278,25 +278,40 @@ def token_endpoint(fake, req: Request, tenant: str) -> Response:
     if grant_type == REFRESH:
         return _by_refresh_token(fake, form, fail)
     if grant_type == CLIENT_CREDENTIALS:
-        return _by_client_credentials(fake, form, fail)
+        return _by_client_credentials(fake, form, fail, tenant)
     return _by_device_code(fake, form, fail)
 
 
-def _by_client_credentials(fake, form: dict, fail) -> Response:
-    """An app's own token: its secret checked against the registered app's, the scope
+def _by_client_credentials(fake, form: dict, fail, tenant: str) -> Response:
+    """An app's own token: its secret, or its client assertion (assertions.py), checked
+    against the registered app's secrets or certificates, the scope
     `{graph}/.default`; the access token's `roles` are the app roles granted to the app,
     and no ID token or refresh token comes (as Entra does)."""
     client_id = form["client_id"]
     with fake.lock:
         secrets_of = set(fake.app_secrets.get(client_id, ()))
+        certificates = list(fake.app_certificates.get(client_id, ()))
         roles = tuple(sorted(fake.app_roles.get(client_id, ())))
-    if not secrets_of:
+    if not secrets_of and not certificates:
         return fail(700016)  # not a confidential app the fake knows
-    secret = form.get("client_secret")
-    if not secret:
-        return fail(7000218, error="invalid_client")
-    if secret not in secrets_of:
-        return fail(7000215, error="invalid_client")
+    assertion = form.get("client_assertion")
+    if assertion is not None:
+        from .assertions import JWT_BEARER, AssertionRefused, check_assertion
+
+        if form.get("client_assertion_type") != JWT_BEARER:
+            return fail(700027, error="invalid_client")
+        try:
+            check_assertion(assertion, client_id=client_id, certificates=certificates,
+                            audience=f"{fake.origin()}/{tenant}/oauth2/v2.0/token")
+        except AssertionRefused as refused:
+            fake.assertion_refusals.append(str(refused))
+            return fail(refused.code, error="invalid_client")
+    else:
+        secret = form.get("client_secret")
+        if not secret:
+            return fail(7000218, error="invalid_client")
+        if secret not in secrets_of:
+            return fail(7000215, error="invalid_client")
     scope = form.get("scope", "").split()
     if len(scope) != 1 or not scope[0].endswith("/.default"):
         return fail(1002012, error="invalid_scope")
@@ -315,7 +330,7 @@ def _by_client_credentials(fake, form: dict, fail) -> Response:
     access_token = make_jwt(claims)
     with fake.lock:
         fake.access_tokens[access_token] = AccessGrant(
-            "", client_id, frozenset(), roles, tid, exp)
+            "", client_id, frozenset(), roles, tid, exp, claims["aud"], fake.origin())
     return Response.json(200, {
         "token_type": "Bearer", "expires_in": int(fake.access_token_lifetime),
         "ext_expires_in": int(fake.access_token_lifetime), "access_token": access_token})
