@@ -58,7 +58,7 @@ def credential_warning(connection: Connection, now: datetime | None = None,
     now = now or datetime.now(UTC)
     nick = visible(connection.nickname)
     fix = fix if fix is not None else cli_fix(connection)
-    new = ("certificate (and upload its public part to the app registration)"
+    new = ("certificate (upload its public part to the app registration)"
            if is_certificate(connection) else "secret in the app registration")
     if credential.expired(now):
         return (f'"{nick}": its {credential_words(connection, now)}, so it can\'t get '
