@@ -38,6 +38,7 @@ from o365desk.auth.results import (
     build_result,
     error_from_exception,
     error_from_result,
+    trusted_certificates_refused,
 )
 from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection, CredentialType
@@ -166,10 +167,7 @@ class AppSession:
                 try:
                     self._http_client = http_session(self._extra_ca_files, self.timeout)
                 except TrustedCertificatesError as exc:
-                    raise SignInError(Explanation(
-                        "trusted-certificates", "Trusted certificates can't be used",
-                        str(exc), (Action.CHECK_TRUSTED_CERTIFICATES,), None, str(exc)),
-                    ) from exc
+                    raise trusted_certificates_refused(exc) from exc
             return self._http_client
 
     def rebind(self, connection: Connection) -> None:

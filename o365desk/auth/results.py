@@ -212,6 +212,13 @@ def state_mismatch(detail: str) -> SignInError:
         (Action.SIGN_IN_AGAIN,), None, redact(detail)))
 
 
+def trusted_certificates_refused(exc: BaseException) -> SignInError:
+    """The extra trusted certificates (settings.json, O365DESK_EXTRA_CA_CERTS) can't be used."""
+    return SignInError(Explanation(
+        "trusted-certificates", "Trusted certificates can't be used", str(exc),
+        (Action.CHECK_TRUSTED_CERTIFICATES,), None, str(exc)))
+
+
 def cancelled() -> SignInError:
     return SignInError(Explanation(
         "cancelled", "Sign-in cancelled",

@@ -50,11 +50,12 @@ from o365desk.auth.results import (
     not_signed_in,
     scope_names,
     state_mismatch,
+    trusted_certificates_refused,
 )
 from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection
 from o365desk.core.held_signals import signals_held
-from o365desk.core.signin_errors import Action, Explanation, consent_url_for, explain_id_token
+from o365desk.core.signin_errors import consent_url_for, explain_id_token
 from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt, VaultError, VaultTooLarge
 
 __all__ = ["DEFAULT_REDIRECT_URI", "AuthCodeStart", "ConnectionSession", "DeviceCodeStart",
@@ -132,10 +133,7 @@ class ConnectionSession:
                 try:
                     self._http_client = http_session(self._extra_ca_files, self.timeout)
                 except TrustedCertificatesError as exc:
-                    raise SignInError(Explanation(
-                        "trusted-certificates", "Trusted certificates can't be used",
-                        str(exc), (Action.CHECK_TRUSTED_CERTIFICATES,), None, str(exc)),
-                    ) from exc
+                    raise trusted_certificates_refused(exc) from exc
             return self._http_client
 
     def rebind(self, connection: Connection) -> None:

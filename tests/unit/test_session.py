@@ -464,3 +464,16 @@ def test_graph_endpoint_round_trips_and_defaults_to_the_clouds(fake_identity):
     assert Connection.from_dict(legacy).graph_endpoint is None
     plain = Connection("x", cloud=Cloud.USGOV)
     assert plain.effective_graph_endpoint() == "https://graph.microsoft.us"
+
+
+def test_an_unusable_extra_ca_file_is_a_plain_refusal(fake_identity, sessions, monkeypatch,
+                                                     keyring, tmp_path):
+    junk = tmp_path / "corp-ca.pem"
+    junk.write_text("not a certificate\n")
+    monkeypatch.setenv("O365DESK_EXTRA_CA_CERTS", str(junk))
+    with pytest.raises(SignInError) as caught:
+        sessions().start_auth_code()
+    assert caught.value.explanation.code == "trusted-certificates"
+    assert caught.value.explanation.title == "Trusted certificates can't be used"
+    assert Action.CHECK_TRUSTED_CERTIFICATES in caught.value.explanation.actions
+    assert keyring.writes == 0
