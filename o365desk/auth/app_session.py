@@ -29,7 +29,6 @@ from o365desk.auth.redact import (
     install_redaction,
     register_secret,
     register_secrets_in,
-    register_secrets_in_json,
     set_msal_log_level,
 )
 from o365desk.auth.results import (
@@ -40,9 +39,9 @@ from o365desk.auth.results import (
     error_from_result,
     trusted_certificates_refused,
 )
+from o365desk.auth.token_cache import read_cache, write_cache
 from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection, CredentialType
-from o365desk.core.held_signals import signals_held
 from o365desk.core.signin_errors import Action, Explanation, consent_url_for
 from o365desk.storage.vault import (
     CERTIFICATE,
@@ -50,7 +49,6 @@ from o365desk.storage.vault import (
     CLIENT_SECRET,
     MSAL_CACHE,
     Vault,
-    VaultCorrupt,
 )
 
 log = logging.getLogger(__name__)
@@ -179,19 +177,9 @@ class AppSession:
             self.connection = connection
 
     def _token_cache(self) -> Any:
-        import msal
-
         with self._lock:
             if self._cache is None:
-                cache = msal.SerializableTokenCache()
-                try:
-                    text = self.vault.get(self.connection.id, MSAL_CACHE)
-                    cache.deserialize(text)
-                    register_secrets_in_json(text)
-                except (VaultCorrupt, ValueError):
-                    log.warning("saved tokens of connection %s are not readable; ignoring "
-                                "them", self.connection.id)
-                self._cache = cache
+                self._cache = read_cache(self.vault, self.connection.id)
             return self._cache
 
     def _msal_app(self) -> Any:
@@ -266,16 +254,7 @@ class AppSession:
 
     def _save(self) -> None:
         with self._lock:
-            cache = self._cache
-            if cache is None or not cache.has_state_changed:
-                return
-            text = cache.serialize()
-            with signals_held():
-                try:
-                    self.vault.set(self.connection.id, MSAL_CACHE, text)
-                except BaseException:
-                    cache.has_state_changed = True
-                    raise
+            write_cache(self.vault, self.connection.id, self._cache)
 
     def sign_out(self) -> None:
         """Remove the saved tokens, not the credential (deleting the connection removes

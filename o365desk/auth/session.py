@@ -29,7 +29,6 @@ from o365desk.auth.redact import (
     install_redaction,
     redact,
     register_secrets_in,
-    register_secrets_in_json,
     set_msal_log_level,
 )
 from o365desk.auth.results import (
@@ -52,11 +51,11 @@ from o365desk.auth.results import (
     state_mismatch,
     trusted_certificates_refused,
 )
+from o365desk.auth.token_cache import read_cache, write_cache
 from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection
-from o365desk.core.held_signals import signals_held
 from o365desk.core.signin_errors import consent_url_for, explain_id_token
-from o365desk.storage.vault import MSAL_CACHE, Vault, VaultCorrupt, VaultError, VaultTooLarge
+from o365desk.storage.vault import MSAL_CACHE, Vault, VaultError, VaultTooLarge
 
 __all__ = ["DEFAULT_REDIRECT_URI", "AuthCodeStart", "ConnectionSession", "DeviceCodeStart",
            "SignInError", "SignInResult", "host_allowed"]
@@ -145,23 +144,9 @@ class ConnectionSession:
             self._home_account_id = connection.account.home_account_id
 
     def _token_cache(self) -> Any:
-        import msal
-
         with self._lock:
             if self._cache is None:
-                cache = msal.SerializableTokenCache()
-                try:
-                    text = self.vault.get(self.connection.id, MSAL_CACHE)
-                    cache.deserialize(text)
-                    register_secrets_in_json(text)  # its tokens, masked in every log line
-                except VaultCorrupt:
-                    # Damaged: start empty, so the next sign-in replaces it.
-                    log.warning("saved sign-in of connection %s is damaged; ignoring it",
-                                self.connection.id)
-                except ValueError:
-                    log.warning("saved sign-in of connection %s is not readable; ignoring it",
-                                self.connection.id)
-                self._cache = cache
+                self._cache = read_cache(self.vault, self.connection.id)
             return self._cache
 
     def _msal_app(self) -> Any:
@@ -234,16 +219,8 @@ class ConnectionSession:
         """Write the cache back to the vault, only when it changed. Done first after a
         token answer (once its ID token is checked), before the answer is used."""
         with self._lock:
-            cache = self._cache
-            if cache is None or not cache.has_state_changed or self._abandoned:
-                return
-            text = cache.serialize()  # resets has_state_changed
-            with signals_held():  # Ctrl+C waits until the new tokens are saved
-                try:
-                    self.vault.set(self.connection.id, MSAL_CACHE, text)
-                except BaseException:
-                    cache.has_state_changed = True
-                    raise
+            if not self._abandoned:
+                write_cache(self.vault, self.connection.id, self._cache)
 
     def _discard(self) -> None:
         """Forget in-memory cache changes of a failed operation (the vault keeps the last
