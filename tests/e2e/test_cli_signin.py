@@ -43,9 +43,17 @@ def add_fake_connection(fake, env, nickname: str = "Fake") -> dict:
 
 
 def login_with_device_code(fake, env, nickname: str = "Fake") -> tuple[int, str, str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "o365desk", "login", nickname, "--device-code"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return device_code_login(fake, env, [sys.executable, "-m", "o365desk"], nickname)
+
+
+def device_code_login(fake, env, program: list[str], nickname: str, *,
+                      username: str | None = None, text: bool = True):
+    """`PROGRAM login NICK --device-code`, approving its code at the fake as it is shown;
+    (exit code, stdout, everything on stderr), as str or, with text=False, as bytes."""
+    process = subprocess.Popen([*program, "login", nickname, "--device-code"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text,
+                               env=env)
+    code_prefix = "Code: " if text else b"Code: "
     seen = []
     try:
         deadline = time.monotonic() + 60
@@ -54,15 +62,20 @@ def login_with_device_code(fake, env, nickname: str = "Fake") -> tuple[int, str,
             if not line:
                 break
             seen.append(line)
-            if line.startswith("Code: "):
-                fake.approve_device_code(line.split(":", 1)[1].strip())
+            if line.startswith(code_prefix):
+                code = line[len(code_prefix):].strip()
+                code = code if text else code.decode()
+                if username is None:
+                    fake.approve_device_code(code)
+                else:
+                    fake.approve_device_code(code, username)
                 break
         out, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    return process.returncode, out, "".join(seen) + err
+    return process.returncode, out, ("" if text else b"").join(seen) + err
 
 
 def test_login_token_show_delete(fake_identity, cli_env, secret_service_vault, config_dir):

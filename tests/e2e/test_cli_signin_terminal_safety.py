@@ -8,11 +8,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
-from tests.e2e.test_cli_signin import add_fake_connection, cli_env, login_with_device_code  # noqa: F401
+from tests.e2e.test_cli_signin import (  # noqa: F401 (cli_env: the fixture)
+    add_fake_connection,
+    cli_env,
+    device_code_login,
+    login_with_device_code,
+)
 from tests.e2e.test_cli_signin import o365desk as run
 from tests.e2e.test_cli_terminal_safety import HOSTILE, raw_controls
 from tests.fakes.identity import DEFAULT_PASSWORD
@@ -24,27 +28,11 @@ SENT = HOSTILE.replace("\x00", "")
 
 
 def login(fake, env, username: str) -> subprocess.CompletedProcess:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "o365desk", "login", "Fake", "--device-code"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    seen = []
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = process.stderr.readline()
-            if not line:
-                break
-            seen.append(line)
-            if line.startswith(b"Code: "):
-                fake.approve_device_code(line.split(b":", 1)[1].strip().decode(), username)
-                break
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    return subprocess.CompletedProcess(process.args, process.returncode, out,
-                                       b"".join(seen) + err)
+    program = [sys.executable, "-m", "o365desk"]
+    code, out, err = device_code_login(fake, env, program, "Fake", username=username,
+                                       text=False)  # bytes: no control byte hidden
+    return subprocess.CompletedProcess([*program, "login", "Fake", "--device-code"], code,
+                                       out, err)
 
 
 def test_device_code_message_and_account_name_are_shown_visibly(

@@ -14,12 +14,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 from urllib.parse import urlsplit
 
 import pytest
 
 from o365desk.core.clouds import Cloud
+from tests.e2e.test_cli_signin import device_code_login
 from tests.fakes.identity import DEFAULT_USERNAME
 from tests.fakes.identity.tokens import decode_jwt
 
@@ -57,27 +57,8 @@ def add(fake, env, nickname: str, cloud: str) -> dict:
 
 
 def login_with_device_code(fake, env, nickname: str) -> tuple[int, str, str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.identity.cloud_hosts", str(fake.port),
-         "login", nickname, "--device-code"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    seen = []
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = process.stderr.readline()
-            if not line:
-                break
-            seen.append(line)
-            if line.startswith("Code: "):
-                fake.approve_device_code(line.split(":", 1)[1].strip())
-                break
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    return process.returncode, out, "".join(seen) + err
+    return device_code_login(fake, env, [sys.executable, "-m", "tests.fakes.identity.cloud_hosts",
+                                         str(fake.port)], nickname)
 
 
 def bearer(request) -> str:
