@@ -178,12 +178,15 @@ def _from_pem(data: bytes, password: bytes | None):
             "passphrase you were given with the file and try again.")
     try:
         key = load_pem_private_key(data, password if encrypted else None)
-    except ValueError as exc:
-        if encrypted and "password" in str(exc).lower():
+    except ValueError:
+        # An encrypted key's cipher has no check of its own: a wrong passphrase gives
+        # garbage that fails its padding ("bad decrypt") or, now and then (about 1 in 256
+        # with a traditional key), its parse; either way it can't be told from damage.
+        if encrypted:
             raise CredentialError(
-                "That passphrase is not the right one for the private key in this file. "
-                "Check it (capital letters count) and type it again, or ask whoever made "
-                "the file for it.") from None
+                "That passphrase is not the right one for the private key in this file "
+                "(or the file is damaged). Check it (capital letters count) and type it "
+                "again, or ask whoever made the file for it.") from None
         raise CredentialError(_damaged("private key")) from None
     except TypeError:  # the file says encrypted and the key is not, or the other way
         raise CredentialError(_damaged("private key")) from None

@@ -569,3 +569,24 @@ def test_a_past_expiry_is_refused_against_today_by_default():
     yesterday = (datetime.now(UTC) - timedelta(days=2)).date()
     with pytest.raises(CredentialError, match="already past"):
         parse_secret_expiry(yesterday.isoformat())
+
+
+@pytest.mark.parametrize("fmt", [PKCS8, TRADITIONAL])
+def test_a_wrong_passphrase_that_decrypts_to_garbage_is_still_called_wrong(rsa_key, fmt):
+    # A wrong passphrase gives garbage that, about 1 time in 300, gets past the padding
+    # check and then fails to parse ("Could not deserialize key data", no word of a
+    # password), as a damaged key would. Find such a passphrase, then check the words.
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    data = key_pem(rsa_key, b"right one", fmt) + cert_pem(certificate(rsa_key))
+    for n in range(50_000):
+        typed = f"wrong {n}".encode()
+        try:
+            load_pem_private_key(data, typed)
+        except ValueError as exc:
+            if "password" not in str(exc).lower():
+                break
+    else:
+        pytest.fail("no wrong passphrase got past the padding check")
+    message = refusal(data, typed)
+    assert "passphrase is not the right one" in message, message
