@@ -30,6 +30,10 @@ def add_signin_parsers(sub) -> None:
     token.add_argument("--scope", action="append", default=None, metavar="S",
                        help="a Graph permission to ask for (repeatable); default: the "
                        "connection's")
+    token.add_argument("--format", choices=("plain", "az", "json"), default="plain",
+                       help="plain: the token alone (the default); az: the JSON object "
+                       "`az account get-access-token` prints; json: o365desk's own JSON "
+                       "object (README.md)")
 
 
 def _has_display() -> bool:
@@ -94,15 +98,20 @@ def cmd_token(args: argparse.Namespace, services: Services) -> int:
         raise UsageError(f'"{visible(connection.nickname)}" is app only: its token carries '
                          "every application permission granted to the app, so --scope does "
                          "not apply. Leave it out.")
+    from o365desk.cli.token_formats import render
+    from o365desk.usecases.token_handout import hand_out
+
+    form = getattr(args, "format", "plain")
     try:
-        result = usecases.access_token(services, connection, args.scope)
+        handed = hand_out(services, connection, form, program="o365desk token",
+                          scopes=args.scope)
     except SignInError as exc:
         return _explain(exc, hint="" if app_only
                         else f' Run: o365desk login "{connection.nickname}"',
                         fix=credential_fix(connection) if app_only else "")
     _say(SECRET_NOTE)
     try:
-        print(result.access_token, flush=True)
+        print(render(handed, form), flush=True)
     except OSError as exc:  # a pipe whose reader has gone, a full disk, a closed descriptor
         return _token_not_written(exc)
     return 0
