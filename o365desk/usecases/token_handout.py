@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -75,12 +75,14 @@ def program_name() -> str:
 
 
 def hand_out(services: Services, connection: Connection, form: str, *,
-             program: str, scopes: Sequence[str] | None = None) -> HandedOut:
+             program: str, scopes: Sequence[str] | None = None,
+             check: Callable[[HandedOut], None] | None = None) -> HandedOut:
     """A fresh access token for `connection` (no prompt), logged as handed out to this
     process as `program` in `form` (one of FORMS).
 
-    Raises the sign-in's SignInError when the saved sign-in can't give one (nothing is
-    logged as handed out then).
+    Raises the sign-in's SignInError when the saved sign-in can't give one, and whatever
+    `check` raises when it refuses the token it is shown: nothing is logged as handed out
+    then.
     """
     from o365desk.usecases.signin import access_token
 
@@ -88,6 +90,8 @@ def hand_out(services: Services, connection: Connection, form: str, *,
         raise ValueError(f"unknown token form {form!r}")
     result = access_token(services, connection, scopes)
     handed = HandedOut(connection, result)
+    if check is not None:
+        check(handed)
     log.info('token handed out: connection "%s" (%s, %s), to process %d (%s, started by '
              "process %d), as %s, expires %s", visible(connection.nickname), connection.id,
              "app only" if connection.kind == Kind.APP_ONLY else "delegated", os.getpid(),
