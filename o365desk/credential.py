@@ -126,7 +126,8 @@ class ConnectionCredential:
                            "shows them).")
         self._services = services
         self._lock = threading.Lock()
-        self._id = self._find(nickname).id
+        found = self._find(nickname)
+        self._id, self._nickname = found.id, found.nickname
 
     # --- the protocols ------------------------------------------------------------------
 
@@ -174,13 +175,22 @@ class ConnectionCredential:
             return self._services
 
     def _find(self, key: str) -> Connection:
+        """The connection as saved now (the file is read again: the window or the command
+        line may have changed it since); a rename keeps it, it is followed by its id."""
         from o365desk.storage.store import NotFoundError, StoreError
 
+        store = self._services_now().store
         try:
-            return self._services_now().store.find(key)
+            store.load()
+            return store.find(key)
         except NotFoundError:
-            raise _refused(f'No o365desk connection is called "{visible(key)}" (it was '
-                           "deleted, or renamed). o365desk list shows the saved ones.") from None
+            if getattr(self, "_id", None) == key:
+                raise _refused(
+                    f'The o365desk connection "{visible(self._nickname)}" was deleted after '
+                    "this credential was made, so it gives no more tokens. Add it again, or "
+                    "use another connection (o365desk list shows the saved ones).") from None
+            raise _refused(f'No o365desk connection is called "{visible(key)}". o365desk '
+                           "list shows the saved ones.") from None
         except StoreError as exc:
             raise _refused(str(exc)) from None
 
@@ -191,6 +201,7 @@ class ConnectionCredential:
         from o365desk.usecases.token_handout import hand_out, program_name
 
         connection = self._find(self._id)
+        self._nickname = connection.nickname
         _check_scopes(connection, scopes)
         if claims:
             nick = visible(connection.nickname)

@@ -22,6 +22,7 @@ from azure.core.rest import HttpRequest
 
 from o365desk.core.connection import Connection, Kind
 from o365desk.credential import ConnectionCredential, ConnectionCredentialError
+from o365desk.storage.store import ConnectionStore
 from tests.e2e.test_cli_signin import add_fake_connection, cli_env, login_with_device_code  # noqa: F401
 from tests.fakes.identity import DEFAULT_TENANT_ID
 from tests.unit.test_damaged_connections import entry, place
@@ -176,8 +177,13 @@ def test_another_tenant_a_claims_challenge_and_a_missing_connection_are_refused(
         credential.get_token(GRAPH, claims='{"access_token":{"nbf":{"essential":true}}}')
     with pytest.raises(ClientAuthenticationError, match='No o365desk connection is called "Nope"'):
         ConnectionCredential("Nope", services=services)
-    services.delete_connection(services.store.find("Contoso admin"))
-    with pytest.raises(ClientAuthenticationError, match="deleted, or renamed"):
+    # Renamed meanwhile (by another program: the file is read again): still the same one.
+    other_store = ConnectionStore(services.store.path)
+    other_store.rename(other_store.find("Contoso admin").id, "Renamed")
+    assert credential.get_token(GRAPH).token in fake_identity.access_tokens
+    ConnectionStore(services.store.path).delete(other_store.find("Renamed").id)
+    with pytest.raises(ClientAuthenticationError,
+                       match='connection "Renamed" was deleted after this credential was made'):
         credential.get_token(GRAPH)
 
 
