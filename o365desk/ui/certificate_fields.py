@@ -104,7 +104,13 @@ class CertificateFields(QObject):
 
     def set_shown(self, shown: bool) -> None:
         for caption in self._rows:
-            self._form.setRowVisible(caption, shown)
+            self._form.setRowVisible(caption, shown)  # every widget of the row, so:
+        self.problem.setVisible(shown and bool(self.problem.text()))
+        self.facts.setVisible(shown and bool(self.facts.text()))
+
+    def _show_facts(self, text: str) -> None:
+        self.facts.setText(text)
+        self.facts.setVisible(bool(text))
 
     # --- what was read ---------------------------------------------------------------
 
@@ -118,6 +124,8 @@ class CertificateFields(QObject):
         self._generation += 1
         self._data, self._tried, self._credential = None, None, None
         self.password.clear()
+        self._show_facts("")
+        show_problem(self.problem, "")
 
     def _key(self) -> tuple[str, str]:
         return self.path.text().strip().strip(_QUOTES).strip(), self.password.text()
@@ -129,7 +137,7 @@ class CertificateFields(QObject):
             return
         self._generation += 1  # a read under way is for the old text: its answer is dropped
         self._credential, self._tried, self.reading = None, None, False
-        self.facts.hide()
+        self._show_facts("")
         show_problem(self.problem, "")
         self.changed.emit()
 
@@ -148,8 +156,7 @@ class CertificateFields(QObject):
         self._generation += 1
         self._credential, self.reading = None, True
         data = self._data[1] if self._data is not None and self._data[0] == path else None
-        self.facts.setText(self.tr("Reading the file\u2026"))
-        self.facts.show()
+        self._show_facts(self.tr("Reading the file\u2026"))
         show_problem(self.problem, "")
         self.changed.emit()
         self.runner.start(self._read(self._generation, path, data, password or None))
@@ -179,12 +186,8 @@ class CertificateFields(QObject):
             return  # the fields changed meanwhile
         self.reading = False
         self._credential = credential
-        if credential is None:
-            self.facts.hide()
-            show_problem(self.problem, problem)
-        else:
-            self.facts.setText(self._facts_text(credential))
-            self.facts.show()
+        self._show_facts("" if credential is None else self._facts_text(credential))
+        show_problem(self.problem, problem)
         self.changed.emit()
 
     def _facts_text(self, credential: CertificateCredential) -> str:

@@ -241,5 +241,11 @@ def test_secret_and_certificate_rows_follow_the_choice(qtbot, make_wizard, fake_
     qtbot.waitUntil(page.use_secret.isChecked)
     assert page.secret.isVisible() and not fields.path.isVisible()
     assert not page.uses_certificate()
+    assert not page.secret_problem.isVisible() and not page.expires_problem.isVisible()
+    key(qtbot, Qt.Key.Key_R, ALT)  # and back: what was read shows again, no empty lines
+    qtbot.waitUntil(page.use_certificate.isChecked)
+    assert fields.facts.isVisible() and not fields.problem.isVisible()
+    key(qtbot, Qt.Key.Key_S, ALT)
+    qtbot.waitUntil(page.use_secret.isChecked)
     key(qtbot, Qt.Key.Key_E, ALT)
     assert focused() is page.secret

@@ -100,7 +100,9 @@ class AppCredentialPage(QWizardPage):
 
     def _on_kind(self, certificate: bool) -> None:
         for caption in self._secret_captions:
-            self._form.setRowVisible(caption, not certificate)
+            self._form.setRowVisible(caption, not certificate)  # its problem line too, so:
+        for problem in (self.secret_problem, self.expires_problem):
+            problem.setVisible(not certificate and bool(problem.text()))
         self.certificate.set_shown(certificate)
         self.completeChanged.emit()
 
