@@ -34,13 +34,6 @@ FILE_FILTERS = ("Certificate files (*.pem *.crt *.key *.pfx *.p12)", "All files 
 _QUOTES = "\"'\u201c\u201d"  # Windows' "Copy as path" puts the path in quotes
 
 
-def certificate_summary(certificate: CertificateCredential) -> str:
-    """What a certificate is, in the words the fields and the summary share."""
-    return (f"{visible(certificate.subject)}, valid until "
-            f"{certificate.not_after:%Y-%m-%d}\nSHA-1 thumbprint "
-            f"{certificate.sha1_thumbprint}")
-
-
 class CertificateFields(QObject):
     """Three rows for a QFormLayout; `changed` when what was read (or not) changes."""
 
@@ -52,7 +45,7 @@ class CertificateFields(QObject):
         self.runner = TaskRunner(self)
         self.path = QLineEdit(parent)
         self.path.setAccessibleName(self.tr("Certificate file"))
-        self.path.setPlaceholderText(self.tr("Type or paste where the .pfx or .pem file is"))
+        self.path.setPlaceholderText(self.tr("Type or paste the file's location"))
         self.path.setMaxLength(4096)
         self.choose_button = QPushButton(self.tr("C&hoose file\u2026"), parent)
         self.choose_button.setAccessibleName(self.tr("Choose file"))
@@ -69,6 +62,16 @@ class CertificateFields(QObject):
         self.facts.setAccessibleDescription(self.tr("The certificate read from the file"))
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts.hide()
+        self.soon = QLabel(parent)
+        self.soon.setTextFormat(Qt.TextFormat.PlainText)
+        self.soon.setWordWrap(True)
+        self.soon.setObjectName("certificateSoon")
+        self.soon.setAccessibleDescription(self.tr("Certificate expiry warning"))
+        from o365desk.ui import colors
+
+        colors.follow_palette(self.soon, lambda: self.soon.setStyleSheet(
+            f"#certificateSoon {{ {colors.text_style(colors.Role.WARNING)} }}"))
+        self.soon.hide()
         self.file_dialog: QFileDialog | None = None
         self._credential: CertificateCredential | None = None
         self._data: tuple[str, bytes] | None = None  # the path as typed, and its bytes
@@ -97,6 +100,7 @@ class CertificateFields(QObject):
         below.addWidget(self.password)
         below.addWidget(self.problem)
         below.addWidget(self.facts)
+        below.addWidget(self.soon)
         form.addRow(file_caption, under)
         form.addRow(password_caption, below)
         self._rows = [file_caption, password_caption]
@@ -107,10 +111,13 @@ class CertificateFields(QObject):
             self._form.setRowVisible(caption, shown)  # every widget of the row, so:
         self.problem.setVisible(shown and bool(self.problem.text()))
         self.facts.setVisible(shown and bool(self.facts.text()))
+        self.soon.setVisible(shown and bool(self.soon.text()))
 
-    def _show_facts(self, text: str) -> None:
+    def _show_facts(self, text: str, soon: str = "") -> None:
         self.facts.setText(text)
         self.facts.setVisible(bool(text))
+        self.soon.setText(soon)
+        self.soon.setVisible(bool(soon))
 
     # --- what was read ---------------------------------------------------------------
 
@@ -186,23 +193,35 @@ class CertificateFields(QObject):
             return  # the fields changed meanwhile
         self.reading = False
         self._credential = credential
-        self._show_facts("" if credential is None else self._facts_text(credential))
+        self._show_facts("" if credential is None else self._facts_text(credential),
+                         self._soon_text(credential))
         show_problem(self.problem, problem)
         self.changed.emit()
 
     def _facts_text(self, credential: CertificateCredential) -> str:
+        return self.tr(
+            "The file holds this certificate:\nSubject: {subject}\nSHA-1 thumbprint: "
+            "{sha1}\nValid until: {day}\nCheck it is the one uploaded to the app "
+            "registration: Entra shows its thumbprint under Certificates & secrets.").format(
+            subject=visible(credential.subject), sha1=credential.sha1_thumbprint,
+            day=f"{credential.not_after:%Y-%m-%d}")
+
+    def _soon_text(self, credential: CertificateCredential | None) -> str:
+        """A warning when it expires within 30 days (as the list warns of it), else ""."""
         from o365desk.core.connection import Credential, CredentialType
 
-        text = self.tr("Read: the certificate {facts}\nCheck that this is the certificate "
-                       "uploaded to the app registration in Microsoft Entra.").format(
-            facts=certificate_summary(credential))
+        if credential is None:
+            return ""
         facts = Credential(CredentialType.CERTIFICATE, expires_at=credential.not_after)
-        if facts.expiring_soon():
-            days = facts.days_left()
-            soon = self.tr("It expires in {days} days: make a new certificate before then.").format(days=days) if days > 1 else \
-                self.tr("It expires within a day: make a new certificate now.")
-            text += "\n" + soon
-        return text
+        if not facts.expiring_soon():
+            return ""
+        days = facts.days_left()
+        if days > 1:
+            return self.tr("It expires in {days} days: make a new certificate before "
+                           "then.").format(days=days)
+        if days == 1:
+            return self.tr("It expires in 1 day: make a new certificate now.")
+        return self.tr("It expires within a day: make a new certificate now.")
 
     # --- Choose file... --------------------------------------------------------------
 

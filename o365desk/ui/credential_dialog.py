@@ -54,10 +54,11 @@ class CredentialDialog(QDialog):
             "its Value here, not its Secret ID. The old credential is removed from this "
             "computer\u2019s keychain.").format(name=name)
         self._certificate_intro = self.tr(
-            "Give \u201c{name}\u201d a certificate. Upload its public part to the app "
+            "Give \u201c{name}\u201d a {new}certificate. Upload its public part to the app "
             "registration in Microsoft Entra (Certificates & secrets, Certificates), then "
             "choose the file with the certificate and its private key here. The old "
-            "credential is removed from this computer\u2019s keychain.").format(name=name)
+            "credential is removed from this computer\u2019s keychain.").format(
+            name=name, new=self.tr("new ") if is_certificate(connection) else "")
         self.intro = help_label(self._secret_intro, self, self.tr("About this step"))
         self.use_secret = QRadioButton(self.tr("Client secre&t"), self)
         self.use_secret.setAccessibleName(self.tr("Client secret"))
@@ -76,6 +77,7 @@ class CredentialDialog(QDialog):
         self.expires.setMaxLength(40)
         self.certificate = CertificateFields(self)
         self.certificate.changed.connect(self._update_save)
+        self.certificate.changed.connect(self._fit)
         form = QFormLayout()
         kinds = QHBoxLayout()
         kinds.addWidget(self.use_secret)
@@ -112,7 +114,15 @@ class CredentialDialog(QDialog):
          ).setChecked(True)
         self.use_certificate.toggled.connect(self._on_kind)
         self._on_kind(self.use_certificate.isChecked(), focus=True)
-        self.resize(560, 300)
+        self.resize(640, 320)
+
+    def _fit(self) -> None:
+        """Taller when what was read needs it (wrapped text has no minimum height)."""
+        layout = self.layout()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def uses_certificate(self) -> bool:
         return self.use_certificate.isChecked()

@@ -96,7 +96,7 @@ def test_secret_to_certificate_and_back_by_keyboard(qtbot, make_window, secret_s
     qtbot.waitUntil(lambda: dialog.certificate.credential() is not None, timeout=10000)
     assert dialog.isVisible() and dialog.save_button.isEnabled()
     sha1 = cert.fingerprint(hashes.SHA1()).hex().upper()
-    assert f"SHA-1 thumbprint {sha1}" in dialog.certificate.facts.text()
+    assert f"SHA-1 thumbprint: {sha1}" in dialog.certificate.facts.text()
     path.unlink()  # read already
     key(qtbot, Qt.Key.Key_Return)  # Save
     qtbot.waitUntil(lambda: closed(dialog), timeout=10000)

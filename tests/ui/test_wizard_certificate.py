@@ -116,11 +116,12 @@ def test_payroll_with_a_certificate_by_keyboard_gets_a_token(
     qtbot.waitUntil(lambda: facts_read(page), timeout=10000)
     assert wizard.currentId() == PageId.APP_CREDENTIAL
     sha1 = cert.fingerprint(hashes.SHA1()).hex().upper()
-    text = fields.facts.text()
-    assert text.startswith("Read: the certificate CN=payroll.contoso.com, valid until "
-                           f"{cert.not_valid_after_utc:%Y-%m-%d}")
-    assert f"SHA-1 thumbprint {sha1}" in text
-    assert "It expires in 19 days" in text
+    assert fields.facts.text().splitlines()[:4] == [
+        "The file holds this certificate:", "Subject: CN=payroll.contoso.com",
+        f"SHA-1 thumbprint: {sha1}", f"Valid until: {cert.not_valid_after_utc:%Y-%m-%d}"]
+    assert "Check it is the one uploaded to the app registration" in fields.facts.text()
+    assert fields.soon.isVisible()  # within 30 days, as the list would warn
+    assert fields.soon.text() == "It expires in 19 days: make a new certificate before then."
     assert not fields.problem.isVisible() and next_button.isEnabled()
     path.unlink()  # read already: the wizard needs the file no more
     enter(qtbot, wizard, PageId.PERMISSIONS)
@@ -144,9 +145,9 @@ def test_payroll_with_a_certificate_by_keyboard_gets_a_token(
     summary = wizard.app_summary_page
     assert summary.secret_caption.text() == "Certificate:"
     assert summary.secret.text() == (
-        f"CN=payroll.contoso.com, SHA-1 thumbprint {sha1}\nkept in the keychain; it "
+        f"CN=payroll.contoso.com\nSHA-1 thumbprint {sha1}\nkept in the keychain; it "
         f"expires on {facts.expires_at:%Y-%m-%d}")
-    assert "its certificate\u2019s private key and the certificate are in this " \
+    assert "its certificate's private key and the certificate are in this " \
         "computer's keychain" in summary.help.text()
     assert summary.warning.isVisible()
     assert summary.warning.text().startswith(
@@ -210,6 +211,7 @@ def test_each_refused_file_says_why_and_saves_nothing(
         key(qtbot, Qt.Key.Key_Return)  # read; Next stays off
         qtbot.waitUntil(lambda w=words: w in fields.problem.text(), timeout=10000)
         assert fields.problem.isVisible() and not fields.facts.isVisible()
+        assert not fields.soon.isVisible()
         assert fields.credential() is None and not next_button.isEnabled()
         assert wizard.currentId() == PageId.APP_CREDENTIAL
         assert "Traceback" not in fields.problem.text()
@@ -230,7 +232,7 @@ def test_secret_and_certificate_rows_follow_the_choice(qtbot, make_wizard, fake_
     type_here(qtbot, str(path))
     key(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: facts_read(page), timeout=10000)
-    assert "It expires in" not in fields.facts.text()  # over 30 days left: no warning
+    assert not fields.soon.isVisible()  # over 30 days left: no warning
     path.unlink()
     key(qtbot, Qt.Key.Key_W, ALT)
     type_here(qtbot, "x")  # a password where none is needed: read again, from memory

@@ -37,7 +37,8 @@ class AppSummaryPage(QWizardPage):
         super().__init__(parent)
         self._wizard = wizard
         self.setTitle(self.tr("Saved: now an administrator grants consent"))
-        self.help = help_label("", self, self.tr("About this step"))
+        self.help = help_label(self._help_text(self.tr("its credential is")), self,
+                               self.tr("About this step"))
         self.nickname = _value(self, self.tr("Nickname"))
         self.organisation = _value(self, self.tr("Organisation"))
         self.app = _value(self, self.tr("App (client ID)"))
@@ -60,8 +61,11 @@ class AppSummaryPage(QWizardPage):
         form.addRow(self.tr("Nickname:"), self.nickname)
         form.addRow(self.tr("Organisation:"), self.organisation)
         form.addRow(self.tr("App (client ID):"), self.app)
-        form.addRow(self.secret_caption, self.secret)
-        form.addRow("", self.warning)
+        credential = QVBoxLayout()  # the warning under the value, not a row of its own
+        credential.setContentsMargins(0, 0, 0, 0)
+        credential.addWidget(self.secret)
+        credential.addWidget(self.warning)
+        form.addRow(self.secret_caption, credential)
         form.addRow(self.tr("Application permissions:"), self.permissions)
         consent_row = QHBoxLayout()
         consent_row.addWidget(self.copy_consent)
@@ -84,24 +88,27 @@ class AppSummaryPage(QWizardPage):
         self.copied.setText("")
         self.copy_consent.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _help_text(self, what: str) -> str:
+        return self.tr(
+            "The connection is saved, and {what} in this computer's keychain. Before it "
+            "can do anything, an administrator of the organisation must grant consent to "
+            "the application permissions below: copy the admin-consent link and send it "
+            "to them. Then select the connection in the list and choose Test connection "
+            "to check it works.").format(what=what)
+
     def _show_credential(self, conn) -> None:
         from o365desk.core.credential_words import credential_warning, is_certificate
 
         credential = conn.credential
         expires = credential.expires_at if credential is not None else None
         certificate = is_certificate(conn)
-        what = self.tr("its certificate\u2019s private key and the certificate are") \
+        what = self.tr("its certificate's private key and the certificate are") \
             if certificate else self.tr("its client secret is")
-        self.help.setText(self.tr(
-            "The connection is saved, and {what} in this computer's keychain. Before it "
-            "can do anything, an administrator of the organisation must grant consent to "
-            "the application permissions below: copy the admin-consent link and send it "
-            "to them. Then select the connection in the list and choose Test connection "
-            "to check it works.").format(what=what))
+        self.help.setText(self._help_text(what))
         if certificate:
             self.secret_caption.setText(self.tr("Certificate:"))
             self.secret.setText(self.tr(
-                "{subject}, SHA-1 thumbprint {sha1}\nkept in the keychain; it expires on "
+                "{subject}\nSHA-1 thumbprint {sha1}\nkept in the keychain; it expires on "
                 "{day}").format(subject=visible(credential.subject), sha1=credential.sha1,
                                 day=f"{expires:%Y-%m-%d}"))
         else:
