@@ -152,3 +152,42 @@ def test_a_refused_file_says_why_and_the_old_secret_stays(qtbot, make_window,
     assert names(_entries(secret_service_vault, conn.id)) == {CLIENT_SECRET, MSAL_CACHE}
     assert secret_service_vault.get(conn.id, CLIENT_SECRET) == "old-secret-value"
     assert controller.services.store.find("Daemon").credential.type.value == "secret"
+
+
+@pytest.mark.usefixtures("qasync_loop")
+def test_a_locked_keychain_says_so_keeps_the_dialog_and_changes_nothing(
+        qtbot, store_path, tmp_path, rsa):
+    from o365desk.services import Services
+    from o365desk.storage.store import ConnectionStore
+    from o365desk.storage.vault import Vault
+    from tests.fakes.memory_keyring import MemoryKeyring
+
+    backend = MemoryKeyring()
+    services = Services(ConnectionStore(store_path), vault_factory=lambda: Vault(backend))
+    conn = services.store.add(app())
+    Vault(backend).set(conn.id, CLIENT_SECRET, "old-secret-value")
+    dialog = CredentialDialog(services, conn)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: focused() is dialog.secret)
+    key(qtbot, Qt.Key.Key_R, ALT)
+    qtbot.waitUntil(dialog.use_certificate.isChecked)
+    key(qtbot, Qt.Key.Key_F, ALT)
+    type_here(qtbot, str(pem_file(tmp_path, rsa, certificate(rsa))))
+    key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.certificate.credential() is not None, timeout=10000)
+    backend.locked = True  # locked meanwhile
+    key(qtbot, Qt.Key.Key_Return)  # Save
+    qtbot.waitUntil(dialog.problem.isVisible, timeout=10000)
+    assert dialog.problem.text().startswith(
+        "The new certificate could not be put in the keychain, so nothing changed.")
+    assert "Traceback" not in dialog.problem.text()
+    assert dialog.isVisible() and dialog.save_button.isEnabled()  # try again when unlocked
+    backend.locked = False
+    assert Vault(backend).get(conn.id, CLIENT_SECRET) == "old-secret-value"
+    assert services.store.find("Daemon").credential.type.value == "secret"
+    key(qtbot, Qt.Key.Key_Return)  # unlocked: Save again works
+    qtbot.waitUntil(lambda: closed(dialog), timeout=10000)
+    assert Vault(backend).get(conn.id, CLIENT_SECRET) is None
+    assert services.store.find("Daemon").credential.type.value == "certificate"

@@ -18,7 +18,14 @@ from o365desk.auth.claims import decode_claims
 from o365desk.storage.vault import CERTIFICATE, CERTIFICATE_KEY
 from o365desk.ui.certificate_fields import FILE_FILTERS
 from o365desk.ui.wizard.new_connection import PageId
-from tests.e2e.certificates import cert_text, certificate, pem_file, pfx_file, rsa_key
+from tests.e2e.certificates import (
+    cert_text,
+    certificate,
+    key_pem,
+    pem_file,
+    pfx_file,
+    rsa_key,
+)
 from tests.e2e.test_cli_app_only import APP_ID, _entries, cli_env, o365desk  # noqa: F401
 from tests.ui.test_wizard_app_only import ALT, enter, focused, key, to_credential, type_here
 from tests.ui.wizard_helpers import make_wizard  # noqa: F401 (fixture)
@@ -123,6 +130,9 @@ def test_payroll_with_a_certificate_by_keyboard_gets_a_token(
     assert fields.soon.isVisible()  # within 30 days, as the list would warn
     assert fields.soon.text() == "It expires in 19 days: make a new certificate before then."
     assert not fields.problem.isVisible() and next_button.isEnabled()
+    from o365desk.auth.redact import redact
+
+    assert PASSWORD not in redact(f"the password was {PASSWORD}")  # never in a log
     path.unlink()  # read already: the wizard needs the file no more
     enter(qtbot, wizard, PageId.PERMISSIONS)
     wizard.permissions_page.search.setFocus()
@@ -176,6 +186,9 @@ def _refusals(tmp_path, rsa, other_rsa):
         f.truncate(50 * 1024 * 1024)  # 50 MB, all of it never read
     picture = tmp_path / "photo.png"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    weak = rsa_key(1024)
+    key_only = tmp_path / "key-only.pem"
+    key_only.write_bytes(key_pem(rsa))
     return [
         (pfx_file(tmp_path, rsa, good, PASSWORD.encode()), "Wrong-password",
          "That password is not the right one for this certificate file."),
@@ -188,6 +201,9 @@ def _refusals(tmp_path, rsa, other_rsa):
         (picture, "", "This file is not a certificate or a private key."),
         (big, "", "is larger than 1 MB, far larger than any certificate file"),
         (tmp_path / "gone.pfx", "", "There is no file at "),
+        (pem_file(tmp_path, weak, certificate(weak), "weak.pem"), "",
+         "This certificate's RSA key is only 1024 bits long."),
+        (key_only, "", "This file holds a private key but not its certificate."),
     ]
 
 
