@@ -127,7 +127,9 @@ class CertificateFields(QObject):
         return self._credential
 
     def clear(self) -> None:
-        """Forget the file's bytes, the password and what was read."""
+        """Forget the file's bytes, the password and what was read (a read under way
+        stops: its window may be going)."""
+        self.runner.cancel_all()
         self._generation += 1
         self._data, self._tried, self._credential = None, None, None
         self.password.clear()

@@ -249,6 +249,14 @@ def test_secret_and_certificate_rows_follow_the_choice(qtbot, make_wizard, fake_
     key(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: facts_read(page), timeout=10000)
     assert not fields.soon.isVisible()  # over 30 days left: no warning
+    from PySide6.QtWidgets import QAbstractButton
+
+    from tests.ui.test_colours_and_screen_readers import hidden_label_texts
+
+    assert hidden_label_texts(page) == []  # what was read is what a screen reader reads
+    for field in page.findChildren(QLineEdit) + page.findChildren(QAbstractButton):
+        if field.isVisibleTo(page) and not isinstance(field.parent(), QLineEdit):
+            assert field.accessibleName(), repr(field)
     path.unlink()
     key(qtbot, Qt.Key.Key_W, ALT)
     type_here(qtbot, "x")  # a password where none is needed: read again, from memory
