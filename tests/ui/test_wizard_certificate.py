@@ -275,3 +275,38 @@ def test_secret_and_certificate_rows_follow_the_choice(qtbot, make_wizard, fake_
     qtbot.waitUntil(page.use_secret.isChecked)
     key(qtbot, Qt.Key.Key_E, ALT)
     assert focused() is page.secret
+
+
+def mnemonics(root) -> list[str]:
+    """The Alt+letter of every visible label and button under `root`."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    letters = []
+    for widget in root.findChildren(QLabel) + root.findChildren(QAbstractButton):
+        if widget.isVisibleTo(root):
+            found = re.search(r"&([^&])", widget.text())
+            if found:
+                letters.append(found.group(1).lower())
+    return letters
+
+
+def test_each_alt_letter_is_one_field_in_either_choice(qtbot, make_wizard, fake_identity):  # noqa: F811
+    from o365desk.ui.credential_dialog import CredentialDialog
+    from tests.ui.test_app_only_window import app
+
+    wizard = make_wizard()
+    to_certificate(qtbot, wizard, fake_identity)
+    page = wizard.app_credential_page
+    for choice in (page.use_certificate, page.use_secret):
+        choice.setChecked(True)
+        letters = mnemonics(wizard)
+        assert len(letters) == len(set(letters)), letters
+    dialog = CredentialDialog(wizard.services, app())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for choice in (dialog.use_certificate, dialog.use_secret):
+        choice.setChecked(True)
+        letters = mnemonics(dialog)
+        assert len(letters) == len(set(letters)), letters
