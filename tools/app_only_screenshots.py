@@ -1,6 +1,8 @@
 """Render an app-only connection in the main window, light and dark, as PNGs: its details
 (secret expiring in 12 days, certificate, expired), the Replace credential dialog (empty,
-refused) and the admin-consent dialog (before, waiting, granted, refused).
+refused, a certificate read) and the admin-consent dialog (before, waiting, granted,
+refused); the New connection wizard's credential step with a certificate file (read, and
+refused) and its summary of the certificate saved.
 
 Usage: python tools/app_only_screenshots.py OUTPUT_DIR
 
@@ -40,6 +42,7 @@ from o365desk.storage.store import ConnectionStore  # noqa: E402
 from o365desk.storage.vault import CLIENT_SECRET, Vault  # noqa: E402
 from o365desk.ui.main_controller import MainController  # noqa: E402
 from o365desk.ui.main_window import MainWindow  # noqa: E402
+from o365desk.ui.wizard.new_connection import NewConnectionWizard, PageId  # noqa: E402
 from tests.fakes.identity import DEFAULT_DOMAIN, FakeIdentity  # noqa: E402
 from tests.fakes.identity.consent import (  # noqa: E402
     configure_app_permissions,
@@ -171,7 +174,70 @@ async def main(out: Path) -> None:
         window.act_test.trigger()
         await wait_until(lambda: window.result_bar.isVisible() and not controller.runner.busy)
         await both(window, out, "10-test-roles-missing")
+        await certificate_scenes(services, fake, window, controller, out, choose)
         window.close()
+
+
+async def certificate_scenes(services, fake, window, controller, out: Path, choose) -> None:
+    from tests.e2e.certificates import certificate, pfx_file, rsa_key
+
+    key = rsa_key()
+    folder = _HOME / "certificates"
+    folder.mkdir()
+    pfx = pfx_file(folder, key, certificate(key, days=19.5, subject="payroll.contoso.com"),
+                   b"Pa55word!", "payroll-daemon.pfx")
+    wizard = await wizard_at_credential(services, fake)
+    page = wizard.app_credential_page
+    page.use_certificate.setChecked(True)
+    page.certificate.path.setText(str(pfx))
+    page.certificate.password.setText("wrong")
+    page.certificate.read()
+    await wait_until(page.certificate.problem.isVisible)
+    await both(wizard, out, "11-wizard-certificate-refused")
+    page.certificate.password.setText("Pa55word!")
+    page.certificate.read()
+    await wait_until(lambda: page.certificate.credential() is not None)
+    await both(wizard, out, "12-wizard-certificate-read")
+    wizard.next()
+    wizard.permissions_page.set_scopes(["User.Read.All"])
+    wizard.next()
+    await wait_until(lambda: wizard.currentId() == PageId.APP_SUMMARY)
+    await both(wizard, out, "13-wizard-certificate-saved")
+    wizard.accept()
+
+    choose("Reports (certificate)")
+    window.act_replace_credential.trigger()
+    dialog = controller.actions.dialog
+    await wait_until(dialog.isVisible)
+    await both(dialog, out, "14-replace-credential-certificate-empty")
+    renewed = pfx_file(folder, key, certificate(key, days=730, subject="reports.contoso.com"),
+                       b"Pa55word!", "reports-2027.pfx")
+    dialog.certificate.path.setText(str(renewed))
+    dialog.certificate.password.setText("Pa55word!")
+    dialog.certificate.read()
+    await wait_until(lambda: dialog.certificate.credential() is not None)
+    await both(dialog, out, "15-replace-credential-certificate-read")
+    dialog.reject()
+    await wait_until(lambda: controller.actions.dialog is None)
+
+
+async def wizard_at_credential(services, fake):
+    """The New connection wizard on its app-only credential step, the client ID typed."""
+    wizard = NewConnectionWizard(services)
+    wizard.resize(760, 620)
+    wizard.show()
+    wizard.nickname_page.nickname.setText("Payroll")
+    wizard.nickname_page.app_only.setChecked(True)
+    wizard.next()
+    org = wizard.organisation_page
+    org.tenant.setText(DEFAULT_DOMAIN)
+    org.show_advanced()
+    org.authority.setText(fake.authority(DEFAULT_DOMAIN))
+    org.graph.setText(fake.graph_url)
+    wizard.next()
+    await wait_until(lambda: wizard.currentId() == PageId.APP_CREDENTIAL)
+    wizard.app_credential_page.client_id.setText(APP)
+    return wizard
 
 
 def run(out: Path) -> int:

@@ -359,10 +359,13 @@ class ConnectionActions(QObject):
         self.changed.emit(ConnectionsChanged(saved=saved, select=False))
         if self._result_conn is not None and self._result_conn.id == saved.id:
             self.window.result_bar.hide()
+        from o365desk.core.credential_words import is_certificate
+
+        what = self.tr("certificate") if is_certificate(saved) else self.tr("client secret")
         self.window.statusBar().showMessage(self.tr(
-            "Gave \u201c{name}\u201d its new client secret; the old one was removed from the "
-            "keychain. Choose Test connection to check it works.").format(
-            name=saved.nickname), 8000)
+            "Gave \u201c{name}\u201d its new {what}; the old credential was removed from "
+            "the keychain. Choose Test connection to check it works.").format(
+            name=saved.nickname, what=what), 8000)
 
     # --- admin consent -------------------------------------------------------------------
 

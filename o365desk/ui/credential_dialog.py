@@ -1,33 +1,41 @@
-"""Replace credential: give an app-only connection a new client secret.
+"""Replace credential: give an app-only connection a new client secret or certificate.
 
-The secret is typed or pasted into a masked field, registered with the redactor as soon as
+A secret is typed or pasted into a masked field, registered with the redactor as soon as
 it is taken from the field, and handed to usecases.app_only.replace_secret off the GUI
-thread; the old secret and the tokens it got leave the keychain there.
+thread. A certificate file is read and checked by ui.certificate_fields (the file once,
+into memory) and handed to usecases.app_only.replace_with_certificate. Either way the old
+credential, of either kind, and the tokens it got leave the keychain there.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QRadioButton,
     QVBoxLayout,
 )
 
 from o365desk.core.connection import Connection
+from o365desk.core.credential_words import is_certificate
 from o365desk.core.text import visible
 from o365desk.services import Services
 from o365desk.ui.async_runner import TaskRunner, off_gui_thread
+from o365desk.ui.certificate_fields import CertificateFields
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 
 
 class CredentialDialog(QDialog):
-    """A masked secret field, an optional expiry date, Save and Cancel."""
+    """Client secret or certificate file; for a secret a masked field and an optional
+    expiry date, for a certificate its file and password; Save and Cancel."""
 
     replaced = Signal(object)  # the saved Connection
 
@@ -40,11 +48,25 @@ class CredentialDialog(QDialog):
         name = visible(connection.nickname)
         self.setWindowTitle(self.tr("Replace credential \u2013 {name}").format(name=name))
         self.setAccessibleName(self.tr("Replace credential"))
-        self.intro = help_label(self.tr(
+        self._secret_intro = self.tr(
             "Give \u201c{name}\u201d a new client secret. Make one in Microsoft Entra "
             "(the app registration, Certificates & secrets, New client secret) and paste "
-            "its Value here, not its Secret ID. The old secret is removed from this "
-            "computer\u2019s keychain.").format(name=name), self, self.tr("About this step"))
+            "its Value here, not its Secret ID. The old credential is removed from this "
+            "computer\u2019s keychain.").format(name=name)
+        self._certificate_intro = self.tr(
+            "Give \u201c{name}\u201d a {new}certificate. Upload its public part to the app "
+            "registration in Microsoft Entra (Certificates & secrets, Certificates), then "
+            "choose the file with the certificate and its private key here. The old "
+            "credential is removed from this computer\u2019s keychain.").format(
+            name=name, new=self.tr("new ") if is_certificate(connection) else "")
+        self.intro = help_label(self._secret_intro, self, self.tr("About this step"))
+        self.use_secret = QRadioButton(self.tr("Client secre&t"), self)
+        self.use_secret.setAccessibleName(self.tr("Client secret"))
+        self.use_certificate = QRadioButton(self.tr("Ce&rtificate file"), self)
+        self.use_certificate.setAccessibleName(self.tr("Certificate file"))
+        self.kind_group = QButtonGroup(self)
+        for button in (self.use_secret, self.use_certificate):
+            self.kind_group.addButton(button)
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)  # paste works, nothing shows
         self.secret.setAccessibleName(self.tr("Client secret"))
@@ -53,14 +75,25 @@ class CredentialDialog(QDialog):
         self.expires.setAccessibleName(self.tr("Expires on (optional)"))
         self.expires.setPlaceholderText(self.tr("YYYY-MM-DD, as Entra shows it"))
         self.expires.setMaxLength(40)
+        self.certificate = CertificateFields(self)
+        self.certificate.changed.connect(self._update_save)
+        self.certificate.changed.connect(self._fit)
         form = QFormLayout()
-        secret_caption = QLabel(self.tr("Client &secret:"), self)
+        kinds = QHBoxLayout()
+        kinds.addWidget(self.use_secret)
+        kinds.addWidget(self.use_certificate)
+        kinds.addStretch(1)
+        form.addRow(QLabel(self.tr("Signs in with:"), self), kinds)
+        secret_caption = QLabel(self.tr("Client s&ecret:"), self)
         secret_caption.setBuddy(self.secret)
         expires_caption = QLabel(self.tr("E&xpires on (optional):"), self)
         expires_caption.setBuddy(self.expires)
         form.addRow(secret_caption, self.secret)
         form.addRow(expires_caption, self.expires)
-        self.problem = problem_label(self, self.tr("Problem with the new secret"))
+        self._secret_captions = (secret_caption, expires_caption)
+        self.certificate.add_to(form)
+        self._form = form
+        self.problem = problem_label(self, self.tr("Problem with the new credential"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -76,10 +109,48 @@ class CredentialDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.resize(520, 260)
+        # The kind it has now comes first: a new certificate for a certificate, and so on.
+        (self.use_certificate if is_certificate(connection) else self.use_secret
+         ).setChecked(True)
+        self.use_certificate.toggled.connect(self._on_kind)
+        self._on_kind(self.use_certificate.isChecked(), focus=True)
+        self.resize(640, 320)
+
+    def _fit(self) -> None:
+        """Taller when what was read needs it (wrapped text has no minimum height)."""
+        layout = self.layout()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        if need > self.height():
+            self.resize(self.width(), need)
+
+    def uses_certificate(self) -> bool:
+        return self.use_certificate.isChecked()
+
+    def _on_kind(self, certificate: bool, focus: bool = False) -> None:
+        for caption in self._secret_captions:
+            self._form.setRowVisible(caption, not certificate)
+        self.certificate.set_shown(certificate)
+        self.intro.setText(self._certificate_intro if certificate else self._secret_intro)
+        show_problem(self.problem, "")
+        if focus:
+            (self.certificate.path if certificate else self.secret).setFocus(
+                Qt.FocusReason.OtherFocusReason)
+        self._update_save()
+
+    def _update_save(self) -> None:
+        """A certificate is saved once read and checked; a secret is checked on Save."""
+        ready = not self.uses_certificate() or self.certificate.credential() is not None
+        self.save_button.setEnabled(ready and not self._saving)
 
     def _on_save(self) -> None:
         if self._saving:
+            return
+        if self.uses_certificate():
+            certificate = self.certificate.credential()
+            if certificate is None:
+                return  # not read yet, or refused: the fields say why
+            self._start(self._save_certificate(certificate))
             return
         from o365desk.auth.credentials import CredentialError, parse_secret_expiry
         from o365desk.auth.redact import register_secret
@@ -96,38 +167,56 @@ class CredentialDialog(QDialog):
                 self.expires.setFocus()
                 return
             expires_at = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        self._start(self._save_secret(secret, expires_at))
+
+    def _start(self, job) -> None:
         self._saving = True
         self.buttons.setEnabled(False)
-        self.runner.start(self._save(secret, expires_at))
+        self.runner.start(job)
 
-    async def _save(self, secret: str, expires_at: datetime | None) -> None:
-        from o365desk.storage.store import StoreError
-        from o365desk.storage.vault import VaultError
+    async def _save_secret(self, secret: str, expires_at: datetime | None) -> None:
         from o365desk.usecases.app_only import replace_secret
 
+        await self._save(replace_secret, secret, expires_at)
+
+    async def _save_certificate(self, certificate) -> None:
+        from o365desk.usecases.app_only import replace_with_certificate
+
+        await self._save(replace_with_certificate, certificate)
+
+    async def _save(self, replace, *values) -> None:
+        from o365desk.storage.store import StoreError
+        from o365desk.storage.vault import VaultError
+
         saved = None
+        what = self.tr("certificate") if self.uses_certificate() else self.tr("secret")
         try:
-            saved = await off_gui_thread(replace_secret, self.services, self.connection,
-                                         secret, expires_at)
+            saved = await off_gui_thread(replace, self.services, self.connection, *values)
         except VaultError as exc:
             show_problem(self.problem, self.tr(
-                "The new secret could not be put in the keychain, so nothing changed. "
-                "{reason}").format(reason=exc))
+                "The new {what} could not be put in the keychain, so nothing changed. "
+                "{reason}").format(what=what, reason=exc))
         except (StoreError, ValueError) as exc:  # CredentialError is a ValueError
             show_problem(self.problem, str(exc))
-            self.secret.setFocus()
+            if not self.uses_certificate():
+                self.secret.setFocus()
         finally:
             if saved is None:
                 self._saving = False
                 self.buttons.setEnabled(True)
+                self._update_save()
         if saved is None:
             return
-        self.secret.clear()
+        self._forget()
         self.replaced.emit(saved)
         self.accept()
+
+    def _forget(self) -> None:
+        self.secret.clear()
+        self.certificate.clear()
 
     def reject(self) -> None:
         if self._saving:
             return  # the save finishes first
-        self.secret.clear()
+        self._forget()
         super().reject()

@@ -86,6 +86,8 @@ def test_an_app_only_connection_made_by_keyboard_gets_a_token(
     page = wizard.app_credential_page
     type_here(qtbot, APP_ID)
     key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is page.use_secret and page.use_secret.isChecked()  # the usual kind
+    key(qtbot, Qt.Key.Key_Tab)
     assert focused() is page.secret
     QGuiApplication.clipboard().setText(SECRET)
     key(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)  # pasted, as from Entra
@@ -209,7 +211,7 @@ def test_back_to_a_signed_in_person_gives_delegated_permissions_again(qtbot, mak
     wizard = make_wizard()
     to_credential(qtbot, wizard, fake_identity)
     type_here(qtbot, APP_ID)
-    key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, Qt.Key.Key_E, ALT)  # "Client s&ecret:"
     type_here(qtbot, SECRET)
     enter(qtbot, wizard, PageId.PERMISSIONS)
     assert wizard.permissions_page.model.application
@@ -235,7 +237,7 @@ def test_the_app_only_pages_read_as_shown_and_name_every_field(qtbot, make_wizar
     wizard = make_wizard()
     to_credential(qtbot, wizard, fake_identity)
     type_here(qtbot, APP_ID)
-    key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, Qt.Key.Key_E, ALT)  # "Client s&ecret:"
     type_here(qtbot, SECRET)
     pages = [wizard.nickname_page, wizard.organisation_page, wizard.app_credential_page]
     enter(qtbot, wizard, PageId.PERMISSIONS)
@@ -259,7 +261,7 @@ def test_a_nickname_taken_meanwhile_leads_back_to_it_and_keeps_no_secret(
     wizard = make_wizard()
     to_credential(qtbot, wizard, fake_identity)
     type_here(qtbot, APP_ID)
-    key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, Qt.Key.Key_E, ALT)  # "Client s&ecret:"
     type_here(qtbot, SECRET)
     enter(qtbot, wizard, PageId.PERMISSIONS)
     wizard.permissions_page.set_scopes(["User.Read.All"])

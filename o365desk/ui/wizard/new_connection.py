@@ -314,19 +314,24 @@ class NewConnectionWizard(QWizard):
         super().accept()
 
     async def _save_app_only(self) -> None:
-        """Save the app-only connection and put its secret in the keychain (both or
-        neither: usecases.app_only.create_app_only), then on to the summary."""
+        """Save the app-only connection and put its secret, or its certificate's key and
+        certificate, in the keychain (both or neither: usecases.app_only), then on to
+        the summary."""
         from o365desk.core.nickname import NicknameError
         from o365desk.storage.store import StoreError
         from o365desk.storage.vault import VaultError
         from o365desk.ui.async_runner import off_gui_thread
-        from o365desk.usecases.app_only import create_app_only
+        from o365desk.usecases.app_only import create_app_only, create_app_only_certificate
 
         page = self.app_credential_page
         saved, problem, nickname = None, "", False
         try:
-            saved = await off_gui_thread(create_app_only, self.services, self.draft(),
-                                         page.secret_value(), page.expires_value())
+            if page.uses_certificate():  # read from its file already: not needed again
+                saved = await off_gui_thread(create_app_only_certificate, self.services,
+                                             self.draft(), page.certificate_value())
+            else:
+                saved = await off_gui_thread(create_app_only, self.services, self.draft(),
+                                             page.secret_value(), page.expires_value())
         except (StoreError, VaultError, ValueError) as exc:
             problem, nickname = str(exc), isinstance(exc, NicknameError)
         except Exception:  # a bug or a surprise: still a message, and the buttons back
@@ -449,5 +454,6 @@ class NewConnectionWizard(QWizard):
 
     def done(self, result: int) -> None:
         self.signin_page.stop()
+        self.app_credential_page.certificate.clear()  # the file's bytes and password go
         super().done(result)
 
