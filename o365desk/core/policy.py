@@ -53,8 +53,9 @@ class Policy:
         """For IT and staff: what is wrong and what it means; "" when nothing is."""
         if not self.problems:
             return ""
-        return (f"The IT policy {self.where} can't be used: " + " ".join(self.problems)
-                + " Until it is fixed, no new connection can be created; saved connections "
+        sentences = " ".join(p[:1].upper() + p[1:] for p in self.problems)
+        return (f"The IT policy {self.where} can't be used. {sentences}"
+                " Until it is fixed, no new connection can be created; saved connections "
                 "work as before. Ask your IT team to correct the policy.")
 
     def get(self, key: str, default: Any = None) -> Any:

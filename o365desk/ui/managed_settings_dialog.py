@@ -55,6 +55,8 @@ class ManagedSettingsModel(QAbstractTableModel):
         if index.column() == 0:
             return self.tr(effective_settings.LABELS[setting.key])
         if index.column() == 1:
+            if setting.key == "allowed_clouds" and setting.value:
+                return ", ".join(self.tr(cloud.label) for cloud in setting.value)
             return visible(effective_settings.shown_value(setting))
         if setting.origin is Origin.POLICY:
             text = self.tr("Your IT team")
@@ -75,7 +77,11 @@ class ManagedSettingsDialog(QDialog):
         self.setAccessibleName(self.tr("Managed by your organisation"))
         policy = current.policy
         managed = len(current.managed())
-        if not policy.present:
+        if policy.damaged:
+            intro = self.tr("Your organisation’s IT policy can’t be used (what is "
+                            "wrong is below), so o365desk uses its defaults and your settings "
+                            "file, and no new connection can be created until IT fixes it.")
+        elif not policy.present:
             intro = self.tr("No setting on this computer is managed by your organisation: "
                             "each one below is o365desk\u2019s default or comes from your "
                             "settings file.")
@@ -99,6 +105,8 @@ class ManagedSettingsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -129,5 +137,5 @@ class ManagedSettingsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notes)
         layout.addWidget(buttons)
-        self.resize(720, 420)
+        self.resize(760, 460)
         self.table.setFocus()

@@ -106,7 +106,7 @@ def test_a_damaged_policy_lets_everything_open_but_refuses_add(policy_file, conf
     refused = o365desk("add", "After", "--tenant", "contoso.com")
     assert refused.returncode == 1
     message = refused.stderr
-    assert message.startswith(f"o365desk: The IT policy {where} can't be used: its key "
+    assert message.startswith(f"o365desk: The IT policy {where} can't be used. Its key "
                               "\u201callowed_clouds\u201d lists \u201cmars\u201d, which is "
                               "not a cloud o365desk knows")
     assert "no new connection can be created" in message
@@ -121,5 +121,5 @@ def test_a_policy_file_that_is_not_json_is_reported_the_same_way(policy_file, co
     where = policy_file("{ this is not json")
     refused = o365desk("add", "After", "--tenant", "contoso.com")
     assert refused.returncode == 1
-    assert f"The IT policy {where} can't be used: it can't be read because it is not " \
+    assert f"The IT policy {where} can't be used. It can't be read because it is not " \
            "valid JSON" in refused.stderr

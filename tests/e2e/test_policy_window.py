@@ -106,6 +106,7 @@ def test_a_managed_cloud_and_client_id_are_read_only_and_said_so(
     qtbot.keyClick(org.client_id, Qt.Key.Key_Backspace)
     assert org.client_id.text() == CLIENT
     assert not org.redirect_uri.isReadOnly()  # not managed: IT did not set it
+    assert org._advanced_form.labelForField(org.client_id).text() == "C&lient ID (set by IT):"
 
 
 def test_several_allowed_clouds_are_the_only_ones_offered(qtbot, make_wizard, policy_file):
@@ -141,7 +142,7 @@ def test_a_damaged_policy_shows_a_bar_for_it_and_turns_new_connection_off(
     assert controller.model.rowCount() == 1  # the list opens as ever
     bar = window.policy_bar
     assert bar.isVisible()
-    assert bar.text().startswith(f"The IT policy {where} can't be used: its key "
+    assert bar.text().startswith(f"The IT policy {where} can't be used. Its key "
                                  "\u201callowed_clouds\u201d lists \u201cmars\u201d")
     assert "\u201ckeep_alive_days\u201d is 400" in bar.text()
     assert "no new connection can be created" in bar.text()
@@ -187,7 +188,7 @@ def test_managed_settings_lists_each_setting_and_who_set_it(
     dialog = controller.policy.dialog
     model = dialog.model
     rows = [[model.index(r, c).data() for c in range(3)] for r in range(model.rowCount())]
-    assert rows[:3] == [["Allowed clouds", "global", "Your IT team"],
+    assert rows[:3] == [["Allowed clouds", "Global", "Your IT team"],
                         ["Client ID", CLIENT, "Your IT team"],
                         ["Sign-in window allowed", "no", "Your IT team"]]
     assert ["App-only connections allowed", "yes", "o365desk\u2019s default"] in rows

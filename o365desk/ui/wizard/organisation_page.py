@@ -156,6 +156,11 @@ class OrganisationPage(QWizardPage):
                                   self.tr("the redirect URI"))):
             if current[key].managed:
                 edit.setReadOnly(True)
+                edit.setFrame(False)  # reads as a fact, not a field to type in
+                label = self._advanced_form.labelForField(edit)
+                if label is not None:
+                    label.setText(label.text().removesuffix(":")
+                                  + self.tr(" (set by IT):"))
                 self._mark_managed(edit)
                 managed.append(words)
         if managed:
