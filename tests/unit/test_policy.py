@@ -278,3 +278,29 @@ def test_without_policy_or_settings_everything_is_a_default():
     assert found.managed() == []
     assert found.client_id == DEFAULT_CLIENT_ID and found.embedded_sign_in is True
     assert {s.origin for s in found.settings.values()} == {effective_settings.Origin.DEFAULT}
+
+
+def test_the_policy_s_ca_files_replace_settings_json_s_in_the_trusted_cas(
+        tmp_path, config_dir, monkeypatch):
+    from o365desk.core import tls
+
+    monkeypatch.delenv(tls.EXTRA_CA_ENV, raising=False)
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "settings.json").write_text(json.dumps({"extra_ca_certs": "/home/a/ca.pem"}))
+    assert [str(p) for p, _ in tls.configured_ca_files()] == ["/home/a/ca.pem"]
+    where = write(tmp_path, {"extra_ca_certs": ["/etc/ssl/company.pem"]})
+    monkeypatch.setenv(policy_sources.POLICY_ENV, str(where))
+    monkeypatch.setattr(policy_sources, "LINUX_FILE", tmp_path / "none.json")
+    assert [(str(p), origin) for p, origin in tls.configured_ca_files()] == [
+        ("/etc/ssl/company.pem", f"listed in the IT policy {where}")]
+
+
+def test_the_cli_s_default_client_id_is_the_policy_s(tmp_path, monkeypatch):
+    from o365desk.cli.client_ids import client_id_or_default
+
+    assert client_id_or_default(None) == DEFAULT_CLIENT_ID
+    monkeypatch.setenv(policy_sources.POLICY_ENV,
+                       str(write(tmp_path, {"client_id": CLIENT.upper()})))
+    monkeypatch.setattr(policy_sources, "LINUX_FILE", tmp_path / "none.json")
+    assert client_id_or_default(None) == CLIENT
+    assert client_id_or_default(DEFAULT_CLIENT_ID) == DEFAULT_CLIENT_ID  # refused on create
