@@ -197,3 +197,15 @@ def test_managed_settings_lists_each_setting_and_who_set_it(
     assert "keys o365desk does not know, which it ignores: colour" in dialog.notes.text()
     assert "\u201cOld China\u201d" in dialog.notes.text()
     assert not dialog.problem.isVisible()
+
+
+def test_app_only_off_by_policy_cannot_be_chosen(qtbot, make_wizard, policy_file):
+    policy_file({"allow_app_only": False})
+    wizard = make_wizard()
+    page = wizard.nickname_page
+    assert not page.app_only.isEnabled()
+    assert page.app_only.text() == "App only (turned off by your IT team)"
+    assert "does not allow app-only connections" in page.app_only.toolTip()
+    page.person.setFocus()
+    qtbot.keyClick(page.person, Qt.Key.Key_Down)  # arrows move between the kinds
+    assert not page.is_app_only()

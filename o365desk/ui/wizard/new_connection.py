@@ -105,6 +105,13 @@ class NewConnectionWizard(QWizard):
                                                   self)
         self.permissions_page = PermissionsPage(self, scopes)
         self.organisation_page.apply_policy(defaults)
+        if defaults.value("allow_app_only") is False:  # IT's policy: people sign in
+            why = self.tr("Your organisation’s IT policy does not allow app-only "
+                          "connections. Ask your IT team if you need one.")
+            self.nickname_page.app_only.setText(self.tr("App only (turned off by your IT team)"))
+            self.nickname_page.app_only.setEnabled(False)
+            self.nickname_page.app_only.setToolTip(why)
+            self.nickname_page.app_only.setAccessibleDescription(why)
         self.signin_page = SignInPage(self.flow, DEFAULT_TIMEOUT_MS, self)
         self.signin_page.set_embedded_allowed(defaults.embedded_sign_in)
         self.signin_page.signed_in.connect(self._on_signed_in)
