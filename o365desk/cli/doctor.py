@@ -217,13 +217,55 @@ def _root_warning(sandbox_off: bool) -> str:
 
 
 def check_settings() -> bool:
+    from o365desk.core import effective_settings
+
     path = app_settings.settings_file()
-    current = app_settings.load()
-    if current.problem:
-        return _report(False, "Settings", current.problem)
+    current = effective_settings.load()
+    if current.user.problem:
+        return _report(False, "Settings", current.user.problem)
     where = str(path) if path.exists() else f"{path} (not created; defaults)"
+
+    def origin(key: str) -> str:
+        return " (set by the IT policy)" if current[key].managed else ""
+
     return _report(True, "Settings", f"{where}; new connections use client ID "
-                   f"{current.client_id} and redirect URI {current.redirect_uri}")
+                   f"{current.client_id}{origin('client_id')} and redirect URI "
+                   f"{current.redirect_uri}{origin('redirect_uri')}")
+
+
+def check_policy(services: Services) -> bool:
+    """The machine's IT policy: each setting it fixes, keys it does not know, and saved
+    connections it would not allow to be created now (they still work)."""
+    from o365desk.core import effective_settings, policy_sources
+    from o365desk.core.policy import load
+
+    policy = load()
+    topic = "IT policy"
+    if not policy.present:
+        env = policy_sources.env_source()
+        looked = policy_sources.machine_source().where + (
+            f" and {env.where} (named by {policy_sources.POLICY_ENV})" if env else "")
+        return _report(True, topic, f"none; no settings are managed (looked for {looked})")
+    if policy.damaged:
+        return _report(False, topic, policy.problem)
+    current = effective_settings.load(policy)
+    managed = current.managed()
+    _report(True, topic, f"{policy.where} manages "
+            + plural(len(managed), "1 setting", "{count} settings"))
+    for setting in managed:
+        print(f"        {setting.key} = {_printable(effective_settings.shown_value(setting))}"
+              f" (from {_printable(setting.where)})")
+    if policy.unknown:
+        _warn(topic, f"{policy.where} has keys o365desk does not know, which it ignores: "
+              + ", ".join(policy.unknown) + ". Check their spelling against the README.")
+    for connection in services.store.connections:
+        if connection.damage:
+            continue
+        reason = policy.refusal(connection)
+        if reason:
+            _warn("Connection", f'"{_printable(connection.nickname)}" still works, but the IT '
+                  f"policy would not let it be created now: {_printable(reason)}")
+    return True
 
 
 def check_tls() -> bool:
@@ -250,6 +292,7 @@ def doctor(services: Services, remove_orphans: bool = False) -> int:
     results |= {
         "QtWebEngine": check_webengine(),
         "settings": check_settings(),
+        "IT policy": check_policy(services),
         "TLS": check_tls(),
     }
     failed = [name for name, ok in results.items() if not ok]

@@ -18,20 +18,20 @@ def extra_ca_file() -> Path | None:
 def configured_ca_files(extra: tuple[str, ...] | list[str] = ()) -> list[tuple[Path, str]]:
     """Every extra CA file in force, with where it was configured, for messages.
 
-    O365DESK_EXTRA_CA_CERTS first, then settings.json's `extra_ca_certs`, then `extra`
+    O365DESK_EXTRA_CA_CERTS first, then the `extra_ca_certs` in force (the IT policy's, or
+    else settings.json's: core.effective_settings), then `extra`
     (files a caller passes, e.g. a test's CA). The machine's REQUESTS_CA_BUNDLE and
     CURL_CA_BUNDLE are never among them: they must not silently replace these.
     """
-    from o365desk.core import settings
+    from o365desk.core import effective_settings
 
     found: list[tuple[Path, str]] = []
     env_file = extra_ca_file()
     if env_file is not None:
         found.append((env_file, f"named by {EXTRA_CA_ENV}"))
-    found += [
-        (Path(p).expanduser(), f"listed in {settings.settings_file()}")
-        for p in settings.load().extra_ca_certs
-    ]
+    setting = effective_settings.load()["extra_ca_certs"]
+    where = ("listed in the IT policy " if setting.managed else "listed in ") + setting.where
+    found += [(Path(p).expanduser(), where) for p in setting.value]
     found += [(Path(p).expanduser(), "given to o365desk") for p in extra]
     unique: dict[str, tuple[Path, str]] = {}
     for path, origin in found:

@@ -60,6 +60,9 @@ class MainController(QObject):
         self.wizards = WindowKeeper(self)  # the open New connection wizard
         self.scope_browsers = WindowKeeper(self)  # the open permission browser
         self.menu = ConnectionMenu(window, self.current, self.model.status_of, self)
+        from o365desk.ui.policy_status import PolicyStatus
+
+        self.policy = PolicyStatus(window, lambda: list(self.store.connections), self)
         self._reload_pending = False
         self._error_detail = ""
         self._settings = settings if settings is not None else window_settings()
@@ -113,6 +116,7 @@ class MainController(QObject):
     def load(self) -> None:
         """Read connections.json (fast, local) and fill the list; never touches the keychain."""
         self._read_store()
+        self.policy.load()
         self._on_rows_changed()  # the model says nothing when the list was and is empty
         self.select(None)
 
@@ -350,6 +354,9 @@ class MainController(QObject):
 
     def _on_new_connection_with(self, scopes: list[str] | None) -> None:
         """`scopes`: from the permission browser, ticked when the wizard starts."""
+        if not self.window.act_new.isEnabled():  # a damaged IT policy: say why, here too
+            self.show_error(self.window.policy_bar.text())
+            return
         if self.wizards.bring_forward():  # one wizard at a time
             if scopes:
                 dialogs.inform(self.wizards.window, self.tr("New connection"), self.tr(

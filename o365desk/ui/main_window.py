@@ -172,6 +172,9 @@ class MainWindow(QMainWindow):
             "folder-open",
         )
         self.act_about = self._action(self.tr("&About o365desk"))
+        self.act_managed = self._action(
+            self.tr("&Managed settings…"), None,
+            self.tr("See which settings your organisation's IT team manages"))
         # The Connection menu, and the list's context menu (None: a separator).
         self.connection_items = (self.act_test, self.act_sign_in, self.act_sign_out,
                                  self.act_replace_credential, self.act_admin_consent, None,
@@ -197,6 +200,7 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.act_permissions)
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.act_open_logs)
+        help_menu.addAction(self.act_managed)
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
@@ -238,7 +242,12 @@ class MainWindow(QMainWindow):
         )
         # A connection test's outcome: info when it worked, error with its actions when not.
         self.result_bar = MessageBar(Level.INFO, self.tr("Connection test result"))
-        for bar in (self.notice_bar, self.keychain_bar, self.error_bar, self.result_bar):
+        # A damaged IT policy: for IT, shown until o365desk starts with a sound one.
+        self.policy_bar = MessageBar(Level.ERROR, self.tr("IT policy problem"))
+        self.policy_details_button = self.policy_bar.add_button(
+            self.tr("&Managed settings…"), self.tr("Show the managed settings"))
+        for bar in (self.policy_bar, self.notice_bar, self.keychain_bar, self.error_bar,
+                    self.result_bar):
             layout.addWidget(bar)
         # How the last action went: one bar at a time, gone when the person acts again.
         self.action_bars = MessageBarGroup(self.error_bar, self.result_bar, parent=self)
@@ -382,7 +391,15 @@ class MainWindow(QMainWindow):
         paint)."""
         if self._empty_state is None:
             self._empty_state = EmptyState(self.stack)
-            self._empty_state.new_button.clicked.connect(self.act_new.trigger)
+            button = self._empty_state.new_button
+            button.clicked.connect(self.act_new.trigger)
+
+            def follow_new() -> None:  # off, with the reason, while the IT policy is damaged
+                button.setEnabled(self.act_new.isEnabled())
+                button.setToolTip(self.act_new.toolTip())
+
+            self.act_new.changed.connect(follow_new)
+            follow_new()
             self.stack.addWidget(self._empty_state)
         return self._empty_state
 

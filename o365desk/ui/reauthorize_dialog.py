@@ -51,6 +51,9 @@ class ReauthorizeDialog(QDialog):
         self.page = SignInPage(self.flow, DEFAULT_TIMEOUT_MS, self)
         self.page.help.hide()  # the intro above says it for this dialog
         self.page.login_hint = user or None
+        from o365desk.core import effective_settings  # IT's policy may turn the window off
+
+        self.page.set_embedded_allowed(effective_settings.load().embedded_sign_in)
         # A saved connection's organisation and app aren't changed here: the message says
         # what is wrong, and no button pretends to fix it. Its permissions are: Edit.
         self.page.error_panel.hidden_actions = frozenset(

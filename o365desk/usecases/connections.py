@@ -36,10 +36,12 @@ def create(services: Services, draft: Connection,
     just added is removed again. The sign-in's tokens stay in the keychain, so the caller
     can save again with them (the wizard does) or remove them (the wizard's Cancel does).
     Without a result the connection is saved not signed in (to sign in later).
+    Nothing is saved when the IT policy forbids the connection (core.policy).
     """
     description = clean_description(draft.description)
     if len(description) > MAX_DESCRIPTION:
         raise ValueError(_too_long(description))
+    check_policy(draft)
     added = services.store.add(draft.replace(description=description))
     if result is None:
         return added
@@ -52,6 +54,14 @@ def create(services: Services, draft: Connection,
             log.warning("could not remove the half-saved connection %s", added.id,
                         exc_info=True)
         raise
+
+
+def check_policy(draft: Connection) -> None:
+    """PolicyRefused (a ValueError) when the machine's IT policy forbids creating `draft`
+    (its cloud, organisation, client ID or kind), or is damaged; read afresh each time."""
+    from o365desk.core import policy
+
+    policy.load().check(draft)
 
 
 def edit(services: Services, connection_id: str, *, description: str | None = None,

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWizard
 
 from o365desk import usecases
-from o365desk.core import settings as app_settings
+from o365desk.core import effective_settings
 from o365desk.core.connection import Connection
 from o365desk.core.ids import new_uuid
 from o365desk.services import Services
@@ -71,8 +71,9 @@ class NewConnectionWizard(QWizard):
         super().__init__(parent)
         self.services = services
         # Out of the box Microsoft's public Graph CLI client; an admin may preset another
-        # app registration in settings.json (core.settings), which the Advanced part shows.
-        defaults = app_settings.load()
+        # app registration in settings.json (core.settings), which the Advanced part shows,
+        # and IT may fix it, the clouds and the sign-in window by policy (core.policy).
+        self.effective = defaults = effective_settings.load()
         self.connection_id = new_uuid()
         self.saved_connection: Connection | None = None
         self.runner = TaskRunner(self)
@@ -103,7 +104,16 @@ class NewConnectionWizard(QWizard):
         self.organisation_page = OrganisationPage(defaults.client_id, defaults.redirect_uri,
                                                   self)
         self.permissions_page = PermissionsPage(self, scopes)
+        self.organisation_page.apply_policy(defaults)
+        if defaults.value("allow_app_only") is False:  # IT's policy: people sign in
+            why = self.tr("Your organisation’s IT policy does not allow app-only "
+                          "connections. Ask your IT team if you need one.")
+            self.nickname_page.app_only.setText(self.tr("App only (turned off by your IT team)"))
+            self.nickname_page.app_only.setEnabled(False)
+            self.nickname_page.app_only.setToolTip(why)
+            self.nickname_page.app_only.setAccessibleDescription(why)
         self.signin_page = SignInPage(self.flow, DEFAULT_TIMEOUT_MS, self)
+        self.signin_page.set_embedded_allowed(defaults.embedded_sign_in)
         self.signin_page.signed_in.connect(self._on_signed_in)
         self.signin_page.settings_requested.connect(self._on_settings_requested)
         self.summary_page = SummaryPage(self)
@@ -169,6 +179,8 @@ class NewConnectionWizard(QWizard):
         GUI thread) first; the summary follows once saved."""
         if not super().validateCurrentPage():
             return False
+        if self.currentId() == PageId.ORGANISATION:
+            return self._policy_allows()
         if self.currentId() != PageId.PERMISSIONS or not self.is_app_only():
             return True
         if self.saved_connection is not None:
@@ -178,6 +190,17 @@ class NewConnectionWizard(QWizard):
             self._set_saving_buttons(False)
             self.runner.start(self._save_app_only())
         return False
+
+    def _policy_allows(self) -> bool:
+        """Next from the organisation: the IT policy must allow its cloud, organisation and
+        kind (the use case refuses them anyway; here it is said before signing in)."""
+        from o365desk.core.connection import Kind
+
+        org = self.organisation_page
+        probe = Connection(nickname="-", tenant=org.tenant_value(), cloud=org.cloud_value(),
+                           kind=Kind.APP_ONLY if self.is_app_only() else Kind.DELEGATED,
+                           client_id=self.effective.client_id)
+        return org.show_policy_refusal(self.effective.policy.refusal(probe))
 
     def save_without_signing_in(self, _checked: bool = False) -> None:
         """Save the draft not signed in; a sign-in under way stops and leaves no tokens."""

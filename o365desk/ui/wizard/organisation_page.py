@@ -131,6 +131,57 @@ class OrganisationPage(QWizardPage):
         self.advanced_toggle.toggled.connect(self._on_advanced_toggled)
         self._app_only = False
         self._person_help = self.help.text()
+        self.managed_note = QLabel(self)  # what the IT policy sets here (apply_policy)
+        self.managed_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.managed_note.setWordWrap(True)
+        self.managed_note.setAccessibleName(self.tr("Set by your IT team"))
+        self.managed_note.hide()
+        layout.insertWidget(1, self.managed_note)
+
+    def apply_policy(self, current) -> None:
+        """The fields the IT policy sets (core.effective_settings): read-only, and said so;
+        only the clouds it allows are offered."""
+        managed = []
+        clouds = current.value("allowed_clouds")
+        if clouds:
+            for index in reversed(range(self.cloud.count())):
+                if Cloud(self.cloud.itemData(index)) not in clouds:
+                    self.cloud.removeItem(index)
+            managed.append(self.tr("the cloud") if len(clouds) == 1
+                           else self.tr("which clouds can be chosen"))
+            self._mark_managed(self.cloud)
+            self.cloud.setEnabled(len(clouds) > 1)
+        for key, edit, words in (("client_id", self.client_id, self.tr("the client ID")),
+                                 ("redirect_uri", self.redirect_uri,
+                                  self.tr("the redirect URI"))):
+            if current[key].managed:
+                edit.setReadOnly(True)
+                edit.setFrame(False)  # reads as a fact, not a field to type in
+                label = self._advanced_form.labelForField(edit)
+                if label is not None:
+                    label.setText(label.text().removesuffix(":")
+                                  + self.tr(" (set by IT):"))
+                self._mark_managed(edit)
+                managed.append(words)
+        if managed:
+            listed = managed[0] if len(managed) == 1 else (
+                ", ".join(managed[:-1]) + self.tr(" and ") + managed[-1])
+            self.managed_note.setText(self.tr(
+                "Set by your IT team: {fields}. Ask them if these are wrong for you.").format(
+                fields=listed))
+            self.managed_note.show()
+
+    def _mark_managed(self, widget: QWidget) -> None:
+        widget.setToolTip(self.tr("Set by your IT team"))
+        widget.setAccessibleDescription(self.tr("Set by your IT team"))
+
+    def show_policy_refusal(self, reason: str) -> bool:
+        """Show why the IT policy refuses what was chosen, under the organisation; True when
+        it refuses nothing."""
+        if reason:
+            show_problem(self.tenant_problem, reason)
+            self.tenant_problem_delay.stop()
+        return not reason
 
     def set_app_only(self, on: bool) -> None:
         """An app signs in to one organisation, named here; its client ID is asked on a

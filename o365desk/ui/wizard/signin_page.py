@@ -105,6 +105,12 @@ class SignInPage(QWizardPage):
         self._stop_waiting = threading.Event()  # ends a device-code or browser wait
         self._attempt = 0  # answers of an earlier attempt are ignored
         self.login_hint: str | None = None  # signing in again: the account to suggest
+        self.embedded_allowed = True  # False: IT's policy allows only the browser or a code
+
+    def set_embedded_allowed(self, allowed: bool) -> None:
+        """IT's policy (embedded_sign_in false): no sign-in window; the page offers the
+        system browser and a code instead, saying why."""
+        self.embedded_allowed = allowed
 
     # --- QWizardPage ---------------------------------------------------------------------
 
@@ -128,6 +134,16 @@ class SignInPage(QWizardPage):
     # --- the three ways to sign in -------------------------------------------------------
 
     def begin_embedded(self) -> None:
+        if not self.embedded_allowed:
+            self.show_explanation(Explanation(
+                "policy_no_embedded", self.tr("Sign in with your web browser or a code"),
+                self.tr("Your organisation’s IT policy turns off the sign-in window "
+                        "inside o365desk. Sign in with your web browser, or with a code on "
+                        "this or another device. Ask your IT team if you need the sign-in "
+                        "window."),
+                (A.USE_SYSTEM_BROWSER, A.USE_DEVICE_CODE), None,
+                "embedded_sign_in is false in the IT policy"))
+            return
         attempt = self._begin(self.tr("Opening Microsoft's sign-in page\u2026"))
         if self.view.refuse_if_unsafe():  # before any session: nothing to undo
             return
