@@ -279,6 +279,11 @@ class PermissionsPage(QWizardPage):
                 return
         raise KeyError(key)
 
+    def lock_choice(self) -> None:
+        """The permissions are fixed (a template's locked field): shown, not changeable."""
+        self.model.locked = True
+        self.preset.setEnabled(False)
+
     def set_scopes(self, names) -> None:
         self.model.set_checked(names)
 
