@@ -7,7 +7,7 @@ says why beside it and on its page ("Set by your IT team").
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget, QWizardPage
@@ -16,9 +16,6 @@ from o365desk.core.connection import Kind
 from o365desk.core.template import LOCKED_WHY, TemplateEntry
 from o365desk.core.tenant import DEFAULT_TENANT
 
-if TYPE_CHECKING:
-    from o365desk.ui.wizard.new_connection import NewConnectionWizard
-
 # What each lockable field is called on the page that shows it.
 _NAMES = {"description": "description", "kind": "who signs in", "tenant": "organisation",
           "cloud": "cloud", "client_id": "client ID", "redirect_uri": "redirect URI",
@@ -26,8 +23,9 @@ _NAMES = {"description": "description", "kind": "who signs in", "tenant": "organ
           "scopes": "permissions"}
 
 
-def apply(wizard: NewConnectionWizard, entry: TemplateEntry) -> None:
-    """Fill the wizard's pages with `entry`'s values; make its locked fields read-only."""
+def apply(wizard: Any, entry: TemplateEntry) -> None:
+    """Fill the NewConnectionWizard's pages with `entry`'s values; make its locked fields
+    read-only."""
     names = wizard.nickname_page
     names.nickname.setText(entry.nickname)  # a suggestion: selected, so typing replaces it
     names.nickname.selectAll()
