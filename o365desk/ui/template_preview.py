@@ -54,6 +54,12 @@ class PreviewModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                     Qt.ItemDataRole.AccessibleTextRole):
             return self._text(item, Col(index.column()))
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == Col.RESULT:
+            from PySide6.QtWidgets import QApplication, QStyle
+
+            icon = QStyle.StandardPixmap.SP_DialogApplyButton if item.created else \
+                QStyle.StandardPixmap.SP_MessageBoxWarning
+            return QApplication.style().standardIcon(icon)
         return None
 
     def _text(self, item, col: Col) -> str:
@@ -76,6 +82,9 @@ class PreviewModel(QAbstractTableModel):
             return text
         if item.created:
             return self.tr("Will be created")
+        if len(self.preview.items) == 1:  # the wizard asks for the nickname next
+            return self.tr("Choose another nickname next: {why}").format(
+                why=visible(item.refusal))
         return self.tr("Refused: {why}").format(why=visible(item.refusal))
 
 
@@ -143,4 +152,4 @@ class TemplatePreviewDialog(QDialog):
         self.table.setFocus()
         if count:
             self.table.selectRow(0)
-        self.resize(820, 360)
+        self.resize(820, 200 if self.one else 360)

@@ -8,9 +8,10 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication
 
 from o365desk.core import template as tpl
+from o365desk.ui.message_bar import MessageBar
 from o365desk.ui.wizard.new_connection import PageId
 from tests.fakes.identity import DEFAULT_USERNAME
 from tests.ui.wizard_helpers import sign_in_embedded
@@ -33,7 +34,8 @@ def entry(**changes) -> tpl.TemplateEntry:
 
 
 def lock_notes(page) -> list[str]:
-    return [label.text() for label in page.findChildren(QLabel, "template_lock_note")]
+    return [bar.label.text() for bar in page.findChildren(MessageBar)
+            if bar.property("template_lock_note") and bar.isVisibleTo(page)]
 
 
 def test_locked_fields_are_read_only_and_the_saved_connection_has_the_templates_values(

@@ -91,6 +91,24 @@ def test_a_one_connection_template_goes_on_to_the_wizard_with_its_values(
     wizard.reject()
 
 
+def test_a_one_connection_template_with_a_taken_nickname_asks_for_another_in_the_wizard(
+        qtbot, make_window, monkeypatch, tmp_path):
+    path = tmp_path / "payroll.o365template"
+    path.write_text(json.dumps(ONE))
+    window, controller = make_window([Connection("Payroll", tenant="fabrikam.com")])
+    choose_from_the_file_menu(qtbot, window, monkeypatch, path)
+    dialog = preview_dialog(qtbot, window)
+    [(_, result)] = rows(dialog)
+    assert result.startswith("Choose another nickname next: A connection called")
+    assert dialog.go.isEnabled()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(controller.wizards.window, NewConnectionWizard),
+                    timeout=20000)
+    page = controller.wizards.window.nickname_page
+    assert "already exists" in page.error() and not page.isComplete()
+    controller.wizards.window.reject()
+
+
 def test_opening_a_template_file_directly_shows_the_same_preview(
         qtbot, make_window, tmp_path):
     path = tmp_path / "payroll.o365template"

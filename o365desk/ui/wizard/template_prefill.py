@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget, QWizardPage
+from PySide6.QtWidgets import QLineEdit, QWidget, QWizardPage
 
 from o365desk.core.connection import Kind
 from o365desk.core.template import LOCKED_WHY, TemplateEntry
 from o365desk.core.tenant import DEFAULT_TENANT
+from o365desk.ui.message_bar import Level, MessageBar
 
 # What each lockable field is called on the page that shows it.
-_NAMES = {"description": "description", "kind": "who signs in", "tenant": "organisation",
+_NAMES = {"description": "description", "kind": "kind of connection", "tenant": "organisation",
           "cloud": "cloud", "client_id": "client ID", "redirect_uri": "redirect URI",
           "authority": "authority", "graph_endpoint": "Graph address",
           "scopes": "permissions"}
@@ -58,6 +58,9 @@ def apply(wizard: Any, entry: TemplateEntry) -> None:
                "client_id": [org.client_id], "redirect_uri": [org.redirect_uri],
                "authority": [org.authority], "graph_endpoint": [org.graph]}
     _lock(org, [w for f in org_fields for w in widgets[f]], org_fields)
+    if {"client_id", "redirect_uri", "authority", "graph_endpoint"} & locked \
+            and entry.kind != Kind.APP_ONLY:
+        org.show_advanced()  # what IT fixed there is shown, not folded away
     if entry.kind == Kind.APP_ONLY and "client_id" in locked and \
             isinstance(credential_client_id, QLineEdit):
         _lock(wizard.app_credential_page, [credential_client_id], ["client_id"])
@@ -73,6 +76,8 @@ def _lock(page: QWizardPage, widgets: list[QWidget], fields: list[str]) -> None:
     for widget in widgets:
         if isinstance(widget, QLineEdit):
             widget.setReadOnly(True)  # still focusable: read out, copied
+            widget.setFrame(False)  # reads as a fixed value, not a box to type in
+            widget.setStyleSheet("QLineEdit { background: transparent; }")
         elif widget.__class__.__name__ == "QTableView":
             pass  # its model refuses ticks (PermissionsPage.lock_choice)
         else:
@@ -80,13 +85,14 @@ def _lock(page: QWizardPage, widgets: list[QWidget], fields: list[str]) -> None:
         widget.setToolTip(why)
         widget.setAccessibleDescription(why)
         widget.setProperty("locked_by_template", True)
-    names = ", ".join(page.tr(_NAMES[f]) for f in fields)
-    note = QLabel(page.tr("\U0001F512 {why}: the {names} can't be changed here.").format(
-        why=why, names=names), page)
-    note.setObjectName("template_lock_note")
-    note.setTextFormat(Qt.TextFormat.PlainText)
-    note.setWordWrap(True)
-    note.setAccessibleName(why)
+    shown = [page.tr(_NAMES[f]) for f in fields]
+    names = shown[0] if len(shown) == 1 else page.tr("{first} and {last}").format(
+        first=", ".join(shown[:-1]), last=shown[-1])
+    note = MessageBar(Level.INFO, why, page)
+    note.setProperty("template_lock_note", True)
+    note.close_button.hide()  # true for as long as the wizard is open
+    note.show_message(page.tr("{why}: the {names} can't be changed here.").format(
+        why=why, names=names))
     layout = page.layout()
     help_label = getattr(page, "help", None)
     place = layout.indexOf(help_label) + 1 if help_label is not None else 0
