@@ -65,8 +65,10 @@ def cmd_import(args: argparse.Namespace, services: Services) -> int:
     result = preview(services, Path(args.file), args.nickname)
     print(preview_text(result))
     if not result.to_create:
-        hint = (" Rename the saved connection, or import with --nickname N."
-                if len(result.items) == 1 else " Rename the saved connections first.")
+        taken = any("already exists" in item.refusal for item in result.items)
+        hint = "" if not taken else (
+            " Rename the saved connection, or import with --nickname N."
+            if len(result.items) == 1 else " Rename the saved connections first.")
         print(f"o365desk: nothing was created.{hint}", file=sys.stderr)
         return 1
     if not args.yes:
@@ -111,6 +113,9 @@ def preview_text(result) -> str:
             lines.append("    certificate expected: thumbprint "
                          + ", ".join(entry.certificate_thumbprints)
                          + f'; add it with: o365desk credential "{name}" --certificate FILE')
+        elif entry.kind.value == "app-only":
+            lines.append(f'    needs its client secret: o365desk credential "{name}" '
+                         "--secret-stdin")
         if item.refusal:
             lines.append(f"    why: {output.printable(item.refusal)}")
     return "\n".join(lines)

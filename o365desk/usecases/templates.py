@@ -8,7 +8,8 @@ from pathlib import Path
 from o365desk.core import nickname as nick
 from o365desk.core import safe_read
 from o365desk.core import template as tpl
-from o365desk.core.connection import Connection
+from o365desk.core.connection import Connection, Kind
+from o365desk.core.words import plural
 from o365desk.services import Services
 
 
@@ -98,7 +99,7 @@ def preview(services: Services, template: tpl.Template | Path,
     items = []
     for number, entry in enumerate(template.entries, start=1):
         name = entry.nickname if nickname is None else nick.validate(nickname)
-        refusal = ""
+        refusal = _no_application_variant(entry)
         if nick.fold(name) in taken:
             refusal = (f"A connection called “{taken[nick.fold(name)]}” already exists, so "
                        "this one needs another nickname.")
@@ -106,11 +107,37 @@ def preview(services: Services, template: tpl.Template | Path,
     return Preview(tuple(items))
 
 
+def _no_application_variant(entry: tpl.TemplateEntry) -> str:
+    """Why an app-only entry can't be created as it is: Graph permissions it lists that an
+    app on its own can't be given (delegated only), as `o365desk add --app-only` refuses
+    them; "" when there are none (or it is no app-only entry)."""
+    if entry.kind != Kind.APP_ONLY:
+        return ""
+    from o365desk.catalog import get_catalog
+
+    catalog = get_catalog(include_tenant=True)
+    delegated_only = []
+    for name in entry.scopes:
+        try:
+            permission = catalog.require(name)
+        except Exception:  # another resource's permission: nothing to check it by
+            continue
+        if permission.application is None:
+            delegated_only.append(name)
+    if not delegated_only:
+        return ""
+    return plural(len(delegated_only),
+                  "{names} is a permission for a signed-in person only; an app on its own "
+                  "can't be given it.",
+                  "{names} are permissions for a signed-in person only; an app on its own "
+                  "can't be given them.", names=", ".join(delegated_only))
+
+
 def import_template(services: Services, preview: Preview) -> list[Connection]:
     """Create the connections the preview says will be created (not signed in, like
     `o365desk add`): all of them, or none when any is refused meanwhile."""
     drafts = [item.draft() for item in preview.to_create]
     if not drafts:
-        raise ValueError("Nothing was created: every connection of the template needs "
-                         "another nickname (see above).")
+        raise ValueError("Nothing was created: no connection of the template can be "
+                         "created as it is (see why above).")
     return services.store.add_all(drafts)

@@ -187,3 +187,24 @@ def test_a_named_pipe_or_folder_is_refused_without_waiting(saved, config_dir, tm
     folder = o365desk("import", str(tmp_path), "--yes")
     assert folder.returncode == 1 and "a folder" in folder.stderr
     assert (config_dir / "connections.json").read_bytes() == saved
+
+
+def test_an_app_only_template_says_which_credential_to_add(config_dir, tmp_path):
+    thumbprint = "AB" * 20
+    data = with_first(kind="app-only", scopes=["User.Read.All"], locked=[],
+                      certificate_thumbprints=[thumbprint])
+    data["connections"].append({**data["connections"][0], "nickname": "Mail robot"})
+    del data["connections"][1]["certificate_thumbprints"]
+    path = tmp_path / "apps.o365template"
+    path.write_text(json.dumps(data))
+    done = o365desk("import", str(path), "--yes")
+    assert done.returncode == 0, done.stderr
+    assert f"certificate expected: thumbprint {thumbprint}" in done.stdout
+    assert 'o365desk credential "Mail robot" --secret-stdin' in done.stdout
+    saved = ConnectionStore(config_dir / "connections.json").load()
+    assert [(c.kind.value, c.credential) for c in saved] == [("app-only", None)] * 2
+    wrong = with_first(kind="app-only", scopes=["User.Read"], locked=[])
+    path.write_text(json.dumps(wrong))
+    refused = o365desk("import", str(path), "--yes", "--nickname", "Other")
+    assert refused.returncode == 1 and "signed-in person only" in refused.stdout
+    assert len(ConnectionStore(config_dir / "connections.json").load()) == 2

@@ -147,3 +147,18 @@ def test_a_lone_template_argument_opens_the_window_with_it(monkeypatch, tmp_path
                         lambda argv, smoke=False, template=None: opened.append(template) or 0)
     assert cli.main([str(tmp_path / "Payroll.O365TEMPLATE")]) == 0
     assert opened == [tmp_path / "Payroll.O365TEMPLATE"]
+
+
+def test_an_app_only_template_fills_the_apps_page_and_locks_its_client_id(make_wizard):
+    from o365desk.core import template as tpl
+
+    data = copy.deepcopy(ONE)
+    data["connections"][0].update(kind="app-only", scopes=["User.Read.All"],
+                                  client_id="0f6e9f9a-8a4e-4c8e-9d43-0f6b2f2c1e11",
+                                  locked=["client_id", "kind"])
+    [entry] = tpl.parse_bytes(json.dumps(data).encode()).entries
+    wizard = make_wizard(template=entry)
+    assert wizard.is_app_only() and not wizard.nickname_page.person.isEnabled()
+    client_id = wizard.app_credential_page.client_id
+    assert client_id.text() == "0f6e9f9a-8a4e-4c8e-9d43-0f6b2f2c1e11" and client_id.isReadOnly()
+    assert wizard.draft().client_id == "0f6e9f9a-8a4e-4c8e-9d43-0f6b2f2c1e11"

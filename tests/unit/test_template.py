@@ -208,3 +208,16 @@ def test_reading_a_path_is_bounded_and_refuses_what_is_not_a_file(services, tmp_
     big.write_bytes(b" " * (tpl.MAX_BYTES + 10))
     with pytest.raises(tpl.TemplateError, match="larger than 1 MB"):
         templates.read(big)
+
+
+def test_an_app_only_entry_asking_for_a_delegated_only_permission_is_refused(services):
+    data = doc(kind="app-only", scopes=["User.Read", "User.Read.All"], locked=[])
+    [item] = templates.preview(services, parse(data)).items
+    assert item.refusal == ("User.Read is a permission for a signed-in person only; an app "
+                            "on its own can't be given it.")
+    fine = templates.preview(services, parse(doc(kind="app-only", scopes=["User.Read.All"],
+                                                 locked=[])))
+    [made] = templates.import_template(services, fine)
+    assert made.kind == Kind.APP_ONLY and made.credential is None  # given one later
+    with pytest.raises(ValueError, match="can be created as it is"):
+        templates.import_template(services, templates.preview(services, parse(data)))
