@@ -44,16 +44,18 @@ def cmd_export(args: argparse.Namespace, services: Services) -> int:
         sys.stdout.write(text)
         return 0
     target = Path(args.output)
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder; give a file name, such as "
+                         f"payroll{tpl.EXTENSION}.")
+    if not target.absolute().parent.is_dir():
+        raise UsageError(f"the folder {target.absolute().parent} does not exist; create it "
+                         "or choose another place for the file.")
     if not args.force and (target.exists() or target.is_symlink()):
         raise UsageError(f"{target} already exists; add --force to replace it, or choose "
                          "another file name.")
     from o365desk.storage import atomic
 
-    try:
-        atomic.write(target.absolute(), text.encode("utf-8"), target.name)
-    except IsADirectoryError:
-        raise UsageError(f"{target} is a folder; give a file name, such as "
-                         f"payroll{tpl.EXTENSION}.") from None
+    atomic.write(target.absolute(), text.encode("utf-8"), target.name)
     print(plural(count, "Wrote 1 connection", "Wrote {count} connections")
           + f" to {output.printable(str(target))}, with no secret, key or sign-in in it.")
     return 0

@@ -70,6 +70,11 @@ def test_export_then_import_under_another_nickname(config_dir, tmp_path):
     to_stdout = o365desk("export", "Payroll", "-o", "-", "--lock", "scopes,tenant")
     assert json.loads(to_stdout.stdout) == json.loads(target.read_text())
 
+    folder = o365desk("export", "Payroll", "-o", str(tmp_path), "--force")
+    assert folder.returncode == 2 and "is a folder" in folder.stderr
+    nowhere = o365desk("export", "Payroll", "-o", str(tmp_path / "no" / "x.o365template"))
+    assert nowhere.returncode == 2 and "does not exist" in nowhere.stderr
+
     clash = o365desk("import", str(target), "--yes")
     assert clash.returncode == 1
     assert "Refused \"Payroll\"" in clash.stdout and "already exists" in clash.stdout
