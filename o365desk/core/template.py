@@ -11,7 +11,7 @@ to fix).
 
 Every value passes the same rules a saved connection passes when it is loaded
 (core.connection_rules, core.endpoints, core.nickname, core.tenant); a refusal names the
-connection and the field ("connection 2, “tenant”: ...") and nothing is created.
+connection and the field ('Connection 2, "tenant": ...') and nothing is created.
 """
 
 from __future__ import annotations
@@ -126,8 +126,8 @@ _FILE = "This file can't be used as a template because "
 
 def parse_document(doc: Any) -> Template:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise TemplateError(_FILE + f"it does not say “\"format\": \"{FORMAT}\"”: it is "
-                            "not an o365desk template.")
+        raise TemplateError(_FILE + "it is not an o365desk template (it has no "
+                            f"\"format\": \"{FORMAT}\").")
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise TemplateError(_at(None, "version", f"it should be the number {VERSION}."))
@@ -151,7 +151,7 @@ def parse_document(doc: Any) -> Template:
         entry = _entry(item, number)
         key = nick.fold(entry.nickname)
         if key in seen:
-            raise TemplateError(_at(number, "nickname", f"“{entry.nickname}” is also the "
+            raise TemplateError(_at(number, "nickname", f"\"{entry.nickname}\" is also the "
                                     f"nickname of connection {seen[key]}; each connection "
                                     "in a template needs its own."))
         seen[key] = number
@@ -229,13 +229,13 @@ def _entry(item: Any, number: int) -> TemplateEntry:
     # Stricter than a saved connection: a file passed around must not send a sign-in (or
     # a token) to any host but Microsoft's own for its cloud.
     if authority is not None and not on_cloud_hosts(authority, cloud):
-        raise TemplateError(_at(number, "authority", f"“{shown(authority)}” is not on "
+        raise TemplateError(_at(number, "authority", f"\"{shown(authority)}\" is not on "
                                 f"Microsoft's sign-in host for the {cloud.label} cloud "
                                 f"({cloud.login_host}); a template may only use that one. "
                                 "Remove the authority, or use "
                                 f"{cloud.authority_for(tenant)}."))
     if graph_endpoint is not None and not on_cloud_hosts(graph_endpoint, cloud, graph=True):
-        raise TemplateError(_at(number, "graph_endpoint", f"“{shown(graph_endpoint)}” is "
+        raise TemplateError(_at(number, "graph_endpoint", f"\"{shown(graph_endpoint)}\" is "
                                 f"not Microsoft Graph of the {cloud.label} cloud "
                                 f"({cloud.graph_endpoint}); a template may only use that. "
                                 "Remove it."))
@@ -255,7 +255,7 @@ def _entry(item: Any, number: int) -> TemplateEntry:
 
 def _at(number: int | None, field: str, why: str) -> str:
     where = "The template" if number is None else f"Connection {number}"
-    return f"{where}, “{field}”: {why} Nothing was created."
+    return f"{where}, \"{field}\": {why} Nothing was created."
 
 
 def _json_type(value: Any) -> str:
@@ -302,7 +302,7 @@ def _choice(value: str | None, enum_type, default, number: int, field: str):
         return enum_type(value)
     except ValueError:
         names = ", ".join(member.value for member in enum_type)
-        raise TemplateError(_at(number, field, f"“{shown(value)}” is not one of {names}.")
+        raise TemplateError(_at(number, field, f"\"{shown(value)}\" is not one of {names}.")
                             ) from None
 
 
@@ -321,7 +321,7 @@ def _names(value: Any, number: int) -> tuple[str, ...]:
     for name in value:
         if not name or len(name) > connection_rules.SCOPE_MAX or any(
                 is_unsafe(ch) or ch.isspace() or ch == "," for ch in name):
-            raise TemplateError(_at(number, "scopes", f"“{shown(name)}” is not a "
+            raise TemplateError(_at(number, "scopes", f"\"{shown(name)}\" is not a "
                                     "permission name such as User.Read."))
     return tuple(dict.fromkeys(value))
 
@@ -341,7 +341,7 @@ def _thumbprints(value: Any, kind: Kind, number: int) -> tuple[str, ...]:
     for thumbprint in value:
         clean = thumbprint.replace(":", "").upper()
         if len(clean) not in (40, 64) or not set(clean) <= set("0123456789ABCDEF"):
-            raise TemplateError(_at(number, field, f"“{shown(thumbprint)}” is not a "
+            raise TemplateError(_at(number, field, f"\"{shown(thumbprint)}\" is not a "
                                     "certificate thumbprint (40 or 64 hexadecimal "
                                     "characters)."))
         result.append(clean)
@@ -357,7 +357,7 @@ def _locked(value: Any, number: int) -> frozenset[str]:
         if field not in LOCKABLE:
             why = ("the nickname is never locked: each person chooses their own."
                    if field == "nickname" else
-                   f"“{shown(field)}” is not a field that can be locked; those are "
+                   f"\"{shown(field)}\" is not a field that can be locked; those are "
                    f"{', '.join(LOCKABLE)}.")
             raise TemplateError(_at(number, "locked", why))
     return frozenset(value)

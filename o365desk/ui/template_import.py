@@ -14,6 +14,7 @@ from o365desk.core.text import visible
 from o365desk.services import Services
 from o365desk.ui import dialogs
 from o365desk.ui.async_runner import TaskRunner, off_gui_thread
+from o365desk.ui.message_bar import curly_quotes
 
 
 def tr(text: str) -> str:
@@ -61,7 +62,8 @@ class TemplateImport(QObject):
         try:
             result = await off_gui_thread(preview, self.services, path)
         except (tpl.TemplateError, StoreError, ValueError) as exc:
-            dialogs.inform(self.window, tr("Template can't be used"), visible(str(exc)),
+            dialogs.inform(self.window, tr("Template can't be used"),
+                           curly_quotes(visible(str(exc))),
                            tr("Ask whoever gave you the file for a corrected one. Nothing "
                               "was changed."))
             return
@@ -89,7 +91,7 @@ class TemplateImport(QObject):
         try:
             saved = await off_gui_thread(import_template, self.services, result)
         except (StoreError, ValueError) as exc:
-            dialogs.inform(self.window, tr("Not created"), visible(str(exc)),
+            dialogs.inform(self.window, tr("Not created"), curly_quotes(visible(str(exc))),
                            tr("Nothing was created. Open the template again to see what "
                               "changed."))
             return

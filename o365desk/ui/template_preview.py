@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from o365desk.core.text import visible
 from o365desk.core.words import plural
+from o365desk.ui.message_bar import curly_quotes
 
 ANY_INDEX = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
@@ -84,8 +85,8 @@ class PreviewModel(QAbstractTableModel):
             return self.tr("Will be created")
         if len(self.preview.items) == 1:  # the wizard asks for the nickname next
             return self.tr("Choose another nickname next: {why}").format(
-                why=visible(item.refusal))
-        return self.tr("Refused: {why}").format(why=visible(item.refusal))
+                why=curly_quotes(visible(item.refusal)))
+        return self.tr("Refused: {why}").format(why=curly_quotes(visible(item.refusal)))
 
 
 class TemplatePreviewDialog(QDialog):

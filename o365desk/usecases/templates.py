@@ -50,13 +50,13 @@ def export(services: Services, keys: list[str], locked: frozenset[str] = frozens
     """The template text for the connections named by `keys` (nicknames or IDs)."""
     unknown = set(locked) - set(tpl.LOCKABLE)
     if unknown:
-        raise ValueError(f"“{tpl.shown(sorted(unknown)[0])}” is not a field that can be "
+        raise ValueError(f"\"{tpl.shown(sorted(unknown)[0])}\" is not a field that can be "
                          f"locked; those are {', '.join(tpl.LOCKABLE)}.")
     connections: list[Connection] = []
     for key in keys:
         connection = services.store.find(key)
         if connection.damage:
-            raise ValueError(f"“{connection.nickname}” can't be exported: its saved details "
+            raise ValueError(f"\"{connection.nickname}\" can't be exported: its saved details "
                              f"are damaged. {connection.damage}")
         if all(c.id != connection.id for c in connections):
             connections.append(connection)
@@ -101,7 +101,7 @@ def preview(services: Services, template: tpl.Template | Path,
         name = entry.nickname if nickname is None else nick.validate(nickname)
         refusal = _no_application_variant(entry)
         if nick.fold(name) in taken:
-            refusal = (f"A connection called “{taken[nick.fold(name)]}” already exists, so "
+            refusal = (f"A connection called \"{taken[nick.fold(name)]}\" already exists, so "
                        "this one needs another nickname.")
         items.append(PreviewItem(number, entry, name, refusal))
     return Preview(tuple(items))

@@ -93,7 +93,7 @@ def test_each_hostile_value_is_refused_naming_the_connection_and_field(changes, 
     with pytest.raises(tpl.TemplateError) as caught:
         parse(doc(**changes))
     message = str(caught.value)
-    assert message.startswith(f"Connection 1, \u201c{field}\u201d: ")
+    assert message.startswith(f"Connection 1, \"{field}\": ")
     assert words in message and message.endswith("Nothing was created.")
 
 
@@ -110,9 +110,9 @@ def test_an_authority_on_its_own_clouds_host_is_kept():
     (b"[]", "not an o365desk template"),
     (json.dumps({**GOOD, "format": "other"}).encode(), "not an o365desk template"),
     (json.dumps({**GOOD, "version": 2}).encode(), "newer o365desk"),
-    (json.dumps({**GOOD, "version": "1"}).encode(), "\u201cversion\u201d"),
-    (json.dumps({**GOOD, "connections": []}).encode(), "\u201cconnections\u201d"),
-    (json.dumps({**GOOD, "extra": 1}).encode(), "\u201cextra\u201d: o365desk does not know"),
+    (json.dumps({**GOOD, "version": "1"}).encode(), "\"version\""),
+    (json.dumps({**GOOD, "connections": []}).encode(), "\"connections\""),
+    (json.dumps({**GOOD, "extra": 1}).encode(), "\"extra\": o365desk does not know"),
     (b'{"format": "o365desk-template", "version": 1, "connections": '
      + b"[" * 100 + b"]" * 100 + b"}", "nests its contents"),
     (b" " * (tpl.MAX_BYTES + 1), "larger than 1 MB"),
@@ -128,7 +128,7 @@ def test_duplicate_nicknames_in_the_file_are_refused_naming_the_second():
     data["connections"].append({**data["connections"][0], "nickname": "PAYROLL"})
     with pytest.raises(tpl.TemplateError) as caught:
         parse(data)
-    assert str(caught.value).startswith("Connection 2, \u201cnickname\u201d: ")
+    assert str(caught.value).startswith("Connection 2, \"nickname\": ")
     assert "also the nickname of connection 1" in str(caught.value)
 
 
@@ -165,7 +165,7 @@ def test_preview_says_which_nickname_is_taken_and_import_creates_the_rest(servic
     data["connections"].append({**data["connections"][0], "nickname": "Payroll EU"})
     result = templates.preview(services, parse(data))
     [refused] = result.refused
-    assert refused.number == 1 and "\u201cpayroll\u201d already exists" in refused.refusal
+    assert refused.number == 1 and "\"payroll\" already exists" in refused.refusal
     assert [i.nickname for i in result.to_create] == ["Payroll EU"]
     [made] = templates.import_template(services, result)
     assert made.nickname == "Payroll EU" and made.account is None
