@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from o365desk.core.procstart import first_paint_line
 
 NO_DISPLAY = ("o365desk: no display found, so the window can't open. The command-line "
               "commands work without one, e.g. `o365desk list` (see `o365desk --help`).")
+
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def no_display() -> bool:
@@ -21,11 +26,12 @@ def no_display() -> bool:
                    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
-def run_gui(argv: list[str], smoke: bool = False) -> int:
+def run_gui(argv: list[str], smoke: bool = False, template: Path | None = None) -> int:
     """Show the main window and run until it closes; return the exit code.
 
     With `smoke`, exit right after the first paint and print how long that took since the
     process started, on stderr. Without a display, say so in one line and return 1.
+    `template`: a template file to open once the window shows (its preview, the wizard).
     """
     if no_display():  # before Qt is imported: its xcb plugin would abort the process
         print(NO_DISPLAY, file=sys.stderr)
@@ -78,6 +84,8 @@ def run_gui(argv: list[str], smoke: bool = False) -> int:
 
         setup_logging()
         controller.start_keychain_check()
+        if template is not None:  # opened with a template file: its preview, then the wizard
+            controller.templates().open(template)
 
     # singleShot(0): let the paint reach the screen before starting anything else.
     window.first_painted.connect(lambda: QTimer.singleShot(0, after_first_paint))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+TEMPLATE_EXTENSION = ".o365template"  # core.template.EXTENSION, without importing it
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command, or the window when none is given; return the exit code."""
@@ -14,6 +16,14 @@ def main(argv: list[str] | None = None) -> int:
         from o365desk.app import run_gui
 
         return run_gui([sys.argv[0]], smoke=bool(argv))
+    if len(argv) == 1 and argv[0].lower().endswith(TEMPLATE_EXTENSION):
+        # A template file opened with o365desk (its desktop entry's MIME type): the window,
+        # its preview, then the wizard.
+        from pathlib import Path
+
+        from o365desk.app import run_gui
+
+        return run_gui([sys.argv[0]], template=Path(argv[0]))
     from o365desk.cli.parser import build_parser
 
     for stream in (sys.stdout, sys.stderr):

@@ -14,6 +14,7 @@ from o365desk.cli.consent import cmd_consent
 from o365desk.cli.errors import UsageError
 from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.cli.signin import cmd_login, cmd_token
+from o365desk.cli.templates import cmd_export, cmd_import
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_SCOPES, Connection
 from o365desk.core.endpoints import normalize_authority, normalize_graph_endpoint
@@ -309,4 +310,6 @@ _COMMANDS = {
     "token": cmd_token,
     "credential": cmd_credential,
     "consent": cmd_consent,
+    "export": cmd_export,
+    "import": cmd_import,
 }

@@ -9,6 +9,7 @@ from o365desk.cli.app_only import add_credential_parser, add_secret_arguments
 from o365desk.cli.consent import add_consent_parser
 from o365desk.cli.scopes import add_scope_parsers
 from o365desk.cli.signin import add_signin_parsers
+from o365desk.cli.templates import add_template_parsers
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import DEFAULT_SCOPES
 
@@ -101,4 +102,5 @@ def build_parser() -> argparse.ArgumentParser:
     add_credential_parser(sub)
     add_scope_parsers(sub)
     add_consent_parser(sub)
+    add_template_parsers(sub)
     return parser

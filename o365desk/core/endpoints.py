@@ -83,6 +83,15 @@ def normalize_authority(raw: str | None, cloud: Cloud | None = None) -> str | No
     return f"https://{host}{port}/{parts[0]}"
 
 
+def on_cloud_hosts(address: str, cloud: Cloud, *, graph: bool = False) -> bool:
+    """Whether a checked authority (or Graph endpoint) is on Microsoft's own sign-in hosts
+    (or Microsoft Graph) of `cloud`, rather than an organisation's or anyone else's."""
+    host = address.removeprefix("https://").split("/", 1)[0]
+    if graph:
+        return _MICROSOFT_GRAPH_HOSTS.get(host) is cloud
+    return cloud in _MICROSOFT_LOGIN_HOSTS.get(host, ())
+
+
 def normalize_graph_endpoint(raw: str | None, cloud: Cloud | None = None) -> str | None:
     """A Graph endpoint override as https://host[:port][/path] (no API version), or None.
 

@@ -168,6 +168,20 @@ class ConnectionStore:
 
         return self._mutate(change)
 
+    def add_all(self, connections: list[Connection]) -> list[Connection]:
+        """Save several new connections in one change: all of them, or (on any refusal)
+        none. Return them as stored."""
+
+        def change(current: list[Connection]) -> tuple[list[Connection], list[Connection]]:
+            updated = list(current)
+            for connection in connections:
+                if any(other.id == connection.id for other in updated):
+                    raise StoreError("This connection is already saved; nothing was added.")
+                updated.append(_with_valid_nickname(connection, updated))
+            return updated, updated[len(current):]
+
+        return self._mutate(change)
+
     def update(self, connection: Connection) -> Connection:
         """Replace the saved connection with the same id; return it as stored."""
 

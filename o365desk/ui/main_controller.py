@@ -65,6 +65,7 @@ class MainController(QObject):
         self.policy = PolicyStatus(window, lambda: list(self.store.connections), self)
         self._reload_pending = False
         self._error_detail = ""
+        self._template_import = None  # ui.template_import.TemplateImport, on first use
         self._settings = settings if settings is not None else window_settings()
         self._watcher = StoreWatcher(self.store.path, self)
         self._minute = QTimer(self)
@@ -78,6 +79,7 @@ class MainController(QObject):
     def _connect(self) -> None:
         w = self.window
         w.act_new.triggered.connect(self._on_new_connection)
+        w.act_new_from_template.triggered.connect(lambda: self.templates().choose())
         w.act_quit.triggered.connect(w.close)
         w.act_edit.triggered.connect(self.edits.on_edit)
         w.details.edit_button.clicked.connect(self.edits.on_edit)
@@ -352,8 +354,27 @@ class MainController(QObject):
     def _on_new_connection(self) -> None:
         self._on_new_connection_with(None)
 
-    def _on_new_connection_with(self, scopes: list[str] | None) -> None:
-        """`scopes`: from the permission browser, ticked when the wizard starts."""
+    def templates(self):
+        """New connection from template (ui.template_import), made on first use."""
+        if self._template_import is None:
+            from o365desk.ui.template_import import TemplateImport
+
+            self._template_import = TemplateImport(
+                self.window, self.services,
+                lambda entry: self._on_new_connection_with(None, template=entry),
+                self._on_template_created)
+        return self._template_import
+
+    def _on_template_created(self, saved: list[Connection]) -> None:
+        for connection in saved:
+            self.on_connections_changed(ConnectionsChanged(saved=connection))
+        self.window.statusBar().showMessage(plural(
+            len(saved), self.tr("Created 1 connection from the template."),
+            self.tr("Created {count} connections from the template.")), 5000)
+
+    def _on_new_connection_with(self, scopes: list[str] | None, template=None) -> None:
+        """`scopes`: from the permission browser, ticked when the wizard starts;
+        `template`: a core.template.TemplateEntry whose values fill the wizard."""
         if not self.window.act_new.isEnabled():  # a damaged IT policy: say why, here too
             self.show_error(self.window.policy_bar.text())
             return
@@ -369,7 +390,7 @@ class MainController(QObject):
 
         wizard = open_new_connection_wizard(
             self.services, self.window, keychain_state=self.keychain_status.state,
-            scopes=scopes)
+            scopes=scopes, template=template)
         wizard.saved.connect(self._on_connection_saved)
         # Freed once closed: on Cancel it cancels its jobs itself, except the one removing
         # an unsaved sign-in's tokens, which must finish first.

@@ -106,6 +106,9 @@ class MainWindow(QMainWindow):
             self.tr("Save a new connection to a Microsoft 365 organisation"),
             "document-new",
         )
+        self.act_new_from_template = self._action(
+            self.tr("New connection from &template…"), None,
+            self.tr("Set up a connection from a template file your IT team gave you"))
         self.act_quit = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
         self.act_edit = self._action(
             self.tr("&Edit connection\u2026"),
@@ -186,6 +189,7 @@ class MainWindow(QMainWindow):
         bar.setAccessibleName(self.tr("Menu bar"))
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addAction(self.act_new)
+        file_menu.addAction(self.act_new_from_template)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         conn_menu = bar.addMenu(self.tr("&Connection"))

@@ -64,11 +64,15 @@ class NewConnectionWizard(QWizard):
         *,
         keychain_state: Any = None,
         scopes: Iterable[str] | None = None,
+        template: Any = None,
     ) -> None:
         """`keychain_state`: what the main window knows of the keychain already (the first
         page says at once when no sign-in can be kept); `scopes`: the permissions ticked at
-        the start (otherwise User.Read)."""
+        the start (otherwise User.Read); `template`: a core.template.TemplateEntry whose
+        values fill the pages, its locked fields read-only."""
         super().__init__(parent)
+        if template is not None:
+            scopes = template.scopes
         self.services = services
         # Out of the box Microsoft's public Graph CLI client; an admin may preset another
         # app registration in settings.json (core.settings), which the Advanced part shows,
@@ -135,6 +139,11 @@ class NewConnectionWizard(QWizard):
                             (QWizard.WizardButton.FinishButton, self.tr("Save connection"))):
             self.button(which).setAccessibleName(name)
         self._show_save_unsigned(self.currentId())
+        self.template = template
+        if template is not None:
+            from o365desk.ui.wizard.template_prefill import apply
+
+            apply(self, template)
         self.resize(860, 720)
         # Cancel, like Esc and the window's close button, asks before losing what was entered.
         cancel = self.button(QWizard.WizardButton.CancelButton)

@@ -51,6 +51,7 @@ class PermissionChecklist(QAbstractTableModel):
         self._unknown: list[str] = []  # chosen names the catalog doesn't know (kept)
         self.application = False  # app roles: the second column is the role's ID
         self._role_ids: dict[str, str] = {}
+        self.locked = False  # fixed by a template: ticks are shown, not changed
 
     def set_catalog(self, catalog, application: bool = False) -> None:
         """`application`: list the application permissions (app roles) an app-only
@@ -134,7 +135,9 @@ class PermissionChecklist(QAbstractTableModel):
 
     def flags(self, index: ANY_INDEX) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsUserCheckable if index.column() == Col.NAME else base
+        if index.column() != Col.NAME or self.locked:
+            return base
+        return base | Qt.ItemFlag.ItemIsUserCheckable
 
     def data(self, index: ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -165,7 +168,8 @@ class PermissionChecklist(QAbstractTableModel):
         return None
 
     def setData(self, index: ANY_INDEX, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.CheckStateRole or index.column() != Col.NAME:
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() != Col.NAME \
+                or self.locked:
             return False
         name = self._rows[index.row()][0]
         if Qt.CheckState(value) == Qt.CheckState.Checked:

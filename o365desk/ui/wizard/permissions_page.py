@@ -36,6 +36,7 @@ class PermissionsPage(QWizardPage):
         self._initial = None if scopes is None else tuple(scopes)
         self._application = application
         self._origin = 0  # the row of the ready-made set the ticks started from
+        self._locked = False  # lock_choice(): fixed by a template
         self.setTitle(self.tr("Choose the permissions"))
         self.help = help_label(self.tr(
             "Permissions decide what o365desk may do in Microsoft 365 on your behalf. Pick a "
@@ -173,8 +174,8 @@ class PermissionsPage(QWizardPage):
     def _show_kind(self) -> None:
         """The ready-made sets and the words about them are for delegated permissions."""
         on = self._application
-        self._form.setRowVisible(0, not on)
-        self._form.setRowVisible(1, not on)
+        self._form.setRowVisible(0, not on and not self._locked)
+        self._form.setRowVisible(1, not on and not self._locked)
         if on:
             self.setTitle(self.tr("Choose the application permissions"))
             self.help.setText(self.tr(
@@ -278,6 +279,14 @@ class PermissionsPage(QWizardPage):
                 self._on_preset(row)
                 return
         raise KeyError(key)
+
+    def lock_choice(self) -> None:
+        """The permissions are fixed (a template's locked field): shown, not changeable."""
+        self.model.locked = True
+        self.preset.setEnabled(False)
+        self._locked = True
+        self._form.setRowVisible(0, False)  # no ready-made set to choose instead
+        self._form.setRowVisible(1, False)
 
     def set_scopes(self, names) -> None:
         self.model.set_checked(names)

@@ -1,0 +1,103 @@
+"""Render New connection from template offscreen: the preview with a refused connection,
+and the wizard's pages with locked fields.
+
+Usage: python tools/template_screenshots.py OUTPUT_DIR [dark]
+
+An in-memory keychain and temporary HOME and config dirs: nothing real is touched.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fakes
+from shot_runner import isolated_home  # noqa: E402 (beside this script)
+
+_HOME = isolated_home()
+
+import PySide6.QtWebEngineWidgets  # noqa: E402, F401, TID251  (before the QApplication)
+from actions_screenshots import shoot, wait_until  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
+
+from o365desk.core.connection import Connection  # noqa: E402
+from o365desk.services import Services  # noqa: E402
+from o365desk.storage.store import ConnectionStore  # noqa: E402
+from o365desk.storage.vault import Vault  # noqa: E402
+from o365desk.ui.main_controller import MainController  # noqa: E402
+from o365desk.ui.main_window import MainWindow  # noqa: E402
+from o365desk.ui.template_preview import TemplatePreviewDialog  # noqa: E402
+from o365desk.ui.wizard.new_connection import NewConnectionWizard  # noqa: E402
+from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
+from tests.ui.palettes import make_palette  # noqa: E402
+
+PAYROLL = {"nickname": "Payroll", "description": "Payroll team, Contoso UK",
+           "tenant": "contoso.com", "cloud": "global",
+           "client_id": "0f6e9f9a-8a4e-4c8e-9d43-0f6b2f2c1e11",
+           "scopes": ["User.Read", "Mail.Send", "Calendars.Read"],
+           "locked": ["tenant", "cloud", "client_id", "scopes"]}
+
+
+def template(*entries) -> dict:
+    return {"format": "o365desk-template", "version": 1, "connections": list(entries)}
+
+
+async def main(out: Path) -> None:
+    app = QApplication.instance()
+    if "dark" in sys.argv[2:]:
+        app.setPalette(make_palette(app, "dark"))
+    keyring = MemoryKeyring()
+    services = Services(ConnectionStore(_HOME / "config" / "connections.json"),
+                        vault_factory=lambda: Vault(keyring))
+    services.store.add(Connection("Payroll", tenant="fabrikam.com", scopes=("User.Read",)))
+    window = MainWindow()
+    controller = MainController(window, services)
+    window.resize(1180, 760)
+    controller.load()
+    window.show()
+    controller.start_keychain_check()
+    await wait_until(lambda: controller.keychain is not None and not controller.runner.busy)
+
+    several = _HOME / "team.o365template"
+    several.write_text(json.dumps(template(
+        PAYROLL, {**PAYROLL, "nickname": "Payroll EU", "tenant": "contoso.eu"},
+        {"nickname": "Helpdesk", "tenant": "organizations", "scopes": ["User.Read.All"]})))
+    controller.templates().open(several)
+    await wait_until(lambda: window.findChild(TemplatePreviewDialog) is not None)
+    dialog = window.findChild(TemplatePreviewDialog)
+    await wait_until(dialog.isVisible)
+    await shoot(dialog, out, "template-01-preview-refused")
+    dialog.reject()
+
+    one = _HOME / "payroll.o365template"
+    one.write_text(json.dumps(template({**PAYROLL, "nickname": "Payroll (Contoso)"})))
+    controller.templates().open(one)
+    await wait_until(lambda: controller.templates().dialog is not None
+                     and controller.templates().dialog.isVisible())
+    await shoot(controller.templates().dialog, out, "template-02-preview-one")
+    controller.templates().dialog.accept()
+    await wait_until(lambda: isinstance(controller.wizards.window, NewConnectionWizard))
+    wizard = controller.wizards.window
+    await wait_until(wizard.isVisible)
+    wizard.nickname_page.nickname.setText("Payroll UK")
+    await shoot(wizard, out, "template-03-wizard-nickname")
+    wizard.next()
+    wizard.organisation_page.show_advanced()
+    await shoot(wizard, out, "template-04-wizard-organisation-locked")
+    wizard.next()
+    await shoot(wizard, out, "template-05-wizard-permissions-locked")
+    wizard.reject()
+    window.close()
+
+
+def run(out: Path) -> int:
+    from shot_runner import run_async_tool  # beside this script
+
+    return run_async_tool(main, out)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) not in (2, 3):
+        sys.exit(__doc__)
+    sys.exit(run(Path(sys.argv[1])))
