@@ -94,6 +94,9 @@ def preview(services: Services, template: tpl.Template | Path,
     if nickname is not None and len(template.entries) != 1:
         raise ValueError(f"This template has {len(template.entries)} connections; another "
                          "nickname can be given only for a template of one connection.")
+    from o365desk.core import policy
+
+    in_force = policy.load()
     services.store.load()
     taken = {nick.fold(c.nickname): c.nickname for c in services.store.connections}
     items = []
@@ -103,6 +106,9 @@ def preview(services: Services, template: tpl.Template | Path,
         if nick.fold(name) in taken:
             refusal = (f"A connection called \"{taken[nick.fold(name)]}\" already exists, so "
                        "this one needs another nickname.")
+        # The machine's IT policy decides here as for any new connection (a damaged policy
+        # refuses them all, naming what IT must fix).
+        refusal = refusal or in_force.refusal(entry.draft(name))
         items.append(PreviewItem(number, entry, name, refusal))
     return Preview(tuple(items))
 
@@ -136,7 +142,11 @@ def _no_application_variant(entry: tpl.TemplateEntry) -> str:
 def import_template(services: Services, preview: Preview) -> list[Connection]:
     """Create the connections the preview says will be created (not signed in, like
     `o365desk add`): all of them, or none when any is refused meanwhile."""
+    from o365desk.usecases.connections import check_policy
+
     drafts = [item.draft() for item in preview.to_create]
+    for draft in drafts:  # the policy may have changed since the preview
+        check_policy(draft)
     if not drafts:
         raise ValueError("Nothing was created: no connection of the template can be "
                          "created as it is (see why above).")

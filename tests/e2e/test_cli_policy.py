@@ -123,3 +123,29 @@ def test_a_policy_file_that_is_not_json_is_reported_the_same_way(policy_file, co
     assert refused.returncode == 1
     assert f"The IT policy {where} can't be used. It can't be read because it is not " \
            "valid JSON" in refused.stderr
+
+
+def test_a_template_follows_the_policy_like_any_new_connection(policy_file, config_dir,
+                                                                tmp_path):
+    """Import is a way of creating connections: the policy refuses what it refuses `add`,
+    and a damaged policy refuses every entry, naming what IT must fix."""
+    template = tmp_path / "team.o365template"
+    template.write_text(json.dumps({
+        "format": "o365desk-template", "version": 1, "connections": [
+            {"nickname": "Payroll", "kind": "delegated", "tenant": "contoso.com",
+             "cloud": "global", "client_id": CLIENT, "scopes": ["User.Read"]},
+            {"nickname": "China", "kind": "delegated", "tenant": "contoso.cn",
+             "cloud": "china", "client_id": CLIENT, "scopes": ["User.Read"]}]}))
+    policy_file({"allowed_clouds": ["global"]})
+    done = o365desk("import", str(template), "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "allows only the Global cloud" in done.stdout + done.stderr
+    assert [c["nickname"] for c in json.loads(o365desk("list", "--json").stdout)
+            ["connections"]] == ["Payroll"]
+
+    policy_file({"allowed_clouds": ["mars"]})
+    (config_dir / "connections.json").unlink()
+    refused = o365desk("import", str(template), "--yes")
+    assert refused.returncode == 1
+    assert "can't be used" in refused.stdout + refused.stderr
+    assert json.loads(o365desk("list", "--json").stdout)["connections"] == []
