@@ -262,10 +262,10 @@ class ConnectionActions(QObject):
         elif action is A.COPY_ADMIN_CONSENT_LINK and conn.kind == Kind.APP_ONLY:
             self._on_admin_consent()  # the dialog opens the page or copies the link
         elif action is A.COPY_ADMIN_CONSENT_LINK:
-            from o365desk.core.signin_errors import consent_url_for
+            from o365desk.auth.admin_consent import shareable_link
 
             QGuiApplication.clipboard().setText(explanation.admin_consent_url or
-                                                consent_url_for(conn))
+                                                shareable_link(conn))
             self.window.statusBar().showMessage(self.tr(
                 "Copied the admin-consent link. Send it to an administrator of your organisation."),
                 8000)
@@ -297,9 +297,9 @@ class ConnectionActions(QObject):
     def _on_copy_consent(self) -> None:
         conn = self.main.current()
         if conn is not None:
-            from o365desk.core.signin_errors import consent_url_for
+            from o365desk.auth.admin_consent import shareable_link
 
-            QGuiApplication.clipboard().setText(consent_url_for(conn))
+            QGuiApplication.clipboard().setText(shareable_link(conn))
             self.window.statusBar().showMessage(self.tr(
                 "Copied the admin-consent link. Send it to an administrator of your organisation; "
                 "once approved, sign in again."), 8000)
