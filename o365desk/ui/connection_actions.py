@@ -186,11 +186,25 @@ class ConnectionActions(QObject):
         if state is not None:
             self.model.set_state(conn.id, state)
         if result.ok:
-            self.show_result(conn, self.tr("Connected to {org} in {ms} ms with \u201c{name}\u201d.")
-                             .format(org=result.summary or conn.tenant,
-                                     ms=round(result.latency_ms or 0), name=conn.nickname))
+            text = self.tr("Connected to {org} in {ms} ms with \u201c{name}\u201d.").format(
+                org=result.summary or conn.tenant, ms=round(result.latency_ms or 0),
+                name=conn.nickname)
+            self.show_result(conn, text + self._roles_words(outcome.roles))
         else:
             self.show_failure(conn, result.explanation)
+
+    def _roles_words(self, roles: tuple[str, ...]) -> str:
+        """An app-only test: the application permissions its token carries, named."""
+        if not roles:
+            return ""
+        from o365desk.core.text import visible
+
+        names = ", ".join(visible(r) for r in roles)  # the server's words: never raw
+        if len(roles) == 1:
+            return " " + self.tr("Its token carries the application permission {names}.") \
+                .format(names=names)
+        return " " + self.tr("Its token carries the application permissions {names}.") \
+            .format(names=names)
 
     def show_result(self, conn: Connection, text: str) -> None:
         bar = self.window.result_bar
