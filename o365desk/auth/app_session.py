@@ -225,6 +225,10 @@ class AppSession:
                 raise error_from_exception(exc, self.connection) from exc
             register_secrets_in(result)
             if not isinstance(result, dict) or "access_token" not in result:
+                # MSAL keeps an HTTP 400 answer for 60 seconds and gives it again to the
+                # same request without asking Microsoft: a fresh app next time, so Try
+                # again (after the consent was granted, the clock put right) really asks.
+                self._app = None
                 raise self._refused(result if isinstance(result, dict) else {})
             self._save()
             signed = build_result(result, self._account(result), tuple(self.connection.scopes),
