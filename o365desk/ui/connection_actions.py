@@ -227,9 +227,17 @@ class ConnectionActions(QObject):
                   A.CHECK_PERMISSIONS: self.tr("Change &permissions\u2026"),
                   A.RETRY: self.tr("T&ry again"),
                   A.CONTACT_ADMIN: self.tr("Copy details for I&T"),
-                  A.REPLACE_CREDENTIAL: self.tr("Re&place credential\u2026")}
-        for action in dict.fromkeys(explanation.actions):
-            if action in labels:
+                  A.REPLACE_CREDENTIAL: self.tr("Re&place credential\u2026"),
+                  # The organisation and the client ID are changed in the edit dialog.
+                  A.CHECK_ORGANISATION: self.tr("Edit co&nnection\u2026"),
+                  A.CHECK_CLIENT_ID: self.tr("Edit co&nnection\u2026")}
+        actions = list(dict.fromkeys(explanation.actions))
+        if explanation.raw and A.CONTACT_ADMIN not in actions:
+            actions.append(A.CONTACT_ADMIN)  # the raw answer for IT: always one click away
+        shown: set[str] = set()
+        for action in actions:
+            if action in labels and labels[action] not in shown:
+                shown.add(labels[action])
                 button = bar.add_button(labels[action], labels[action].replace("&", ""))
                 button.clicked.connect(lambda _=False, a=action: self._on_result_action(a))
         details = bar.add_button(self.tr("Detail&s\u2026"), self.tr("Show the error details"))
@@ -238,14 +246,26 @@ class ConnectionActions(QObject):
             name=conn.nickname, title=explanation.title, message=explanation.message),
             Level.ERROR)
 
-    @staticmethod
-    def _in_window_words(conn: Connection, explanation: Explanation) -> Explanation:
-        """Missing application roles end with the CLI's `o365desk consent` command: here
-        the window's own Ask for admin consent says it, with its button."""
+    # An app's "no admin consent yet" says to copy the link; here the button that opens
+    # or copies it is Ask for admin consent.
+    _COPY_THE_LINK = "copy the admin-consent link and send it to one"
+    _ASK_IN_WINDOW = ("choose Ask for admin consent to open Microsoft's approval page or "
+                      "copy its link for one")
+
+    @classmethod
+    def _in_window_words(cls, conn: Connection, explanation: Explanation) -> Explanation:
+        """Missing application roles end with the CLI's `o365desk consent` command, and an
+        app's missing consent says to copy the link: here the window's own Ask for admin
+        consent says it, with its button."""
         import dataclasses
 
+        from o365desk.core.connection import Kind
         from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
 
+        if conn.kind == Kind.APP_ONLY and A.COPY_ADMIN_CONSENT_LINK in explanation.actions \
+                and cls._COPY_THE_LINK in explanation.message:
+            return dataclasses.replace(explanation, message=explanation.message.replace(
+                cls._COPY_THE_LINK, cls._ASK_IN_WINDOW))
         command = f'again: o365desk consent "{conn.nickname}".'
         if explanation.code != "roles-missing" or not explanation.message.endswith(command):
             return explanation
@@ -269,6 +289,8 @@ class ConnectionActions(QObject):
             self._on_sign_in()
         elif action is A.CHECK_PERMISSIONS:
             self.edit_requested.emit(tuple(explanation.scopes))
+        elif action in (A.CHECK_ORGANISATION, A.CHECK_CLIENT_ID):
+            self.edit_requested.emit(())  # the edit dialog, nothing ticked
         elif action is A.RETRY:
             self._on_test()
         elif action is A.REPLACE_CREDENTIAL:
