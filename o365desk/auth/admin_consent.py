@@ -15,15 +15,22 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from o365desk.auth.graph_scopes import graph_resource, scope_names
 from o365desk.core.clouds import Cloud
 from o365desk.core.connection import Connection, Kind
+from o365desk.core.signin_errors import Action, Explanation, aadsts_codes, explain
 from o365desk.core.words import plural
 
 _GENERIC_TENANTS = {"", "organizations", "common", "consumers"}
+# Where the answer to a copied or printed link goes: http://localhost, as the app
+# registration lists it (no port: nothing listens, Microsoft records the approval before
+# the browser gets there).
+SHARED_REDIRECT = "http://localhost"
 
 # What the window and the CLI show before opening the link.
 WHAT_THE_ADMIN_SEES = (
@@ -76,12 +83,28 @@ def consent_link_for(connection: Connection, redirect_uri: str, state: str) -> s
     """The admin-consent link for a connection: `.default` for app-only, its own
     permissions for delegated; its cloud's Graph as the resource (a Graph endpoint override
     moves where calls go, not what the permissions are for)."""
-    from o365desk.auth.results import graph_resource, scope_names
-
     scopes = None if connection.kind is Kind.APP_ONLY else scope_names(None, connection)
     return admin_consent_url(
         connection.cloud, consent_tenant(connection), connection.client_id, redirect_uri,
         state, graph_resource(connection), authority=connection.authority, scopes=scopes)
+
+
+def shareable_link(connection: Connection, state: str | None = None) -> str:
+    """The admin-consent link to copy, print or send to an administrator: answered to
+    http://localhost, with a fresh random state unless one is given."""
+    return consent_link_for(connection, SHARED_REDIRECT, state or secrets.token_urlsafe(24))
+
+
+def with_consent_link(explanation: Explanation, connection: Connection) -> Explanation:
+    """The explanation with the connection's admin-consent link filled in when it offers
+    "Copy admin-consent link" (core explains the error; only auth knows the link)."""
+    if Action.COPY_ADMIN_CONSENT_LINK not in explanation.actions \
+            or explanation.admin_consent_url:
+        return explanation
+    if not connection.client_id.strip():
+        return dataclasses.replace(explanation, actions=tuple(
+            a for a in explanation.actions if a is not Action.COPY_ADMIN_CONSENT_LINK))
+    return dataclasses.replace(explanation, admin_consent_url=shareable_link(connection))
 
 
 def consent_tenant(connection: Connection) -> str:
@@ -145,8 +168,6 @@ _SAME = {90095: 90094, 50020: 90094}
 def explain_refusal(error: str, description: str, *, connection: Connection,
                     redirect_uri: str = "") -> str:
     """A plain sentence for an error answer from Microsoft's admin-consent page."""
-    from o365desk.core.signin_errors import aadsts_codes, explain
-
     codes = aadsts_codes(None, description)
     for code in codes:
         code = _SAME.get(code, code)

@@ -42,7 +42,7 @@ from o365desk.auth.results import (
 from o365desk.auth.token_cache import read_cache, write_cache
 from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection, CredentialType
-from o365desk.core.signin_errors import Action, Explanation, consent_url_for
+from o365desk.core.signin_errors import Action, Explanation
 from o365desk.storage.vault import (
     CERTIFICATE,
     CERTIFICATE_KEY,
@@ -225,6 +225,10 @@ class AppSession:
                 raise error_from_exception(exc, self.connection) from exc
             register_secrets_in(result)
             if not isinstance(result, dict) or "access_token" not in result:
+                # MSAL keeps an HTTP 400 answer for 60 seconds and gives it again to the
+                # same request without asking Microsoft: a fresh app next time, so Try
+                # again (after the consent was granted, the clock put right) really asks.
+                self._app = None
                 raise self._refused(result if isinstance(result, dict) else {})
             self._save()
             signed = build_result(result, self._account(result), tuple(self.connection.scopes),
@@ -280,7 +284,10 @@ class AppSession:
         return None  # an app has no account
 
     def consent_url(self) -> str:
-        return consent_url_for(self.connection)
+        """The v2.0 admin-consent link for this connection's app, `.default` on its cloud."""
+        from o365desk.auth.admin_consent import shareable_link
+
+        return shareable_link(self.connection)
 
     def allowed_hosts(self) -> frozenset[str]:
         netloc = urlsplit(self.connection.effective_authority()).netloc.lower()

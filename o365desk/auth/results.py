@@ -10,10 +10,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from o365desk.auth.claims import OIDC_SCOPES, ClaimsError, TokenClaims, decode_claims
+from o365desk.auth.admin_consent import with_consent_link
+from o365desk.auth.claims import ClaimsError, TokenClaims, decode_claims
+from o365desk.auth.graph_scopes import (  # noqa: F401 (o365desk imports them from here)
+    granted_names,
+    graph_resource,
+    msal_scopes,
+    scope_names,
+    strip_prefix,
+)
 from o365desk.auth.redact import redact
-from o365desk.core.clouds import GRAPH_APP_ID
-from o365desk.core.connection import DEFAULT_SCOPES, Account, Connection
+from o365desk.core.connection import Account, Connection
 from o365desk.core.signin_errors import (
     Action,
     Explanation,
@@ -92,48 +99,6 @@ def host_allowed(host: str, allowed_hosts: Iterable[str]) -> bool:
     return False
 
 
-# --- scopes -------------------------------------------------------------------------------
-
-
-def graph_resource(connection: Connection) -> str:
-    """The resource Graph scopes are asked for: the cloud's Graph (the token's audience).
-
-    A Graph endpoint override moves where calls go, not what the token is for, so it is
-    not used as the scope prefix (Entra would not know such a resource).
-    """
-    return connection.cloud.graph_endpoint.rstrip("/")
-
-
-def scope_names(scopes: Sequence[str] | None, connection: Connection) -> tuple[str, ...]:
-    """The permission names to ask for: given ones (else the connection's, else User.Read),
-    without OIDC scopes MSAL adds itself, without duplicates."""
-    source = list(scopes) if scopes else list(connection.scopes)
-    names = [strip_prefix(s.strip(), connection) for s in source if s and s.strip()]
-    names = [n for n in dict.fromkeys(names) if n.lower() not in OIDC_SCOPES]
-    return tuple(names) or DEFAULT_SCOPES
-
-
-def msal_scopes(names: Sequence[str], connection: Connection) -> list[str]:
-    """Names as MSAL sends them: prefixed with the Graph resource (a full URI stays as is)."""
-    resource = graph_resource(connection)
-    return [n if "://" in n or n.startswith("api://") else f"{resource}/{n}" for n in names]
-
-
-def strip_prefix(scope: str, connection: Connection) -> str:
-    prefixes = {graph_resource(connection), connection.effective_graph_endpoint(),
-                GRAPH_APP_ID, *(c.graph_endpoint for c in type(connection.cloud))}
-    lowered = scope.lower()
-    for prefix in sorted(prefixes, key=len, reverse=True):
-        if lowered.startswith(prefix.lower().rstrip("/") + "/"):
-            return scope[len(prefix.rstrip("/")) + 1:]
-    return scope
-
-
-def granted_names(scope_text: str | None, connection: Connection) -> tuple[str, ...]:
-    names = (strip_prefix(s, connection) for s in (scope_text or "").split())
-    return tuple(dict.fromkeys(n for n in names if n and n.lower() not in OIDC_SCOPES))
-
-
 # --- results ------------------------------------------------------------------------------
 
 
@@ -183,8 +148,14 @@ def _context(connection: Connection) -> dict[str, Any]:
             "kind": connection.kind, "graph_endpoint": connection.effective_graph_endpoint()}
 
 
+def _explained(explanation: Explanation, connection: Connection) -> SignInError:
+    """A SignInError for a connection's failure, its admin-consent link (if it offers one)
+    the connection's own v2.0 link."""
+    return SignInError(with_consent_link(explanation, connection))
+
+
 def error_from_result(result: Mapping[str, Any], connection: Connection) -> SignInError:
-    return SignInError(explain_result(result, **_context(connection)))
+    return _explained(explain_result(result, **_context(connection)), connection)
 
 
 def error_from_oauth(error: str, connection: Connection, description: str = "", *,
@@ -193,7 +164,7 @@ def error_from_oauth(error: str, connection: Connection, description: str = "", 
     explanation = explain(error, description or None, None, **_context(connection))
     if raw:
         explanation = dataclasses.replace(explanation, raw=redact(f"error: {error}\n{raw}"))
-    return SignInError(explanation)
+    return _explained(explanation, connection)
 
 
 def not_signed_in(connection: Connection) -> SignInError:
@@ -252,8 +223,8 @@ def error_from_exception(exc: BaseException, connection: Connection) -> SignInEr
     joined = "\n".join(texts)
     if _AADSTS.search(joined):  # e.g. an unknown tenant: MSAL's ValueError hides Entra's JSON
         error, description = _error_json(texts)
-        return SignInError(explain(error, description or redact(joined), None,
-                                   **_context(connection)))
+        return _explained(explain(error, description or redact(joined), None,
+                                  **_context(connection)), connection)
     transport = explain_exception(exc)
     if transport is not None:
         return SignInError(dataclasses.replace(transport, raw=redact(transport.raw)))

@@ -54,7 +54,7 @@ from o365desk.auth.results import (
 from o365desk.auth.token_cache import read_cache, write_cache
 from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection
-from o365desk.core.signin_errors import consent_url_for, explain_id_token
+from o365desk.core.signin_errors import explain_id_token
 from o365desk.storage.vault import MSAL_CACHE, Vault, VaultError, VaultTooLarge
 
 __all__ = ["DEFAULT_REDIRECT_URI", "AuthCodeStart", "ConnectionSession", "DeviceCodeStart",
@@ -461,8 +461,11 @@ class ConnectionSession:
             self._home_account_id = None
 
     def consent_url(self) -> str:
-        """The admin-consent link for this connection's app, on its authority's host."""
-        return consent_url_for(self.connection)
+        """The admin-consent link for this connection's app (v2.0, on its authority's
+        host), to copy or send to an administrator."""
+        from o365desk.auth.admin_consent import shareable_link
+
+        return shareable_link(self.connection)
 
     def close(self) -> None:
         """Close the HTTP session (only one this session made itself)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 
 from o365desk.core.text import visible
@@ -11,9 +10,6 @@ from o365desk.services import Services
 
 # How long the command waits for the administrator to finish on Microsoft's page.
 WAIT_SECONDS = 600
-# Where the printed link's answer goes: http://localhost, as registered (no port: nothing
-# listens, the approval is recorded by Microsoft before the browser gets there).
-PRINTED_REDIRECT = "http://localhost"
 
 
 def add_consent_parser(sub) -> None:
@@ -36,7 +32,7 @@ def cmd_consent(args: argparse.Namespace, services: Services) -> int:
     from o365desk.auth.admin_consent import (
         REDIRECT_NOTE,
         WHAT_THE_ADMIN_SEES,
-        consent_link_for,
+        shareable_link,
     )
     from o365desk.core import connection_rules
 
@@ -51,7 +47,7 @@ def cmd_consent(args: argparse.Namespace, services: Services) -> int:
              "nothing listens there for a printed link: that is expected, the approval is "
              "already recorded. Then check it: "
              f'o365desk test "{connection.nickname}"')
-        print(consent_link_for(connection, PRINTED_REDIRECT, secrets.token_urlsafe(24)))
+        print(shareable_link(connection))
         return 0
     _say(f'Asking an administrator to approve the app of "{connection.nickname}" for the '
          "organisation, in your browser. (Press Ctrl+C to stop.)")

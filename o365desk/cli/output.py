@@ -32,10 +32,9 @@ def admin_consent_url(connection: Connection) -> str | None:
     its state so the JSON stays the same from one run to the next); None when damaged."""
     if connection.damage:
         return None
-    from o365desk.auth.admin_consent import consent_link_for
-    from o365desk.cli.consent import PRINTED_REDIRECT
+    from o365desk.auth.admin_consent import shareable_link
 
-    return consent_link_for(connection, PRINTED_REDIRECT, connection.id)
+    return shareable_link(connection, connection.id)
 
 
 def printable(text: str) -> str:

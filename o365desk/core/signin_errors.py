@@ -7,7 +7,6 @@ import enum
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
 
 from o365desk.core.app_only_errors import (
     APP_ONLY,
@@ -40,6 +39,8 @@ class Explanation:
     title: str
     message: str
     actions: tuple[Action, ...]
+    # The connection's admin-consent link when "Copy admin-consent link" is offered (filled
+    # in by auth.admin_consent.with_consent_link, which knows the connection); else None.
     admin_consent_url: str | None
     raw: str
     # Permissions that would fix it, for a "Change permissions" button to tick.
@@ -309,36 +310,6 @@ _PERSON_SIGNS_IN = frozenset({Action.SIGN_IN_AGAIN, Action.USE_SYSTEM_BROWSER,
                               Action.USE_DEVICE_CODE})
 
 
-def admin_consent_url(
-    tenant: str | None, cloud: Cloud | str, client_id: str, *, redirect_uri: str | None = None,
-    authority: str | None = None,
-) -> str:
-    """The link an administrator opens to approve the app for the whole organisation.
-
-    A named tenant keeps the approval in that organisation; otherwise "organizations"
-    lets the administrator's own sign-in pick it ("consumers" can't grant admin consent).
-    `authority` (an override such as a sovereign or test host) supplies the host.
-    """
-    if authority:
-        parts = urlsplit(authority)
-        base = f"{parts.scheme or 'https'}://{parts.netloc}"
-    else:
-        base = f"https://{_cloud(cloud).login_host}"
-    name = (tenant or "").strip()
-    if name.lower() in _GENERIC_TENANTS:
-        name = "organizations"
-    query = {"client_id": client_id.strip()}
-    if redirect_uri:
-        query["redirect_uri"] = redirect_uri
-    return f"{base}/{quote(name, safe='')}/adminconsent?{urlencode(query)}"
-
-
-def consent_url_for(connection) -> str:
-    """The admin-consent link for a connection's app (a core.connection.Connection)."""
-    return admin_consent_url(connection.tenant, connection.cloud, connection.client_id,
-                             authority=connection.authority)
-
-
 def details_for_it(explanation: Explanation) -> str:
     """What "Copy details for IT" copies: the title, the message, then the raw error."""
     return f"{explanation.title}\n{explanation.message}\n\n{explanation.raw}"
@@ -363,6 +334,8 @@ def explain(
     `kind` is the connection's (core.connection.Kind): an app-only connection's failures
     are read as about its app, credential and consent, never as "sign in again".
     `graph_endpoint` is the Graph address it uses (its cloud's unless overridden).
+    `authority` is taken as the callers give it; the admin-consent link an explanation
+    offers is the connection's, filled in by auth.admin_consent.with_consent_link.
     """
     error = None if error is None else str(error)  # MSAL passes what the server sent
     description = None if description is None else str(description)
@@ -389,13 +362,10 @@ def explain(
             actions = tuple(dict.fromkeys(oauth_table[oauth][2] + actions))
     if app_only:  # no person signs in: none of the ways to sign in is a remedy
         actions = tuple(a for a in actions if a not in _PERSON_SIGNS_IN) or _unknown(None)[2]
-    url = None
-    if A.COPY_ADMIN_CONSENT_LINK in actions:
-        if client_id:
-            url = admin_consent_url(tenant, cloud, client_id, authority=authority)
-        else:
-            actions = tuple(a for a in actions if a is not A.COPY_ADMIN_CONSENT_LINK)
-    return Explanation(code, title, message, actions, url, _raw(error, description, codes))
+    if not client_id:  # no app to approve
+        actions = tuple(a for a in actions if a is not A.COPY_ADMIN_CONSENT_LINK)
+    # The link itself is the connection's v2.0 one, filled in by auth (auth.admin_consent).
+    return Explanation(code, title, message, actions, None, _raw(error, description, codes))
 
 
 def explain_result(

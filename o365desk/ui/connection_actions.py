@@ -186,11 +186,25 @@ class ConnectionActions(QObject):
         if state is not None:
             self.model.set_state(conn.id, state)
         if result.ok:
-            self.show_result(conn, self.tr("Connected to {org} in {ms} ms with \u201c{name}\u201d.")
-                             .format(org=result.summary or conn.tenant,
-                                     ms=round(result.latency_ms or 0), name=conn.nickname))
+            text = self.tr("Connected to {org} in {ms} ms with \u201c{name}\u201d.").format(
+                org=result.summary or conn.tenant, ms=round(result.latency_ms or 0),
+                name=conn.nickname)
+            self.show_result(conn, text + self._roles_words(outcome.roles))
         else:
             self.show_failure(conn, result.explanation)
+
+    def _roles_words(self, roles: tuple[str, ...]) -> str:
+        """An app-only test: the application permissions its token carries, named."""
+        if not roles:
+            return ""
+        from o365desk.core.text import visible
+
+        names = ", ".join(visible(r) for r in roles)  # the server's words: never raw
+        if len(roles) == 1:
+            return " " + self.tr("Its token carries the application permission {names}.") \
+                .format(names=names)
+        return " " + self.tr("Its token carries the application permissions {names}.") \
+            .format(names=names)
 
     def show_result(self, conn: Connection, text: str) -> None:
         bar = self.window.result_bar
@@ -213,9 +227,17 @@ class ConnectionActions(QObject):
                   A.CHECK_PERMISSIONS: self.tr("Change &permissions\u2026"),
                   A.RETRY: self.tr("T&ry again"),
                   A.CONTACT_ADMIN: self.tr("Copy details for I&T"),
-                  A.REPLACE_CREDENTIAL: self.tr("Re&place credential\u2026")}
-        for action in dict.fromkeys(explanation.actions):
-            if action in labels:
+                  A.REPLACE_CREDENTIAL: self.tr("Re&place credential\u2026"),
+                  # The organisation and the client ID are changed in the edit dialog.
+                  A.CHECK_ORGANISATION: self.tr("Edit co&nnection\u2026"),
+                  A.CHECK_CLIENT_ID: self.tr("Edit co&nnection\u2026")}
+        actions = list(dict.fromkeys(explanation.actions))
+        if explanation.raw and A.CONTACT_ADMIN not in actions:
+            actions.append(A.CONTACT_ADMIN)  # the raw answer for IT: always one click away
+        shown: set[str] = set()
+        for action in actions:
+            if action in labels and labels[action] not in shown:
+                shown.add(labels[action])
                 button = bar.add_button(labels[action], labels[action].replace("&", ""))
                 button.clicked.connect(lambda _=False, a=action: self._on_result_action(a))
         details = bar.add_button(self.tr("Detail&s\u2026"), self.tr("Show the error details"))
@@ -224,14 +246,26 @@ class ConnectionActions(QObject):
             name=conn.nickname, title=explanation.title, message=explanation.message),
             Level.ERROR)
 
-    @staticmethod
-    def _in_window_words(conn: Connection, explanation: Explanation) -> Explanation:
-        """Missing application roles end with the CLI's `o365desk consent` command: here
-        the window's own Ask for admin consent says it, with its button."""
+    # An app's "no admin consent yet" says to copy the link; here the button that opens
+    # or copies it is Ask for admin consent.
+    _COPY_THE_LINK = "copy the admin-consent link and send it to one"
+    _ASK_IN_WINDOW = ("choose Ask for admin consent to open Microsoft's approval page or "
+                      "copy its link for one")
+
+    @classmethod
+    def _in_window_words(cls, conn: Connection, explanation: Explanation) -> Explanation:
+        """Missing application roles end with the CLI's `o365desk consent` command, and an
+        app's missing consent says to copy the link: here the window's own Ask for admin
+        consent says it, with its button."""
         import dataclasses
 
+        from o365desk.core.connection import Kind
         from o365desk.core.signin_errors import Action as A  # noqa: N814 (loaded on first use)
 
+        if conn.kind == Kind.APP_ONLY and A.COPY_ADMIN_CONSENT_LINK in explanation.actions \
+                and cls._COPY_THE_LINK in explanation.message:
+            return dataclasses.replace(explanation, message=explanation.message.replace(
+                cls._COPY_THE_LINK, cls._ASK_IN_WINDOW))
         command = f'again: o365desk consent "{conn.nickname}".'
         if explanation.code != "roles-missing" or not explanation.message.endswith(command):
             return explanation
@@ -255,6 +289,8 @@ class ConnectionActions(QObject):
             self._on_sign_in()
         elif action is A.CHECK_PERMISSIONS:
             self.edit_requested.emit(tuple(explanation.scopes))
+        elif action in (A.CHECK_ORGANISATION, A.CHECK_CLIENT_ID):
+            self.edit_requested.emit(())  # the edit dialog, nothing ticked
         elif action is A.RETRY:
             self._on_test()
         elif action is A.REPLACE_CREDENTIAL:
@@ -262,10 +298,10 @@ class ConnectionActions(QObject):
         elif action is A.COPY_ADMIN_CONSENT_LINK and conn.kind == Kind.APP_ONLY:
             self._on_admin_consent()  # the dialog opens the page or copies the link
         elif action is A.COPY_ADMIN_CONSENT_LINK:
-            from o365desk.core.signin_errors import consent_url_for
+            from o365desk.auth.admin_consent import shareable_link
 
             QGuiApplication.clipboard().setText(explanation.admin_consent_url or
-                                                consent_url_for(conn))
+                                                shareable_link(conn))
             self.window.statusBar().showMessage(self.tr(
                 "Copied the admin-consent link. Send it to an administrator of your organisation."),
                 8000)
@@ -297,9 +333,9 @@ class ConnectionActions(QObject):
     def _on_copy_consent(self) -> None:
         conn = self.main.current()
         if conn is not None:
-            from o365desk.core.signin_errors import consent_url_for
+            from o365desk.auth.admin_consent import shareable_link
 
-            QGuiApplication.clipboard().setText(consent_url_for(conn))
+            QGuiApplication.clipboard().setText(shareable_link(conn))
             self.window.statusBar().showMessage(self.tr(
                 "Copied the admin-consent link. Send it to an administrator of your organisation; "
                 "once approved, sign in again."), 8000)

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 )
 
 from o365desk.core import connection_rules
-from o365desk.core.connection import Connection, Status, utcnow
+from o365desk.core.connection import Connection, Kind, Status, utcnow
 from o365desk.core.nickname import NicknameError, normalize
 from o365desk.core.text import visible
 from o365desk.storage.store import StoreError
@@ -173,10 +173,14 @@ class ConnectionsModel(QAbstractTableModel):
         if role == SortRole:
             return self._sort_key(conn, column)
         if role == SearchTextRole:
-            account = conn.account.username if conn.account else ""
+            account = f"app {conn.client_id}" if conn.kind == Kind.APP_ONLY \
+                else conn.account.username if conn.account else ""
             return " ".join((conn.nickname, account, conn.tenant, conn.description)).casefold()
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(conn, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == Column.ACCOUNT \
+                and conn.kind == Kind.APP_ONLY:
+            return self._app_in_full(conn)  # the whole client ID, not its first characters
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
             if self.status_of(conn) in (Status.KEYCHAIN_UNAVAILABLE, Status.DAMAGED):
                 return _warning_icon()
@@ -188,6 +192,8 @@ class ConnectionsModel(QAbstractTableModel):
         if column == Column.NICKNAME:
             return visible(conn.nickname)
         if column == Column.ACCOUNT:
+            if conn.kind == Kind.APP_ONLY:  # no person: the app registration it acts as
+                return self._app_short(conn)
             # Blank, not "not signed in": the Status column already says so.
             return visible(conn.account.username) if conn.account else ""
         if column == Column.TENANT:
@@ -203,8 +209,25 @@ class ConnectionsModel(QAbstractTableModel):
             # Never-used connections sort as the oldest; the timestamp, not the text, decides.
             return conn.last_used_at.timestamp() if conn.last_used_at else -1.0
         if column == Column.ACCOUNT:
+            if conn.kind == Kind.APP_ONLY:  # apps together, by their full client ID
+                return self.tr("App") + " " + conn.client_id
             return conn.account.username if conn.account else ""
         return self._display(conn, column)
+
+    def _app_short(self, conn: Connection) -> str:
+        """ "App 1b2c3d4e…": the first part of its client ID, enough to tell apps apart."""
+        client_id = visible(conn.client_id.strip())
+        if not client_id:
+            return self.tr("App (no client ID)")
+        short = client_id if len(client_id) <= 9 else client_id[:8] + "…"
+        return self.tr("App {client_id}").format(client_id=short)
+
+    def _app_in_full(self, conn: Connection) -> str:
+        client_id = visible(conn.client_id.strip())
+        if not client_id:
+            return self.tr("App only, no client ID set")
+        return self.tr("App only: acts as the app registration with client ID "
+                       "{client_id}").format(client_id=client_id)
 
     def _tooltip(self, conn: Connection, column: Column) -> str | None:
         if column == Column.NICKNAME and conn.description:
@@ -215,6 +238,8 @@ class ConnectionsModel(QAbstractTableModel):
             from o365desk.ui.message_bar import curly_quotes  # the CLI's words, our quotes
 
             return curly_quotes(connection_rules.message(conn))
+        if column == Column.ACCOUNT and conn.kind == Kind.APP_ONLY:
+            return self._app_in_full(conn)
         if column in (Column.ACCOUNT, Column.TENANT, Column.CLOUD, Column.STATUS):
             return self._display(conn, column)  # in full, should the column cut it off
         return None

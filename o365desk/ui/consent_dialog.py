@@ -22,9 +22,6 @@ from o365desk.ui.async_runner import TaskRunner, off_gui_thread
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 
 WAIT_SECONDS = 600  # as `o365desk consent`: ten minutes to finish on Microsoft's page
-# A copied link's answer goes to http://localhost, as registered (no port: nothing listens;
-# Microsoft records the approval before the browser gets there), as `consent --print`.
-PRINTED_REDIRECT = "http://localhost"
 
 
 class ConsentDialog(QDialog):
@@ -110,12 +107,9 @@ class ConsentDialog(QDialog):
     def _on_copy(self) -> None:
         link = self._link
         if not link:  # not waiting: the printed link, as `o365desk consent --print`
-            import secrets
+            from o365desk.auth.admin_consent import shareable_link
 
-            from o365desk.auth.admin_consent import consent_link_for
-
-            link = consent_link_for(self.connection, PRINTED_REDIRECT,
-                                    secrets.token_urlsafe(24))
+            link = shareable_link(self.connection)
         QGuiApplication.clipboard().setText(link)
         self._say(self.tr(
             "Copied the link. Send it to an administrator of the organisation; once they "

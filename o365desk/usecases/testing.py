@@ -23,6 +23,9 @@ class TestOutcome:
     result: GraphTestResult
     state: TokenState | None  # None when the saved sign-in could not be read
     connection: Connection | None = None  # as saved after noting its use (None: unchanged)
+    # An app-only test that worked: the application permissions its token carries (the
+    # `roles` claim, as Microsoft sent them), for the window to name.
+    roles: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON of `o365desk test --json`."""
@@ -82,7 +85,20 @@ def _test_app_only(services: Services, connection: Connection) -> TestOutcome:
                            None)
     result = test_connection(session)
     used = note_use(services, connection) if result.ok else None
-    return TestOutcome(result, None, used)
+    return TestOutcome(result, None, used, _roles(token.claims.raw if token.claims else {})
+                       if result.ok else ())
+
+
+_MOST_ROLES = 200  # more than any app registration lists; a longer claim is cut here
+
+
+def _roles(claims: Any) -> tuple[str, ...]:
+    """The token's `roles` claim: its text entries, each once, in the order sent."""
+    roles = claims.get("roles") if isinstance(claims, dict) else None
+    if not isinstance(roles, list):
+        return ()
+    names = (r.strip() for r in roles[:_MOST_ROLES] if isinstance(r, str))
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def _roles_missing(connection: Connection, missing: tuple[str, ...]):

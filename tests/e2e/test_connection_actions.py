@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from o365desk.core.connection import Status
@@ -149,7 +151,12 @@ def test_consent_missing_shows_granted_and_not_granted(
     details.consent_button.click()
     from PySide6.QtGui import QGuiApplication
 
-    assert "/adminconsent?client_id=" in QGuiApplication.clipboard().text()
+    link = urlsplit(QGuiApplication.clipboard().text())
+    assert link.path == "/contoso.onmicrosoft.com/v2.0/adminconsent"  # the v2.0 form
+    query = parse_qs(link.query, strict_parsing=True)
+    assert query["scope"] == ["https://graph.microsoft.com/User.Read "
+                              "https://graph.microsoft.com/User.Read.All"]
+    assert query["redirect_uri"] == ["http://localhost"] and query["state"][0]
 
 
 def test_new_controls_have_names_and_shortcuts(open_window):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QWizard
 from o365desk.core.signin_errors import Action
 from o365desk.storage.vault import MSAL_CACHE, Vault
 from o365desk.ui.wizard.new_connection import PageId
-from tests.fakes.identity import DEFAULT_USERNAME
+from tests.fakes.identity import DEFAULT_CLIENT_ID, DEFAULT_USERNAME
 from tests.ui.helpers import LoopGaps
 from tests.ui.wizard_helpers import (
     answer_discard_question,
@@ -178,9 +179,14 @@ def test_consent_required_copies_the_admin_consent_link(qtbot, make_wizard, fake
     panel = _error_panel_with(qtbot, wizard, Action.COPY_ADMIN_CONSENT_LINK)
     QGuiApplication.clipboard().clear()
     panel.buttons[Action.COPY_ADMIN_CONSENT_LINK].click()
-    link = QGuiApplication.clipboard().text()
-    assert "/adminconsent?client_id=" in link
-    assert link.startswith(f"{fake_identity.base_url}/contoso.onmicrosoft.com/")
+    link = urlsplit(QGuiApplication.clipboard().text())
+    # The v2.0 form on the connection's own host, asking for the permissions it signs in for.
+    assert f"{link.scheme}://{link.netloc}{link.path}" == \
+        f"{fake_identity.base_url}/contoso.onmicrosoft.com/v2.0/adminconsent"
+    query = parse_qs(link.query, strict_parsing=True)
+    assert query["client_id"] == [DEFAULT_CLIENT_ID]
+    assert query["scope"] == ["https://graph.microsoft.com/User.Read"]
+    assert query["redirect_uri"] == ["http://localhost"] and query["state"][0]
     assert panel.note.isVisible() and "administrator" in panel.note.text()
 
 

@@ -84,6 +84,6 @@ def test_the_main_windows_result_bar_shows_no_button_it_cant_carry_out(qtbot, ma
     assert labels == ["Replace credential\u2026", "Copy details for IT", "Details\u2026"]
     every = _explanation(*Action)
     controller.actions.show_failure(APP, every)
-    qtbot.waitUntil(lambda: len(bar.findChildren(QPushButton)) == 7)  # old ones deleted
+    qtbot.waitUntil(lambda: len(bar.findChildren(QPushButton)) == 8)  # old ones deleted
     labels = [b.text().replace("&", "") for b in bar.findChildren(QPushButton)]
     assert "Replace credential\u2026" in labels and "Check date and time" not in labels

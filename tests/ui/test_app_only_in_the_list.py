@@ -33,3 +33,54 @@ def test_app_only_connections_are_listed_and_selectable(make_window, store_path)
     for nickname in ("Daemon", "Expired", "Person"):
         select(window, controller, nickname)
     assert window.details.status.text() == "Not signed in"
+
+
+APP_A = "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d"
+APP_B = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
+
+
+def _account_cell(controller, nickname: str):
+    proxy = controller.proxy
+    for row in range(proxy.rowCount()):
+        if proxy.index(row, Column.NICKNAME).data() == nickname:
+            return proxy.index(row, Column.ACCOUNT)
+    raise AssertionError(f"{nickname!r} is not listed")
+
+
+def test_the_account_column_names_the_app_an_app_only_connection_acts_as(
+        qtbot, make_window, store_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAccessible
+
+    from o365desk.core.connection import Account
+
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    person = Connection(nickname="Person", tenant="contoso.com",
+                        account=Account("admin@contoso.com", "h.t", "t")).to_dict()
+    store_path.write_text(json.dumps({"schema_version": 1, "connections": [
+        person, {**_app("Payroll"), "client_id": APP_B}, {**_app("Backup"), "client_id": APP_A}]}))
+    window, controller = make_window([])
+    cell = _account_cell(controller, "Backup")
+    assert cell.data() == "App 1b2c3d4e\u2026"
+    full = f"App only: acts as the app registration with client ID {APP_A}"
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == full
+    assert cell.data(Qt.ItemDataRole.AccessibleTextRole) == full
+    assert _account_cell(controller, "Person").data() == "admin@contoso.com"
+    # What a screen reader reads for that cell of the table: the whole client ID.
+    table = QAccessible.queryAccessibleInterface(window.table)
+    read = [table.child(i).text(QAccessible.Text.Name) for i in range(table.childCount())]
+    assert full in read and "admin@contoso.com" in read
+
+    # Sorting by the column: the apps together (by client ID), then the person.
+    window.table.sortByColumn(Column.ACCOUNT, Qt.SortOrder.AscendingOrder)
+    assert visible_nicknames(controller) == ["Person", "Backup", "Payroll"]
+    window.table.sortByColumn(Column.ACCOUNT, Qt.SortOrder.DescendingOrder)
+    assert visible_nicknames(controller) == ["Payroll", "Backup", "Person"]
+
+    # Filtering by what the column says, typed: part of a client ID finds its app.
+    window.filter_edit.setFocus()
+    qtbot.keyClicks(window.filter_edit, "9f8e7d")
+    qtbot.waitUntil(lambda: visible_nicknames(controller) == ["Payroll"])
+    window.filter_edit.clear()
+    qtbot.keyClicks(window.filter_edit, "app 1b2c")
+    qtbot.waitUntil(lambda: visible_nicknames(controller) == ["Backup"])

@@ -233,7 +233,7 @@ def test_each_aadsts_code_is_explained(fake_identity, sessions, keyring, code):
         assert Action.SIGN_IN_AGAIN in error.explanation.actions
     if code in (65001, 90094, 90008):
         assert error.explanation.admin_consent_url.startswith(
-            f"{fake_identity.base_url}/organizations/adminconsent?client_id=")
+            f"{fake_identity.base_url}/organizations/v2.0/adminconsent?client_id=")
 
 
 @pytest.mark.parametrize("error", ["access_denied", "consent_required",
@@ -363,7 +363,8 @@ def test_sign_out_removes_the_vault_entries(fake_identity, session, signed_in, k
 
 def test_consent_url_uses_the_authority_host(fake_identity, session):
     url = session.consent_url()
-    assert url.startswith(f"{fake_identity.base_url}/organizations/adminconsent?")
+    assert url.startswith(f"{fake_identity.base_url}/organizations/v2.0/adminconsent?")
+    assert "redirect_uri=http%3A%2F%2Flocalhost&" in url and "&state=" in url
     assert f"client_id={session.connection.client_id}" in url
 
 

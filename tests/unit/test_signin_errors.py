@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +12,6 @@ from o365desk.core.signin_errors import (
     Explanation,
     TransportKind,
     aadsts_codes,
-    admin_consent_url,
     explain,
     explain_result,
     explain_transport,
@@ -89,17 +86,17 @@ def test_the_first_known_code_is_used_when_several_are_given():
     assert explain("x", None, [99999999, 53003], **CTX).code == "AADSTS53003"
 
 
-def test_consent_errors_carry_the_admin_consent_link():
+def test_consent_errors_offer_the_link_that_auth_fills_in():
+    # core knows the need; the link is the connection's v2.0 one, which only auth builds
+    # (tests/unit/test_consent_links.py).
     exp = explain("invalid_grant", "AADSTS65001: The user or administrator has not consented",
                   [65001], **CTX)
-    assert exp.admin_consent_url == (
-        "https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent"
-        f"?client_id={CLIENT}"
-    )
+    assert Action.COPY_ADMIN_CONSENT_LINK in exp.actions and exp.admin_consent_url is None
 
 
-def test_errors_without_consent_have_no_link():
-    assert explain("invalid_grant", None, [700082], **CTX).admin_consent_url is None
+def test_errors_without_consent_offer_no_link():
+    exp = explain("invalid_grant", None, [700082], **CTX)
+    assert Action.COPY_ADMIN_CONSENT_LINK not in exp.actions and exp.admin_consent_url is None
 
 
 def test_no_client_id_means_no_link_and_no_copy_button():
@@ -138,7 +135,7 @@ def test_unknown_code_is_shown_with_a_useful_sentence():
 def test_unknown_code_under_a_known_error_keeps_that_errors_remedy():
     exp = explain("consent_required", "AADSTS7777777: New consent rule.", None, **CTX)
     assert exp.code == "AADSTS7777777" and "AADSTS7777777" in exp.message
-    assert Action.COPY_ADMIN_CONSENT_LINK in exp.actions and exp.admin_consent_url
+    assert Action.COPY_ADMIN_CONSENT_LINK in exp.actions
 
 
 def test_unknown_oauth_error_and_nothing_at_all():
@@ -152,23 +149,6 @@ def test_explain_result_reads_an_msal_result_dict():
               "has expired due to it being revoked.", "error_codes": [50173]}
     exp = explain_result(result, **CTX)
     assert exp.code == "AADSTS50173" and exp.actions == (Action.SIGN_IN_AGAIN,)
-
-
-def test_admin_consent_url_per_cloud_and_tenant():
-    assert admin_consent_url(None, Cloud.CHINA, CLIENT).startswith(
-        "https://login.chinacloudapi.cn/organizations/adminconsent?")
-    assert "/organizations/" in admin_consent_url("common", "usgov", CLIENT)
-    assert "/organizations/" in admin_consent_url("consumers", "global", CLIENT)
-    url = admin_consent_url("a b/c?d", Cloud.GLOBAL, "id&x=1", redirect_uri="http://localhost")
-    parts = urlsplit(url)
-    assert parts.path == "/a%20b%2Fc%3Fd/adminconsent"
-    assert parse_qs(parts.query) == {"client_id": ["id&x=1"], "redirect_uri": ["http://localhost"]}
-
-
-def test_admin_consent_url_follows_an_authority_override():
-    url = admin_consent_url("contoso.com", Cloud.GLOBAL, CLIENT,
-                            authority="https://127.0.0.1:8443/contoso.com")
-    assert url.startswith("https://127.0.0.1:8443/contoso.com/adminconsent?client_id=")
 
 
 @pytest.mark.parametrize("kind", list(TransportKind))

@@ -26,7 +26,6 @@ from o365desk.core.signin_errors import (
     Action,
     Explanation,
     TransportKind,
-    consent_url_for,
     details_for_it,
     explain,
     explain_transport,
@@ -359,7 +358,11 @@ class SignInPage(QWizardPage):
         explanation = self.error_panel.explanation
         if action is A.COPY_ADMIN_CONSENT_LINK:
             url = explanation.admin_consent_url if explanation else None
-            QGuiApplication.clipboard().setText(url or consent_url_for(self.flow.draft()))
+            if not url:
+                from o365desk.auth.admin_consent import shareable_link
+
+                url = shareable_link(self.flow.draft())
+            QGuiApplication.clipboard().setText(url)
             self.error_panel.show_note(self.tr(
                 "Copied the admin-consent link. Send it to an administrator of your organisation; "
                 "once they have approved, click \u201cSign in again\u201d."))
