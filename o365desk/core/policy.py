@@ -142,7 +142,7 @@ def parse(raw: Mapping[str, Any], where: str) -> Policy:
         try:
             values[key] = check(value)
         except (ValueError, TypeError) as exc:
-            problems.append(f"its key \u201c{key}\u201d {exc}.")
+            problems.append(f"its key \"{key}\" {exc}.")
     return Policy(where, values, tuple(unknown), tuple(problems))
 
 
@@ -154,7 +154,7 @@ def _shown(value: object) -> str:
 def _value(value: object) -> str:
     """A value as the policy file shows it, quoted when it is text."""
     if isinstance(value, str):
-        return f"\u201c{_shown(value)}\u201d"
+        return f"\"{_shown(value)}\""
     import json
 
     return _shown(json.dumps(value, default=str))
@@ -179,7 +179,7 @@ def _clouds(value: object) -> tuple[Cloud, ...]:
         try:
             clouds.append(Cloud(item.lower()))
         except ValueError:
-            raise ValueError(f"lists \u201c{_shown(item)}\u201d, which is not a cloud "
+            raise ValueError(f"lists \"{_shown(item)}\", which is not a cloud "
                              f"o365desk knows (use {names})") from None
     return tuple(dict.fromkeys(clouds))
 
@@ -194,7 +194,7 @@ def _organisations(value: object) -> tuple[str, ...]:
         except TenantError:
             tenant = ""
         if not tenant or tenant in _ANY_TENANT:
-            raise ValueError(f"lists \u201c{_shown(item)}\u201d, which is not an "
+            raise ValueError(f"lists \"{_shown(item)}\", which is not an "
                              "organisation's domain (contoso.com) or tenant ID (a GUID)")
         found.append(tenant)
     return tuple(dict.fromkeys(found))
@@ -208,7 +208,7 @@ def _client_id(value: object) -> str:
     try:
         return canonical_uuid(value.strip().lower())
     except ValueError:
-        raise ValueError(f"is \u201c{_shown(value)}\u201d, which is not a client ID (a "
+        raise ValueError(f"is \"{_shown(value)}\", which is not a client ID (a "
                          "GUID such as 14d82eec-204b-4c2f-b7e8-296a70dab67e)") from None
 
 
@@ -220,7 +220,7 @@ def _redirect_uri(value: object) -> str:
     try:
         return check_redirect_uri(value)
     except ValueError:
-        raise ValueError(f"is \u201c{_shown(value)}\u201d, which is not a redirect URI "
+        raise ValueError(f"is \"{_shown(value)}\", which is not a redirect URI "
                          "o365desk can catch a sign-in on (use http://localhost, a port may "
                          "follow, or a cloud's nativeclient address)") from None
 
@@ -246,13 +246,13 @@ def _templates(value: object) -> str:
         except ValueError:
             parts = None
         if parts is None or parts.scheme.lower() != "https" or not parts.hostname:
-            raise ValueError(f"is \u201c{_shown(text)}\u201d; an address must start with "
+            raise ValueError(f"is \"{_shown(text)}\"; an address must start with "
                              "https:// and name a host")
         return text
     from pathlib import PurePosixPath, PureWindowsPath
 
     if not (PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute()):
-        raise ValueError(f"is \u201c{_shown(text)}\u201d; a folder must be a full path "
+        raise ValueError(f"is \"{_shown(text)}\"; a folder must be a full path "
                          "(such as /srv/o365desk/templates or \\\\server\\share\\templates)")
     return text
 

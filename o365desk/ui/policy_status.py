@@ -25,6 +25,8 @@ class PolicyStatus(QObject):
     def load(self) -> None:
         """Read the policy and settings.json (small local files, read with a size limit and
         never from a pipe: core.safe_read) and show what they mean for the window."""
+        from o365desk.ui.message_bar import curly_quotes
+
         self.current = effective_settings.load()
         problem = self.current.policy.problem
         w = self.window
@@ -35,7 +37,7 @@ class PolicyStatus(QObject):
         w.act_new.setEnabled(not problem)
         w.act_new.setToolTip(
             self.tr("New connections are turned off: the IT policy is damaged. {problem}")
-            .format(problem=problem) if problem else self.tr(NEW_TIP))
+            .format(problem=curly_quotes(problem)) if problem else self.tr(NEW_TIP))
 
     def show_dialog(self, _checked: bool = False) -> None:
         from o365desk.ui import dialogs

@@ -107,7 +107,7 @@ def test_a_damaged_policy_lets_everything_open_but_refuses_add(policy_file, conf
     assert refused.returncode == 1
     message = refused.stderr
     assert message.startswith(f"o365desk: The IT policy {where} can't be used. Its key "
-                              "\u201callowed_clouds\u201d lists \u201cmars\u201d, which is "
+                              "\"allowed_clouds\" lists \"mars\", which is "
                               "not a cloud o365desk knows")
     assert "no new connection can be created" in message
     assert "Ask your IT team to correct the policy." in message

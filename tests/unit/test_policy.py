@@ -68,19 +68,19 @@ def test_unknown_keys_are_a_note_not_a_failure(tmp_path):
 
 
 @pytest.mark.parametrize(("key", "value", "words"), [
-    ("allowed_clouds", "mars", "\u201cmars\u201d, which is not a cloud o365desk knows"),
+    ("allowed_clouds", "mars", "\"mars\", which is not a cloud o365desk knows"),
     ("allowed_clouds", [], "lists no cloud names"),
     ("allowed_clouds", {"a": 1}, "must be a list of cloud names"),
     ("allowed_clouds", [1], "must be a list of cloud names"),
-    ("allowed_organisations", ["organizations"], "\u201corganizations\u201d, which is not"),
-    ("allowed_organisations", ["not a domain"], "\u201cnot a domain\u201d, which is not"),
+    ("allowed_organisations", ["organizations"], "\"organizations\", which is not"),
+    ("allowed_organisations", ["not a domain"], "\"not a domain\", which is not"),
     ("allowed_organisations", 5, "must be a list of domains or tenant IDs"),
-    ("client_id", "abc", "\u201cabc\u201d, which is not a client ID"),
+    ("client_id", "abc", "\"abc\", which is not a client ID"),
     ("client_id", 12, "must be text"),
     ("redirect_uri", "https://evil.example/cb", "not a redirect URI"),
     ("redirect_uri", True, "must be text"),
     ("extra_ca_certs", [3], "must be a list of PEM file paths"),
-    ("embedded_sign_in", "no", "is \u201cno\u201d, but must be true or false"),
+    ("embedded_sign_in", "no", "is \"no\", but must be true or false"),
     ("embedded_sign_in", 0, "is 0, but must be true or false"),
     ("allow_app_only", None, "is null, but must be true or false"),
     ("templates", "http://intranet/templates", "must start with https://"),
@@ -98,7 +98,7 @@ def test_a_bad_value_damages_the_policy_naming_file_key_and_fault(tmp_path, key,
     assert key not in found.values
     message = found.problem
     assert str(tmp_path / "policy.json") in message
-    assert f"\u201c{key}\u201d" in message
+    assert f"\"{key}\"" in message
     assert words in message
     assert "no new connection can be created" in message
     assert "saved connections work as before" in message
