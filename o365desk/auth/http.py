@@ -12,14 +12,13 @@ import shutil
 import ssl
 import tempfile
 import threading
-import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import requests
-from requests.utils import should_bypass_proxies
 
+from o365desk.auth import proxy
 from o365desk.auth.answers import UnusableAnswer
 from o365desk.core import safe_read, tls
 from o365desk.core.signin_errors import Explanation, TransportKind, explain_transport
@@ -29,7 +28,6 @@ DEFAULT_TIMEOUT = (5.0, 30.0)
 _PEM_CERT = re.compile(
     r"-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----"
 )
-_PROXY_SCHEMES = ("http", "https", "all")
 # No sign-in or Graph answer o365desk reads comes near this (a token answer is a few KB,
 # Graph's service principal some hundred KB); more is refused before it is all read.
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
@@ -60,7 +58,7 @@ class TimeoutSession(requests.Session):
         super().__init__()
         self.trust_env = False
         self.timeout = timeout
-        self.proxies.update(system_proxies())
+        self.proxies.update(system_proxies())  # checked here: a bad setting fails at once
         self.hooks["response"].append(_register_secrets)
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any):
@@ -72,11 +70,10 @@ class TimeoutSession(requests.Session):
             kwargs["timeout"] = self.timeout
         if kwargs.get("verify") in (None, True):  # True would mean requests' own bundle
             kwargs["verify"] = self.verify
-        if kwargs.get("proxies") is None and self.proxies:
+        if kwargs.get("proxies") is None:
+            # auth/proxy.py decides (NO_PROXY, the proxy's saved login); None goes direct.
             target = url.decode() if isinstance(url, bytes) else url
-            if should_bypass_proxies(target, no_proxy=None):
-                # None removes the session's entry for this one request.
-                kwargs["proxies"] = dict.fromkeys(self.proxies)
+            kwargs["proxies"] = proxy.requests_proxies(target)
         if kwargs.get("stream"):  # the caller reads (and bounds) the body itself
             return super().request(method, url, **kwargs)
         kwargs["stream"] = True
@@ -138,9 +135,10 @@ def http_session(
 
 
 def system_proxies() -> dict[str, str]:
-    """The proxies the environment (or the OS settings on Windows and macOS) configure."""
-    found = urllib.request.getproxies()
-    return {k: v for k, v in found.items() if k in _PROXY_SCHEMES and v}
+    """The proxies the environment (or the OS settings on Windows and macOS) configure,
+    checked (auth/proxy.py: ProxySettingError for an address that isn't one)."""
+    return {scheme: found.url(with_login=False)
+            for scheme, found in proxy.configured().items()}
 
 
 def ca_bundle(extra_ca_files: Iterable[Path | str] = ()) -> str:
