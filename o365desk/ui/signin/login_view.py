@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from o365desk.auth.redact import register_secrets_in
 from o365desk.core import webengine_sandbox
+from o365desk.ui.signin import web_proxy
 from o365desk.ui.signin.profile import SignInProfile
 from o365desk.ui.signin.web_page import SignInWebPage
 
@@ -118,6 +119,7 @@ class LoginView(QWidget):
         self._done = False
         from PySide6.QtWebEngineWidgets import QWebEngineView
 
+        web_proxy.apply_for(auth_uri)  # the proxy MSAL and Graph use, before the page
         self._profile = SignInProfile(extra_ca_pem_paths)
         self.view = QWebEngineView(self)
         self.view.setAccessibleName(self.tr("Microsoft sign-in page"))
