@@ -18,7 +18,7 @@ from typing import Any
 
 import requests
 
-from o365desk.auth import proxy
+from o365desk.auth import proxy, proxy_login
 from o365desk.auth.answers import UnusableAnswer
 from o365desk.core import safe_read, tls
 from o365desk.core.signin_errors import Explanation, TransportKind, explain_transport
@@ -70,14 +70,50 @@ class TimeoutSession(requests.Session):
             kwargs["timeout"] = self.timeout
         if kwargs.get("verify") in (None, True):  # True would mean requests' own bundle
             kwargs["verify"] = self.verify
-        if kwargs.get("proxies") is None:
-            # auth/proxy.py decides (NO_PROXY, the proxy's saved login); None goes direct.
-            target = url.decode() if isinstance(url, bytes) else url
-            kwargs["proxies"] = proxy.requests_proxies(target)
+        target = url.decode() if isinstance(url, bytes) else url
+        if kwargs.get("proxies") is not None:
+            return self._send(method, url, kwargs)
+        # auth/proxy.py decides (NO_PROXY, the proxy's saved login); None goes direct.
+        kwargs["proxies"] = proxy.requests_proxies(target)
+        try:
+            return self._send(method, url, kwargs)
+        except requests.exceptions.ProxyError as exc:
+            if not proxy_login.asks_for_login(exc):
+                raise
+            return self._with_proxy_login(method, url, target, kwargs, exc)
+
+    def _send(self, method: str | bytes, url: str | bytes, kwargs: dict[str, Any]):
         if kwargs.get("stream"):  # the caller reads (and bounds) the body itself
             return super().request(method, url, **kwargs)
-        kwargs["stream"] = True
-        return read_bounded(super().request(method, url, **kwargs), self.max_response_bytes)
+        return read_bounded(super().request(method, url, **{**kwargs, "stream": True}),
+                            self.max_response_bytes)
+
+    def _with_proxy_login(self, method, url, target: str, kwargs: dict[str, Any],
+                          first: BaseException):
+        """The proxy answered 407: a login from the keychain or the person, then again."""
+        chosen = proxy.proxy_for(target)
+        source = proxy_login.installed()
+        if chosen is None:
+            raise first
+        refused = bool(chosen.username)
+        for _ in range(proxy_login.ATTEMPTS):
+            given = source.login_for(chosen, refused) if source is not None else None
+            if given is None:
+                raise proxy_login.ProxyLoginNeeded(chosen, refused) from None
+            chosen = chosen.with_login(*given)
+            proxy.remember_login(chosen, *given)
+            kwargs["proxies"] = {"http": chosen.url(), "https": chosen.url()}
+            try:
+                answer = self._send(method, url, kwargs)
+            except requests.exceptions.ProxyError as exc:
+                if not proxy_login.asks_for_login(exc):
+                    raise
+                proxy.forget_login(chosen)
+                refused = True
+                continue
+            source.accepted(chosen)
+            return answer
+        raise proxy_login.ProxyLoginNeeded(chosen, True) from None
 
     max_response_bytes = MAX_RESPONSE_BYTES
 
@@ -231,8 +267,23 @@ def transport_kind(exc: BaseException) -> TransportKind | None:
 
 def explain_exception(exc: BaseException) -> Explanation | None:
     """An Explanation (with a retry) for a connection failure, or None for other errors."""
+    if isinstance(exc, proxy_login.ProxyLoginNeeded):
+        return proxy_login_needed(exc)
     kind = transport_kind(exc)
     return None if kind is None else explain_transport(kind, f"{type(exc).__name__}: {exc}")
+
+
+def proxy_login_needed(exc: proxy_login.ProxyLoginNeeded) -> Explanation:
+    from o365desk.core.signin_errors import Action
+
+    what = ("didn't accept the user name and password given" if exc.refused
+            else "asks for a user name and password, and none was given")
+    return Explanation(
+        "proxy-login", "The network proxy needs your password",
+        f"Your network's proxy ({exc.proxy.key}) {what}. Nothing was saved. Try again and "
+        "enter the user name and password IT gave you for the network (in a command window, "
+        "run the command on a terminal so it can ask); o365desk keeps them in the keychain.",
+        (Action.RETRY, Action.CONTACT_ADMIN), None, str(exc))
 
 
 def _kind_of(exc: BaseException) -> TransportKind | None:
