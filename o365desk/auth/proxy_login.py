@@ -22,12 +22,13 @@ import requests
 
 from o365desk.auth import proxy as proxies
 from o365desk.auth.redact import register_secret
+from o365desk.storage.vault import PROXY_LOGIN
 
 log = logging.getLogger(__name__)
 
 PROXY_SERVICE = "o365desk-proxy"  # not "o365desk": these are not connections' entries
 ATTEMPTS = 3
-PROXY_LOGIN_NAME = "proxy-login"  # storage/vault.py's PROXY_LOGIN
+PROXY_LOGIN_NAME = PROXY_LOGIN
 _NAMESPACE = uuid.UUID("6f0e3c1a-2b4d-4e8f-9a71-5c3d2e1f0a9b")
 _MAX_FIELD = 1024
 
