@@ -57,6 +57,9 @@ def run_gui(argv: list[str], smoke: bool = False) -> int:
 
     window = MainWindow()
     controller = MainController(window, services)
+    from o365desk.ui.proxy_auth_dialog import install_for_window
+
+    install_for_window(services, window)  # a proxy that asks for a password: keychain, dialog
     controller.load()
     loop = None
 

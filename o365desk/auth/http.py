@@ -38,6 +38,33 @@ class ResponseTooLarge(requests.RequestException):
     """An answer longer than MAX_RESPONSE_BYTES: refused, the rest of it not read."""
 
 
+class ProxyLoginNeeded(requests.exceptions.ProxyError):
+    """The proxy wants a login and none (or no right one) was given."""
+
+    def __init__(self, where: proxy.Proxy, refused: bool) -> None:
+        super().__init__(f"the proxy {where.key} answered 407 Proxy Authentication Required"
+                         + (" to the user name and password given" if refused else ""))
+        self.proxy, self.refused = where, refused
+
+
+def asks_for_login(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) is the proxy's 407 to a CONNECT or a request."""
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, ProxyLoginNeeded):
+            return False  # already asked and given up
+        if "407" in str(exc) and "proxy" in str(exc).lower():
+            return True
+        exc, seen = exc.__cause__ or exc.__context__ or _first_arg(exc), seen + 1
+    return False
+
+
+def _first_arg(exc: BaseException) -> BaseException | None:
+    args = getattr(exc, "args", ())
+    found = next((a for a in args if isinstance(a, BaseException)), None)
+    return getattr(found, "reason", None) or found
+
+
 class TrustedCertificatesError(Exception):
     """An extra CA file is missing or unusable; str() says which file and what to do."""
 
@@ -74,13 +101,19 @@ class TimeoutSession(requests.Session):
         if kwargs.get("proxies") is not None:
             return self._send(method, url, kwargs)
         # auth/proxy.py decides (NO_PROXY, the proxy's saved login); None goes direct.
-        kwargs["proxies"] = proxy.requests_proxies(target)
+        chosen = proxy.proxy_for(target)
+        address = chosen.url() if chosen is not None else None
+        kwargs["proxies"] = {"http": address, "https": address}
         try:
-            return self._send(method, url, kwargs)
+            answer = self._send(method, url, kwargs)
         except requests.exceptions.ProxyError as exc:
-            if not proxy_login.asks_for_login(exc):
+            if not asks_for_login(exc):
                 raise
             return self._with_proxy_login(method, url, target, kwargs, exc)
+        source = proxy_login.installed()
+        if chosen is not None and chosen.username and source is not None:
+            source.accepted(chosen)  # a login given to the web view: kept once it works
+        return answer
 
     def _send(self, method: str | bytes, url: str | bytes, kwargs: dict[str, Any]):
         if kwargs.get("stream"):  # the caller reads (and bounds) the body itself
@@ -99,21 +132,21 @@ class TimeoutSession(requests.Session):
         for _ in range(proxy_login.ATTEMPTS):
             given = source.login_for(chosen, refused) if source is not None else None
             if given is None:
-                raise proxy_login.ProxyLoginNeeded(chosen, refused) from None
+                raise ProxyLoginNeeded(chosen, refused) from None
             chosen = chosen.with_login(*given)
             proxy.remember_login(chosen, *given)
             kwargs["proxies"] = {"http": chosen.url(), "https": chosen.url()}
             try:
                 answer = self._send(method, url, kwargs)
             except requests.exceptions.ProxyError as exc:
-                if not proxy_login.asks_for_login(exc):
+                if not asks_for_login(exc):
                     raise
                 proxy.forget_login(chosen)
                 refused = True
                 continue
             source.accepted(chosen)
             return answer
-        raise proxy_login.ProxyLoginNeeded(chosen, True) from None
+        raise ProxyLoginNeeded(chosen, True) from None
 
     max_response_bytes = MAX_RESPONSE_BYTES
 
@@ -267,13 +300,13 @@ def transport_kind(exc: BaseException) -> TransportKind | None:
 
 def explain_exception(exc: BaseException) -> Explanation | None:
     """An Explanation (with a retry) for a connection failure, or None for other errors."""
-    if isinstance(exc, proxy_login.ProxyLoginNeeded):
+    if isinstance(exc, ProxyLoginNeeded):
         return proxy_login_needed(exc)
     kind = transport_kind(exc)
     return None if kind is None else explain_transport(kind, f"{type(exc).__name__}: {exc}")
 
 
-def proxy_login_needed(exc: proxy_login.ProxyLoginNeeded) -> Explanation:
+def proxy_login_needed(exc: ProxyLoginNeeded) -> Explanation:
     from o365desk.core.signin_errors import Action
 
     what = ("didn't accept the user name and password given" if exc.refused

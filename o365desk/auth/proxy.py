@@ -119,13 +119,6 @@ def proxy_for(url: str) -> Proxy | None:
     return login_for(chosen)
 
 
-def requests_proxies(url: str) -> dict[str, str | None]:
-    """`proxies=` for one requests call to `url`: the proxy, or None to go direct."""
-    chosen = proxy_for(url)
-    address = chosen.url() if chosen is not None else None
-    return {"http": address, "https": address}
-
-
 # Proxy logins given in this run (asked for, or read from the keychain), by Proxy.key.
 _logins: dict[str, tuple[str, str]] = {}
 _logins_lock = threading.Lock()

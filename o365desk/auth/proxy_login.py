@@ -1,9 +1,9 @@
 """A proxy that asks for a user name and password (HTTP 407): asked once, kept in the keychain.
 
-When a request through the proxy is refused with 407, auth/http.py asks the installed
-LoginSource for a login: first the one kept in the keychain for that proxy (service
-PROXY_SERVICE, an entry per proxy host:port, not tied to any connection), then the
-person (a terminal prompt in the CLI, a dialog in the window). A login the proxy then
+When a request through the proxy is refused with 407, auth/http.py (TimeoutSession)
+asks the installed LoginSource for a login: first the one kept in the keychain for that
+proxy (service PROXY_SERVICE, an entry per proxy host:port, not tied to any connection),
+then the person (a terminal prompt in the CLI, a dialog in the window). A login the proxy then
 accepts is kept in the keychain; one it refuses says so and is asked for again, at most
 ATTEMPTS times. The password is registered with the redactor the moment it is given and
 never written anywhere but the keychain.
@@ -17,8 +17,6 @@ import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
-
-import requests
 
 from o365desk.auth import proxy as proxies
 from o365desk.auth.redact import register_secret
@@ -35,33 +33,6 @@ _MAX_FIELD = 1024
 # ask(proxy, wrong) -> (user name, password), or None when the person declined (or can't
 # be asked). `wrong`: the last login given was refused by the proxy.
 Ask = Callable[[proxies.Proxy, bool], "tuple[str, str] | None"]
-
-
-class ProxyLoginNeeded(requests.exceptions.ProxyError):
-    """The proxy wants a login and none (or no right one) was given."""
-
-    def __init__(self, proxy: proxies.Proxy, refused: bool) -> None:
-        super().__init__(f"the proxy {proxy.key} answered 407 Proxy Authentication Required"
-                         + (" to the user name and password given" if refused else ""))
-        self.proxy, self.refused = proxy, refused
-
-
-def asks_for_login(exc: BaseException) -> bool:
-    """Whether `exc` (or what caused it) is the proxy's 407 to a CONNECT or a request."""
-    seen = 0
-    while exc is not None and seen < 8:
-        if isinstance(exc, ProxyLoginNeeded):
-            return False  # already asked and given up
-        if "407" in str(exc) and "proxy" in str(exc).lower():
-            return True
-        exc, seen = exc.__cause__ or exc.__context__ or _first_arg(exc), seen + 1
-    return False
-
-
-def _first_arg(exc: BaseException) -> BaseException | None:
-    args = getattr(exc, "args", ())
-    found = next((a for a in args if isinstance(a, BaseException)), None)
-    return getattr(found, "reason", None) or found
 
 
 def entry_id(proxy: proxies.Proxy) -> str:
@@ -95,6 +66,13 @@ class LoginSource:
             register_secret(password)
             self._asked.add(proxy.key)
             return username, password
+
+    def given(self, proxy: proxies.Proxy) -> None:
+        """`proxy`'s login was just given elsewhere (the web view's question): keep it
+        once the proxy accepts it."""
+        register_secret(proxy.password)
+        with self._lock:
+            self._asked.add(proxy.key)
 
     def accepted(self, proxy: proxies.Proxy) -> None:
         """The proxy took `proxy`'s login: keep it when it was just asked for."""

@@ -38,3 +38,16 @@ def test_the_sign_in_page_msal_and_graph_go_through_the_proxy():
     assert report["test_ok"] is True
     assert report["hosts"] == ["graph.microsoft.us", "login.microsoftonline.us"]
     assert {"login.microsoftonline.us:443", "graph.microsoft.us:443"} <= set(report["connects"])
+
+
+def test_a_proxy_password_is_asked_once_in_the_window_and_kept():
+    """proxy.py --basic-auth: the window asks (a dialog typed into: a wrong password first,
+    which it says was refused, then the right one); the sign-in page, MSAL and Graph then
+    get through, and the login is in the keychain."""
+    report = run_child("--proxy-password", "ann.proxy:Proxy-Pass-4e8f9a71")
+    assert report["fake_errors"] == []
+    assert report["asked"] == [False, True]  # the second time told the first was refused
+    assert report["signed_in_as"] == "admin@contoso.onmicrosoft.com"
+    assert report["test_ok"] is True
+    assert report["kept"] is True
+    assert {"login.microsoftonline.us:443", "graph.microsoft.us:443"} <= set(report["connects"])
