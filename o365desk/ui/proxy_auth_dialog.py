@@ -87,7 +87,9 @@ class ProxyAuthDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         (self.password if username else self.username).setFocus()
-        self.resize(500, 240)
+        layout.activate()
+        fits = layout.totalHeightForWidth(500) if layout.hasHeightForWidth() else -1
+        self.resize(500, fits if fits > 0 else self.sizeHint().height())
         self.answer: tuple[str, str] | None = None
 
     def _on_ok(self) -> None:
