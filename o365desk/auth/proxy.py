@@ -126,7 +126,7 @@ _logins_lock = threading.Lock()
 
 def remember_login(proxy: Proxy, username: str, password: str) -> None:
     """Use this user name and password for `proxy` from now on, in this process."""
-    register_secret(password)
+    register_secret(password, quote(password, safe=""))  # as typed, and as in its address
     with _logins_lock:
         _logins[proxy.key] = (username, password)
 

@@ -12,6 +12,7 @@ from o365desk.storage.vault import Vault
 from o365desk.usecases import test as test_connection
 from o365desk.usecases.app_only import create_app_only
 from tests.e2e.proxy_kit import APP_ID, GRAPH, LOGIN, SECRET, app_only_draft
+from tests.e2e.test_no_secrets_on_disk import debug_logging, temp_home  # noqa: F401  (fixtures)
 from tests.fakes.identity.cloud_hosts import resolving_to_fake
 from tests.fakes.memory_keyring import MemoryKeyring
 
@@ -74,3 +75,60 @@ def test_a_password_in_the_proxy_setting_is_never_shown(no_proxy_env):
     assert "s3cret" not in str(caught.value) and "ann:***@proxy.example.com" in str(caught.value)
     found = parse("proxy.example.com:3128")
     assert (found.scheme, found.host, found.port) == ("http", "proxy.example.com", 3128)
+
+
+def test_a_proxy_password_is_asked_once_kept_and_never_logged(
+        fake_identity, loopback_proxy, no_proxy_env, request):
+    """In process, with debug logging: a 407 asks the installed source once (the wrong
+    password first, then the right one), the token and Graph calls get through, the
+    login is kept in the keychain under its own service, a second session asks nothing,
+    and no file under the home, config or temp folders holds the password."""
+    from o365desk.auth import proxy_login
+    from o365desk.auth.proxy import forget_login
+
+    log_path = request.getfixturevalue("debug_logging")
+    home = request.getfixturevalue("temp_home")
+    no_proxy_env.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
+    user, password = "ann.proxy", "Proxy-Pass-in-process-7c1d"
+    proxy = loopback_proxy(basic_auth=f"{user}:{password}")
+    no_proxy_env.setenv("HTTPS_PROXY", proxy.url)
+    fake_identity.register_app(APP_ID, SECRET, roles=("Organization.Read.All",))
+    keyring = MemoryKeyring()
+    services = Services(vault_factory=lambda: Vault(keyring))
+    asked: list[bool] = []
+
+    def ask(where, refused):
+        asked.append(refused)
+        return (user, "wrong-" + password) if len(asked) == 1 else (user, password)
+
+    proxy_login.install(proxy_login.LoginSource(
+        lambda: proxy_login.proxy_vault(services.vault()), ask))
+    try:
+        connection = create_app_only(services, app_only_draft(), SECRET)
+        assert services.session_for(connection).acquire_silent().access_token
+        assert test_connection(services, connection).result.ok
+        assert asked == [False, True]
+        kept = {k: v for k, v in keyring.entries.items()
+                if k[0] == proxy_login.PROXY_SERVICE}
+        assert kept and any(password in v for v in kept.values())
+
+        forget_login(parse(proxy.url))  # as a new run: only the keychain knows it
+        proxy_login.install(proxy_login.LoginSource(
+            lambda: proxy_login.proxy_vault(services.vault()), ask))
+        fresh = Services(vault_factory=lambda: Vault(keyring))
+        assert fresh.session_for(fresh.store.find("Daemon")).acquire_silent(
+            force_refresh=True).access_token
+        assert asked == [False, True]  # nothing asked again
+    finally:
+        proxy_login.install(None)
+        forget_login(parse(proxy.url))
+    assert proxy.wait_for_connect(LOGIN) and proxy.wait_for_connect(GRAPH)
+    import logging
+
+    logging.getLogger("o365desk.test").debug("the proxy password, bare: %s", password)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert "the proxy password, bare" in log_path.read_text(encoding="utf-8")
+    for path in home.rglob("*"):
+        if path.is_file():
+            assert password.encode() not in path.read_bytes(), path
