@@ -57,9 +57,6 @@ def run_gui(argv: list[str], smoke: bool = False) -> int:
 
     window = MainWindow()
     controller = MainController(window, services)
-    from o365desk.ui.proxy_auth_dialog import install_for_window
-
-    install_for_window(services, window)  # a proxy that asks for a password: keychain, dialog
     controller.load()
     loop = None
 
@@ -80,6 +77,9 @@ def run_gui(argv: list[str], smoke: bool = False) -> int:
         from o365desk.auth.redact import setup_logging  # every record redacted; after paint
 
         setup_logging()
+        from o365desk.ui.proxy_auth_dialog import install_for_window
+
+        install_for_window(services, window)  # a proxy's password: the keychain, a dialog
         controller.start_keychain_check()
 
     # singleShot(0): let the paint reach the screen before starting anything else.

@@ -303,6 +303,10 @@ def _network_answer(result) -> bool:
         words = (f"the secure connection to {host}{via} couldn't be checked, so sign-ins "
                  "would fail. Check the computer's date and time; if they are right, ask IT "
                  "whether something on the network inspects HTTPS")
+    elif result.kind is TransportKind.PROXY and "407" in result.detail:
+        words = (f"{host} can't be reached{via}: the proxy asks for a user name and "
+                 "password and none was accepted. Run doctor on a terminal to be asked; "
+                 "o365desk keeps the answer in the keychain")
     elif result.kind is TransportKind.PROXY:
         words = (f"{host} can't be reached{via}: the proxy refused or didn't answer. Check "
                  "the proxy setting (HTTPS_PROXY) with IT")

@@ -100,3 +100,22 @@ def test_an_intercepting_proxy_is_named_then_trusted(
     token = fresh.session_for(fresh.store.find("Daemon")).acquire_silent()
     assert token.access_token
     assert fake_identity.requests_to("/token")
+
+
+def test_a_proxy_asking_for_a_password_nobody_gave_is_said(
+        services, fake_identity, loopback_proxy, monkeypatch, capsys):
+    from o365desk.auth import proxy_login
+
+    monkeypatch.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
+    proxy = loopback_proxy(basic_auth="ann:Doctor-Proxy-Pass-1")
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    proxy_login.install(proxy_login.LoginSource(None, None))  # no keychain, no terminal
+    try:
+        assert not check_network(services)
+    finally:
+        proxy_login.install(None)
+    out = capsys.readouterr().out
+    assert (f"[problem] Network: login.microsoftonline.us can't be reached through the proxy "
+            f"127.0.0.1:{proxy.port}: the proxy asks for a user name and password and none "
+            "was accepted. Run doctor on a terminal to be asked") in out
+    assert proxy.connects() == []
