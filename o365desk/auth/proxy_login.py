@@ -52,6 +52,11 @@ class LoginSource:
     def login_for(self, proxy: proxies.Proxy, refused: bool) -> tuple[str, str] | None:
         """A login to try for `proxy`; `refused`: the one it has now was refused."""
         with self._lock:
+            # Another request may have been given a login while this one waited.
+            now = proxies.login_for(proxies.Proxy(proxy.scheme, proxy.host, proxy.port))
+            if now.username and (now.username, now.password) != (proxy.username,
+                                                                   proxy.password):
+                return now.username, now.password
             if proxy.key not in self._tried_saved:
                 self._tried_saved.add(proxy.key)
                 saved = self._saved(proxy)
