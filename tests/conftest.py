@@ -10,7 +10,7 @@ import pytest
 
 from o365desk.ui.none_guard import keep_none_alive
 
-pytest_plugins = ["tests.fakes.identity.pytest_plugin", "tests.split"]
+pytest_plugins = ["tests.fakes.identity.pytest_plugin", "tests.split", "tests.e2e.proxy_kit"]
 
 keep_none_alive()  # before any Qt call
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from o365desk.auth.answers import CheckedClient
 from o365desk.auth.http import DEFAULT_TIMEOUT, TrustedCertificatesError, http_session
+from o365desk.auth.proxy import ProxySettingError
 from o365desk.auth.redact import (
     install_redaction,
     register_secret,
@@ -164,7 +165,7 @@ class AppSession:
             if self._http_client is None:
                 try:
                     self._http_client = http_session(self._extra_ca_files, self.timeout)
-                except TrustedCertificatesError as exc:
+                except (TrustedCertificatesError, ProxySettingError) as exc:
                     raise trusted_certificates_refused(exc) from exc
             return self._http_client
 

@@ -12,14 +12,13 @@ import shutil
 import ssl
 import tempfile
 import threading
-import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import requests
-from requests.utils import should_bypass_proxies
 
+from o365desk.auth import proxy, proxy_login
 from o365desk.auth.answers import UnusableAnswer
 from o365desk.core import safe_read, tls
 from o365desk.core.signin_errors import Explanation, TransportKind, explain_transport
@@ -29,7 +28,6 @@ DEFAULT_TIMEOUT = (5.0, 30.0)
 _PEM_CERT = re.compile(
     r"-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----"
 )
-_PROXY_SCHEMES = ("http", "https", "all")
 # No sign-in or Graph answer o365desk reads comes near this (a token answer is a few KB,
 # Graph's service principal some hundred KB); more is refused before it is all read.
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
@@ -38,6 +36,33 @@ _READ_CHUNK = 64 * 1024
 
 class ResponseTooLarge(requests.RequestException):
     """An answer longer than MAX_RESPONSE_BYTES: refused, the rest of it not read."""
+
+
+class ProxyLoginNeeded(requests.exceptions.ProxyError):
+    """The proxy wants a login and none (or no right one) was given."""
+
+    def __init__(self, where: proxy.Proxy, refused: bool) -> None:
+        super().__init__(f"the proxy {where.key} answered 407 Proxy Authentication Required"
+                         + (" to the user name and password given" if refused else ""))
+        self.proxy, self.refused = where, refused
+
+
+def asks_for_login(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) is the proxy's 407 to a CONNECT or a request."""
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, ProxyLoginNeeded):
+            return False  # already asked and given up
+        if "407" in str(exc) and "proxy" in str(exc).lower():
+            return True
+        exc, seen = exc.__cause__ or exc.__context__ or _first_arg(exc), seen + 1
+    return False
+
+
+def _first_arg(exc: BaseException) -> BaseException | None:
+    args = getattr(exc, "args", ())
+    found = next((a for a in args if isinstance(a, BaseException)), None)
+    return getattr(found, "reason", None) or found
 
 
 class TrustedCertificatesError(Exception):
@@ -60,7 +85,7 @@ class TimeoutSession(requests.Session):
         super().__init__()
         self.trust_env = False
         self.timeout = timeout
-        self.proxies.update(system_proxies())
+        self.proxies.update(system_proxies())  # checked here: a bad setting fails at once
         self.hooks["response"].append(_register_secrets)
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any):
@@ -72,15 +97,56 @@ class TimeoutSession(requests.Session):
             kwargs["timeout"] = self.timeout
         if kwargs.get("verify") in (None, True):  # True would mean requests' own bundle
             kwargs["verify"] = self.verify
-        if kwargs.get("proxies") is None and self.proxies:
-            target = url.decode() if isinstance(url, bytes) else url
-            if should_bypass_proxies(target, no_proxy=None):
-                # None removes the session's entry for this one request.
-                kwargs["proxies"] = dict.fromkeys(self.proxies)
+        target = url.decode() if isinstance(url, bytes) else url
+        if kwargs.get("proxies") is not None:
+            return self._send(method, url, kwargs)
+        # auth/proxy.py decides (NO_PROXY, the proxy's saved login); None goes direct.
+        chosen = proxy.proxy_for(target)
+        address = chosen.url() if chosen is not None else None
+        kwargs["proxies"] = {"http": address, "https": address}
+        try:
+            answer = self._send(method, url, kwargs)
+        except requests.exceptions.ProxyError as exc:
+            if not asks_for_login(exc):
+                raise
+            return self._with_proxy_login(method, url, target, kwargs, exc)
+        source = proxy_login.installed()
+        if chosen is not None and chosen.username and source is not None:
+            source.accepted(chosen)  # a login given to the web view: kept once it works
+        return answer
+
+    def _send(self, method: str | bytes, url: str | bytes, kwargs: dict[str, Any]):
         if kwargs.get("stream"):  # the caller reads (and bounds) the body itself
             return super().request(method, url, **kwargs)
-        kwargs["stream"] = True
-        return read_bounded(super().request(method, url, **kwargs), self.max_response_bytes)
+        return read_bounded(super().request(method, url, **{**kwargs, "stream": True}),
+                            self.max_response_bytes)
+
+    def _with_proxy_login(self, method, url, target: str, kwargs: dict[str, Any],
+                          first: BaseException):
+        """The proxy answered 407: a login from the keychain or the person, then again."""
+        chosen = proxy.proxy_for(target)
+        source = proxy_login.installed()
+        if chosen is None:
+            raise first
+        refused = bool(chosen.username)
+        for _ in range(proxy_login.ATTEMPTS):
+            given = source.login_for(chosen, refused) if source is not None else None
+            if given is None:
+                raise ProxyLoginNeeded(chosen, refused) from None
+            chosen = chosen.with_login(*given)
+            proxy.remember_login(chosen, *given)
+            kwargs["proxies"] = {"http": chosen.url(), "https": chosen.url()}
+            try:
+                answer = self._send(method, url, kwargs)
+            except requests.exceptions.ProxyError as exc:
+                if not asks_for_login(exc):
+                    raise
+                proxy.forget_login(chosen)
+                refused = True
+                continue
+            source.accepted(chosen)
+            return answer
+        raise ProxyLoginNeeded(chosen, True) from None
 
     max_response_bytes = MAX_RESPONSE_BYTES
 
@@ -138,9 +204,10 @@ def http_session(
 
 
 def system_proxies() -> dict[str, str]:
-    """The proxies the environment (or the OS settings on Windows and macOS) configure."""
-    found = urllib.request.getproxies()
-    return {k: v for k, v in found.items() if k in _PROXY_SCHEMES and v}
+    """The proxies the environment (or the OS settings on Windows and macOS) configure,
+    checked (auth/proxy.py: ProxySettingError for an address that isn't one)."""
+    return {scheme: found.url(with_login=False)
+            for scheme, found in proxy.configured().items()}
 
 
 def ca_bundle(extra_ca_files: Iterable[Path | str] = ()) -> str:
@@ -233,8 +300,23 @@ def transport_kind(exc: BaseException) -> TransportKind | None:
 
 def explain_exception(exc: BaseException) -> Explanation | None:
     """An Explanation (with a retry) for a connection failure, or None for other errors."""
+    if isinstance(exc, ProxyLoginNeeded):
+        return proxy_login_needed(exc)
     kind = transport_kind(exc)
     return None if kind is None else explain_transport(kind, f"{type(exc).__name__}: {exc}")
+
+
+def proxy_login_needed(exc: ProxyLoginNeeded) -> Explanation:
+    from o365desk.core.signin_errors import Action
+
+    what = ("didn't accept the user name and password given" if exc.refused
+            else "asks for a user name and password, and none was given")
+    return Explanation(
+        "proxy-login", "The network proxy needs your password",
+        f"Your network's proxy ({exc.proxy.key}) {what}. Nothing was saved. Try again and "
+        "enter the user name and password IT gave you for the network (in a command window, "
+        "run the command on a terminal so it can ask); o365desk keeps them in the keychain.",
+        (Action.RETRY, Action.CONTACT_ADMIN), None, str(exc))
 
 
 def _kind_of(exc: BaseException) -> TransportKind | None:

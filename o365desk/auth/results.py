@@ -184,7 +184,14 @@ def state_mismatch(detail: str) -> SignInError:
 
 
 def trusted_certificates_refused(exc: BaseException) -> SignInError:
-    """The extra trusted certificates (settings.json, O365DESK_EXTRA_CA_CERTS) can't be used."""
+    """The extra trusted certificates (settings.json, O365DESK_EXTRA_CA_CERTS) or the proxy
+    setting (auth/proxy.py's ProxySettingError) can't be used."""
+    from o365desk.auth.proxy import ProxySettingError
+
+    if isinstance(exc, ProxySettingError):
+        return SignInError(Explanation(
+            "proxy-setting", "Proxy setting can't be used", str(exc),
+            (Action.CONTACT_ADMIN,), None, str(exc)))
     return SignInError(Explanation(
         "trusted-certificates", "Trusted certificates can't be used", str(exc),
         (Action.CHECK_TRUSTED_CERTIFICATES,), None, str(exc)))

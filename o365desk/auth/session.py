@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 from o365desk.auth.answers import CheckedClient
 from o365desk.auth.http import DEFAULT_TIMEOUT, TrustedCertificatesError, http_session
 from o365desk.auth.id_token import IdTokenRefused, checked_claims
+from o365desk.auth.proxy import ProxySettingError
 from o365desk.auth.redact import (
     install_redaction,
     redact,
@@ -131,7 +132,7 @@ class ConnectionSession:
             if self._http_client is None:
                 try:
                     self._http_client = http_session(self._extra_ca_files, self.timeout)
-                except TrustedCertificatesError as exc:
+                except (TrustedCertificatesError, ProxySettingError) as exc:
                     raise trusted_certificates_refused(exc) from exc
             return self._http_client
 

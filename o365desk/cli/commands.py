@@ -32,6 +32,9 @@ from o365desk.storage.vault import VaultError
 
 def run(args: argparse.Namespace, services: Services | None = None) -> int:
     services = services or Services()
+    from o365desk.cli import proxy_prompt
+
+    proxy_prompt.install(services)  # a proxy that asks for a password: keychain, terminal
     try:
         # The permission catalog needs no connections: a damaged store must not block it.
         if args.command not in _CATALOG_COMMANDS:

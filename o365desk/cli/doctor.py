@@ -8,6 +8,7 @@ import secrets
 import subprocess
 import sys
 import uuid
+from urllib.parse import urlsplit
 
 from o365desk import __version__
 from o365desk.cli.output import printable as _printable
@@ -284,6 +285,85 @@ def check_tls() -> bool:
     return ok
 
 
+def _cloud_urls(services: Services) -> list[str]:
+    """The login and Graph addresses of the saved connections' clouds (the global cloud's
+    when there are none), each once."""
+    from o365desk.core.clouds import Cloud
+
+    urls: list[str] = []
+    for connection in services.store.connections:
+        if connection.damage:
+            continue
+        urls += [connection.effective_authority(), connection.effective_graph_endpoint()]
+    if not urls:
+        urls = [Cloud.GLOBAL.authority_for("organizations"), Cloud.GLOBAL.graph_endpoint]
+    origins = []
+    for url in urls:
+        parts = urlsplit(url)
+        origin = f"https://{parts.netloc}/"
+        if parts.scheme == "https" and parts.netloc and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+def check_network(services: Services) -> bool:
+    """Each cloud host answers over HTTPS, through the proxy when there is one."""
+    from o365desk.auth import reach
+    from o365desk.auth.http import TrustedCertificatesError, http_session
+    from o365desk.auth.proxy import ProxySettingError
+
+    try:
+        session = http_session()
+    except (TrustedCertificatesError, ProxySettingError) as exc:
+        return _report(False, "Network", str(exc))
+    ok = True
+    with session:
+        for url in _cloud_urls(services):
+            ok = _network_answer(reach.check(url, session)) and ok
+    return ok
+
+
+def _network_answer(result) -> bool:
+    from o365desk.auth import reach
+    from o365desk.core.signin_errors import TransportKind
+
+    host = result.host
+    via = f" through the proxy {result.via.key}" if result.via else ""
+    if result.ok:
+        return _report(True, "Network", f"{host} answers over HTTPS{via}")
+    if result.kind is TransportKind.TLS and result.issuer:
+        _report(False, "Network", f"the secure connection to {host}{via} is re-signed by "
+                f"something on your network, often a company proxy that inspects traffic: "
+                f"the certificate presented was issued by \u201c{result.issuer}\u201d, which "
+                "o365desk doesn't trust, so every sign-in would fail. If your IT department "
+                "confirms that name, ask them for its CA certificate (a PEM file) and add it "
+                f"to \u201cextra_ca_certs\u201d in {app_settings.settings_file()}, or ask "
+                "IT to set it in the policy")
+        print(f"        issuer: {_printable(result.issuer_dn)}")
+        return False
+    if result.kind is TransportKind.TLS:
+        words = (f"the secure connection to {host}{via} couldn't be checked, so sign-ins "
+                 "would fail. Check the computer's date and time; if they are right, ask IT "
+                 "whether something on the network inspects HTTPS")
+    elif result.kind is TransportKind.PROXY and "407" in result.detail:
+        words = (f"{host} can't be reached{via}: the proxy asks for a user name and "
+                 "password and none was accepted. Run doctor on a terminal to be asked; "
+                 "o365desk keeps the answer in the keychain")
+    elif result.kind is TransportKind.PROXY:
+        words = (f"{host} can't be reached{via}: the proxy refused or didn't answer. Check "
+                 "the proxy setting (HTTPS_PROXY) with IT")
+    elif result.kind is TransportKind.TIMEOUT:
+        limit = reach.CONNECT_TIMEOUT_S + reach.ANSWER_TIMEOUT_S
+        words = (f"{host} didn't answer within {limit:.0f} seconds{via}. Check the network "
+                 "connection, then run doctor again")
+    else:
+        words = (f"{host} can't be reached{via}. Check the network connection (and the "
+                 "proxy setting, if you need one), then run doctor again")
+    _report(False, "Network", words)
+    print(f"        details: {_printable(result.detail[:300])}")
+    return False
+
+
 def doctor(services: Services, remove_orphans: bool = False) -> int:
     print(f"o365desk {__version__}, Python {sys.version.split()[0]}")
     results = {"config": check_config(services), "keychain": check_keychain(services)}
@@ -294,6 +374,7 @@ def doctor(services: Services, remove_orphans: bool = False) -> int:
         "settings": check_settings(),
         "IT policy": check_policy(services),
         "TLS": check_tls(),
+        "network": check_network(services),
     }
     failed = [name for name, ok in results.items() if not ok]
     if failed:

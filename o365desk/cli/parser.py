@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     doctor = sub.add_parser(
-        "doctor", help="check the keychain, QtWebEngine, config and TLS set-up")
+        "doctor", help="check the keychain, QtWebEngine, config, TLS and network set-up")
     doctor.add_argument("--remove-orphans", action="store_true",
                         help="remove keychain entries of connections that no longer exist")
     add_signin_parsers(sub)

@@ -77,7 +77,9 @@ MSAL_CACHE = "msal-cache"
 CLIENT_SECRET = "client-secret"  # an app-only connection's client secret
 CERTIFICATE_KEY = "certificate-key"  # an app-only connection's private key (PKCS#8 PEM)
 CERTIFICATE = "certificate"  # and its certificate chain (PEM, the leaf first)
-SECRET_NAMES = (MSAL_CACHE, CLIENT_SECRET, CERTIFICATE_KEY, CERTIFICATE)
+# A proxy's user name and password (JSON), under its own service (auth/proxy_login.py).
+PROXY_LOGIN = "proxy-login"
+SECRET_NAMES = (MSAL_CACHE, CLIENT_SECRET, CERTIFICATE_KEY, CERTIFICATE, PROXY_LOGIN)
 ENTRY_LIMIT_BYTES = 2560  # Windows Credential Manager: CRED_MAX_CREDENTIAL_BLOB_SIZE, UTF-16-LE
 # The largest value kept (UTF-8 bytes). An MSAL cache takes a few kB; one over this holds a
 # token no sign-in server sends, and chunking it would write entries without end.

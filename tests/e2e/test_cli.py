@@ -150,9 +150,17 @@ def test_delete_removes_keychain_entries(config_dir, secret_service_vault):
 
 
 @pytest.mark.secret_service
-def test_doctor_reports_a_working_set_up(secret_service_vault):
-    result = o365desk("doctor")
+def test_doctor_reports_a_working_set_up(secret_service_vault, fake_identity, monkeypatch):
+    # The global cloud's hosts resolve to the fake (trusted): doctor checks they answer.
+    monkeypatch.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.fakes.identity.cloud_hosts", str(fake_identity.port),
+         "doctor"], capture_output=True, text=True, timeout=120, env=os.environ.copy())
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "[ok] Network: login.microsoftonline.com answers over HTTPS" in result.stdout
+    assert "[ok] Network: graph.microsoft.com answers over HTTPS" in result.stdout
     assert "[ok] Keychain:" in result.stdout and "write, read and delete work" in result.stdout
     assert "[ok] QtWebEngine: a test page loaded and ran in" in result.stdout
     assert "[ok] TLS:" in result.stdout

@@ -22,8 +22,10 @@ def cli(services, *argv: str) -> int:
 
 @pytest.fixture
 def no_webengine_check(monkeypatch):
-    """doctor's other checks only: the web engine's child process is not what is tested."""
+    """doctor's other checks only: the web engine's child process and the network are not
+    what is tested."""
     monkeypatch.setattr(doctor, "check_webengine", lambda: True)
+    monkeypatch.setattr(doctor, "check_network", lambda services: True)
 
 
 def keys_of(backend, cid: str) -> set[str]:

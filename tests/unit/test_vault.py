@@ -26,6 +26,7 @@ from o365desk.storage.vault import (
     LOCKED_MESSAGE,
     MSAL_CACHE,
     NO_KEYCHAIN_MESSAGE,
+    PROXY_LOGIN,
     REFUSED_MESSAGE,
     SECRET_NAMES,
     SERVICE,
@@ -399,7 +400,7 @@ def test_missing_entry_on_delete_is_not_an_error_but_a_zero():
 
 def test_delete_connection_covers_every_secret_name():
     # add names here and in the vault together
-    assert SECRET_NAMES == (MSAL_CACHE, CLIENT_SECRET, CERTIFICATE_KEY, CERTIFICATE)
+    assert SECRET_NAMES == (MSAL_CACHE, CLIENT_SECRET, CERTIFICATE_KEY, CERTIFICATE, PROXY_LOGIN)
 
 
 def test_backend_name_falls_back_to_the_class():

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from o365desk.auth.redact import register_secrets_in
 from o365desk.core import webengine_sandbox
+from o365desk.ui import proxy_auth_dialog
+from o365desk.ui.signin import web_proxy
 from o365desk.ui.signin.profile import SignInProfile
 from o365desk.ui.signin.web_page import SignInWebPage
 
@@ -118,6 +120,7 @@ class LoginView(QWidget):
         self._done = False
         from PySide6.QtWebEngineWidgets import QWebEngineView
 
+        web_proxy.apply_for(auth_uri)  # the proxy MSAL and Graph use, before the page
         self._profile = SignInProfile(extra_ca_pem_paths)
         self.view = QWebEngineView(self)
         self.view.setAccessibleName(self.tr("Microsoft sign-in page"))
@@ -132,6 +135,10 @@ class LoginView(QWidget):
         self.page.loadingChanged.connect(self._on_loading_changed)
         self.page.urlChanged.connect(self._on_url_changed)
         self.page.renderProcessTerminated.connect(self._on_render_gone)
+        tried: set[str] = set()  # proxies whose login this page was given already
+        self.page.proxyAuthenticationRequired.connect(
+            lambda url, authenticator, host: proxy_auth_dialog.answer_web_engine(
+                url.toString(), authenticator, host, tried))
         self.placeholder.hide()
         self._layout.addWidget(self.view, 1)
         self.cancel_button.setEnabled(True)

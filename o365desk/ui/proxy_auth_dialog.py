@@ -1,0 +1,200 @@
+"""The window's question for a proxy that wants a user name and password (HTTP 407).
+
+ProxyAuthDialog: the proxy named, a user name, a masked password, OK and Cancel; told
+when the last answer was refused. WindowAsker is auth/proxy_login.py's `ask` for the
+window: a sign-in running off the GUI thread waits (with a deadline) while the GUI thread
+shows the dialog. install_for_window() makes the window's LoginSource (the keychain, then
+this dialog); the web view's own 407 (QWebEnginePage.proxyAuthenticationRequired) is
+answered by answer_web_engine().
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from o365desk.auth import proxy as proxies
+from o365desk.auth import proxy_login
+from o365desk.auth.redact import register_secret
+from o365desk.core.text import visible
+from o365desk.ui.wizard.common import help_label, problem_label, show_problem
+
+log = logging.getLogger(__name__)
+
+# A person answering the question: long enough to find the password, not for ever.
+ANSWER_DEADLINE_S = 300.0
+
+
+class ProxyAuthDialog(QDialog):
+    """User name and masked password for one proxy."""
+
+    def __init__(self, proxy_key: str, username: str = "", refused: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        where = visible(proxy_key)
+        self.setWindowTitle(self.tr("Network proxy sign-in"))
+        self.setAccessibleName(self.tr("Network proxy sign-in"))
+        self.intro = help_label(self.tr(
+            "Your network\u2019s proxy ({proxy}) asks for a user name and password before "
+            "o365desk can reach Microsoft. Enter the ones IT gave you for the network. "
+            "o365desk keeps them in this computer\u2019s keychain, so you are asked only "
+            "once.").format(proxy=where), self, self.tr("About this question"))
+        self.username = QLineEdit(self)
+        self.username.setAccessibleName(self.tr("User name"))
+        self.username.setMaxLength(256)
+        self.username.setText(username)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(self.tr("Password"))
+        self.password.setMaxLength(256)
+        form = QFormLayout()
+        user_caption = QLabel(self.tr("&User name:"), self)
+        user_caption.setBuddy(self.username)
+        password_caption = QLabel(self.tr("&Password:"), self)
+        password_caption.setBuddy(self.password)
+        form.addRow(user_caption, self.username)
+        form.addRow(password_caption, self.password)
+        self.problem = problem_label(self, self.tr("Problem with the proxy sign-in"))
+        if refused:
+            show_problem(self.problem, self.tr(
+                "The proxy didn\u2019t accept that user name and password. Check them "
+                "(the password is case-sensitive) and try again."))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("&Sign in to the proxy"))
+        self.ok_button.setAccessibleName(self.tr("Sign in to the proxy"))
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleName(self.tr("Cancel"))
+        self.buttons.accepted.connect(self._on_ok)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        (self.password if username else self.username).setFocus()
+        layout.activate()
+        fits = layout.totalHeightForWidth(500) if layout.hasHeightForWidth() else -1
+        self.resize(500, fits if fits > 0 else self.sizeHint().height())
+        self.answer: tuple[str, str] | None = None
+
+    def _on_ok(self) -> None:
+        username, password = self.username.text().strip(), self.password.text()
+        if password:
+            register_secret(password)  # the moment it leaves the field
+        if not username:
+            show_problem(self.problem, self.tr("Enter your user name for the network."))
+            self.username.setFocus()
+            return
+        if not password:
+            show_problem(self.problem, self.tr("Enter your password for the network."))
+            self.password.setFocus()
+            return
+        self.answer = (username, password)
+        self.password.clear()
+        self.accept()
+
+    def reject(self) -> None:
+        self.password.clear()
+        super().reject()
+
+
+def ask_in_dialog(proxy: proxies.Proxy, refused: bool,
+                  parent: QWidget | None = None) -> tuple[str, str] | None:
+    """Show the dialog (on the GUI thread) and return its answer, None when cancelled."""
+    dialog = ProxyAuthDialog(proxy.key, proxy.username, refused,
+                             parent or QApplication.activeWindow())
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    try:
+        dialog.exec()
+        return dialog.answer
+    finally:
+        dialog.deleteLater()
+
+
+class _Question:
+    def __init__(self, proxy: proxies.Proxy, refused: bool) -> None:
+        self.proxy, self.refused = proxy, refused
+        self.answer: tuple[str, str] | None = None
+        self.done = threading.Event()
+
+
+class WindowAsker(QObject):
+    """Asks on the GUI thread, whichever thread the request that met the 407 runs on."""
+
+    _asked = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._asked.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def __call__(self, proxy: proxies.Proxy, refused: bool) -> tuple[str, str] | None:
+        if QThread.currentThread() is self.thread():
+            return ask_in_dialog(proxy, refused)
+        question = _Question(proxy, refused)
+        self._asked.emit(question)
+        if not question.done.wait(ANSWER_DEADLINE_S):
+            log.warning("no answer to the proxy's question in %.0f s", ANSWER_DEADLINE_S)
+            return None
+        return question.answer
+
+    @Slot(object)
+    def _show(self, question: _Question) -> None:
+        try:
+            question.answer = ask_in_dialog(question.proxy, question.refused)
+        finally:
+            question.done.set()
+
+
+def install_for_window(services, parent: QObject | None = None) -> WindowAsker:
+    """The window's proxy logins: the keychain, then the dialog. Returns the asker (keep
+    it alive with `parent`)."""
+    asker = WindowAsker(parent)
+    holder: list = []
+
+    def vault():
+        if not holder:
+            holder.append(proxy_login.proxy_vault(services.vault()))
+        return holder[0]
+
+    proxy_login.install(proxy_login.LoginSource(vault, asker))
+    return asker
+
+
+def answer_web_engine(request_url: str, authenticator, proxy_host: str,
+                      tried: set[str]) -> None:
+    """QWebEnginePage.proxyAuthenticationRequired: the login given in this run (or kept in
+    the keychain) first, the dialog when that was refused; `tried` is the page's own."""
+    chosen = proxies.proxy_for(request_url)
+    if chosen is None or chosen.host.lower() != proxy_host.lower():
+        chosen = proxies.Proxy("http", proxy_host, 0)
+    known = proxies.login_for(chosen)
+    if known.username and chosen.key not in tried:
+        tried.add(chosen.key)
+        authenticator.setUser(known.username)
+        authenticator.setPassword(known.password)
+        return
+    source = proxy_login.installed()
+    answer = ask_in_dialog(chosen, refused=chosen.key in tried)
+    tried.add(chosen.key)
+    if answer is None:
+        return  # no login given: the page reports the proxy's refusal
+    proxies.remember_login(chosen, *answer)
+    if source is not None:
+        source.given(chosen.with_login(*answer))
+    authenticator.setUser(answer[0])
+    authenticator.setPassword(answer[1])

@@ -1,0 +1,45 @@
+"""The embedded sign-in's proxy: the one auth/proxy.py decides, given to QtWebEngine.
+
+QtWebEngine takes Qt's application proxy (QNetworkProxy.setApplicationProxy), or, with
+QNetworkProxyFactory.setUseSystemConfiguration(True), the system's proxy settings (the
+desktop's on Linux, the OS's on Windows and macOS). A proxy the environment names
+(HTTPS_PROXY, with NO_PROXY) wins, as it does for MSAL and Graph; with none, the system's
+settings apply. Set before each sign-in page loads: the web engine reads it per request.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtNetwork import QNetworkProxy, QNetworkProxyFactory
+
+from o365desk.auth import proxy
+
+log = logging.getLogger(__name__)
+
+
+def apply_for(url: str) -> proxy.Proxy | None:
+    """Make the web engine reach `url` the way MSAL would; returns the proxy (None: direct
+    or the system's settings)."""
+    try:
+        configured = proxy.configured()
+        chosen = proxy.proxy_for(url) if configured else None
+    except proxy.ProxySettingError as exc:  # the sign-in itself reports it, in words
+        log.warning("proxy setting not used for the sign-in page: %s", exc)
+        configured, chosen = {}, None
+    if not configured:
+        QNetworkProxyFactory.setUseSystemConfiguration(True)
+        return None
+    QNetworkProxyFactory.setUseSystemConfiguration(False)
+    if chosen is None:  # NO_PROXY names the sign-in host
+        QNetworkProxy.setApplicationProxy(QNetworkProxy(QNetworkProxy.ProxyType.NoProxy))
+        return None
+    if chosen.scheme != "http":
+        # Qt's application proxy speaks plain HTTP to the proxy; leave it to the system.
+        log.warning("an https:// proxy is left to the system settings for the sign-in page")
+        QNetworkProxyFactory.setUseSystemConfiguration(True)
+        return None
+    QNetworkProxy.setApplicationProxy(QNetworkProxy(
+        QNetworkProxy.ProxyType.HttpProxy, chosen.host, chosen.port, chosen.username,
+        chosen.password))
+    return chosen

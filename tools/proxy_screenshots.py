@@ -1,0 +1,44 @@
+"""Render the proxy sign-in question, offscreen, in every palette (light and dark).
+
+Usage: python tools/proxy_screenshots.py OUTPUT_DIR
+
+Shots: the first question, one with a typed user name and password, and the question
+after the proxy refused an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.*
+from shot_runner import isolated_home, run_async_tool  # noqa: E402 (beside this script)
+
+isolated_home()
+
+from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
+
+from o365desk.ui.proxy_auth_dialog import ProxyAuthDialog  # noqa: E402
+from tests.ui.palettes import PALETTES, make_palette  # noqa: E402
+
+
+async def main(out: Path) -> None:
+    app = QApplication.instance()
+    first = ProxyAuthDialog("proxy.contoso.example:3128")
+    typed = ProxyAuthDialog("proxy.contoso.example:3128")
+    typed.username.setText("CONTOSO\\ann.smith")
+    typed.password.setText("not a real password")
+    refused = ProxyAuthDialog("proxy.contoso.example:3128", "CONTOSO\\ann.smith", True)
+    for dialog in (first, typed, refused):
+        dialog.show()
+    for palette in PALETTES:
+        app.setPalette(make_palette(app, palette))
+        await asyncio.sleep(0.2)
+        app.processEvents()
+        for name, dialog in (("first", first), ("typed", typed), ("refused", refused)):
+            dialog.grab().save(str(out / f"proxy-{name}-{palette}.png"))
+
+
+if __name__ == "__main__":
+    sys.exit(run_async_tool(main, Path(sys.argv[1])))
