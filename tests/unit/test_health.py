@@ -1,0 +1,217 @@
+"""Token health: the facts recorded by sign-ins and refreshes (real MSAL against the fake
+identity platform, a real store and vault), and the one rule that says "needs attention"."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from o365desk import usecases
+from o365desk.auth.session import SignInError
+from o365desk.core import health
+from o365desk.core.connection import (
+    Account,
+    Connection,
+    Credential,
+    CredentialType,
+    Kind,
+    Status,
+    utcnow,
+)
+from o365desk.services import Services
+from o365desk.storage.store import ConnectionStore
+from tests.unit.session_kit import make_connection, sign_in
+
+pytest_plugins = ["tests.unit.session_fixtures"]
+
+ACCOUNT = Account("admin@contoso.com", "uid.utid", "utid")
+
+
+def signed_in(days_ago: float | None, **kwargs) -> Connection:
+    now = utcnow()
+    return Connection("Payroll", account=ACCOUNT, scopes=("User.Read",),
+                      last_refreshed_at=None if days_ago is None
+                      else now - timedelta(days=days_ago), **kwargs)
+
+
+# --- the rule ----------------------------------------------------------------------------
+
+
+def test_a_sign_in_refreshed_recently_is_healthy_and_counts_down_to_its_lapse():
+    now = utcnow()
+    found = health.assess(signed_in(7), now)
+    assert not found.needs_attention and found.status == Status.SIGNED_IN
+    assert found.reason == "The saved sign-in lapses in 83 days if not used."
+    assert found.refresh_lapses_at == found.last_refreshed_at + timedelta(days=90)
+
+
+def test_a_sign_in_lapsing_within_two_weeks_needs_attention():
+    found = health.assess(signed_in(85), utcnow())
+    assert found.needs_attention
+    assert found.reason == "The saved sign-in lapses in 5 days if not used."
+    assert found.action.startswith("Sign in again")
+    assert not health.assess(signed_in(90 - health.ATTENTION_DAYS - 1), utcnow()) \
+        .needs_attention
+
+
+def test_a_sign_in_unused_for_ninety_days_has_most_likely_lapsed():
+    found = health.assess(signed_in(95), utcnow())
+    assert found.needs_attention and found.status == Status.SIGN_IN_NEEDED
+    assert "more than 90 days ago" in found.reason and found.action == "Sign in again."
+
+
+def test_a_failed_refresh_says_why_in_the_words_of_that_failure():
+    found = health.assess(signed_in(3, refresh_failure="AADSTS50173"), utcnow())
+    assert found.needs_attention and found.status == Status.SIGN_IN_NEEDED
+    assert found.reason.startswith("Its last refresh failed. The saved sign-in for this "
+                                   "connection was cancelled")
+    assert found.action == "Sign in again."
+    grant = health.assess(signed_in(3, refresh_failure="invalid_grant"), utcnow())
+    assert "is no longer valid" in grant.reason
+
+
+def test_signed_out_damaged_and_no_keychain_need_attention():
+    assert health.assess(Connection("New"), utcnow()).reason == \
+        "Nobody is signed in with this connection."
+    damaged = health.assess(signed_in(1, damage="Its tenant is not valid."), utcnow())
+    assert damaged.needs_attention and damaged.status == Status.DAMAGED
+    locked = health.assess(signed_in(1), utcnow(), keychain_ok=False)
+    assert locked.needs_attention and "keychain" in locked.reason
+
+
+def test_a_sign_in_from_before_the_field_counts_from_the_cached_token():
+    now = utcnow()
+    found = health.assess(signed_in(None), now, cached_at=now - timedelta(days=80))
+    assert found.needs_attention and "in 10 days" in found.reason
+    unknown = health.assess(signed_in(None), now)
+    assert not unknown.needs_attention and "not known" in unknown.reason
+
+
+def test_an_app_credential_expiring_within_thirty_days_or_expired_needs_attention():
+    now = utcnow()
+
+    def app(days: int | None) -> Connection:
+        return Connection("Daemon", kind=Kind.APP_ONLY, credential=Credential(
+            CredentialType.SECRET, None if days is None else now + timedelta(days=days, hours=1)))
+
+    assert not health.assess(app(200), now).needs_attention
+    soon = health.assess(app(12), now)
+    assert soon.needs_attention and soon.reason == "Secret expires in 12 days."
+    assert "before then" in soon.action
+    gone = health.assess(app(-3), now)
+    assert gone.needs_attention and gone.status == Status.CREDENTIAL_EXPIRED
+    assert not health.assess(app(None), now).needs_attention
+
+
+def test_needing_attention_sorts_first_then_the_soonest_to_lapse():
+    now = utcnow()
+    ranked = sorted([health.assess(signed_in(d), now) for d in (5, 86, 30, 80)],
+                    key=health.Health.sort_key)
+    assert [h.reason.split(" in ")[1] for h in ranked] == \
+        ["4 days if not used.", "10 days if not used.", "60 days if not used.",
+         "85 days if not used."]
+
+
+# --- the stored field --------------------------------------------------------------------
+
+
+def test_last_refreshed_at_and_refresh_failure_round_trip(tmp_path):
+    store = ConnectionStore(tmp_path / "connections.json")
+    saved = store.add(signed_in(4, refresh_failure="invalid_grant"))
+    [again] = ConnectionStore(store.path).load()
+    assert again.last_refreshed_at == saved.last_refreshed_at
+    assert again.refresh_failure == "invalid_grant"
+
+
+@pytest.mark.parametrize("field, value", [
+    ("last_refreshed_at", "yesterday"), ("last_refreshed_at", 1733300000),
+    ("refresh_failure", "bad code\u202e"), ("refresh_failure", "x" * 200),
+    ("refresh_failure", ["invalid_grant"]),
+])
+def test_a_wrong_health_field_marks_the_connection_damaged(tmp_path, field, value):
+    path = tmp_path / "connections.json"
+    store = ConnectionStore(path)
+    store.add(signed_in(4))
+    doc = json.loads(path.read_text())
+    doc["connections"][0][field] = value
+    path.write_text(json.dumps(doc))
+    [loaded] = ConnectionStore(path).load()
+    assert loaded.damage and field in loaded.damage
+    assert health.assess(loaded, utcnow()).status == Status.DAMAGED
+
+
+# --- recorded by sign-ins and refreshes (real MSAL, the fake identity platform) ----------
+
+
+@pytest.fixture
+def services(tmp_path, vault, trust_fake):
+    svc = Services(ConnectionStore(tmp_path / "connections.json"), vault_factory=lambda: vault)
+    yield svc
+    for connection in svc.store.connections:
+        svc.drop_session(connection.id)
+
+
+@pytest.fixture
+def saved(fake_identity, services):
+    connection = services.store.add(make_connection(fake_identity))
+    return services.record_sign_in(
+        connection, sign_in(fake_identity, services.session_for(connection)))
+
+
+def _backdate(services, connection, days: int) -> Connection:
+    return services.store.patch(connection.id,
+                                last_refreshed_at=utcnow() - timedelta(days=days))
+
+
+def test_a_sign_in_records_its_time_and_the_token_expiry_comes_from_the_vault(services,
+                                                                              saved):
+    assert saved.last_refreshed_at is not None
+    assert abs(saved.last_refreshed_at - utcnow()) < timedelta(minutes=5)
+    [(_c, found)] = usecases.token_health(services)
+    assert not found.needs_attention
+    assert found.access_token_expires_at is not None
+    assert found.access_token_expires_at > utcnow()
+    assert found.reason == "The saved sign-in lapses in 89 days if not used." or \
+        found.reason == "The saved sign-in lapses in 90 days if not used."
+
+
+def test_a_refresh_from_microsoft_starts_the_count_again(fake_identity, services, saved):
+    old = _backdate(services, saved, 85)
+    assert usecases.token_health(services)[0][1].needs_attention
+    services.session_for(old).acquire_silent()  # from the cache: nothing refreshed
+    assert services.store.find(saved.id).last_refreshed_at == old.last_refreshed_at
+    services.session_for(old).acquire_silent(force_refresh=True)
+    now = services.store.find(saved.id)
+    assert now.last_refreshed_at > old.last_refreshed_at
+    assert not usecases.token_health(services)[0][1].needs_attention
+
+
+def test_a_revoked_sign_in_is_recorded_and_a_new_sign_in_clears_it(fake_identity, services,
+                                                                   saved):
+    fake_identity.revoke_refresh_tokens()
+    with pytest.raises(SignInError):
+        services.session_for(saved).acquire_silent(force_refresh=True)
+    failed = services.store.find(saved.id)
+    assert failed.refresh_failure == "AADSTS50173"
+    [(_c, found)] = usecases.token_health(services)
+    assert found.needs_attention and found.status == Status.SIGN_IN_NEEDED
+    assert "was cancelled" in found.reason and found.action == "Sign in again."
+    again = services.record_sign_in(
+        failed, sign_in(fake_identity, services.session_for(failed)))
+    assert again.refresh_failure == ""
+    assert not usecases.token_health(services)[0][1].needs_attention
+
+
+def test_a_network_failure_is_not_recorded_as_a_lapsed_sign_in(fake_identity, services,
+                                                                saved):
+    fake_identity.fail_transport(503, times=None)
+    with pytest.raises(SignInError):
+        services.session_for(saved).acquire_silent(force_refresh=True)
+    assert services.store.find(saved.id).refresh_failure == ""
+
+
+def test_sign_out_forgets_the_refresh_facts(services, saved):
+    out = services.sign_out(saved)
+    assert out.last_refreshed_at is None and out.refresh_failure == ""
