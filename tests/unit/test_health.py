@@ -215,3 +215,51 @@ def test_a_network_failure_is_not_recorded_as_a_lapsed_sign_in(fake_identity, se
 def test_sign_out_forgets_the_refresh_facts(services, saved):
     out = services.sign_out(saved)
     assert out.last_refreshed_at is None and out.refresh_failure == ""
+
+
+# --- the keep-alive setting and use case -------------------------------------------------
+
+
+@pytest.mark.parametrize("text, days", [("{}", None), ('{"keep_alive_days": null}', None),
+                                        ('{"keep_alive_days": 1}', 1),
+                                        ('{"keep_alive_days": 89}', 89)])
+def test_the_keep_alive_setting_is_a_number_of_days_or_absent(tmp_path, text, days):
+    from o365desk.core import settings
+
+    (tmp_path / "settings.json").write_text(text)
+    loaded = settings.load(tmp_path / "settings.json")
+    assert loaded.problem == "" and settings.keep_alive_days(loaded) == days
+
+
+@pytest.mark.parametrize("value", ["0", "90", "true", '"7"', "7.5", "[7]"])
+def test_a_wrong_keep_alive_setting_is_refused_with_what_to_write(tmp_path, value):
+    from o365desk.core import settings
+
+    (tmp_path / "settings.json").write_text(f'{{"keep_alive_days": {value}}}')
+    loaded = settings.load(tmp_path / "settings.json")
+    assert settings.keep_alive_days(loaded) is None
+    assert "keep_alive_days must be a whole number of days from 1 to 89" in loaded.problem
+
+
+def test_keep_alive_refreshes_only_what_is_due_and_records_it(fake_identity, services,
+                                                               saved):
+    other = services.store.add(make_connection(fake_identity).replace(nickname="Recent"))
+    other = services.record_sign_in(
+        other, sign_in(fake_identity, services.session_for(other)))
+    old = _backdate(services, saved, 10)
+    assert usecases.keep_alive(services, days=None) == []  # off: no setting
+    [outcome] = usecases.keep_alive(services, days=7)
+    assert outcome.ok and outcome.connection.id == saved.id
+    assert services.store.find(saved.id).last_refreshed_at > old.last_refreshed_at
+    assert services.store.find(other.id).last_refreshed_at == other.last_refreshed_at
+    assert usecases.keep_alive(services, days=7) == []  # refreshed now: not due
+
+
+def test_keep_alive_reports_a_revoked_sign_in_and_then_leaves_it_alone(fake_identity,
+                                                                       services, saved):
+    _backdate(services, saved, 10)
+    fake_identity.revoke_refresh_tokens()
+    [outcome] = usecases.keep_alive(services, days=7)
+    assert not outcome.ok and outcome.message.endswith("Sign in again.")
+    assert services.store.find(saved.id).refresh_failure == "AADSTS50173"
+    assert usecases.keep_alive(services, days=7) == []  # only a new sign-in mends it
