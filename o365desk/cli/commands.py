@@ -11,8 +11,8 @@ from o365desk.cli import output
 from o365desk.cli.app_only import cmd_credential
 from o365desk.cli.client_ids import client_id_or_default
 from o365desk.cli.consent import cmd_consent
-from o365desk.cli.health import cmd_health, cmd_keep_alive
 from o365desk.cli.errors import UsageError
+from o365desk.cli.health import cmd_health, cmd_keep_alive
 from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.cli.signin import cmd_login, cmd_token
 from o365desk.core.clouds import Cloud

@@ -39,6 +39,12 @@ class Health:
     last_refreshed_at: datetime | None = None
     refresh_lapses_at: datetime | None = None
     credential_expires_at: datetime | None = None
+    summary: str = ""  # a few words for a list's column: "Lapses in 5 days", "Sign-in ended"
+
+    @property
+    def words(self) -> str:
+        """The reason, then what to do."""
+        return " ".join(w for w in (self.reason, self.action) if w)
 
     def to_dict(self) -> dict[str, Any]:
         """The health fields of `o365desk list --json` and `o365desk health --json`."""
@@ -72,13 +78,15 @@ def assess(connection: Connection, now: datetime | None = None, *,
     now = now or datetime.now(UTC)
     if connection.damage:
         return Health(Status.DAMAGED, True, connection_rules.message(connection),
-                      "Delete it and create it again, or ask your IT contact.")
+                      "Delete it and create it again, or ask your IT contact.",
+                      summary="Can't be used")
     if connection.kind == Kind.APP_ONLY:
         return _app_only(connection, now, keychain_ok)
     expires = token_expires_at or connection.expires_at
     if connection.account is None:
         return Health(Status.NOT_SIGNED_IN, True,
-                      "Nobody is signed in with this connection.", "Sign in.")
+                      "Nobody is signed in with this connection.", "Sign in.",
+                      summary="Not signed in")
     last = connection.last_refreshed_at or cached_at
     lapses = last + timedelta(days=LAPSE_DAYS) if last is not None else None
     facts = {"access_token_expires_at": expires, "last_refreshed_at": last,
@@ -88,24 +96,24 @@ def assess(connection: Connection, now: datetime | None = None, *,
                       "o365desk can't reach the keychain, so it can't use this connection's "
                       "saved sign-in.",
                       "Unlock the keychain (run “o365desk doctor” to see what is wrong), "
-                      "then check again.", **facts)
+                      "then check again.", summary="Keychain unavailable", **facts)
     if connection.refresh_failure:
         return Health(Status.SIGN_IN_NEEDED, True, refresh_failure_words(connection),
-                      SIGN_IN_AGAIN, **facts)
+                      SIGN_IN_AGAIN, summary="Sign-in ended", **facts)
     status = connection.status()
     if lapses is None:
         return Health(status, False, "Signed in; when it was last refreshed is not known.",
-                      **facts)
+                      summary="Signed in", **facts)
     if lapses <= now:
         return Health(Status.SIGN_IN_NEEDED, True,
                       f"The saved sign-in was last used on {last:%Y-%m-%d}, more than "
                       f"{LAPSE_DAYS} days ago, so Microsoft has most likely ended it.",
-                      SIGN_IN_AGAIN, **facts)
+                      SIGN_IN_AGAIN, summary="Sign-in lapsed", **facts)
     days = days_until(lapses, now)
     soon = days < ATTENTION_DAYS
     return Health(status, soon, f"The saved sign-in lapses {_in_days(days)} if not used.",
                   "Sign in again, or use the connection, to keep it." if soon else "",
-                  **facts)
+                  summary=f"Lapses {_in_days(days)}", **facts)
 
 
 def refresh_failure_words(connection: Connection) -> str:
@@ -148,17 +156,20 @@ def _app_only(connection: Connection, now: datetime, keychain_ok: bool) -> Healt
                       "o365desk can't reach the keychain, so it can't use this connection's "
                       "credential.",
                       "Unlock the keychain (run “o365desk doctor” to see what is wrong), "
-                      "then check again.", credential_expires_at=expires)
+                      "then check again.", credential_expires_at=expires,
+                      summary="Keychain unavailable")
     if credential is None:
-        return Health(Status.READY, True, "It has no credential.", fix)
+        return Health(Status.READY, True, "It has no credential.", fix,
+                      summary="No credential")
     if credential.expired(now):
         return Health(Status.CREDENTIAL_EXPIRED, True, f"{words}.", fix,
-                      credential_expires_at=expires)
+                      credential_expires_at=expires, summary=words)
     left = credential.days_left(now)
     if left is not None and left < CREDENTIAL_ATTENTION_DAYS:
         return Health(Status.READY, True, f"{words}.", fix.replace(", then", " before then,"
-                      " and", 1), credential_expires_at=expires)
-    return Health(Status.READY, False, f"{words}.", credential_expires_at=expires)
+                      " and", 1), credential_expires_at=expires, summary=words)
+    return Health(Status.READY, False, f"{words}.", credential_expires_at=expires,
+                  summary=words)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -88,6 +88,7 @@ class MainController(QObject):
         w.act_about.triggered.connect(self._on_about)
         w.act_open_logs.triggered.connect(self._on_open_logs)
         w.filter_edit.textChanged.connect(self._on_filter_changed)
+        w.attention_check.toggled.connect(self._on_attention_only)
         w.filter_edit.returnPressed.connect(w.table.setFocus)
         w.clear_filter_shortcut.activated.connect(self._on_clear_filter)
         w.edit_again_button.clicked.connect(self.edits.on_edit_again)
@@ -273,6 +274,10 @@ class MainController(QObject):
             self.window.table.selectRow(0)  # keep the details pane on a visible match
         self._on_selection_changed()
 
+    def _on_attention_only(self, only: bool) -> None:
+        self.proxy.set_attention_only(only)
+        self._on_filter_changed(self.window.filter_edit.text())
+
     def _on_clear_filter(self) -> None:
         self.window.filter_edit.clear()
 
@@ -397,6 +402,7 @@ class MainController(QObject):
             return  # deleted meanwhile
         if self.window.filter_edit.text():
             self.window.filter_edit.clear()  # the row must be visible to be selected
+        self.window.attention_check.setChecked(False)
         self.select(connection_id)
         self.window.raise_()
         self.window.activateWindow()
