@@ -89,6 +89,8 @@ class MainController(QObject):
         w.act_open_logs.triggered.connect(self._on_open_logs)
         w.filter_edit.textChanged.connect(self._on_filter_changed)
         w.attention_check.toggled.connect(self._on_attention_only)
+        w.act_sort_health.triggered.connect(
+            lambda: w.table.sortByColumn(Column.HEALTH, Qt.SortOrder.AscendingOrder))
         w.filter_edit.returnPressed.connect(w.table.setFocus)
         w.clear_filter_shortcut.activated.connect(self._on_clear_filter)
         w.edit_again_button.clicked.connect(self.edits.on_edit_again)

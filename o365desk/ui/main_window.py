@@ -162,6 +162,12 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Find,
             self.tr("Type to show only matching connections"),
         )
+        self.act_sort_health = self._action(
+            self.tr("Sort by &health"),
+            QKeySequence("Ctrl+Shift+H"),
+            self.tr("Show the connections that need attention first, then the soonest to "
+                    "lapse"),
+        )
         self.act_permissions = self._action(
             self.tr("&Permissions\u2026"),
             "Ctrl+Shift+P",
@@ -195,6 +201,7 @@ class MainWindow(QMainWindow):
                 conn_menu.addAction(action)
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addAction(self.act_filter)
+        view_menu.addAction(self.act_sort_health)
         tools_menu = bar.addMenu(self.tr("&Tools"))
         tools_menu.addAction(self.act_permissions)
         help_menu = bar.addMenu(self.tr("&Help"))
