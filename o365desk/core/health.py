@@ -10,6 +10,7 @@ app-only connection has no refresh token: its credential's expiry is its health.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -175,3 +176,41 @@ def _app_only(connection: Connection, now: datetime, keychain_ok: bool) -> Healt
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z") \
         if value else None
+
+
+# A desktop notification this many days before a sign-in lapses or a credential expires.
+NOTIFY_DAYS = 7
+
+
+@dataclasses.dataclass(frozen=True)
+class Notice:
+    """A notification to show: a short title and a sentence naming the connection."""
+
+    connection_id: str
+    nickname: str  # as shown: control and bidi characters as escapes
+    title: str
+    message: str
+
+
+def notices_due(found: Iterable[tuple[Connection, Health]], now: datetime,
+                notified: Mapping[str, str]) -> list[Notice]:
+    """What to notify now: each connection whose sign-in lapses, or whose app credential
+    expires, within NOTIFY_DAYS (not yet past), unless it was notified today already
+    (`notified`: connection id -> the ISO date of its last notice)."""
+    from o365desk.core.text import visible
+
+    today = now.date().isoformat()
+    notices = []
+    for connection, health in found:
+        if notified.get(connection.id) == today or connection.damage:
+            continue
+        app_only = connection.kind == Kind.APP_ONLY
+        end = health.credential_expires_at if app_only else health.refresh_lapses_at
+        if connection.refresh_failure or end is None or end <= now \
+                or end - now > timedelta(days=NOTIFY_DAYS):
+            continue
+        title = "A credential expires soon" if app_only else "A sign-in lapses soon"
+        name = visible(connection.nickname)
+        notices.append(Notice(connection.id, name, title,
+                              f"\u201c{name}\u201d: {health.words}"))
+    return notices

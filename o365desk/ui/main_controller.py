@@ -27,6 +27,8 @@ from o365desk.ui.connections_model import (
     ConnectionsModel,
     ConnectionsProxy,
 )
+from o365desk.ui.health_notifier import HealthNotifier, system_tray
+from o365desk.ui.health_watch import HealthWatch
 from o365desk.ui.keychain_status import KeychainStatus
 from o365desk.ui.main_window import MainWindow, window_settings
 from o365desk.ui.store_watcher import StoreWatcher
@@ -57,6 +59,8 @@ class MainController(QObject):
         self.runner = TaskRunner(self)
         self.keychain_status = KeychainStatus(window, services, self.model, self.runner, self)
         self.actions = ConnectionActions(self)
+        # Keep-alive and the tray's health notifications (the tray once the window shows).
+        self.health_watch = HealthWatch(services, HealthNotifier(None), clock, self)
         self.wizards = WindowKeeper(self)  # the open New connection wizard
         self.scope_browsers = WindowKeeper(self)  # the open permission browser
         self.menu = ConnectionMenu(window, self.current, self.model.status_of, self)
@@ -176,8 +180,12 @@ class MainController(QObject):
         return self.keychain_status.state
 
     def start_keychain_check(self) -> None:
-        """Ask the keychain which backend it is and whether it answers, off the GUI thread."""
+        """Ask the keychain which backend it is and whether it answers, off the GUI thread.
+        Then, soon and every hour: keep-alive and the health notifications."""
         self.keychain_status.start_check()
+        if self.health_watch.notifier.tray is None:
+            self.health_watch.notifier.tray = system_tray(self.window)
+        self.health_watch.start()
 
     def apply_keychain_state(self, state: KeychainState) -> None:
         self.keychain_status.apply(state)
@@ -420,3 +428,4 @@ class MainController(QObject):
 
     def _on_closing(self) -> None:
         self.window.save_state(self._settings)
+        self.health_watch.stop()

@@ -263,3 +263,37 @@ def test_keep_alive_reports_a_revoked_sign_in_and_then_leaves_it_alone(fake_iden
     assert not outcome.ok and outcome.message.endswith("Sign in again.")
     assert services.store.find(saved.id).refresh_failure == "AADSTS50173"
     assert usecases.keep_alive(services, days=7) == []  # only a new sign-in mends it
+
+
+# --- what a desktop notification says, and when ------------------------------------------
+
+
+def _found(*connections: Connection, now=None):
+    now = now or utcnow()
+    return [(c, health.assess(c, now)) for c in connections]
+
+
+def test_a_notice_comes_a_week_before_a_lapse_once_a_day():
+    now = utcnow()
+    soon, later = signed_in(84), signed_in(82).replace(nickname="Later")
+    [notice] = health.notices_due(_found(soon, later, now=now), now, {})
+    assert notice.connection_id == soon.id and notice.title == "A sign-in lapses soon"
+    assert notice.message == ("\u201cPayroll\u201d: The saved sign-in lapses in 6 days if "
+                              "not used. Sign in again, or use the connection, to keep it.")
+    today = now.date().isoformat()
+    assert health.notices_due(_found(soon, now=now), now, {soon.id: today}) == []
+    yesterday = (now - timedelta(days=1)).date().isoformat()
+    assert len(health.notices_due(_found(soon, now=now), now, {soon.id: yesterday})) == 1
+
+
+def test_a_notice_for_an_app_credential_about_to_expire_but_none_once_it_is_past():
+    now = utcnow()
+    app = Connection("Daemon\u202e", kind=Kind.APP_ONLY, credential=Credential(
+        CredentialType.SECRET, now + timedelta(days=3, hours=1)))
+    [notice] = health.notices_due(_found(app, now=now), now, {})
+    assert notice.title == "A credential expires soon"
+    assert notice.message.startswith("\u201cDaemon\\u202e\u201d: Secret expires in 3 days.")
+    gone = app.replace(credential=Credential(CredentialType.SECRET,
+                                             now - timedelta(days=1)))
+    ended = signed_in(2, refresh_failure="invalid_grant")
+    assert health.notices_due(_found(gone, ended, signed_in(95), now=now), now, {}) == []
