@@ -96,7 +96,7 @@ def assess(connection: Connection, now: datetime | None = None, *,
         return Health(Status.KEYCHAIN_UNAVAILABLE, True,
                       "o365desk can't reach the keychain, so it can't use this connection's "
                       "saved sign-in.",
-                      "Unlock the keychain (run “o365desk doctor” to see what is wrong), "
+                      'Unlock the keychain (run "o365desk doctor" to see what is wrong), '
                       "then check again.", summary="Keychain unavailable", **facts)
     if connection.refresh_failure:
         return Health(Status.SIGN_IN_NEEDED, True, refresh_failure_words(connection),
@@ -156,7 +156,7 @@ def _app_only(connection: Connection, now: datetime, keychain_ok: bool) -> Healt
         return Health(Status.KEYCHAIN_UNAVAILABLE, True,
                       "o365desk can't reach the keychain, so it can't use this connection's "
                       "credential.",
-                      "Unlock the keychain (run “o365desk doctor” to see what is wrong), "
+                      'Unlock the keychain (run "o365desk doctor" to see what is wrong), '
                       "then check again.", credential_expires_at=expires,
                       summary="Keychain unavailable")
     if credential is None:
@@ -212,5 +212,5 @@ def notices_due(found: Iterable[tuple[Connection, Health]], now: datetime,
         title = "A credential expires soon" if app_only else "A sign-in lapses soon"
         name = visible(connection.nickname)
         notices.append(Notice(connection.id, name, title,
-                              f"\u201c{name}\u201d: {health.words}"))
+                              f'"{name}": {health.words}'))
     return notices

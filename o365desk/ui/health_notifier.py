@@ -22,6 +22,7 @@ from o365desk.core import paths, safe_read
 from o365desk.core.connection import Connection
 from o365desk.core.health import Health, Notice, notices_due
 from o365desk.core.ids import canonical_uuid
+from o365desk.ui.message_bar import curly_quotes
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def combined(notices: list[Notice]) -> tuple[str, str]:
     """One notification for several: a tray shows only its latest message."""
     if len(notices) == 1:
         return notices[0].title, notices[0].message
-    names = [f"\u201c{n.nickname}\u201d" for n in notices]
+    names = [f'"{n.nickname}"' for n in notices]
     listed = ", ".join(names[:-1]) + " and " + names[-1]
     return (f"{len(notices)} connections need attention soon",
             f"{listed}: a sign-in lapses or a credential expires within days. Open o365desk "
@@ -102,7 +103,8 @@ class HealthNotifier(QObject):
         if not due:
             return []
         title, message = combined(due)
-        self.tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Warning, SHOW_MS)
+        self.tray.showMessage(title, curly_quotes(message),
+                              QSystemTrayIcon.MessageIcon.Warning, SHOW_MS)
         today = now.date().isoformat()
         for notice in due:
             notified[notice.connection_id] = today
