@@ -186,6 +186,8 @@ class Connection:
             return Status.NOT_SIGNED_IN
         if not keychain_ok:
             return Status.KEYCHAIN_UNAVAILABLE
+        if self.refresh_failure:  # Entra ended the saved sign-in (core/health.py says why)
+            return Status.SIGN_IN_NEEDED
         if self.awaiting_approval():
             return Status.WAITING_FOR_APPROVAL
         return Status.SIGNED_IN

@@ -41,6 +41,8 @@ class Health:
     refresh_lapses_at: datetime | None = None
     credential_expires_at: datetime | None = None
     summary: str = ""  # a few words for a list's column: "Lapses in 5 days", "Sign-in ended"
+    # Needs attention only because of what comes soon (it still works today).
+    soon: bool = False
 
     @property
     def words(self) -> str:
@@ -60,10 +62,11 @@ class Health:
             "credential_expires_at": _iso(self.credential_expires_at),
         }
 
-    def sort_key(self) -> tuple[int, float]:
-        """Needing attention first, then the soonest to lapse or expire."""
+    def sort_key(self) -> tuple[int, int, float]:
+        """What no longer works first, then what soon won't, then the rest; each by the
+        soonest to lapse or expire."""
         end = self.refresh_lapses_at or self.credential_expires_at
-        return (0 if self.needs_attention else 1,
+        return (0 if self.needs_attention else 1, 1 if self.soon else 0,
                 end.timestamp() if end is not None else float("inf"))
 
 
@@ -114,7 +117,7 @@ def assess(connection: Connection, now: datetime | None = None, *,
     soon = days < ATTENTION_DAYS
     return Health(status, soon, f"The saved sign-in lapses {_in_days(days)} if not used.",
                   "Sign in again, or use the connection, to keep it." if soon else "",
-                  summary=f"Lapses {_in_days(days)}", **facts)
+                  summary=f"Lapses {_in_days(days)}", soon=soon, **facts)
 
 
 def refresh_failure_words(connection: Connection) -> str:
@@ -168,7 +171,7 @@ def _app_only(connection: Connection, now: datetime, keychain_ok: bool) -> Healt
     left = credential.days_left(now)
     if left is not None and left < CREDENTIAL_ATTENTION_DAYS:
         return Health(Status.READY, True, f"{words}.", fix.replace(", then", " before then,"
-                      " and", 1), credential_expires_at=expires, summary=words)
+                      " and", 1), credential_expires_at=expires, summary=words, soon=True)
     return Health(Status.READY, False, f"{words}.", credential_expires_at=expires,
                   summary=words)
 

@@ -272,6 +272,12 @@ class DetailsPane(QWidget):
             self.expiry.setText(self.tr("none"))
         elif state is not None and state.needs_sign_in:
             self.expiry.setText(self.tr("no longer accepted: sign in again"))
+        elif expiry is not None and conn.refresh_failure:
+            self.expiry.setText(self.tr(
+                "valid until {when} (in {time}); it can't be renewed: sign in again")
+                .format(when=format_datetime(expiry), time=expires_in(expiry, now)))
+        elif conn.refresh_failure:
+            self.expiry.setText(self.tr("no longer accepted: sign in again"))
         elif expiry is not None:
             self.expiry.setText(self.tr(
                 "valid until {when} (in {time}); renews by itself while the sign-in lasts")
@@ -309,8 +315,14 @@ class DetailsPane(QWidget):
         health = assess(conn, now, token_expires_at=state.expires_at if state else None,
                         cached_at=state.cached_at if state else None)
         last = health.last_refreshed_at
-        self.last_refresh.setText(self.tr("not known") if last is None else self.tr(
-            "{when} ({ago})").format(when=format_datetime(last), ago=relative_time(last, now)))
+        if last is None:
+            self.last_refresh.setText(self.tr("not known"))
+        else:
+            days = (now - last).days
+            ago = relative_time(last, now) if days < 2 else self.tr(
+                "{count} days ago").format(count=days)
+            self.last_refresh.setText(self.tr("{when} ({ago})").format(
+                when=format_datetime(last), ago=ago))
         lapses = health.refresh_lapses_at
         if conn.refresh_failure or lapses is None or lapses <= now:
             text = health.words if lapses is not None or conn.refresh_failure \
@@ -321,11 +333,14 @@ class DetailsPane(QWidget):
                 when = self.tr("today")
             else:
                 when = plural(days, self.tr("in 1 day"), self.tr("in {count} days"))
-            text = self.tr("{when} ({date}) if not used; every use starts its 90 days "
-                           "again").format(when=when, date=format_date(lapses))
+            text = self.tr("{when} ({date}) if not used").format(
+                when=when, date=format_date(lapses))
             if health.needs_attention:
                 text += ". " + health.action
         self.lapse.setText(curly_quotes(visible(text)))
+        self.lapse.setToolTip(self.tr(
+            "Microsoft ends a saved sign-in that is not used for 90 days; every use starts "
+            "the 90 days again. A password change or an administrator can end it sooner."))
 
     def _token_facts(self, claims) -> str:
         """What the cached access token says of itself, decoded offline (never trusted)."""

@@ -80,8 +80,8 @@ def combined(notices: list[Notice]) -> tuple[str, str]:
     names = [f'"{n.nickname}"' for n in notices]
     listed = ", ".join(names[:-1]) + " and " + names[-1]
     return (f"{len(notices)} connections need attention soon",
-            f"{listed}: a sign-in lapses or a credential expires within days. Open o365desk "
-            "to see what to do for each.")
+            f"{listed} stop working within a week unless someone acts. Open o365desk to "
+            "see what to do for each.")
 
 
 class HealthNotifier(QObject):

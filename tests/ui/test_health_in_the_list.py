@@ -57,14 +57,15 @@ def test_the_health_column_says_in_a_few_words_and_its_tooltip_in_full(make_wind
                                        Qt.ItemDataRole.DisplayRole) == "Health"
 
 
-def test_ctrl_shift_h_sorts_needing_attention_first_then_the_soonest(qtbot, make_window):
+def test_ctrl_shift_h_sorts_what_needs_attention_first_then_the_soonest(qtbot, make_window):
     window, controller = make_window(health_connections())
     assert visible_nicknames(controller) == ["Daemon", "Ended", "Fresh", "Lapsing",
                                              "Middling"]
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_H,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert visible_nicknames(controller) == ["Lapsing", "Ended", "Middling", "Fresh",
+    # What no longer works, then what soon won't, then the rest, each soonest first.
+    assert visible_nicknames(controller) == ["Ended", "Lapsing", "Middling", "Fresh",
                                              "Daemon"]
     assert window.table.horizontalHeader().sortIndicatorSection() == Column.HEALTH
 
@@ -127,10 +128,11 @@ def test_the_details_pane_shows_the_last_refresh_and_the_lapse(qtbot, make_windo
     assert "2025-12-1" in details.last_refresh.text()  # 85 days before 2026-03-10
     assert details.lapse.text().startswith("in 5 days (")
     assert details.lapse.text().endswith(
-        ") if not used; every use starts its 90 days again. Sign in again, or use the "
-        "connection, to keep it.")
+        ") if not used. Sign in again, or use the connection, to keep it.")
     select(window, controller, "Ended")
     qtbot.waitUntil(lambda: details.title.text() == "Ended")
+    assert details.status.text() == "Sign-in needed"
+    assert details.expiry.text() == "no longer accepted: sign in again"
     assert details.lapse.text().startswith("Its last refresh failed. The saved sign-in "
                                            "for this connection was cancelled")
     select(window, controller, "Daemon")

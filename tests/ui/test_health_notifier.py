@@ -53,9 +53,9 @@ def test_several_at_once_are_one_notification_naming_each(tmp_path):
     HealthNotifier(tray, NotifiedLog(tmp_path / "n.json")).notify(
         found(lapsing("A", 85), lapsing("B", 86), lapsing("C", 87), now=now), now)
     assert tray.shown == [("3 connections need attention soon",
-                           "\u201cA\u201d, \u201cB\u201d and \u201cC\u201d: a sign-in lapses "
-                           "or a credential expires within days. Open o365desk to see what "
-                           "to do for each.")]
+                           "\u201cA\u201d, \u201cB\u201d and \u201cC\u201d stop working "
+                           "within a week unless someone acts. Open o365desk to see what to "
+                           "do for each.")]
 
 
 def test_a_damaged_or_hostile_notified_file_counts_as_empty(tmp_path):

@@ -68,6 +68,7 @@ def test_a_failed_refresh_says_why_in_the_words_of_that_failure():
     assert found.reason.startswith("Its last refresh failed. The saved sign-in for this "
                                    "connection was cancelled")
     assert found.action == "Sign in again."
+    assert signed_in(3, refresh_failure="AADSTS50173").status() == Status.SIGN_IN_NEEDED
     grant = health.assess(signed_in(3, refresh_failure="invalid_grant"), utcnow())
     assert "is no longer valid" in grant.reason
 
