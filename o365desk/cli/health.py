@@ -8,6 +8,8 @@ import sys
 
 from o365desk import usecases
 from o365desk.cli import output
+from o365desk.core.connection import Kind
+from o365desk.core.credential_words import cli_fix
 from o365desk.core.settings import KEEP_ALIVE_MAX, KEEP_ALIVE_MIN
 from o365desk.core.text import visible
 from o365desk.services import Services
@@ -50,7 +52,11 @@ def cmd_health(args: argparse.Namespace, services: Services) -> int:
         print("No connections yet. Add one with: o365desk add NICKNAME")
     for connection, health in found:
         state = "needs attention" if health.needs_attention else "OK"
-        words = " ".join(w for w in (health.reason, health.action) if w)
+        action = health.action
+        if connection.kind == Kind.APP_ONLY:  # the command, not the window's button
+            action = action.replace("give it to the connection (Replace credential)",
+                                    cli_fix(connection))
+        words = " ".join(w for w in (health.reason, action) if w)
         print(f"{visible(connection.nickname)}: {health.status.value}, {state}. "
               f"{output.printable(' '.join(words.split()))}")
     return 1 if attention else 0

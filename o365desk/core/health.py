@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from o365desk.core import connection_rules
 from o365desk.core.connection import EXPIRY_WARNING_DAYS, Connection, Kind, Status
 
 # Entra's inactivity lapse of a refresh token (counted from its last use).
@@ -81,9 +80,10 @@ def assess(connection: Connection, now: datetime | None = None, *,
     """
     now = now or datetime.now(UTC)
     if connection.damage:
-        return Health(Status.DAMAGED, True, connection_rules.message(connection),
-                      "Delete it and create it again, or ask your IT contact.",
-                      summary="Can't be used")
+        return Health(Status.DAMAGED, True,
+                      f"This connection's saved details can't be used. {connection.damage}",
+                      "Delete it and add it again, or ask your IT contact to correct it in "
+                      "connections.json.", summary="Can't be used")
     if connection.kind == Kind.APP_ONLY:
         return _app_only(connection, now, keychain_ok)
     expires = token_expires_at or connection.expires_at

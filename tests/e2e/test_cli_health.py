@@ -155,3 +155,18 @@ def _plain_env() -> dict[str, str]:
     import os
 
     return os.environ.copy()
+
+
+def test_an_app_secret_expiring_soon_needs_attention_with_the_command_to_fix_it(config_dir):
+    env = _plain_env()
+    assert o365desk(env, "add", "Fresh").returncode == 0
+    craft(config_dir, "Fresh", kind="app-only",
+          client_id="7d3f0b6a-1c2e-4d5f-8a9b-0c1d2e3f4a5b", tenant="contoso.com",
+          credential={"type": "secret",
+                      "expires_at": iso(datetime.now(UTC) + timedelta(days=12, hours=2))})
+    done = o365desk(env, "health")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == (
+        'Fresh: ready, needs attention. Secret expires in 12 days. Make a new secret in the '
+        'app registration before then, and run: o365desk credential "Fresh" '
+        "--secret-stdin.\n")
