@@ -37,6 +37,10 @@ class HealthWatch(QObject):
         self.notifier = notifier
         self._clock = clock
         self.runner = TaskRunner(self)  # its own: the window's actions never wait for it
+        self._first = QTimer(self)
+        self._first.setSingleShot(True)
+        self._first.setInterval(FIRST_DELAY_MS)
+        self._first.timeout.connect(self.run_now)
         self._timer = QTimer(self)
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.run_now)
@@ -44,14 +48,24 @@ class HealthWatch(QObject):
     def start(self) -> None:
         """Soon a first round, then one every hour."""
         if not self._timer.isActive():
-            QTimer.singleShot(FIRST_DELAY_MS, self, self.run_now)
+            self._first.start()
             self._timer.start()
 
     def stop(self) -> None:
+        """No more rounds (the window closes); one under way is cancelled."""
+        self._first.stop()
         self._timer.stop()
         self.runner.cancel_all()
 
     def run_now(self) -> None:
+        import asyncio  # loaded by now: the window's jobs run on its qasync loop
+
+        try:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:
+            return  # no loop (the window is going away): nothing can run
+        if loop.is_closed():
+            return
         if not self.runner.busy:  # one round at a time
             self.runner.start(self._round())
 
