@@ -298,3 +298,19 @@ def test_a_notice_for_an_app_credential_about_to_expire_but_none_once_it_is_past
                                              now - timedelta(days=1)))
     ended = signed_in(2, refresh_failure="invalid_grant")
     assert health.notices_due(_found(gone, ended, signed_in(95), now=now), now, {}) == []
+
+
+def test_without_a_keychain_what_keeps_a_sign_in_there_says_so(tmp_path):
+    from o365desk.storage.vault import VaultUnavailable
+
+    def no_keychain():
+        raise VaultUnavailable("No keychain is available.")
+
+    svc = Services(ConnectionStore(tmp_path / "connections.json"), vault_factory=no_keychain)
+    svc.store.add(signed_in(5))
+    svc.store.add(Connection("Not yet"))
+    found = {c.nickname: h for c, h in usecases.token_health(svc)}
+    assert found["Payroll"].status == Status.KEYCHAIN_UNAVAILABLE
+    assert found["Payroll"].needs_attention and "keychain" in found["Payroll"].reason
+    assert found["Payroll"].refresh_lapses_at is not None  # the file still knows that
+    assert found["Not yet"].status == Status.NOT_SIGNED_IN
