@@ -10,7 +10,7 @@ from typing import Any
 from o365desk.core.connection import Connection, Kind, utcnow
 from o365desk.core.health import Health, assess
 from o365desk.services import Services
-from o365desk.storage.vault import VaultError
+from o365desk.storage.vault import VaultError, VaultUnavailable
 
 
 def token_health(services: Services, connections: Iterable[Connection] | None = None,
@@ -40,8 +40,10 @@ def token_health(services: Services, connections: Iterable[Connection] | None = 
                     state = read_token_state(vault, connection)
                     if state is not None:
                         expires, cached = state.expires_at, state.cached_at
-            except VaultError:
+            except VaultUnavailable:
                 keychain_ok = False
+            except VaultError:  # this one's saved cache can't be read: its times from the file
+                pass
         found.append((connection, assess(connection, now, token_expires_at=expires,
                                          cached_at=cached,
                                          keychain_ok=keychain_ok or not uses_keychain)))

@@ -314,3 +314,23 @@ def test_without_a_keychain_what_keeps_a_sign_in_there_says_so(tmp_path):
     assert found["Payroll"].needs_attention and "keychain" in found["Payroll"].reason
     assert found["Payroll"].refresh_lapses_at is not None  # the file still knows that
     assert found["Not yet"].status == Status.NOT_SIGNED_IN
+
+
+def test_one_unreadable_token_cache_does_not_make_the_keychain_unavailable(tmp_path):
+    from o365desk.storage.vault import MSAL_CACHE, Vault
+    from tests.fakes.memory_keyring import MemoryKeyring
+
+    keyring = MemoryKeyring()
+    svc = Services(ConnectionStore(tmp_path / "connections.json"),
+                   vault_factory=lambda: Vault(keyring))
+    broken = svc.store.add(signed_in(5))
+    other = svc.store.add(signed_in(6).replace(nickname="Other", id="0" * 8 + "-0000-4000-8000-"
+                                               + "0" * 12))
+    svc.vault().set(broken.id, MSAL_CACHE, "{}")
+    svc.vault().set(other.id, MSAL_CACHE, "{}")
+    for service, user in list(keyring.entries):  # alter what was saved for the first
+        if broken.id in user:
+            keyring.entries[(service, user)] = "altered"
+    found = {c.nickname: h for c, h in usecases.token_health(svc)}
+    assert found["Other"].status == Status.SIGNED_IN
+    assert found["Payroll"].status != Status.KEYCHAIN_UNAVAILABLE
