@@ -95,13 +95,21 @@ def keep_alive(services: Services, now: datetime | None = None,
         return []
     now = now or utcnow()
     outcomes: list[KeepAliveOutcome] = []
+    unavailable = ""  # once the keychain can't be reached, the rest aren't tried
     for connection in services.store.connections:
         if not due_for_keep_alive(connection, days, now):
+            continue
+        if unavailable:
+            outcomes.append(KeepAliveOutcome(connection, False, unavailable))
             continue
         try:
             services.session_for(connection).acquire_silent(force_refresh=True)
         except SignInError as exc:
             outcomes.append(KeepAliveOutcome(connection, False, exc.explanation.message))
+            continue
+        except VaultUnavailable as exc:
+            unavailable = str(exc)
+            outcomes.append(KeepAliveOutcome(connection, False, unavailable))
             continue
         except (VaultError, StoreError) as exc:
             outcomes.append(KeepAliveOutcome(connection, False, str(exc)))

@@ -334,3 +334,22 @@ def test_one_unreadable_token_cache_does_not_make_the_keychain_unavailable(tmp_p
     found = {c.nickname: h for c, h in usecases.token_health(svc)}
     assert found["Other"].status == Status.SIGNED_IN
     assert found["Payroll"].status != Status.KEYCHAIN_UNAVAILABLE
+
+
+def test_keep_alive_without_a_keychain_tries_it_once_and_says_so_for_each(tmp_path):
+    from o365desk.storage.vault import VaultUnavailable
+
+    tries = []
+
+    def no_keychain():
+        tries.append(1)
+        raise VaultUnavailable("The keychain is locked. Unlock it, then try again.")
+
+    svc = Services(ConnectionStore(tmp_path / "connections.json"), vault_factory=no_keychain)
+    svc.store.add(signed_in(30))
+    svc.store.add(signed_in(40).replace(nickname="Other",
+                                        id="0" * 8 + "-0000-4000-8000-" + "0" * 12))
+    outcomes = usecases.keep_alive(svc, days=7)
+    assert [o.ok for o in outcomes] == [False, False] and len(tries) == 1
+    assert all(o.message == "The keychain is locked. Unlock it, then try again."
+               for o in outcomes)
