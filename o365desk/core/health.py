@@ -25,6 +25,8 @@ ATTENTION_DAYS = 14
 CREDENTIAL_ATTENTION_DAYS = EXPIRY_WARNING_DAYS
 
 SIGN_IN_AGAIN = "Sign in again."
+# The code auth/results.not_signed_in gives a refresh that found no account in the cache.
+NO_SAVED_SIGN_IN = "not_signed_in"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,6 +127,9 @@ def refresh_failure_words(connection: Connection) -> str:
     from o365desk.core.signin_errors import explain
 
     code = connection.refresh_failure
+    if code == NO_SAVED_SIGN_IN:  # not Microsoft's answer: the token cache has no account
+        return ("Its last refresh failed: this computer no longer has its saved sign-in (it "
+                "was removed, or the keychain was reset).")
     aadsts = code.upper().startswith("AADSTS")
     explanation = explain(None if aadsts else code, code if aadsts else None, None,
                           tenant=connection.tenant, cloud=connection.cloud,

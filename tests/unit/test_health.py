@@ -69,6 +69,9 @@ def test_a_failed_refresh_says_why_in_the_words_of_that_failure():
                                    "connection was cancelled")
     assert found.action == "Sign in again."
     assert signed_in(3, refresh_failure="AADSTS50173").status() == Status.SIGN_IN_NEEDED
+    gone = health.assess(signed_in(3, refresh_failure="not_signed_in"), utcnow())
+    assert gone.reason.startswith("Its last refresh failed: this computer no longer has its "
+                                  "saved sign-in")
     grant = health.assess(signed_in(3, refresh_failure="invalid_grant"), utcnow())
     assert "is no longer valid" in grant.reason
 
@@ -353,3 +356,16 @@ def test_keep_alive_without_a_keychain_tries_it_once_and_says_so_for_each(tmp_pa
     assert [o.ok for o in outcomes] == [False, False] and len(tries) == 1
     assert all(o.message == "The keychain is locked. Unlock it, then try again."
                for o in outcomes)
+
+
+def test_a_refresh_with_the_saved_sign_in_gone_is_recorded_in_its_own_words(services, saved,
+                                                                           vault):
+    from o365desk.storage.vault import MSAL_CACHE
+
+    services.drop_session(saved.id)
+    vault.set(saved.id, MSAL_CACHE, "{}")  # the cache lost its account (a reset keychain)
+    with pytest.raises(SignInError):
+        services.session_for(saved).acquire_silent(force_refresh=True)
+    failed = services.store.find(saved.id)
+    assert failed.refresh_failure == health.NO_SAVED_SIGN_IN
+    assert "no longer has its saved sign-in" in health.assess(failed).reason
