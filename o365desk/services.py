@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -14,6 +15,8 @@ from o365desk.storage.vault import Vault, VaultError, VaultUnavailable
 
 if TYPE_CHECKING:  # msal and requests load only when a session is first made
     from o365desk.auth.session import ConnectionSession, SignInResult
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,6 +92,8 @@ class Services:
                 session = None
             if session is None:
                 session = make(connection, vault)
+                if make is ConnectionSession:
+                    session.on_refresh = self._note_refresh
                 self._sessions[connection.id] = session
             else:
                 session.rebind(connection)
@@ -113,8 +118,10 @@ class Services:
 
         # What this sign-in asked for is approved now (what it was granted is the token's
         # business); permissions added meanwhile elsewhere still wait for approval.
+        now = utcnow()
         fields = {"account": result.account, "expires_at": result.expires_at,
-                  "last_used_at": utcnow(), "approved_scopes": connection.scopes}
+                  "last_used_at": now, "approved_scopes": connection.scopes,
+                  "last_refreshed_at": now, "refresh_failure": ""}
         try:
             saved = self.store.patch(connection.id, **fields)
         except NotFoundError:
@@ -137,7 +144,21 @@ class Services:
         self.session_for(connection).sign_out()
         self.drop_session(connection.id)
         return self.store.patch(connection.id, account=None, expires_at=None,
-                                approved_scopes=None)
+                                approved_scopes=None, last_refreshed_at=None,
+                                refresh_failure="")
+
+    def _note_refresh(self, connection_id: str, failure: str) -> None:
+        """Record a refresh from Microsoft (a session's on_refresh): when one worked, or the
+        code of one that needs a new sign-in. A courtesy: a busy or read-only file, or a
+        connection deleted meanwhile, doesn't fail the token it came with."""
+        from o365desk.storage.store import StoreError
+
+        fields = {"refresh_failure": failure} if failure else \
+            {"last_refreshed_at": utcnow(), "refresh_failure": ""}
+        try:
+            self.store.patch(connection_id, wait=2.0, **fields)
+        except StoreError as exc:
+            log.info("refresh of %s not recorded: %s", connection_id, exc)
 
     def delete_connection(self, connection: Connection) -> int:
         """Remove a connection's keychain entries, then the connection; return entries removed.

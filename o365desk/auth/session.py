@@ -121,6 +121,10 @@ class ConnectionSession:
         self._cache: Any = None
         self._home_account_id = connection.account.home_account_id if connection.account \
             else None
+        # Told of every refresh from Microsoft: on_refresh(connection_id, failure), failure
+        # "" when it worked, else the explanation code of one that needs a new sign-in
+        # (services.py records it; the saved sign-in's health counts from it).
+        self.on_refresh: Callable[[str, str], None] | None = None
 
     def __repr__(self) -> str:
         return f"ConnectionSession({self.connection.nickname!r}, id={self.connection.id})"
@@ -341,9 +345,20 @@ class ConnectionSession:
                                   self.connection)
             log.debug("connection %s: token from %s, expires %s", self.connection.id,
                       result.get("token_source", "msal"), signed.expires_at.isoformat())
+            if result.get("token_source") == "identity_provider":
+                self._tell_refresh("")
             return signed
 
-        return self._call(silent)
+        try:
+            return self._call(silent)
+        except SignInError as exc:
+            if exc.needs_sign_in:
+                self._tell_refresh(exc.code)
+            raise
+
+    def _tell_refresh(self, failure: str) -> None:
+        if self.on_refresh is not None:
+            self.on_refresh(self.connection.id, failure)
 
     def _cached_account(self, app: Any) -> dict | None:
         accounts = app.get_accounts()

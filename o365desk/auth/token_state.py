@@ -29,6 +29,7 @@ class TokenState:
     requested: tuple[str, ...] = ()
     claims: TokenClaims | None = None
     needs_sign_in: bool = False  # a silent refresh said the saved sign-in no longer works
+    cached_at: datetime | None = None  # when the newest access token came from Microsoft
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -94,20 +95,25 @@ def state_from_cache(cache: Mapping[str, Any], connection: Connection) -> TokenS
     newest = tokens[0] if tokens else None
     claims = None
     granted: Sequence[str] | None = None
-    expires_at = None
+    expires_at = cached_at = None
     if newest is not None:
         expires_at = datetime.fromtimestamp(_expires_on(newest), UTC)
+        cached_at = datetime.fromtimestamp(_expires_on(newest, "cached_at"), UTC) \
+            if _expires_on(newest, "cached_at") else None
         granted = granted_names(str(newest.get("target") or ""), connection)
         try:
             claims = decode_claims(str(newest.get("secret") or ""))
         except ClaimsError:
             claims = None
     return TokenState(True, expires_at, bool(mine("RefreshToken")),
-                      None if granted is None else tuple(granted), requested, claims)
+                      None if granted is None else tuple(granted), requested, claims,
+                      cached_at=cached_at)
 
 
-def _expires_on(entry: Mapping[str, Any]) -> int:
+def _expires_on(entry: Mapping[str, Any], key: str = "expires_on") -> int:
+    """A cache entry's Unix time field (MSAL keeps them as text); 0 when not one."""
     try:
-        return int(entry.get("expires_on") or 0)
+        value = int(entry.get(key) or 0)
     except (TypeError, ValueError):
         return 0
+    return value if 0 < value < 253402300799 else 0  # before the year 10000

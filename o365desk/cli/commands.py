@@ -12,6 +12,7 @@ from o365desk.cli.app_only import cmd_credential
 from o365desk.cli.client_ids import client_id_or_default
 from o365desk.cli.consent import cmd_consent
 from o365desk.cli.errors import UsageError
+from o365desk.cli.health import cmd_health, cmd_keep_alive
 from o365desk.cli.scopes import cmd_scope, cmd_scopes
 from o365desk.cli.signin import cmd_login, cmd_token
 from o365desk.cli.templates import cmd_export, cmd_import
@@ -125,7 +126,8 @@ def cmd_add(args: argparse.Namespace, services: Services) -> int:
 def cmd_list(args: argparse.Namespace, services: Services) -> int:
     connections = services.store.connections
     if args.json:
-        print(output.list_json(connections))
+        print(output.list_json(connections, dict(
+            (c.id, h) for c, h in usecases.token_health(services, connections))))
     elif not connections and services.store.read_only:
         # Not "add one": changes are off until the file's problem (noted above) is fixed.
         print("No connections to show, and changes are turned off (see the note above).")
@@ -315,4 +317,6 @@ _COMMANDS = {
     "consent": cmd_consent,
     "export": cmd_export,
     "import": cmd_import,
+    "health": cmd_health,
+    "keep-alive": cmd_keep_alive,
 }

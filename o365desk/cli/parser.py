@@ -7,6 +7,7 @@ import argparse
 from o365desk import __version__
 from o365desk.cli.app_only import add_credential_parser, add_secret_arguments
 from o365desk.cli.consent import add_consent_parser
+from o365desk.cli.health import add_health_parsers
 from o365desk.cli.scopes import add_scope_parsers
 from o365desk.cli.signin import add_signin_parsers
 from o365desk.cli.templates import add_template_parsers
@@ -103,4 +104,5 @@ def build_parser() -> argparse.ArgumentParser:
     add_scope_parsers(sub)
     add_consent_parser(sub)
     add_template_parsers(sub)
+    add_health_parsers(sub)
     return parser

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +30,9 @@ class CredentialType(enum.StrEnum):
     SECRET = "secret"  # a client secret, kept in the keychain
     CERTIFICATE = "certificate"  # a certificate's private key, kept in the keychain
 
+
+# What a recorded refresh failure may be: an explanation code ("invalid_grant", "AADSTS50173").
+_FAILURE_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 # From this many days before its expiry, a credential's coming end is a warning.
 EXPIRY_WARNING_DAYS = 30
@@ -152,6 +156,11 @@ class Connection:
     damage: str = ""
     # App only: the credential's non-secret facts (None for a delegated connection).
     credential: Credential | None = None
+    # Delegated: when a sign-in or a refresh last worked (the refresh token's 90-day
+    # inactivity lapse counts from it; core/health.py), and the explanation code of a
+    # refresh that failed since, which a new sign-in needs ("" when none did).
+    last_refreshed_at: datetime | None = None
+    refresh_failure: str = ""
     # A damaged connection's entry exactly as read, saved back unchanged.
     stored: Mapping[str, Any] | None = dataclasses.field(
         default=None, compare=False, hash=False, repr=False)
@@ -177,6 +186,8 @@ class Connection:
             return Status.NOT_SIGNED_IN
         if not keychain_ok:
             return Status.KEYCHAIN_UNAVAILABLE
+        if self.refresh_failure:  # Entra ended the saved sign-in (core/health.py says why)
+            return Status.SIGN_IN_NEEDED
         if self.awaiting_approval():
             return Status.WAITING_FOR_APPROVAL
         return Status.SIGNED_IN
@@ -212,6 +223,8 @@ class Connection:
             "approved_scopes": None if self.approved_scopes is None
             else list(self.approved_scopes),
             "credential": None if self.credential is None else self.credential.to_dict(),
+            "last_refreshed_at": _iso(self.last_refreshed_at),
+            "refresh_failure": self.refresh_failure or None,
         }
 
     @classmethod
@@ -253,6 +266,10 @@ class Connection:
         credential = data.get("credential")
         if credential is not None:
             credential = Credential.from_dict(credential, ident)
+        failure = _opt(data, "refresh_failure", str) or ""
+        if failure and not _FAILURE_CODE.fullmatch(failure):
+            raise FormatError(f"connection {ident}: refresh_failure {failure[:80]!r} is not "
+                              "a sign-in error code")
         return cls(
             id=ident,
             nickname=_req(data, "nickname", str),
@@ -270,6 +287,8 @@ class Connection:
             graph_endpoint=_opt(data, "graph_endpoint", str),
             approved_scopes=None if approved is None else tuple(approved),
             credential=credential,
+            last_refreshed_at=_time(data, "last_refreshed_at"),
+            refresh_failure=failure,
         )
 
 

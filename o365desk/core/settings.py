@@ -21,7 +21,20 @@ class AppSettings:
     client_id: str = DEFAULT_CLIENT_ID
     redirect_uri: str = DEFAULT_REDIRECT_URI
     extra_ca_certs: tuple[str, ...] = ()  # PEM files, e.g. a TLS-inspecting proxy's CA
+    # Refresh sign-ins not refreshed for this many days (None: keep-alive off). Read through
+    # keep_alive_days() below, never directly.
+    keep_alive_days: int | None = None
     problem: str = ""  # why the file was not used, in a sentence; "" when it was fine
+
+
+# Keep-alive's range: a day at least, and under Entra's 90-day inactivity lapse.
+KEEP_ALIVE_MIN, KEEP_ALIVE_MAX = 1, 89
+
+
+def keep_alive_days(settings: AppSettings | None = None) -> int | None:
+    """The keep-alive interval in days, or None when it is off: the one place it is read
+    (a policy key, when there is one, overrides the user's setting here)."""
+    return (settings or load()).keep_alive_days
 
 
 def settings_file() -> Path:
@@ -81,6 +94,12 @@ def _parse(data: object) -> AppSettings:
         client_id = str(uuid.UUID(client_id))
     except ValueError:
         raise ValueError(f"client_id {client_id!r} is not a GUID") from None
+    keep_alive = data.get("keep_alive_days")
+    if keep_alive is not None and (not isinstance(keep_alive, int) or isinstance(
+            keep_alive, bool) or not KEEP_ALIVE_MIN <= keep_alive <= KEEP_ALIVE_MAX):
+        raise ValueError(f"keep_alive_days must be a whole number of days from "
+                         f"{KEEP_ALIVE_MIN} to {KEEP_ALIVE_MAX}, or left out to turn "
+                         "keep-alive off")
     from o365desk.core.endpoints import check_redirect_uri
 
-    return AppSettings(client_id, check_redirect_uri(redirect_uri), tuple(extra))
+    return AppSettings(client_id, check_redirect_uri(redirect_uri), tuple(extra), keep_alive)

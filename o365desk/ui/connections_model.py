@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 
 from o365desk.core import connection_rules
 from o365desk.core.connection import Connection, Kind, Status, utcnow
+from o365desk.core.health import Health, assess
 from o365desk.core.nickname import NicknameError, normalize
 from o365desk.core.text import visible
 from o365desk.storage.store import StoreError
@@ -41,6 +42,7 @@ ConnectionIdRole = _USER + 2  # its UUID, for finding the row again after a relo
 SortRole = _USER + 3  # what the column sorts by (the real timestamp for "Last used")
 SearchTextRole = _USER + 4  # case-folded text the filter matches against
 StatusRole = _USER + 5  # the Status enum member
+HealthRole = _USER + 6  # its core.health.Health (token health: needs attention, and why)
 
 _ANY_INDEX = QModelIndex | QPersistentModelIndex
 
@@ -52,6 +54,7 @@ class Column(enum.IntEnum):
     CLOUD = 3
     STATUS = 4
     LAST_USED = 5
+    HEALTH = 6
 
 
 def relative_time(when: datetime | None, now: datetime) -> str:
@@ -155,6 +158,7 @@ class ConnectionsModel(QAbstractTableModel):
             Column.CLOUD: self.tr("Cloud"),
             Column.STATUS: self.tr("Status"),
             Column.LAST_USED: self.tr("Last used"),
+            Column.HEALTH: self.tr("Health"),
         }
 
     def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
@@ -170,6 +174,8 @@ class ConnectionsModel(QAbstractTableModel):
             return conn.id
         if role == StatusRole:
             return self.status_of(conn)
+        if role == HealthRole:
+            return self.health_of(conn)
         if role == SortRole:
             return self._sort_key(conn, column)
         if role == SearchTextRole:
@@ -183,6 +189,9 @@ class ConnectionsModel(QAbstractTableModel):
             return self._app_in_full(conn)  # the whole client ID, not its first characters
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
             if self.status_of(conn) in (Status.KEYCHAIN_UNAVAILABLE, Status.DAMAGED):
+                return _warning_icon()
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.HEALTH:
+            if self.health_of(conn).needs_attention:
                 return _warning_icon()
         return None
 
@@ -202,6 +211,8 @@ class ConnectionsModel(QAbstractTableModel):
             return conn.cloud.label
         if column == Column.STATUS:
             return status_text(self.status_of(conn))
+        if column == Column.HEALTH:
+            return self.health_of(conn).summary
         return relative_time(conn.last_used_at, self._clock())
 
     def _sort_key(self, conn: Connection, column: Column):
@@ -212,6 +223,8 @@ class ConnectionsModel(QAbstractTableModel):
             if conn.kind == Kind.APP_ONLY:  # apps together, by their full client ID
                 return self.tr("App") + " " + conn.client_id
             return conn.account.username if conn.account else ""
+        if column == Column.HEALTH:  # needing attention first, then the soonest to lapse
+            return self.health_of(conn).sort_key()
         return self._display(conn, column)
 
     def _app_short(self, conn: Connection) -> str:
@@ -234,6 +247,10 @@ class ConnectionsModel(QAbstractTableModel):
             return visible(conn.description, keep_newlines=True)
         if column == Column.LAST_USED:
             return format_datetime(conn.last_used_at)
+        if column == Column.HEALTH:
+            from o365desk.ui.message_bar import curly_quotes
+
+            return curly_quotes(visible(self.health_of(conn).words))
         if column == Column.STATUS and conn.damage:
             from o365desk.ui.message_bar import curly_quotes  # the CLI's words, our quotes
 
@@ -316,6 +333,13 @@ class ConnectionsModel(QAbstractTableModel):
         self._ids.remove(connection_id)
         self.endRemoveRows()
 
+    def health_of(self, conn: Connection) -> Health:
+        state = self._states.get(conn.id)
+        return assess(conn, self._clock(),
+                      token_expires_at=state.expires_at if state is not None else None,
+                      cached_at=state.cached_at if state is not None else None,
+                      keychain_ok=self._keychain_ok)
+
     def status_of(self, conn: Connection) -> Status:
         return connection_status(conn, self._keychain_ok, self._states.get(conn.id))
 
@@ -334,14 +358,14 @@ class ConnectionsModel(QAbstractTableModel):
     def set_keychain_ok(self, ok: bool) -> None:
         if ok != self._keychain_ok:
             self._keychain_ok = ok
-            self._changed(0, len(self._rows) - 1, Column.STATUS, Column.STATUS)
+            self._changed(0, len(self._rows) - 1, Column.STATUS, Column.HEALTH)
 
     def set_editable(self, editable: bool) -> None:
         self._editable = editable
 
     def refresh_times(self) -> None:
-        """Re-say "5 minutes ago" as the minutes pass."""
-        self._changed(0, len(self._rows) - 1, Column.LAST_USED, Column.LAST_USED)
+        """Re-say "5 minutes ago" (and "lapses in 5 days") as the minutes pass."""
+        self._changed(0, len(self._rows) - 1, Column.LAST_USED, Column.HEALTH)
 
     def _changed(self, first: int, last: int, left: int = 0, right: int = len(Column) - 1):
         if last >= first >= 0:
@@ -377,7 +401,7 @@ class ConnectionsModel(QAbstractTableModel):
             given = {conn_id: place for place, conn_id in enumerate(self._ids)}
             return sorted(rows, key=lambda conn: given[conn.id], reverse=descending)
         keys = {conn.id: self._sort_key(conn, Column(column)) for conn in rows}
-        if column == Column.LAST_USED:
+        if column in (Column.LAST_USED, Column.HEALTH):
             return sorted(rows, key=lambda conn: keys[conn.id], reverse=descending)
         # Compared as QSortFilterProxyModel compares when sorting locale-aware, ignoring case.
         collator = QCollator(QLocale.system())
@@ -401,6 +425,7 @@ class ConnectionsProxy(QSortFilterProxyModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._words: tuple[str, ...] = ()
+        self._attention_only = False
         self.setDynamicSortFilter(True)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -418,9 +443,24 @@ class ConnectionsProxy(QSortFilterProxyModel):
         self._words = words
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def attention_only(self) -> bool:
+        return self._attention_only
+
+    def set_attention_only(self, only: bool) -> None:
+        """Show only the connections whose health needs attention (core/health.py)."""
+        if only == self._attention_only:
+            return
+        self.beginFilterChange()
+        self._attention_only = only
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def filterAcceptsRow(self, source_row: int, source_parent: _ANY_INDEX) -> bool:
+        source = self.sourceModel()
+        if self._attention_only:
+            health = source.data(source.index(source_row, 0, source_parent), HealthRole)
+            if health is None or not health.needs_attention:
+                return False
         if not self._words:
             return True
-        source = self.sourceModel()
         text = source.data(source.index(source_row, 0, source_parent), SearchTextRole) or ""
         return all(word in text for word in self._words)

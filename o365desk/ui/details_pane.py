@@ -25,7 +25,8 @@ from o365desk.core.connection import Connection, Kind, Status, utcnow
 from o365desk.core.text import visible
 from o365desk.core.words import plural
 from o365desk.ui.connection_state import expires_in, status_text, token_expiry
-from o365desk.ui.connections_model import format_datetime, relative_time
+from o365desk.ui.connections_model import format_date, format_datetime, relative_time
+from o365desk.ui.message_bar import curly_quotes
 from o365desk.ui.widgets import hint_label
 
 if TYPE_CHECKING:  # the sign-in modules load after the first paint
@@ -105,6 +106,8 @@ class DetailsPane(QWidget):
         self.credential = self._row(right, page, self.tr("Credential:"))
         self.scopes = self._row(right, page, self.tr("Permissions:"))
         self.expiry = self._row(right, page, self.tr("Access token:"))
+        self.last_refresh = self._row(right, page, self.tr("Last refresh:"))
+        self.lapse = self._row(right, page, self.tr("Sign-in lapses:"))
         self.granted = self._row(right, page, self.tr("Consent:"))
         self.consent_button = QPushButton(self.tr("Co&py admin-consent link"), page)
         self.consent_button.setAccessibleName(self.tr("Copy admin-consent link"))
@@ -254,8 +257,9 @@ class DetailsPane(QWidget):
                      expiry: datetime | None, now: datetime) -> None:
         app_only = conn.kind == Kind.APP_ONLY
         # An app's token isn't read from a cache here (no sign-in to show): no such row.
-        self.token_facts.setVisible(not app_only)
-        self._form_label(self.token_facts).setVisible(not app_only)
+        for row in (self.token_facts, self.last_refresh, self.lapse):
+            row.setVisible(not app_only)
+            self._form_label(row).setVisible(not app_only)
         if app_only:
             self.expiry.setText(self.tr("fetched with the credential whenever one is needed"))
             self.granted.setText(self.tr("an administrator grants it for the organisation; "
@@ -267,6 +271,12 @@ class DetailsPane(QWidget):
         if not signed:
             self.expiry.setText(self.tr("none"))
         elif state is not None and state.needs_sign_in:
+            self.expiry.setText(self.tr("no longer accepted: sign in again"))
+        elif expiry is not None and conn.refresh_failure:
+            self.expiry.setText(self.tr(
+                "valid until {when} (in {time}); it can't be renewed: sign in again")
+                .format(when=format_datetime(expiry), time=expires_in(expiry, now)))
+        elif conn.refresh_failure:
             self.expiry.setText(self.tr("no longer accepted: sign in again"))
         elif expiry is not None:
             self.expiry.setText(self.tr(
@@ -290,7 +300,47 @@ class DetailsPane(QWidget):
                     "admin-consent link below)").format(names=", ".join(missing))
             self.granted.setText(visible(text))  # the names the server granted
         self.consent_button.setVisible(bool(missing))
+        self._show_health(conn, status, state, now, signed)
         self.token_facts.setText(self._token_facts(state.claims if state and signed else None))
+
+    def _show_health(self, conn: Connection, status: Status, state: TokenState | None,
+                     now: datetime, signed: bool) -> None:
+        """When the sign-in was last refreshed, and when Entra ends it if it isn't used."""
+        from o365desk.core.health import assess, days_until
+
+        if not signed:
+            self.last_refresh.setText(self.tr("none"))
+            self.lapse.setText(self.tr("none"))
+            return
+        health = assess(conn, now, token_expires_at=state.expires_at if state else None,
+                        cached_at=state.cached_at if state else None)
+        last = health.last_refreshed_at
+        if last is None:
+            self.last_refresh.setText(self.tr("not known"))
+        else:
+            days = (now - last).days
+            ago = relative_time(last, now) if days < 2 else self.tr(
+                "{count} days ago").format(count=days)
+            self.last_refresh.setText(self.tr("{when} ({ago})").format(
+                when=format_datetime(last), ago=ago))
+        lapses = health.refresh_lapses_at
+        if conn.refresh_failure or lapses is None or lapses <= now:
+            text = health.words if lapses is not None or conn.refresh_failure \
+                else self.tr("not known")
+        else:
+            days = days_until(lapses, now)
+            if days == 0:
+                when = self.tr("today")
+            else:
+                when = plural(days, self.tr("in 1 day"), self.tr("in {count} days"))
+            text = self.tr("{when} ({date}) if not used").format(
+                when=when, date=format_date(lapses))
+            if health.needs_attention:
+                text += ". " + health.action
+        self.lapse.setText(curly_quotes(visible(text)))
+        self.lapse.setToolTip(self.tr(
+            "Microsoft ends a saved sign-in that is not used for 90 days; every use starts "
+            "the 90 days again. A password change or an administrator can end it sooner."))
 
     def _token_facts(self, claims) -> str:
         """What the cached access token says of itself, decoded offline (never trusted)."""

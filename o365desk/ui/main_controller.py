@@ -27,6 +27,8 @@ from o365desk.ui.connections_model import (
     ConnectionsModel,
     ConnectionsProxy,
 )
+from o365desk.ui.health_notifier import HealthNotifier, system_tray
+from o365desk.ui.health_watch import HealthWatch
 from o365desk.ui.keychain_status import KeychainStatus
 from o365desk.ui.main_window import MainWindow, window_settings
 from o365desk.ui.store_watcher import StoreWatcher
@@ -57,6 +59,8 @@ class MainController(QObject):
         self.runner = TaskRunner(self)
         self.keychain_status = KeychainStatus(window, services, self.model, self.runner, self)
         self.actions = ConnectionActions(self)
+        # Keep-alive and the tray's health notifications (the tray once the window shows).
+        self.health_watch = HealthWatch(services, HealthNotifier(None), clock, self)
         self.wizards = WindowKeeper(self)  # the open New connection wizard
         self.scope_browsers = WindowKeeper(self)  # the open permission browser
         self.menu = ConnectionMenu(window, self.current, self.model.status_of, self)
@@ -93,6 +97,9 @@ class MainController(QObject):
         w.act_about.triggered.connect(self._on_about)
         w.act_open_logs.triggered.connect(self._on_open_logs)
         w.filter_edit.textChanged.connect(self._on_filter_changed)
+        w.attention_check.toggled.connect(self._on_attention_only)
+        w.act_sort_health.triggered.connect(
+            lambda: w.table.sortByColumn(Column.HEALTH, Qt.SortOrder.AscendingOrder))
         w.filter_edit.returnPressed.connect(w.table.setFocus)
         w.clear_filter_shortcut.activated.connect(self._on_clear_filter)
         w.edit_again_button.clicked.connect(self.edits.on_edit_again)
@@ -179,8 +186,12 @@ class MainController(QObject):
         return self.keychain_status.state
 
     def start_keychain_check(self) -> None:
-        """Ask the keychain which backend it is and whether it answers, off the GUI thread."""
+        """Ask the keychain which backend it is and whether it answers, off the GUI thread.
+        Then, soon and every hour: keep-alive and the health notifications."""
         self.keychain_status.start_check()
+        if self.health_watch.notifier.tray is None:
+            self.health_watch.notifier.tray = system_tray(self.window)
+        self.health_watch.start()
 
     def apply_keychain_state(self, state: KeychainState) -> None:
         self.keychain_status.apply(state)
@@ -278,6 +289,10 @@ class MainController(QObject):
         if self.current() is None and self.proxy.rowCount():
             self.window.table.selectRow(0)  # keep the details pane on a visible match
         self._on_selection_changed()
+
+    def _on_attention_only(self, only: bool) -> None:
+        self.proxy.set_attention_only(only)
+        self._on_filter_changed(self.window.filter_edit.text())
 
     def _on_clear_filter(self) -> None:
         self.window.filter_edit.clear()
@@ -425,6 +440,7 @@ class MainController(QObject):
             return  # deleted meanwhile
         if self.window.filter_edit.text():
             self.window.filter_edit.clear()  # the row must be visible to be selected
+        self.window.attention_check.setChecked(False)
         self.select(connection_id)
         self.window.raise_()
         self.window.activateWindow()
@@ -440,3 +456,4 @@ class MainController(QObject):
 
     def _on_closing(self) -> None:
         self.window.save_state(self._settings)
+        self.health_watch.stop()

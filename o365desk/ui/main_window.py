@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +38,7 @@ _DEFAULT_WIDTHS = {
     Column.TENANT: 220,
     Column.CLOUD: 170,
     Column.STATUS: 215,
+    Column.LAST_USED: 140,
 }
 
 
@@ -163,6 +165,12 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Find,
             self.tr("Type to show only matching connections"),
         )
+        self.act_sort_health = self._action(
+            self.tr("Sort by &health"),
+            QKeySequence("Ctrl+Shift+H"),
+            self.tr("Show the connections that need attention first, then the soonest to "
+                    "lapse"),
+        )
         self.act_permissions = self._action(
             self.tr("&Permissions\u2026"),
             "Ctrl+Shift+P",
@@ -200,6 +208,7 @@ class MainWindow(QMainWindow):
                 conn_menu.addAction(action)
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addAction(self.act_filter)
+        view_menu.addAction(self.act_sort_health)
         tools_menu = bar.addMenu(self.tr("&Tools"))
         tools_menu.addAction(self.act_permissions)
         help_menu = bar.addMenu(self.tr("&Help"))
@@ -274,7 +283,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.setTabOrder(self.filter_edit, self.table)
+        self.setTabOrder(self.filter_edit, self.attention_check)
+        self.setTabOrder(self.attention_check, self.table)
         d = self.details
         order = (self.table, d.test_button, d.sign_in_button, d.sign_out_button,
                  d.edit_button, d.rename_button, d.delete_button)
@@ -328,6 +338,13 @@ class MainWindow(QMainWindow):
             page, self.tr("No connection matches"), self.tr("Sho&w all connections"),
             self.tr("Show all connections"))
         self.clear_filter_button.clicked.connect(self.filter_edit.clear)
+        # Token health (core/health.py): a lapse near, a sign-in ended, a credential expiring.
+        self.attention_check = QCheckBox(self.tr("Needs &attention only"), page)
+        self.attention_check.setToolTip(self.tr(
+            "Show only the connections that need you to sign in again, get a new "
+            "credential, or be repaired"))
+        self.clear_filter_button.clicked.connect(
+            lambda: self.attention_check.setChecked(False))
         self.list_stack = QStackedWidget(page)
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.no_match)
@@ -335,6 +352,7 @@ class MainWindow(QMainWindow):
         filter_row = QHBoxLayout()
         filter_row.addWidget(filter_label)
         filter_row.addWidget(self.filter_edit, 1)
+        filter_row.addWidget(self.attention_check)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filter_row)
@@ -410,9 +428,15 @@ class MainWindow(QMainWindow):
     def show_no_match(self, no_match: bool) -> None:
         """In the table's place, or not: the filter hides every connection."""
         if no_match:
-            self.no_match_label.setText(self.tr(
-                "No connection matches \u201c{text}\u201d.").format(
-                text=self.filter_edit.text().strip()))
+            text = self.filter_edit.text().strip()
+            if not self.attention_check.isChecked():
+                words = self.tr("No connection matches \u201c{text}\u201d.")
+            elif text:
+                words = self.tr("No connection that needs attention matches "
+                                "\u201c{text}\u201d.")
+            else:
+                words = self.tr("No connection needs attention: all are well.")
+            self.no_match_label.setText(words.format(text=text))
         self.list_stack.setCurrentWidget(self.no_match if no_match else self.table)
 
     def show_list(self, has_rows: bool) -> None:

@@ -19,6 +19,7 @@ _HOMES = {
     "access_token": "signin", "record_sign_in": "signin", "sign_out": "signin",
     "TestOutcome": "testing", "test": "testing",
     "create_app_only": "app_only", "replace_secret": "app_only",
+    "token_health": "health", "keep_alive": "health",
 }
 
 
@@ -43,6 +44,8 @@ __all__ = [
     "create_app_only",
     "delete",
     "edit",
+    "token_health",
+    "keep_alive",
     "record_sign_in",
     "refresh_catalog",
     "rename",

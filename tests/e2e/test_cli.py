@@ -58,7 +58,11 @@ def test_list_json_fields_are_the_documented_ones(config_dir):
         "effective_authority", "effective_graph_endpoint", "kind", "scopes", "account",
         "status", "created_at", "last_used_at", "expires_at", "graph_endpoint",
         "approved_scopes", "credential", "admin_consent_url",
+        "last_refreshed_at", "refresh_failure",  # token health, stored
+        "access_token_expires_at", "refresh_lapses_at", "needs_attention", "reason",
+        "action",  # token health, worked out (core/health.py)
     }
+    assert entry["needs_attention"] is True and entry["last_refreshed_at"] is None
     assert entry["credential"] is None  # a delegated connection has no app credential
     assert entry["admin_consent_url"].startswith(
         "https://login.example.test/tenant-a/v2.0/adminconsent?client_id=")

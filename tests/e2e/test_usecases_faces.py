@@ -31,6 +31,7 @@ def comparable(conn) -> dict:
         data.pop(key)
     data["last_used_at"] = data["last_used_at"] is not None
     data["expires_at"] = data["expires_at"] is not None
+    data["last_refreshed_at"] = data["last_refreshed_at"] is not None
     return data
 
 

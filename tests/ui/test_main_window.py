@@ -42,11 +42,13 @@ def test_list_shows_connections_with_all_columns(make_window):
         "Global",
         "Signed in",
         "5 minutes ago",
+        "Signed in",  # health: when it was last refreshed is not known
     ]
     assert row_texts(controller, "Fabrikam")[3:] == [
         "US Government (GCC High)",
         "Not signed in",
         "3 days ago",
+        "Not signed in",
     ]
     assert row_texts(controller, "Woodgrove Test")[5] == "never"
     assert window.count_label.text() == "3 connections"
@@ -264,12 +266,12 @@ def test_keyboard_path_through_the_window(qtbot, make_window):
     window, _ = make_window(sample_connections())
     window.filter_edit.setFocus()
     order = []
-    for _ in range(7):
+    for _ in range(8):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())
     d = window.details
-    assert order == [window.table, d.test_button, d.sign_in_button, d.sign_out_button,
-                     d.edit_button, d.rename_button, d.delete_button]
+    assert order == [window.attention_check, window.table, d.test_button, d.sign_in_button,
+                     d.sign_out_button, d.edit_button, d.rename_button, d.delete_button]
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Connection", "&View", "&Tools", "&Help"]
     shortcuts = {
