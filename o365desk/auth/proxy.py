@@ -68,7 +68,7 @@ def parse(value: str, where: str = "the proxy setting") -> Proxy:
 
     def refused(why: str) -> ProxySettingError:
         return ProxySettingError(
-            f"{where} (\u201c{shown}\u201d) isn't a proxy address o365desk can use: {why}. "
+            f"{where} (\"{shown}\") isn't a proxy address o365desk can use: {why}. "
             "Correct it (it looks like http://proxy.example.com:8080), or ask IT for the "
             "right address.")
 

@@ -352,7 +352,9 @@ class ConnectionSession:
         try:
             return self._call(silent)
         except SignInError as exc:
-            if exc.needs_sign_in:
+            # An answer o365desk refused (its ID token failed the checks: a wrong clock, a
+            # hostile answer) says nothing about the saved sign-in, which stays as it was.
+            if exc.needs_sign_in and exc.code != "id-token-refused":
                 self._tell_refresh(exc.code)
             raise
 

@@ -334,10 +334,10 @@ def _network_answer(result) -> bool:
     if result.kind is TransportKind.TLS and result.issuer:
         _report(False, "Network", f"the secure connection to {host}{via} is re-signed by "
                 f"something on your network, often a company proxy that inspects traffic: "
-                f"the certificate presented was issued by \u201c{result.issuer}\u201d, which "
+                f"the certificate presented was issued by \"{result.issuer}\", which "
                 "o365desk doesn't trust, so every sign-in would fail. If your IT department "
                 "confirms that name, ask them for its CA certificate (a PEM file) and add it "
-                f"to \u201cextra_ca_certs\u201d in {app_settings.settings_file()}, or ask "
+                f"to \"extra_ca_certs\" in {app_settings.settings_file()}, or ask "
                 "IT to set it in the policy")
         print(f"        issuer: {_printable(result.issuer_dn)}")
         return False

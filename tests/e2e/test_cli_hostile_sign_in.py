@@ -86,5 +86,11 @@ def test_a_refused_refresh_token_says_sign_in_again_and_keeps_the_connection(
     token = o365desk(cli_env, "token", "Fake")
     assert token.returncode == 1 and "Sign in again" in token.stderr
     assert 'o365desk login "Fake"' in token.stderr
-    assert shown(cli_env) == before and before["account"]
+    # The connection and its account stay; what the refusal revealed is recorded (token
+    # health): the status now says a new sign-in is needed, and why.
+    after = shown(cli_env)
+    assert after["account"] == before["account"] and before["account"]
+    assert after["refresh_failure"] == "AADSTS50173" and after["status"] == "sign-in needed"
+    assert {k: v for k, v in after.items() if k not in ("refresh_failure", "status")} == \
+        {k: v for k, v in before.items() if k not in ("refresh_failure", "status")}
     assert secret_service_vault.get(connection["id"], MSAL_CACHE)

@@ -81,10 +81,10 @@ def test_an_intercepting_proxy_is_named_then_trusted(
     assert ("[problem] Network: the secure connection to login.microsoftonline.us through "
             f"the proxy 127.0.0.1:{proxy.port} is re-signed by something on your network"
             ) in out
-    assert ("the certificate presented was issued by \u201cInspection CA (Contoso Network "
-            "Security)\u201d, which o365desk doesn't trust") in out
+    assert ("the certificate presented was issued by \"Inspection CA (Contoso Network "
+            "Security)\", which o365desk doesn't trust") in out
     assert f"issuer: {subject}" in out
-    assert "\u201cextra_ca_certs\u201d in " + str(config_dir / "settings.json") in out
+    assert "\"extra_ca_certs\" in " + str(config_dir / "settings.json") in out
     assert "or ask IT to set it in the policy" in out
     with pytest.raises(SignInError) as refused:  # a sign-in fails too, before the CA
         services.session_for(services.connection).acquire_silent()

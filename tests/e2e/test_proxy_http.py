@@ -64,7 +64,7 @@ def test_a_malformed_proxy_setting_is_a_plain_message(app_only, monkeypatch, val
     assert not outcome.result.ok
     explanation = outcome.result.explanation
     assert explanation.title == "Proxy setting can't be used"
-    assert explanation.message.startswith("The proxy setting HTTPS_PROXY (\u201c")
+    assert explanation.message.startswith("The proxy setting HTTPS_PROXY (\"")
     assert words in explanation.message and "Traceback" not in explanation.message
 
 
