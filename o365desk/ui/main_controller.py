@@ -27,8 +27,6 @@ from o365desk.ui.connections_model import (
     ConnectionsModel,
     ConnectionsProxy,
 )
-from o365desk.ui.health_notifier import HealthNotifier, system_tray
-from o365desk.ui.health_watch import HealthWatch
 from o365desk.ui.keychain_status import KeychainStatus
 from o365desk.ui.main_window import MainWindow, window_settings
 from o365desk.ui.store_watcher import StoreWatcher
@@ -59,14 +57,15 @@ class MainController(QObject):
         self.runner = TaskRunner(self)
         self.keychain_status = KeychainStatus(window, services, self.model, self.runner, self)
         self.actions = ConnectionActions(self)
-        # Keep-alive and the tray's health notifications (the tray once the window shows).
-        self.health_watch = HealthWatch(services, HealthNotifier(None), clock, self)
+        # Keep-alive and the tray's health notifications: made after the first paint.
+        self._health_watch = None
+        self._clock_for_health = clock
         self.wizards = WindowKeeper(self)  # the open New connection wizard
         self.scope_browsers = WindowKeeper(self)  # the open permission browser
         self.menu = ConnectionMenu(window, self.current, self.model.status_of, self)
-        from o365desk.ui.policy_status import PolicyStatus
-
-        self.policy = PolicyStatus(window, lambda: list(self.store.connections), self)
+        self._policy = None  # ui.policy_status.PolicyStatus, on first use
+        window.act_managed.triggered.connect(lambda: self.policy.show_dialog())
+        window.policy_details_button.clicked.connect(lambda: self.policy.show_dialog())
         self._reload_pending = False
         self._error_detail = ""
         self._template_import = None  # ui.template_import.TemplateImport, on first use
@@ -122,12 +121,42 @@ class MainController(QObject):
 
     # --- loading -------------------------------------------------------------------------
 
-    def load(self) -> None:
-        """Read connections.json (fast, local) and fill the list; never touches the keychain."""
+    def load(self, policy: bool = True) -> None:
+        """Read connections.json (fast, local) and fill the list; never touches the keychain.
+
+        `policy`: read the IT policy now too. The window's start reads it just after its
+        first paint instead (load_policy; what it imports would delay that paint), so New
+        connection is on for that moment; the wizard checks the policy itself anyway.
+        """
         self._read_store()
-        self.policy.load()
+        if policy:
+            self.load_policy()
         self._on_rows_changed()  # the model says nothing when the list was and is empty
         self.select(None)
+
+    @property
+    def policy(self):
+        """What the IT policy means for the window (ui.policy_status), made on first use."""
+        if self._policy is None:
+            from o365desk.ui.policy_status import PolicyStatus
+
+            self._policy = PolicyStatus(self.window, lambda: list(self.store.connections),
+                                        self)
+        return self._policy
+
+    def load_policy(self) -> None:
+        self.policy.load()
+
+    @property
+    def health_watch(self):
+        """Keep-alive and the health notifications (ui.health_watch), made on first use."""
+        if self._health_watch is None:
+            from o365desk.ui.health_notifier import HealthNotifier
+            from o365desk.ui.health_watch import HealthWatch
+
+            self._health_watch = HealthWatch(self.services, HealthNotifier(None),
+                                             self._clock_for_health, self)
+        return self._health_watch
 
     def _read_store(self) -> None:
         try:
@@ -190,6 +219,8 @@ class MainController(QObject):
         Then, soon and every hour: keep-alive and the health notifications."""
         self.keychain_status.start_check()
         if self.health_watch.notifier.tray is None:
+            from o365desk.ui.health_notifier import system_tray
+
             self.health_watch.notifier.tray = system_tray(self.window)
         self.health_watch.start()
 
@@ -456,4 +487,5 @@ class MainController(QObject):
 
     def _on_closing(self) -> None:
         self.window.save_state(self._settings)
-        self.health_watch.stop()
+        if self._health_watch is not None:
+            self._health_watch.stop()

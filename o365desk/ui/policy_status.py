@@ -19,8 +19,6 @@ class PolicyStatus(QObject):
         self._connections = connections  # () -> the saved connections, for the notes
         self.current: EffectiveSettings | None = None
         self.dialog = None  # the open Managed settings dialog
-        window.act_managed.triggered.connect(self.show_dialog)
-        window.policy_details_button.clicked.connect(self.show_dialog)
 
     def load(self) -> None:
         """Read the policy and settings.json (small local files, read with a size limit and

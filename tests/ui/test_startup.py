@@ -101,3 +101,44 @@ def test_keychain_is_checked_only_after_first_paint(config_dir, saved_connection
     assert result.returncode == 0, result.stderr
     assert "AT-PAINT:\n" in result.stdout  # neither keyring nor msal before the check
     assert "STATUS:Keychain unavailable" in result.stdout
+
+
+# The IT policy is read just after the first paint: a smoke run (which ends at the first
+# paint) never imports it, and the running window shows a damaged one at once after.
+POLICY_AFTER_PAINT = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtWidgets import QApplication
+    import o365desk.ui.main_controller as mc
+    from o365desk.app import run_gui
+
+    start = mc.MainController.start_keychain_check
+
+    def hooked(self):
+        print("NEW-ON:" + str(self.window.act_new.isEnabled()))
+        print("BAR:" + self.window.policy_bar.text().replace("\\n", " "))
+        start(self)
+        QApplication.quit()
+
+    mc.MainController.start_keychain_check = hooked
+    sys.exit(run_gui([sys.argv[0]]))
+    """
+)
+
+
+def test_the_it_policy_is_read_right_after_the_first_paint(config_dir, saved_connection,
+                                                             tmp_path, monkeypatch):
+    from o365desk.core import policy_sources
+
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"allowed_clouds": ["mars"]}')
+    monkeypatch.setenv(policy_sources.POLICY_ENV, str(policy))
+    smoke = _run(SMOKE.replace('print("LOADED:"', 'print("POLICY:" + str(any(m.startswith('
+                               '"o365desk.core.policy") for m in sys.modules)))\nprint("LOADED:"'),
+                 config_dir)
+    assert smoke.returncode == 0, smoke.stderr
+    assert "POLICY:False" in smoke.stdout  # not read before the first paint
+    running = _run(POLICY_AFTER_PAINT, config_dir)
+    assert running.returncode == 0, running.stderr
+    assert "NEW-ON:False" in running.stdout
+    assert "allowed_clouds" in running.stdout and "mars" in running.stdout
