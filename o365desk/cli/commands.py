@@ -126,8 +126,7 @@ def cmd_add(args: argparse.Namespace, services: Services) -> int:
 def cmd_list(args: argparse.Namespace, services: Services) -> int:
     connections = services.store.connections
     if args.json:
-        print(output.list_json(connections, dict(
-            (c.id, h) for c, h in usecases.token_health(services, connections))))
+        print(output.list_json(connections))  # health from the file: no keychain
     elif not connections and services.store.read_only:
         # Not "add one": changes are off until the file's problem (noted above) is fixed.
         print("No connections to show, and changes are turned off (see the note above).")
