@@ -249,7 +249,8 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
             # The organisation's name is Microsoft Graph's answer: never raw on a terminal.
             print(_one_line(f'"{connection.nickname}" works: connected to '
                             f"{result.summary or connection.tenant} in "
-                            f"{round(result.latency_ms or 0)} ms."))
+                            f"{round(result.latency_ms or 0)} ms."
+                            f"{output.roles_words(outcome.roles)}"))
         return 0
     from o365desk.core.signin_errors import Action
 

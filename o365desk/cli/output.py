@@ -56,6 +56,16 @@ def printable(text: str) -> str:
     return visible(text)
 
 
+def roles_words(roles: tuple[str, ...]) -> str:
+    """An app-only test that worked: the application permissions its token carries, as the
+    window's result bar names them (" Its token carries ..."; "" when none)."""
+    if not roles:
+        return ""
+    plural = "s" if len(roles) > 1 else ""
+    return (f" Its token carries the application permission{plural} "
+            f"{', '.join(printable(r) for r in roles)}.")
+
+
 def dumps(payload: Any) -> str:
     # Names as they are on a UTF-8 output; as \u escapes (the same JSON) on any other, such
     # as a Windows pipe in cp1252, which could not hold them. Control and bidi characters
