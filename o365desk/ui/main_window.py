@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.core import paths
+from o365desk.ui import header_layout
 from o365desk.ui.connections_model import Column
 from o365desk.ui.details_pane import DetailsPane
 from o365desk.ui.empty_state import EmptyState
@@ -39,6 +40,7 @@ _DEFAULT_WIDTHS = {
     Column.CLOUD: 170,
     Column.STATUS: 215,
     Column.LAST_USED: 140,
+    Column.HEALTH: 190,  # "Secret expires in 12 days" and its warning sign
 }
 
 
@@ -456,12 +458,11 @@ class MainWindow(QMainWindow):
         for key, restore in (
             ("window/state", self.restoreState),
             ("window/splitter", self.splitter.restoreState),
-            ("window/header", self.table.horizontalHeader().restoreState),
         ):
             value = settings.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 restore(value)
-        if not settings.contains("window/header"):
+        if not header_layout.restore(self.table.horizontalHeader(), settings, _DEFAULT_WIDTHS):
             for column, width in _DEFAULT_WIDTHS.items():
                 self.table.setColumnWidth(column, width)
 
@@ -469,7 +470,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/splitter", self.splitter.saveState())
-        settings.setValue("window/header", self.table.horizontalHeader().saveState())
+        header_layout.save(self.table.horizontalHeader(), settings)
         settings.sync()
 
     # --- events --------------------------------------------------------------------------
