@@ -29,6 +29,7 @@ from o365desk.ui.connections_model import (
 )
 from o365desk.ui.health_notifier import HealthNotifier, system_tray
 from o365desk.ui.health_watch import HealthWatch
+from o365desk.ui.keep_alive_notice import KeepAliveNotice
 from o365desk.ui.keychain_status import KeychainStatus
 from o365desk.ui.main_window import MainWindow, window_settings
 from o365desk.ui.store_watcher import StoreWatcher
@@ -61,6 +62,9 @@ class MainController(QObject):
         self.actions = ConnectionActions(self)
         # Keep-alive and the tray's health notifications (the tray once the window shows).
         self.health_watch = HealthWatch(services, HealthNotifier(None), clock, self)
+        self.keep_alive_notice = KeepAliveNotice(window.keep_alive_bar, self._sign_in_again,
+                                                 self)
+        self.health_watch.finished.connect(self.keep_alive_notice.show_refused)
         self.wizards = WindowKeeper(self)  # the open New connection wizard
         self.scope_browsers = WindowKeeper(self)  # the open permission browser
         self.menu = ConnectionMenu(window, self.current, self.model.status_of, self)
@@ -296,6 +300,17 @@ class MainController(QObject):
 
     def _on_clear_filter(self) -> None:
         self.window.filter_edit.clear()
+
+    def _sign_in_again(self, connection: Connection) -> None:
+        """Sign that connection in again (the keep-alive bar's button): shown first if the
+        filter hides it; nothing when it was deleted meanwhile."""
+        row = self.model.row_of(connection.id)
+        if row < 0:
+            return
+        if not self.proxy.mapFromSource(self.model.index(row, 0)).isValid():
+            self._on_clear_filter()
+            self.window.attention_check.setChecked(False)
+        self.actions.sign_in(connection)
 
     def _on_focus_filter(self) -> None:
         self.window.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -248,6 +248,8 @@ class MainWindow(QMainWindow):
         self.keychain_details_button = self.keychain_bar.add_button(
             self.tr("Detai&ls\u2026"), self.tr("Show the keychain error for IT")
         )
+        # A keep-alive refresh Microsoft refused (ui/keep_alive_notice.py fills it).
+        self.keep_alive_bar = MessageBar(Level.WARNING, self.tr("Sign-in refresh refused"))
         self.error_bar = MessageBar(Level.ERROR, self.tr("Error message"))
         self.edit_again_button = self.error_bar.add_button(
             self.tr("Edit &again"), self.tr("Edit the nickname again")
@@ -261,8 +263,8 @@ class MainWindow(QMainWindow):
         self.policy_bar = MessageBar(Level.ERROR, self.tr("IT policy problem"))
         self.policy_details_button = self.policy_bar.add_button(
             self.tr("&Managed settings…"), self.tr("Show the managed settings"))
-        for bar in (self.policy_bar, self.notice_bar, self.keychain_bar, self.error_bar,
-                    self.result_bar):
+        for bar in (self.policy_bar, self.notice_bar, self.keychain_bar,
+                    self.keep_alive_bar, self.error_bar, self.result_bar):
             layout.addWidget(bar)
         # How the last action went: one bar at a time, gone when the person acts again.
         self.action_bars = MessageBarGroup(self.error_bar, self.result_bar, parent=self)
