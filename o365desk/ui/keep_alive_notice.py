@@ -66,8 +66,8 @@ class KeepAliveNotice(QObject):
         if not words.endswith(self.tr("Sign in again.")):
             words += " " + self.tr("Sign in again to keep using it.")
         self.bar.show_message(self.tr(
-            "o365desk refreshed the sign-in of \u201c{name}\u201d so it would not lapse, but "
-            "Microsoft refused. {words}").format(name=connection.nickname, words=words))
+            "o365desk tried to refresh the sign-in of \u201c{name}\u201d so it would not "
+            "lapse, but Microsoft refused. {words}").format(name=connection.nickname, words=words))
 
     def _on_sign_in(self) -> None:
         connection = self._showing

@@ -29,7 +29,6 @@ from o365desk.ui.connections_model import (
 )
 from o365desk.ui.health_notifier import HealthNotifier, system_tray
 from o365desk.ui.health_watch import HealthWatch
-from o365desk.ui.keep_alive_notice import KeepAliveNotice
 from o365desk.ui.keychain_status import KeychainStatus
 from o365desk.ui.main_window import MainWindow, window_settings
 from o365desk.ui.store_watcher import StoreWatcher
@@ -62,9 +61,6 @@ class MainController(QObject):
         self.actions = ConnectionActions(self)
         # Keep-alive and the tray's health notifications (the tray once the window shows).
         self.health_watch = HealthWatch(services, HealthNotifier(None), clock, self)
-        self.keep_alive_notice = KeepAliveNotice(window.keep_alive_bar, self._sign_in_again,
-                                                 self)
-        self.health_watch.finished.connect(self.keep_alive_notice.show_refused)
         self.wizards = WindowKeeper(self)  # the open New connection wizard
         self.scope_browsers = WindowKeeper(self)  # the open permission browser
         self.menu = ConnectionMenu(window, self.current, self.model.status_of, self)
@@ -74,6 +70,9 @@ class MainController(QObject):
         self._reload_pending = False
         self._error_detail = ""
         self._template_import = None  # ui.template_import.TemplateImport, on first use
+        # A refused keep-alive refresh, said once: ui.keep_alive_notice.KeepAliveNotice,
+        # made when the health watch starts.
+        self.keep_alive_notice = None
         self._settings = settings if settings is not None else window_settings()
         self._watcher = StoreWatcher(self.store.path, self)
         self._minute = QTimer(self)
@@ -196,6 +195,12 @@ class MainController(QObject):
         if self.health_watch.notifier.tray is None:
             self.health_watch.notifier.tray = system_tray(self.window)
         self.health_watch.start()
+        if self.keep_alive_notice is None:
+            from o365desk.ui.keep_alive_notice import KeepAliveNotice
+
+            self.keep_alive_notice = KeepAliveNotice(self.window.keep_alive_bar,
+                                                     self._sign_in_again, self)
+            self.health_watch.finished.connect(self.keep_alive_notice.show_refused)
 
     def apply_keychain_state(self, state: KeychainState) -> None:
         self.keychain_status.apply(state)

@@ -51,7 +51,7 @@ def test_a_refused_keep_alive_says_so_once_with_sign_in_again(
     _round(qtbot, controller, tmp_path)
     assert bar.isVisible() and bar.level == Level.WARNING
     text = bar.text()
-    assert text.startswith("o365desk refreshed the sign-in of \u201cPayroll\u201d so it "
+    assert text.startswith("o365desk tried to refresh the sign-in of \u201cPayroll\u201d so it "
                            "would not lapse, but Microsoft refused. The saved sign-in for "
                            "this connection was cancelled"), text
     assert text.endswith("Sign in again."), text
