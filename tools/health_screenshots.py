@@ -2,7 +2,8 @@
 a sign-in lapsing, one ended, an app secret expiring; the details pane's refresh and lapse
 rows; the "Needs attention only" filter (some, and none); the bar a refused keep-alive
 refresh shows; and the words the tray notification gets from the notifier, drawn in a
-frame like the tray's (the offscreen platform has no tray).
+frame like the tray's (the offscreen platform has no tray); the window over a window.ini
+saved before the Health column.
 
 Usage: python tools/health_screenshots.py OUTPUT_DIR
 
@@ -168,6 +169,40 @@ async def main(out: Path) -> None:
         HealthNotifier(tray, NotifiedLog(_HOME / f"notified-{name}.json")).notify(shown, now)
         (title, message), = tray.shown
         await both(notification_frame(title, message), out, f"health-notification-{name}")
+    window.close()
+    await old_layout(services, out)
+
+
+async def old_layout(services: Services, out: Path) -> None:
+    """The window opened over a window.ini from before the Health column (six columns)."""
+    from PySide6.QtGui import QStandardItemModel  # noqa: TID251
+    from PySide6.QtWidgets import QHeaderView, QTableView  # noqa: TID251
+
+    from o365desk.ui.main_window import window_settings
+
+    old = QTableView()
+    old.setModel(QStandardItemModel(0, 6))
+    header = old.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionsMovable(True)
+    old.resize(1100, 200)
+    old.show()
+    for column, width in enumerate((130, 200, 190, 70, 120, 90)):
+        old.setColumnWidth(column, width)
+    await asyncio.sleep(0.1)
+    settings = window_settings()
+    settings.remove("window/columns")
+    settings.setValue("window/header", header.saveState())
+    settings.sync()
+    old.close()
+    window = MainWindow()
+    controller = MainController(window, services)
+    controller.load()
+    window.resize(1180, 760)
+    window.show()
+    await asyncio.sleep(0.3)
+    await both(window, out, "health-old-window-ini")
     window.close()
 
 

@@ -3,9 +3,11 @@ version with fewer columns.
 
 Qt restores such a header (the new columns at its default width) but keeps the old total
 length, and the state it saves next is then refused on the following start: every column
-falls back to 100 pixels. So a layout saved with another column count is settled: the
-widths, order, hidden columns and sort as restored, a new column at its own default
-width, made into a header state of today's columns.
+falls back to 100 pixels. The old last column, stretched to fill the old window, would
+also stay that wide and push the new one out of sight. So a layout saved with another
+column count is settled: the widths, order, hidden columns and sort as restored, the old
+stretched column at no more than its default width, a new column at its default width,
+made into a header state of today's columns.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ def _settle(header: QHeaderView, saved: int, default_widths: Mapping[int, int]) 
     """Rebuild the header's state from what was restored, as if made with today's columns."""
     count = header.count()
     order = [header.logicalIndex(visual) for visual in range(count)]
+    # The old layout's last column was stretched to fill its window; a new column after
+    # it makes it an ordinary one again, at its own width.
+    shown_old = [logical for logical in order
+                 if logical < saved and not header.isSectionHidden(logical)]
+    stretched = shown_old[-1] if shown_old and header.stretchLastSection() else None
     probe = QHeaderView(header.orientation())
     probe.setModel(header.model())
     probe.setSectionsMovable(True)
@@ -52,8 +59,11 @@ def _settle(header: QHeaderView, saved: int, default_widths: Mapping[int, int]) 
     probe.setStretchLastSection(header.stretchLastSection())
     for logical in range(count):
         new = logical >= saved
-        probe.resizeSection(logical, default_widths.get(logical, header.defaultSectionSize())
-                            if new else header.sectionSize(logical))
+        default = default_widths.get(logical, header.defaultSectionSize())
+        width = header.sectionSize(logical)
+        if new or (logical == stretched and saved < count):
+            width = default if new else min(width, default)
+        probe.resizeSection(logical, width)
         if header.isSectionHidden(logical) and not new:
             probe.hideSection(logical)
     for visual, logical in enumerate(order):

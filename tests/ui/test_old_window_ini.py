@@ -26,7 +26,8 @@ def _old_header_state(qtbot, widths=OLD_WIDTHS, move=None) -> bytes:
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionsMovable(True)
-    table.resize(sum(widths) + 40, 300)
+    # A maximised window on a wide screen: the last column (Last used) stretched wide.
+    table.resize(sum(widths) + 400, 300)
     for column, width in enumerate(widths):
         table.setColumnWidth(column, width)
     if move is not None:
@@ -56,7 +57,9 @@ def _assert_every_column_visible_and_sensible(window: MainWindow) -> None:
     for column in Column:
         assert not header.isSectionHidden(column), column.name
         width = header.sectionSize(column)
-        assert 60 <= width <= 600, (column.name, width)
+        assert 60 <= width <= 300, (column.name, width)
+    # Last used was stretched to fill the old window: now it is not the last, its own width.
+    assert header.sectionSize(Column.LAST_USED) <= 200
     # The Health column fits its words ("Lapses in 83 days", "Sign-in ended").
     words = window.table.fontMetrics().horizontalAdvance("Secret expires in 12 days")
     assert header.sectionSize(Column.HEALTH) >= min(words, 150)
