@@ -6,6 +6,7 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from o365desk.core import paths
@@ -147,14 +148,18 @@ class Services:
                                 approved_scopes=None, last_refreshed_at=None,
                                 refresh_failure="")
 
-    def _note_refresh(self, connection_id: str, failure: str) -> None:
-        """Record a refresh from Microsoft (a session's on_refresh): when one worked, or the
-        code of one that needs a new sign-in. A courtesy: a busy or read-only file, or a
-        connection deleted meanwhile, doesn't fail the token it came with."""
+    def _note_refresh(self, connection_id: str, failure: str,
+                      expires_at: datetime | None = None) -> None:
+        """Record a refresh from Microsoft (a session's on_refresh): when one worked and
+        until when its access token lasts (so `list --json` says it without the keychain),
+        or the code of one that needs a new sign-in. A courtesy: a busy or read-only file,
+        or a connection deleted meanwhile, doesn't fail the token it came with."""
         from o365desk.storage.store import StoreError
 
-        fields = {"refresh_failure": failure} if failure else \
+        fields: dict = {"refresh_failure": failure} if failure else \
             {"last_refreshed_at": utcnow(), "refresh_failure": ""}
+        if not failure and expires_at is not None:
+            fields["expires_at"] = expires_at
         try:
             self.store.patch(connection_id, wait=2.0, **fields)
         except StoreError as exc:

@@ -1,7 +1,9 @@
 """Render token health in the main window, light and dark, as PNGs: the Health column with
 a sign-in lapsing, one ended, an app secret expiring; the details pane's refresh and lapse
-rows; the "Needs attention only" filter (some, and none); and the words of the tray
-notification, drawn in a frame like the tray's (the offscreen platform has no tray).
+rows; the "Needs attention only" filter (some, and none); the bar a refused keep-alive
+refresh shows; and the words the tray notification gets from the notifier, drawn in a
+frame like the tray's (the offscreen platform has no tray); the window over a window.ini
+saved before the Health column.
 
 Usage: python tools/health_screenshots.py OUTPUT_DIR
 
@@ -45,10 +47,10 @@ from o365desk.core.connection import (  # noqa: E402
 from o365desk.services import Services  # noqa: E402
 from o365desk.storage.store import ConnectionStore  # noqa: E402
 from o365desk.storage.vault import MSAL_CACHE, Vault  # noqa: E402
-from o365desk.ui.health_notifier import combined  # noqa: E402
+from o365desk.ui.health_notifier import HealthNotifier, NotifiedLog  # noqa: E402
 from o365desk.ui.main_controller import MainController  # noqa: E402
 from o365desk.ui.main_window import MainWindow  # noqa: E402
-from o365desk.ui.message_bar import curly_quotes  # noqa: E402
+from o365desk.usecases.health import KeepAliveOutcome  # noqa: E402
 from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
 from tests.ui.palettes import make_palette  # noqa: E402
 
@@ -150,15 +152,68 @@ async def main(out: Path) -> None:
     window.attention_check.setChecked(False)
     window.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
     await both(window, out, "health-sorted")
+    # A keep-alive refresh Microsoft refused: the bar the window shows once.
+    ended = services.store.find("Legal hold")
+    controller.keep_alive_notice.show_refused([KeepAliveOutcome(
+        ended, False, health.refresh_failure_words(ended).removeprefix(
+            "Its last refresh failed. ") + " " + health.SIGN_IN_AGAIN, "AADSTS50173")])
+    controller.select(services.store.find("Helpdesk").id)
+    await both(window, out, "health-keep-alive-refused")
+    window.keep_alive_bar.hide()
+    # The tray notification: what the notifier hands the tray, word for word, drawn in a
+    # frame like the tray's (the offscreen platform has no tray to grab).
     now = utcnow()
     found = [(c, health.assess(c, now)) for c in services.store.connections]
-    due = health.notices_due(found, now, {})
-    one = notification_frame(due[0].title, curly_quotes(due[0].message))
-    await both(one, out, "health-notification-one")
-    title, message = combined(due)
-    many = notification_frame(title, curly_quotes(message))
-    await both(many, out, "health-notification-several")
+    for name, shown in (("one", found[:1]), ("several", found)):
+        tray = RecordingTray()
+        HealthNotifier(tray, NotifiedLog(_HOME / f"notified-{name}.json")).notify(shown, now)
+        (title, message), = tray.shown
+        await both(notification_frame(title, message), out, f"health-notification-{name}")
     window.close()
+    await old_layout(services, out)
+
+
+async def old_layout(services: Services, out: Path) -> None:
+    """The window opened over a window.ini from before the Health column (six columns)."""
+    from PySide6.QtGui import QStandardItemModel  # noqa: TID251
+    from PySide6.QtWidgets import QHeaderView, QTableView  # noqa: TID251
+
+    from o365desk.ui.main_window import window_settings
+
+    old = QTableView()
+    old.setModel(QStandardItemModel(0, 6))
+    header = old.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionsMovable(True)
+    old.resize(1100, 200)
+    old.show()
+    for column, width in enumerate((130, 200, 190, 70, 120, 90)):
+        old.setColumnWidth(column, width)
+    await asyncio.sleep(0.1)
+    settings = window_settings()
+    settings.remove("window/columns")
+    settings.setValue("window/header", header.saveState())
+    settings.sync()
+    old.close()
+    window = MainWindow()
+    controller = MainController(window, services)
+    controller.load()
+    window.resize(1180, 760)
+    window.show()
+    await asyncio.sleep(0.3)
+    await both(window, out, "health-old-window-ini")
+    window.close()
+
+
+class RecordingTray:
+    """Takes what HealthNotifier shows, as QSystemTrayIcon.showMessage would."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, str]] = []
+
+    def showMessage(self, title, message, _icon, _msecs) -> None:  # noqa: N802 (Qt's name)
+        self.shown.append((title, message))
 
 
 if __name__ == "__main__":

@@ -121,10 +121,11 @@ class ConnectionSession:
         self._cache: Any = None
         self._home_account_id = connection.account.home_account_id if connection.account \
             else None
-        # Told of every refresh from Microsoft: on_refresh(connection_id, failure), failure
-        # "" when it worked, else the explanation code of one that needs a new sign-in
-        # (services.py records it; the saved sign-in's health counts from it).
-        self.on_refresh: Callable[[str, str], None] | None = None
+        # Told of every refresh from Microsoft: on_refresh(connection_id, failure, expires),
+        # failure "" when it worked (expires: the new access token's expiry), else the
+        # explanation code of one that needs a new sign-in (expires None). services.py
+        # records it; the saved sign-in's health counts from it.
+        self.on_refresh: Callable[[str, str, datetime | None], None] | None = None
 
     def __repr__(self) -> str:
         return f"ConnectionSession({self.connection.nickname!r}, id={self.connection.id})"
@@ -346,7 +347,7 @@ class ConnectionSession:
             log.debug("connection %s: token from %s, expires %s", self.connection.id,
                       result.get("token_source", "msal"), signed.expires_at.isoformat())
             if result.get("token_source") == "identity_provider":
-                self._tell_refresh("")
+                self._tell_refresh("", signed.expires_at)
             return signed
 
         try:
@@ -358,9 +359,9 @@ class ConnectionSession:
                 self._tell_refresh(exc.code)
             raise
 
-    def _tell_refresh(self, failure: str) -> None:
+    def _tell_refresh(self, failure: str, expires_at: datetime | None = None) -> None:
         if self.on_refresh is not None:
-            self.on_refresh(self.connection.id, failure)
+            self.on_refresh(self.connection.id, failure, expires_at)
 
     def _cached_account(self, app: Any) -> dict | None:
         accounts = app.get_accounts()

@@ -126,8 +126,7 @@ def cmd_add(args: argparse.Namespace, services: Services) -> int:
 def cmd_list(args: argparse.Namespace, services: Services) -> int:
     connections = services.store.connections
     if args.json:
-        print(output.list_json(connections, dict(
-            (c.id, h) for c, h in usecases.token_health(services, connections))))
+        print(output.list_json(connections))  # health from the file: no keychain
     elif not connections and services.store.read_only:
         # Not "add one": changes are off until the file's problem (noted above) is fixed.
         print("No connections to show, and changes are turned off (see the note above).")
@@ -250,7 +249,8 @@ def cmd_test(args: argparse.Namespace, services: Services) -> int:
             # The organisation's name is Microsoft Graph's answer: never raw on a terminal.
             print(_one_line(f'"{connection.nickname}" works: connected to '
                             f"{result.summary or connection.tenant} in "
-                            f"{round(result.latency_ms or 0)} ms."))
+                            f"{round(result.latency_ms or 0)} ms."
+                            f"{output.roles_words(outcome.roles)}"))
         return 0
     from o365desk.core.signin_errors import Action
 

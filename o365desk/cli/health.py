@@ -1,4 +1,5 @@
-"""`o365desk health` (exit 1 when a connection needs attention, for monitoring scripts) and
+"""`o365desk health` (exit 1 when a connection needs attention, for monitoring scripts; it
+reads the keychain, since it is asked for health, unlike `list --json`) and
 `o365desk keep-alive` (refresh sign-ins not refreshed for N days, for a cron job or timer)."""
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from o365desk.services import Services
 
 def add_health_parsers(sub) -> None:
     health = sub.add_parser(
-        "health", help="say which connections need attention (exit 1 when one does)")
+        "health", help="say which connections need attention (exit 1 when one does); reads "
+                       "the keychain for the access tokens' expiry, never the network")
     health.add_argument("--json", action="store_true", help="print stable JSON (see README)")
     keep = sub.add_parser(
         "keep-alive", help="refresh sign-ins not refreshed for N days (keep_alive_days in "

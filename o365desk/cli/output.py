@@ -5,30 +5,30 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from o365desk.core import connection_rules
 from o365desk.core.connection import Connection, Kind
 from o365desk.core.text import escape_for_json, visible
 
-if TYPE_CHECKING:
-    from o365desk.core.health import Health
-
 JSON_VERSION = 1
-# What `list --json` carries of each connection's health (last_refreshed_at: as the health
-# counts it, the cached token's time for a sign-in from before it was recorded).
+# What `list --json` and `show --json` carry of each connection's health (core/health.py),
+# worked out from connections.json alone: the CLI does not unlock the keychain to list or
+# show connections (`o365desk health` reads it, since it is asked for health).
 HEALTH_FIELDS = ("access_token_expires_at", "last_refreshed_at", "refresh_lapses_at",
                  "needs_attention", "reason", "action")
 
 
-def connection_json(connection: Connection, health: Health | None = None) -> dict[str, Any]:
+def connection_json(connection: Connection, now: datetime | None = None) -> dict[str, Any]:
     """One connection as documented in README.md ("JSON output"); never holds a secret.
 
-    With its `health` (core/health.py): the token health fields too."""
+    Its token health fields come from the file alone (the access token's expiry as the
+    last sign-in or refresh recorded it), never the keychain."""
+    from o365desk.core.health import assess
+
     data = connection.to_dict()
-    if health is not None:
-        facts = health.to_dict()
-        data.update({key: facts[key] for key in HEALTH_FIELDS})
+    facts = assess(connection, now).to_dict()
+    data.update({key: facts[key] for key in HEALTH_FIELDS})
     data["effective_authority"] = connection.effective_authority()
     data["effective_graph_endpoint"] = connection.effective_graph_endpoint()
     data["admin_consent_url"] = admin_consent_url(connection)
@@ -56,6 +56,16 @@ def printable(text: str) -> str:
     return visible(text)
 
 
+def roles_words(roles: tuple[str, ...]) -> str:
+    """An app-only test that worked: the application permissions its token carries, as the
+    window's result bar names them (" Its token carries ..."; "" when none)."""
+    if not roles:
+        return ""
+    plural = "s" if len(roles) > 1 else ""
+    return (f" Its token carries the application permission{plural} "
+            f"{', '.join(printable(r) for r in roles)}.")
+
+
 def dumps(payload: Any) -> str:
     # Names as they are on a UTF-8 output; as \u escapes (the same JSON) on any other, such
     # as a Windows pipe in cp1252, which could not hold them. Control and bidi characters
@@ -65,14 +75,13 @@ def dumps(payload: Any) -> str:
         json.dumps(payload, indent=2, ensure_ascii=encoding not in ("utf8", "utf8sig")))
 
 
-def list_json(connections: list[Connection], health: dict[str, Health] | None = None) -> str:
-    health = health or {}
+def list_json(connections: list[Connection], now: datetime | None = None) -> str:
     return dumps({"version": JSON_VERSION,
-                  "connections": [connection_json(c, health.get(c.id)) for c in connections]})
+                  "connections": [connection_json(c, now) for c in connections]})
 
 
-def show_json(connection: Connection) -> str:
-    return dumps({"version": JSON_VERSION, "connection": connection_json(connection)})
+def show_json(connection: Connection, now: datetime | None = None) -> str:
+    return dumps({"version": JSON_VERSION, "connection": connection_json(connection, now)})
 
 
 def _when(value: datetime | None) -> str:

@@ -219,6 +219,7 @@ def notices_due(found: Iterable[tuple[Connection, Health]], now: datetime,
             continue
         title = "A credential expires soon" if app_only else "A sign-in lapses soon"
         name = visible(connection.nickname)
-        notices.append(Notice(connection.id, name, title,
-                              f'"{name}": {health.words}'))
+        words = health.words
+        notices.append(Notice(connection.id, name, title,  # no capital after the colon
+                              f'"{name}": {words[:1].lower()}{words[1:]}'))
     return notices

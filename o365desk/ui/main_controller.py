@@ -69,6 +69,9 @@ class MainController(QObject):
         self._reload_pending = False
         self._error_detail = ""
         self._template_import = None  # ui.template_import.TemplateImport, on first use
+        # A refused keep-alive refresh, said once: ui.keep_alive_notice.KeepAliveNotice,
+        # made when the health watch starts.
+        self.keep_alive_notice = None
         self._settings = settings if settings is not None else window_settings()
         self._watcher = StoreWatcher(self.store.path, self)
         self._minute = QTimer(self)
@@ -223,6 +226,12 @@ class MainController(QObject):
 
             self.health_watch.notifier.tray = system_tray(self.window)
         self.health_watch.start()
+        if self.keep_alive_notice is None:
+            from o365desk.ui.keep_alive_notice import KeepAliveNotice
+
+            self.keep_alive_notice = KeepAliveNotice(self.window.keep_alive_bar,
+                                                     self._sign_in_again, self)
+            self.health_watch.finished.connect(self.keep_alive_notice.show_refused)
 
     def apply_keychain_state(self, state: KeychainState) -> None:
         self.keychain_status.apply(state)
@@ -327,6 +336,17 @@ class MainController(QObject):
 
     def _on_clear_filter(self) -> None:
         self.window.filter_edit.clear()
+
+    def _sign_in_again(self, connection: Connection) -> None:
+        """Sign that connection in again (the keep-alive bar's button): shown first if the
+        filter hides it; nothing when it was deleted meanwhile."""
+        row = self.model.row_of(connection.id)
+        if row < 0:
+            return
+        if not self.proxy.mapFromSource(self.model.index(row, 0)).isValid():
+            self._on_clear_filter()
+            self.window.attention_check.setChecked(False)
+        self.actions.sign_in(connection)
 
     def _on_focus_filter(self) -> None:
         self.window.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

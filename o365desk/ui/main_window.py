@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from o365desk.core import paths
+from o365desk.ui import header_layout
 from o365desk.ui.connections_model import Column
 from o365desk.ui.details_pane import DetailsPane
 from o365desk.ui.empty_state import EmptyState
@@ -39,6 +40,7 @@ _DEFAULT_WIDTHS = {
     Column.CLOUD: 170,
     Column.STATUS: 215,
     Column.LAST_USED: 140,
+    Column.HEALTH: 190,  # "Secret expires in 12 days" and its warning sign
 }
 
 
@@ -246,6 +248,8 @@ class MainWindow(QMainWindow):
         self.keychain_details_button = self.keychain_bar.add_button(
             self.tr("Detai&ls\u2026"), self.tr("Show the keychain error for IT")
         )
+        # A keep-alive refresh Microsoft refused (ui/keep_alive_notice.py fills it).
+        self.keep_alive_bar = MessageBar(Level.WARNING, self.tr("Sign-in refresh refused"))
         self.error_bar = MessageBar(Level.ERROR, self.tr("Error message"))
         self.edit_again_button = self.error_bar.add_button(
             self.tr("Edit &again"), self.tr("Edit the nickname again")
@@ -259,8 +263,8 @@ class MainWindow(QMainWindow):
         self.policy_bar = MessageBar(Level.ERROR, self.tr("IT policy problem"))
         self.policy_details_button = self.policy_bar.add_button(
             self.tr("&Managed settings…"), self.tr("Show the managed settings"))
-        for bar in (self.policy_bar, self.notice_bar, self.keychain_bar, self.error_bar,
-                    self.result_bar):
+        for bar in (self.policy_bar, self.notice_bar, self.keychain_bar,
+                    self.keep_alive_bar, self.error_bar, self.result_bar):
             layout.addWidget(bar)
         # How the last action went: one bar at a time, gone when the person acts again.
         self.action_bars = MessageBarGroup(self.error_bar, self.result_bar, parent=self)
@@ -456,12 +460,11 @@ class MainWindow(QMainWindow):
         for key, restore in (
             ("window/state", self.restoreState),
             ("window/splitter", self.splitter.restoreState),
-            ("window/header", self.table.horizontalHeader().restoreState),
         ):
             value = settings.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 restore(value)
-        if not settings.contains("window/header"):
+        if not header_layout.restore(self.table.horizontalHeader(), settings, _DEFAULT_WIDTHS):
             for column, width in _DEFAULT_WIDTHS.items():
                 self.table.setColumnWidth(column, width)
 
@@ -469,7 +472,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/splitter", self.splitter.saveState())
-        settings.setValue("window/header", self.table.horizontalHeader().saveState())
+        header_layout.save(self.table.horizontalHeader(), settings)
         settings.sync()
 
     # --- events --------------------------------------------------------------------------

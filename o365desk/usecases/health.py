@@ -61,6 +61,9 @@ class KeepAliveOutcome:
     connection: Connection
     ok: bool
     message: str
+    # A refusal that only a new sign-in mends (its code, e.g. "invalid_grant"; "" when the
+    # refresh worked or failed for another reason, such as the network).
+    failure: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.connection.id, "nickname": self.connection.nickname,
@@ -105,7 +108,9 @@ def keep_alive(services: Services, now: datetime | None = None,
         try:
             services.session_for(connection).acquire_silent(force_refresh=True)
         except SignInError as exc:
-            outcomes.append(KeepAliveOutcome(connection, False, exc.explanation.message))
+            outcomes.append(KeepAliveOutcome(connection, False, exc.explanation.message,
+                                             (exc.code or "sign-in-needed")
+                                             if exc.needs_sign_in else ""))
             continue
         except VaultUnavailable as exc:
             unavailable = str(exc)

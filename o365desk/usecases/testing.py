@@ -31,7 +31,9 @@ class TestOutcome:
         """The stable JSON of `o365desk test --json`."""
         r = self.result
         data: dict[str, Any] = {"ok": r.ok, "latency_ms": None if r.latency_ms is None
-                                else round(r.latency_ms, 1), "organisation": r.summary or None}
+                                else round(r.latency_ms, 1), "organisation": r.summary or None,
+                                # app only: the token's application permissions; else []
+                                "roles": list(self.roles)}
         if r.explanation is not None:
             data["error"] = {"code": r.explanation.code, "title": r.explanation.title,
                              "message": r.explanation.message}

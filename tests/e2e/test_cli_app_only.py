@@ -315,3 +315,26 @@ def test_an_app_that_may_not_read_the_organisation_still_tests_ok(fake_identity,
     assert f'"Daemon" works: connected to {TENANT}' in tested.stdout
     assert fake_identity.requests_to("/graph/v1.0/organization")
     assert o365desk(cli_env, "delete", "Daemon", "--yes").returncode == 0
+
+
+def test_test_names_the_application_permissions_its_token_carries(fake_identity, cli_env,
+                                                                   secret_service_vault):
+    """As the window's result bar does: "Its token carries ..."; `test --json` the list."""
+    fake_identity.register_app(APP_ID, SECRET, roles=("User.Read.All", "Organization.Read.All"))
+    assert add_app(fake_identity, cli_env, "Daemon", "User.Read.All").returncode == 0
+    tested = o365desk(cli_env, "test", "Daemon")
+    assert tested.returncode == 0, tested.stderr
+    assert tested.stdout.startswith('"Daemon" works: connected to Contoso (fake) in ')
+    # In the order Microsoft sent them (the fake sends them sorted).
+    assert tested.stdout.endswith(" ms. Its token carries the application permissions "
+                                  "Organization.Read.All, User.Read.All.\n")
+    as_json = o365desk(cli_env, "test", "Daemon", "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["roles"] == ["Organization.Read.All", "User.Read.All"]
+    fake_identity.register_app(APP_ID, SECRET, roles=("User.Read.All",))
+    assert o365desk(cli_env, "credential", "Daemon", "--secret-stdin",
+                    stdin=SECRET).returncode == 0  # a new token: the one role
+    one = o365desk(cli_env, "test", "Daemon")
+    assert one.stdout.endswith(" ms. Its token carries the application permission "
+                               "User.Read.All.\n"), one.stdout + one.stderr
+    assert o365desk(cli_env, "delete", "Daemon", "--yes").returncode == 0

@@ -170,3 +170,49 @@ def test_an_app_secret_expiring_soon_needs_attention_with_the_command_to_fix_it(
         'Fresh: ready, needs attention. Secret expires in 12 days. Make a new secret in the '
         'app registration before then, and run: o365desk credential "Fresh" '
         "--secret-stdin.\n")
+
+
+NO_KEYCHAIN = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+
+
+def test_list_and_show_json_give_the_health_from_the_file_without_the_keychain(
+        signed_in, config_dir):
+    """`list --json` never touches the keychain: with none to be had, the access token's
+    expiry (as the sign-in recorded it) and the lapse come from connections.json, exit 0;
+    `show --json` carries the same worked-out fields."""
+    locked = {**signed_in, **NO_KEYCHAIN}
+    done = o365desk(locked, "list", "--json")
+    assert done.returncode == 0, done.stderr
+    (entry,) = json.loads(done.stdout)["connections"]
+    now = datetime.now(UTC)
+    assert entry["needs_attention"] is False and entry["action"] is None
+    assert entry["reason"].startswith("The saved sign-in lapses in ")
+    assert "keychain" not in entry["reason"]
+    assert entry["access_token_expires_at"] == entry["expires_at"]
+    assert now < when(entry["access_token_expires_at"]) < now + timedelta(hours=2)
+    assert when(entry["refresh_lapses_at"]) - when(entry["last_refreshed_at"]) == \
+        timedelta(days=90)
+    shown = o365desk(locked, "show", "Payroll", "--json")
+    assert shown.returncode == 0, shown.stderr
+    one = json.loads(shown.stdout)["connection"]
+    assert one == entry
+    # `health` is asked for health: it reads the keychain, and says when it can't.
+    health = o365desk(locked, "health")
+    assert health.returncode == 1 and "can't reach the keychain" in health.stdout
+
+
+def test_a_refresh_records_the_new_access_tokens_expiry_for_list_json(signed_in,
+                                                                      config_dir):
+    old = datetime.now(UTC) - timedelta(days=2)
+    craft(config_dir, "Payroll", last_refreshed_at=iso(old), expires_at=iso(old))
+    (before,) = json.loads(o365desk({**signed_in, **NO_KEYCHAIN}, "list",
+                                    "--json").stdout)["connections"]
+    assert before["access_token_expires_at"] == iso(old)
+    done = o365desk(signed_in, "keep-alive", "--days", "1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed = o365desk({**signed_in, **NO_KEYCHAIN}, "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    (entry,) = json.loads(listed.stdout)["connections"]
+    now = datetime.now(UTC)
+    assert now < when(entry["access_token_expires_at"]) < now + timedelta(hours=2)
+    assert abs(when(entry["last_refreshed_at"]) - now) < timedelta(minutes=10)

@@ -40,7 +40,7 @@ def test_without_keep_alive_the_tray_says_a_sign_in_lapses_soon(qtbot, qasync_lo
     before = len(fake_identity.requests_to("/token"))
     tray = _round(qtbot, controller, tmp_path)
     assert len(fake_identity.requests_to("/token")) == before  # nothing refreshed
-    assert tray.shown == [("A sign-in lapses soon", "\u201cPayroll\u201d: The saved sign-in "
+    assert tray.shown == [("A sign-in lapses soon", "\u201cPayroll\u201d: the saved sign-in "
                            "lapses in 4 days if not used. Sign in again, or use the "
                            "connection, to keep it.")]
     assert row_texts(controller, "Payroll")[Column.HEALTH] == "Lapses in 4 days"

@@ -35,7 +35,7 @@ def test_once_per_connection_per_day_remembered_in_a_private_file(tmp_path):
     tray, log = FakeTray(), NotifiedLog(tmp_path / "health-notified.json")
     conn = lapsing("Payroll", 85)
     assert len(HealthNotifier(tray, log).notify(found(conn, now=now), now)) == 1
-    assert tray.shown == [("A sign-in lapses soon", "\u201cPayroll\u201d: The saved sign-in "
+    assert tray.shown == [("A sign-in lapses soon", "\u201cPayroll\u201d: the saved sign-in "
                            "lapses in 5 days if not used. Sign in again, or use the "
                            "connection, to keep it.")]
     # Another window (or a restart) the same day says nothing again.

@@ -282,7 +282,7 @@ def test_a_notice_comes_a_week_before_a_lapse_once_a_day():
     soon, later = signed_in(84), signed_in(82).replace(nickname="Later")
     [notice] = health.notices_due(_found(soon, later, now=now), now, {})
     assert notice.connection_id == soon.id and notice.title == "A sign-in lapses soon"
-    assert notice.message == ('"Payroll": The saved sign-in lapses in 6 days if '
+    assert notice.message == ('"Payroll": the saved sign-in lapses in 6 days if '
                               "not used. Sign in again, or use the connection, to keep it.")
     today = now.date().isoformat()
     assert health.notices_due(_found(soon, now=now), now, {soon.id: today}) == []
@@ -296,7 +296,7 @@ def test_a_notice_for_an_app_credential_about_to_expire_but_none_once_it_is_past
         CredentialType.SECRET, now + timedelta(days=3, hours=1)))
     [notice] = health.notices_due(_found(app, now=now), now, {})
     assert notice.title == "A credential expires soon"
-    assert notice.message.startswith('"Daemon\\u202e": Secret expires in 3 days.')
+    assert notice.message.startswith('"Daemon\\u202e": secret expires in 3 days.')
     gone = app.replace(credential=Credential(CredentialType.SECRET,
                                              now - timedelta(days=1)))
     ended = signed_in(2, refresh_failure="invalid_grant")
