@@ -97,6 +97,7 @@ def load(policy: policy_mod.Policy | None = None,
         # settings.json holds some of the keys (a field of AppSettings each); a value
         # other than the default is one it set.
         value = getattr(user, key, default)
+        value = default if value is None else value  # keep_alive_days: None is off (0)
         if value != default and not user.problem:
             found[key] = Setting(key, value, Origin.USER, user_where)
         else:
