@@ -144,7 +144,7 @@ def _from_folder(where: str) -> ItTemplates:
         try:
             template = read(folder / name)
         except tpl.TemplateError as exc:
-            offered.append(OfferedTemplate(visible(name), visible(name), refusal=str(exc)))
+            offered.append(OfferedTemplate(visible(name), visible(name), refusal=_why(exc)))
             continue
         offered.extend(_entries(visible(name), template))
     return ItTemplates(where, tuple(offered), note=note)
@@ -189,7 +189,7 @@ def _from_address(where: str, session: Any) -> ItTemplates:
                         where, "what it answered is neither a template nor a list of "
                         "templates."))
                 return ItTemplates(where, (OfferedTemplate(where, _shown(where),
-                                                           refusal=str(exc)),))
+                                                           refusal=_why(exc)),))
             return ItTemplates(where, tuple(_entries(where, template)))
         try:
             addresses, note = _index(raw, where)
@@ -209,7 +209,7 @@ def _from_address(where: str, session: Any) -> ItTemplates:
                     f"This template can't be fetched because {exc}.")))
                 continue
             except tpl.TemplateError as exc:
-                offered.append(OfferedTemplate(shown, shown, refusal=str(exc)))
+                offered.append(OfferedTemplate(shown, shown, refusal=_why(exc)))
                 continue
             offered.extend(_entries(shown, template))
         return ItTemplates(where, tuple(offered), note=note)
@@ -323,6 +323,12 @@ def _body(answer: Any, deadline: float) -> bytes:
             raise _Unreachable("the server took too long to answer") from None
         raise _Unreachable("the answer was cut off before its end") from None
     return b"".join(parts)
+
+
+def _why(exc: tpl.TemplateError) -> str:
+    """The reader's refusal, without its "Nothing was created." (nothing is, here)."""
+    text = str(exc)
+    return text.removesuffix(" Nothing was created.")
 
 
 def _transport_words(kind: Any) -> str:
