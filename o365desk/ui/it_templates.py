@@ -52,6 +52,12 @@ def policy_offers_templates() -> bool:
     return bool(policy_location())
 
 
+def curly(text: str) -> str:
+    """The use case's words as the window shows them: visible, curly quotes and
+    apostrophes."""
+    return curly_quotes(visible(text)).replace("'", "\u2019")
+
+
 class Col(enum.IntEnum):
     NAME = 0
     DESCRIPTION = 1
@@ -88,7 +94,7 @@ class ItTemplatesModel(QAbstractTableModel):
             return self._text(offered, Col(index.column()))
         if role == Qt.ItemDataRole.ToolTipRole:
             if not offered.usable:
-                return curly_quotes(visible(offered.refusal))
+                return curly(offered.refusal)
             return self.tr("From {source}").format(source=visible(offered.source))
         if role == Qt.ItemDataRole.DecorationRole and index.column() == Col.NAME \
                 and not offered.usable:
@@ -104,8 +110,7 @@ class ItTemplatesModel(QAbstractTableModel):
         if col == Col.NAME:
             return visible(offered.name)
         if not offered.usable:
-            return self.tr("Can\u2019t be used: {why}").format(
-                why=curly_quotes(visible(offered.refusal)))
+            return self.tr("Can\u2019t be used: {why}").format(why=curly(offered.refusal))
         description = " ".join(visible(offered.description).split())
         return description or self.tr("No description")
 
@@ -125,7 +130,7 @@ class ItTemplatesDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.heading.setFont(font)
         self.intro = QLabel(self.tr(
-            "Your IT team has prepared these connections. Choose one to start with its "
+            "Your IT team offers ready-made connections. Choose one to start with its "
             "settings filled in, or set up a connection without a template."), self)
         self.intro.setWordWrap(True)
         self.status = MessageBar(Level.INFO, self.tr("Templates from your IT team"), self)
@@ -164,6 +169,7 @@ class ItTemplatesDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+        layout.addStretch(0)  # takes the room only while the list is hidden
         layout.addWidget(self.buttons)
         self.resize(720, 380)
         self.show_loading()
@@ -182,7 +188,7 @@ class ItTemplatesDialog(QDialog):
         """Show `found` (usecases.it_templates.ItTemplates)."""
         self.model.set_offered(found.offered)
         if found.problem:
-            self._say(Level.WARNING, curly_quotes(visible(found.problem)))
+            self._say(Level.WARNING, curly(found.problem))
         elif not found.offered:
             self._say(Level.INFO, self.tr(
                 "Your IT team hasn\u2019t put any templates there yet. You can set up a "
@@ -197,7 +203,7 @@ class ItTemplatesDialog(QDialog):
                 words.append(self.tr("Some of your IT team\u2019s templates can\u2019t be "
                                      "used, for the reason shown; the others can."))
             if found.note:
-                words.append(curly_quotes(visible(found.note)))
+                words.append(curly(found.note))
             self._say(Level.INFO, " ".join(words))
         else:
             self.status.hide()

@@ -169,7 +169,7 @@ def test_offline_says_so_in_one_line_and_the_wizard_still_works_without_them(
     listed(qtbot, dialog)
     assert dialog.model.rowCount() == 0 and not dialog.table.isVisible()
     assert dialog.status.label.text() == (
-        f"Your IT team's templates can't be read from https://127.0.0.1:{port}/o365desk/"
+        f"Your IT team\u2019s templates can\u2019t be read from https://127.0.0.1:{port}/o365desk/"
         "index.json because the server could not be reached (the computer may be "
         "offline). You can still set up a connection without them; try again later, or "
         "tell your IT team if it goes on.")
