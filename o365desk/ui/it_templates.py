@@ -39,6 +39,7 @@ from o365desk.ui.message_bar import Level, MessageBar, curly_quotes
 
 ANY_INDEX = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
+_DESCRIPTION_SHOWN = 300
 
 
 def tr(text: str) -> str:
@@ -95,7 +96,9 @@ class ItTemplatesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if not offered.usable:
                 return curly(offered.refusal)
-            return self.tr("From {source}").format(source=visible(offered.source))
+            description = visible(offered.description)
+            source = self.tr("From {source}").format(source=visible(offered.source))
+            return f"{description}\n\n{source}" if description else source
         if role == Qt.ItemDataRole.DecorationRole and index.column() == Col.NAME \
                 and not offered.usable:
             from PySide6.QtWidgets import QApplication, QStyle
@@ -112,6 +115,8 @@ class ItTemplatesModel(QAbstractTableModel):
         if not offered.usable:
             return self.tr("Can\u2019t be used: {why}").format(why=curly(offered.refusal))
         description = " ".join(visible(offered.description).split())
+        if len(description) > _DESCRIPTION_SHOWN:  # up to 2,000 characters: the start
+            description = description[: _DESCRIPTION_SHOWN - 1].rstrip() + "\u2026"
         return description or self.tr("No description")
 
 

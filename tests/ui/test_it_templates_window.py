@@ -188,3 +188,17 @@ def test_without_templates_in_the_policy_new_connection_opens_the_wizard(
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     the_wizard(qtbot, controller).reject()
     assert window.findChild(ItTemplatesDialog) is None
+
+
+def test_a_long_description_shows_its_start_and_the_whole_in_the_tooltip(qtbot, tmp_path):
+    from o365desk.ui.it_templates import ItTemplatesModel
+    from o365desk.usecases.it_templates import list_it_templates
+
+    words = "Payroll team. " * 140  # near the 2,000 characters a template allows
+    (tmp_path / "long.o365template").write_text(template({**PAYROLL, "description": words}))
+    model = ItTemplatesModel()
+    model.set_offered(list_it_templates(str(tmp_path)).offered)
+    shown = model.index(0, Col.DESCRIPTION).data()
+    assert len(shown) == 300 and shown.endswith("\u2026")
+    tip = model.index(0, Col.DESCRIPTION).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith(words.strip()) and tip.endswith("From long.o365template")

@@ -372,7 +372,7 @@ def test_a_refresh_with_the_saved_sign_in_gone_is_recorded_in_its_own_words(serv
 
 
 @pytest.mark.parametrize("policy_days, user_days, days", [
-    (0, 30, None), (40, 20, 40), (12, None, 12), (None, 30, 30)])
+    (0, 30, None), (40, 20, 40), (12, None, 12), (None, 30, 30), (None, None, None)])
 def test_the_policys_keep_alive_wins_over_settings_json(policy_days, user_days, days):
     from o365desk.core import effective_settings, settings
     from o365desk.core import policy as policy_mod

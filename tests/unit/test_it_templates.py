@@ -213,3 +213,11 @@ def test_offline_is_one_plain_line():
     assert found.offered == ()
     assert "because the server could not be reached (the computer may be offline)." in \
         found.problem
+
+
+def test_outside_text_is_shown_visible(tmp_path):
+    (tmp_path / "evil\x1b[31m\u202e.o365template").write_text("not json")
+    [refused] = list_it_templates(str(tmp_path)).offered
+    assert "\x1b" not in refused.name and "\u202e" not in refused.name
+    assert "\x1b" not in refused.source and not refused.usable
+    assert "not valid JSON" in refused.refusal
