@@ -269,6 +269,29 @@ def check_policy(services: Services) -> bool:
     return True
 
 
+def check_it_templates() -> bool:
+    """The templates the IT policy offers (its `templates` key): how many, and whether they
+    could be read. Nothing is said when the policy names none; a folder or address that
+    can't be read, or a template that can't be used, is a warning: the wizard works without
+    them."""
+    from o365desk.usecases.it_templates import list_it_templates, policy_location
+
+    where = policy_location()
+    if not where:
+        return True
+    topic = "IT templates"
+    found = list_it_templates(where)
+    if found.problem:
+        _warn(topic, found.problem)
+        return True
+    _report(True, topic, found.summary())
+    for offered in found.usable:
+        print(f"        {_printable(offered.name)} (from {_printable(offered.source)})")
+    for offered in found.refused:
+        _warn(topic, f"{offered.source} can't be used: {offered.refusal}")
+    return True
+
+
 def check_tls() -> bool:
     ok = _report(True, "TLS", f"public CAs from {tls.default_ca_bundle()}")
     for path, origin in tls.configured_ca_files():
@@ -373,6 +396,7 @@ def doctor(services: Services, remove_orphans: bool = False) -> int:
         "QtWebEngine": check_webengine(),
         "settings": check_settings(),
         "IT policy": check_policy(services),
+        "IT templates": check_it_templates(),
         "TLS": check_tls(),
         "network": check_network(services),
     }

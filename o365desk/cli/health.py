@@ -65,17 +65,24 @@ def cmd_health(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_keep_alive(args: argparse.Namespace, services: Services) -> int:
+    from o365desk.core import policy as policy_mod
     from o365desk.core import settings
 
     loaded = settings.load()
     if loaded.problem:
         print(f"o365desk: note: {output.printable(' '.join(loaded.problem.split()))}",
               file=sys.stderr)
-    days = args.days if args.days is not None else settings.keep_alive_days(loaded)
+    policy = policy_mod.load()
+    days = args.days if args.days is not None else settings.keep_alive_days(loaded, policy)
     if days is None:
         if args.json:
             print(output.dumps({"version": output.JSON_VERSION, "days": None,
                                 "refreshed": []}))
+        elif settings.keep_alive_from_policy(policy):
+            print(f"Keep-alive is off: your IT team's policy turns it off "
+                  f"({output.printable(policy.where)} sets \"keep_alive_days\" to 0), so "
+                  "nothing was refreshed. To refresh the sign-ins once anyway, run: "
+                  "o365desk keep-alive --days N")
         else:
             print(f"Keep-alive is off, so nothing was refreshed. To turn it on, set "
                   f'"keep_alive_days" ({KEEP_ALIVE_MIN} to {KEEP_ALIVE_MAX}) in '

@@ -28,7 +28,12 @@ def add_template_parsers(sub) -> None:
 
     imp = sub.add_parser("import", help="create connections from a template file "
                                         "(not signed in yet)")
-    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("file", metavar="FILE", nargs="?", default=None,
+                     help="the template file; with --from-policy, the name of one of the "
+                          "IT policy's templates")
+    imp.add_argument("--from-policy", action="store_true",
+                     help="from the templates the IT policy offers: without a name, list "
+                          "them; with one, create that connection")
     imp.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     imp.add_argument("--nickname", default=None, metavar="N",
                      help="save a one-connection template's connection under this nickname")
@@ -64,7 +69,16 @@ def cmd_export(args: argparse.Namespace, services: Services) -> int:
 def cmd_import(args: argparse.Namespace, services: Services) -> int:
     from o365desk.usecases.templates import import_template, preview
 
-    result = preview(services, Path(args.file), args.nickname)
+    if args.from_policy:
+        if args.file is None:
+            return _list_it_templates()
+        source: tpl.Template | Path = _it_template(args.file)
+    elif args.file is None:
+        raise UsageError("name the template file to import (or add --from-policy to use "
+                         "one of the templates your IT team offers).")
+    else:
+        source = Path(args.file)
+    result = preview(services, source, args.nickname)
     print(preview_text(result))
     if not result.to_create:
         taken = any("already exists" in item.refusal for item in result.items)
@@ -122,3 +136,43 @@ def preview_text(result) -> str:
             lines.append(f"    why: {output.printable(item.refusal)}")
     return "\n".join(lines)
 
+
+
+def _list_it_templates() -> int:
+    """`import --from-policy`: the IT policy's templates, one line each; 1 when none can be
+    used (or they can't be read)."""
+    from o365desk.usecases.it_templates import list_it_templates
+
+    found = list_it_templates()
+    if not found.configured or found.problem:
+        print(f"o365desk: {output.printable(found.summary())}", file=sys.stderr)
+        return 1
+    print(output.printable(found.summary()))
+    for offered in found.usable:
+        about = " ".join(offered.description.split())
+        print(f'  "{output.printable(offered.name)}"'
+              + (f": {output.printable(about[:200])}" if about else "")
+              + f" (from {output.printable(offered.source)})")
+    for offered in found.refused:
+        print(f"  can't be used: {output.printable(offered.source)}: "
+              f"{output.printable(' '.join(offered.refusal.split()))}")
+    if found.usable:
+        print('To create one, run: o365desk import --from-policy "NAME"')
+    return 0 if found.usable else 1
+
+
+def _it_template(name: str) -> tpl.Template:
+    """The IT policy's template connection called `name` (ignoring case), as a template of
+    that one connection; ValueError saying which there are when none is."""
+    from o365desk.core import nickname as nick
+    from o365desk.usecases.it_templates import list_it_templates
+
+    found = list_it_templates()
+    if not found.configured or found.problem:
+        raise ValueError(found.summary())
+    matches = [o for o in found.usable if nick.fold(o.name) == nick.fold(name)]
+    if not matches:
+        names = ", ".join(f'"{o.name}"' for o in found.usable) or "none that can be used"
+        raise ValueError(f'Your IT team offers no template called "{name}"; it offers '
+                         f"{names}. Run o365desk import --from-policy to see them.")
+    return tpl.Template((matches[0].entry,))

@@ -96,9 +96,9 @@ def load(policy: policy_mod.Policy | None = None,
             continue
         # settings.json holds some of the keys (a field of AppSettings each); a value
         # other than the default is one it set.
-        # (None there is "not set", as for keep_alive_days.)
         value = getattr(user, key, default)
-        if value is not None and value != default and not user.problem:
+        value = default if value is None else value  # keep_alive_days: None is off (0)
+        if value != default and not user.problem:
             found[key] = Setting(key, value, Origin.USER, user_where)
         else:
             found[key] = Setting(key, default, Origin.DEFAULT, "")

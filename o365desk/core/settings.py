@@ -5,9 +5,13 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from o365desk.core import paths, safe_read
 from o365desk.core.connection import DEFAULT_CLIENT_ID
+
+if TYPE_CHECKING:
+    from o365desk.core.policy import Policy
 
 DEFAULT_REDIRECT_URI = "http://localhost"
 FILE_NAME = "settings.json"
@@ -31,10 +35,30 @@ class AppSettings:
 KEEP_ALIVE_MIN, KEEP_ALIVE_MAX = 1, 89
 
 
-def keep_alive_days(settings: AppSettings | None = None) -> int | None:
-    """The keep-alive interval in days, or None when it is off: the one place it is read
-    (a policy key, when there is one, overrides the user's setting here)."""
+def keep_alive_days(settings: AppSettings | None = None,
+                    policy: Policy | None = None) -> int | None:
+    """The keep-alive interval in days, or None when it is off: the one place it is read.
+
+    The IT policy's `keep_alive_days` wins over settings.json's (0 there is off, whatever
+    settings.json says), as every key the policy sets does (core.effective_settings; a
+    damaged policy's good keys too). Without that key settings.json's value holds.
+    """
+    policy = policy if policy is not None else _load_policy()
+    if "keep_alive_days" in policy.values:
+        return policy.values["keep_alive_days"] or None
     return (settings or load()).keep_alive_days
+
+
+def keep_alive_from_policy(policy: Policy | None = None) -> bool:
+    """Whether the IT policy sets keep-alive (so settings.json's value is not used)."""
+    policy = policy if policy is not None else _load_policy()
+    return "keep_alive_days" in policy.values
+
+
+def _load_policy() -> Policy:
+    from o365desk.core import policy
+
+    return policy.load()
 
 
 def settings_file() -> Path:

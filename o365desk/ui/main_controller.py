@@ -72,6 +72,7 @@ class MainController(QObject):
         # A refused keep-alive refresh, said once: ui.keep_alive_notice.KeepAliveNotice,
         # made when the health watch starts.
         self.keep_alive_notice = None
+        self._it_templates = None  # ui.it_templates.ItTemplateChooser, on first use
         self._settings = settings if settings is not None else window_settings()
         self._watcher = StoreWatcher(self.store.path, self)
         self._minute = QTimer(self)
@@ -418,7 +419,24 @@ class MainController(QObject):
         return self.scope_browsers.window
 
     def _on_new_connection(self) -> None:
+        from o365desk.ui.it_templates import policy_offers_templates
+
+        # The IT policy's templates come first (ui.it_templates), then the wizard.
+        if self.window.act_new.isEnabled() and self.wizards.window is None \
+                and policy_offers_templates():
+            self.it_templates().choose()
+            return
         self._on_new_connection_with(None)
+
+    def it_templates(self):
+        """The chooser of the IT policy's templates (ui.it_templates), made on first use."""
+        if self._it_templates is None:
+            from o365desk.ui.it_templates import ItTemplateChooser
+
+            self._it_templates = ItTemplateChooser(
+                self.window, self.services,
+                lambda entry: self._on_new_connection_with(None, template=entry))
+        return self._it_templates
 
     def templates(self):
         """New connection from template (ui.template_import), made on first use."""

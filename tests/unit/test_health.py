@@ -369,3 +369,18 @@ def test_a_refresh_with_the_saved_sign_in_gone_is_recorded_in_its_own_words(serv
     failed = services.store.find(saved.id)
     assert failed.refresh_failure == health.NO_SAVED_SIGN_IN
     assert "no longer has its saved sign-in" in health.assess(failed).reason
+
+
+@pytest.mark.parametrize("policy_days, user_days, days", [
+    (0, 30, None), (40, 20, 40), (12, None, 12), (None, 30, 30), (None, None, None)])
+def test_the_policys_keep_alive_wins_over_settings_json(policy_days, user_days, days):
+    from o365desk.core import effective_settings, settings
+    from o365desk.core import policy as policy_mod
+
+    raw = {} if policy_days is None else {"keep_alive_days": policy_days}
+    checked = policy_mod.parse(raw, "/etc/o365desk/policy.json")
+    user = settings.AppSettings(keep_alive_days=user_days)
+    assert settings.keep_alive_days(user, checked) == days
+    shown = effective_settings.shown_value(effective_settings.load(checked, user)[
+        "keep_alive_days"])
+    assert shown == ("off" if days is None else f"every {days} days")
