@@ -89,8 +89,10 @@ def test_a_refused_refresh_token_says_sign_in_again_and_keeps_the_connection(
     # The connection and its account stay; what the refusal revealed is recorded (token
     # health): the status now says a new sign-in is needed, and why.
     after = shown(cli_env)
+    changed = ("refresh_failure", "status", "needs_attention", "reason", "action")
+    assert after["needs_attention"] and "Sign in again" in after["action"]
     assert after["account"] == before["account"] and before["account"]
     assert after["refresh_failure"] == "AADSTS50173" and after["status"] == "sign-in needed"
-    assert {k: v for k, v in after.items() if k not in ("refresh_failure", "status")} == \
-        {k: v for k, v in before.items() if k not in ("refresh_failure", "status")}
+    assert {k: v for k, v in after.items() if k not in changed} == \
+        {k: v for k, v in before.items() if k not in changed}
     assert secret_service_vault.get(connection["id"], MSAL_CACHE)
