@@ -177,24 +177,36 @@ def install_for_window(services, parent: QObject | None = None) -> WindowAsker:
 
 def answer_web_engine(request_url: str, authenticator, proxy_host: str,
                       tried: set[str]) -> None:
-    """QWebEnginePage.proxyAuthenticationRequired: the login given in this run (or kept in
-    the keychain) first, the dialog when that was refused; `tried` is the page's own."""
-    chosen = proxies.proxy_for(request_url)
+    """QWebEnginePage.proxyAuthenticationRequired: the login given in this run first, then
+    the one kept in the keychain, then the dialog (told when the last one was refused);
+    `tried` is the page's own. The proxy is the one MSAL and Graph use for that URL (the
+    environment's, or Qt's system configuration's in the window), so a login given here
+    is theirs too, and kept in the keychain once the proxy accepts it from them."""
+    try:
+        chosen = proxies.proxy_for(request_url)
+    except proxies.ProxySettingError:
+        chosen = None
     if chosen is None or chosen.host.lower() != proxy_host.lower():
         chosen = proxies.Proxy("http", proxy_host, 0)
+    refused = chosen.key in tried
+    tried.add(chosen.key)
     known = proxies.login_for(chosen)
-    if known.username and chosen.key not in tried:
-        tried.add(chosen.key)
-        authenticator.setUser(known.username)
-        authenticator.setPassword(known.password)
+    if known.username and not refused:
+        _fill(authenticator, known.username, known.password)
         return
     source = proxy_login.installed()
-    answer = ask_in_dialog(chosen, refused=chosen.key in tried)
-    tried.add(chosen.key)
+    if source is not None:  # the keychain (once), then the person, as for MSAL's requests
+        answer = source.login_for(known if known.username else chosen, refused)
+    else:
+        answer = ask_in_dialog(chosen, refused)
     if answer is None:
         return  # no login given: the page reports the proxy's refusal
     proxies.remember_login(chosen, *answer)
     if source is not None:
         source.given(chosen.with_login(*answer))
-    authenticator.setUser(answer[0])
-    authenticator.setPassword(answer[1])
+    _fill(authenticator, *answer)
+
+
+def _fill(authenticator, username: str, password: str) -> None:
+    authenticator.setUser(username)
+    authenticator.setPassword(password)

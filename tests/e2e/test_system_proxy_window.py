@@ -1,0 +1,101 @@
+"""In the window, MSAL's token request and the Graph calls follow Qt's proxy configuration,
+as the web view does: with no HTTPS_PROXY in the environment, an application proxy
+factory (what Qt's system configuration is, by default) names a real proxy.py on loopback;
+Test connection (Ctrl+T) on an app-only US Government connection then reaches the fake
+identity platform only through that proxy. Nothing in this process resolves the cloud's
+host names: only the proxy (which resolves them to the fake) can reach them."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtNetwork import QNetworkProxy, QNetworkProxyFactory
+
+from o365desk.auth import proxy as proxies
+from o365desk.usecases.app_only import create_app_only
+from tests.e2e.proxy_kit import APP_ID, GRAPH, LOGIN, SECRET, app_only_draft
+from tests.ui.helpers import press_test, select
+
+
+class OneProxyFactory(QNetworkProxyFactory):
+    """Every query but loopback goes through `port` on 127.0.0.1; notes what it was asked."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__()
+        self.port = port
+        self.asked: list[str] = []
+        self.threads: set[str] = set()
+
+    def queryProxy(self, query):  # noqa: N802 (Qt's name)
+        self.asked.append(query.url().host())
+        self.threads.add(threading.current_thread().name)
+        return [QNetworkProxy(QNetworkProxy.ProxyType.HttpProxy, "127.0.0.1", self.port)]
+
+
+_KEPT: list[OneProxyFactory] = []  # Qt holds a bare pointer: never let Python free one
+
+
+@pytest.fixture
+def qt_proxy_factory():
+    """install(port) -> the factory, set as Qt's application proxy factory; Qt's system
+    configuration and o365desk's system lookup are back afterwards."""
+    def install(port: int) -> OneProxyFactory:
+        factory = OneProxyFactory(port)
+        _KEPT.append(factory)
+        QNetworkProxyFactory.setApplicationProxyFactory(factory)
+        return factory
+
+    yield install
+    proxies.set_system_lookup(None)
+    QNetworkProxy.setApplicationProxy(QNetworkProxy(QNetworkProxy.ProxyType.DefaultProxy))
+    QNetworkProxyFactory.setUseSystemConfiguration(True)
+
+
+def test_test_connection_goes_through_qts_proxy(
+        qtbot, qasync_loop, fake_identity, no_proxy_env, loopback_proxy, qt_proxy_factory,
+        services, open_window):
+    from o365desk.ui import system_proxy
+
+    no_proxy_env.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
+    fake_identity.register_app(APP_ID, SECRET, roles=("Organization.Read.All",))
+    create_app_only(services, app_only_draft(), SECRET)
+    proxy = loopback_proxy()
+    factory = qt_proxy_factory(proxy.port)
+    window, controller = open_window()
+    system_proxy.install()  # as the app does after the first paint
+
+    select(window, controller, "Daemon")
+    window.table.setFocus()
+    press_test(qtbot, window, controller)  # Ctrl+T, as a person does
+    text = window.result_bar.text()
+    assert text.startswith("Connected to ") and "\u201cDaemon\u201d" in text, text
+    assert proxy.wait_for_connect(LOGIN) and proxy.wait_for_connect(GRAPH), proxy.connects()
+    assert {"login.microsoftonline.us", "graph.microsoft.us"} <= set(factory.asked)
+    assert "MainThread" not in factory.threads  # asked off the GUI thread
+    assert {r.host for r in fake_identity.requests} == {"login.microsoftonline.us",
+                                                       "graph.microsoft.us"}
+
+
+def test_the_environment_still_wins(
+        qtbot, qasync_loop, fake_identity, no_proxy_env, loopback_proxy, qt_proxy_factory,
+        services, open_window):
+    """HTTPS_PROXY names one proxy, Qt's configuration another (a closed port): the
+    environment's is used and Qt's is not even asked."""
+    from o365desk.ui import system_proxy
+
+    no_proxy_env.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
+    fake_identity.register_app(APP_ID, SECRET, roles=("Organization.Read.All",))
+    create_app_only(services, app_only_draft(), SECRET)
+    proxy = loopback_proxy()
+    no_proxy_env.setenv("HTTPS_PROXY", proxy.url)
+    factory = qt_proxy_factory(1)  # nothing listens there
+    window, controller = open_window()
+    system_proxy.install()
+
+    select(window, controller, "Daemon")
+    window.table.setFocus()
+    press_test(qtbot, window, controller)
+    assert window.result_bar.text().startswith("Connected to "), window.result_bar.text()
+    assert proxy.wait_for_connect(LOGIN) and proxy.wait_for_connect(GRAPH)
+    assert factory.asked == []
