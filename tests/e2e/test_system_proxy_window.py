@@ -99,3 +99,82 @@ def test_the_environment_still_wins(
     assert window.result_bar.text().startswith("Connected to "), window.result_bar.text()
     assert proxy.wait_for_connect(LOGIN) and proxy.wait_for_connect(GRAPH)
     assert factory.asked == []
+
+
+USER, PASSWORD = "ann.proxy", "Sys-Proxy-Pass-9b2c4d"
+
+
+def test_a_login_typed_for_the_web_views_system_proxy_is_kept_and_used_by_msal(
+        qtbot, fake_identity, no_proxy_env, loopback_proxy, qt_proxy_factory, services,
+        keyring_backend):
+    """The web view meets the 407 of the proxy Qt's configuration names (proxy.py
+    --basic-auth): the dialog is typed into; MSAL and Graph then get through that proxy
+    with the same login, asking nothing, and it is kept in the keychain under the proxy
+    logins' own service and that proxy's entry. In a new run the web view is given the
+    kept login without a question."""
+    from PySide6.QtNetwork import QAuthenticator
+
+    from o365desk.auth import proxy_login
+    from o365desk.ui import system_proxy
+    from o365desk.ui.proxy_auth_dialog import answer_web_engine, install_for_window
+    from o365desk.usecases import test as test_connection
+    from tests.ui.test_proxy_auth_dialog import _answer_next_dialog
+
+    no_proxy_env.setenv("O365DESK_EXTRA_CA_CERTS", fake_identity.ca_pem_path)
+    fake_identity.register_app(APP_ID, SECRET, roles=("Organization.Read.All",))
+    connection = create_app_only(services, app_only_draft(), SECRET)
+    proxy = loopback_proxy(basic_auth=f"{USER}:{PASSWORD}")
+    qt_proxy_factory(proxy.port)
+    system_proxy.install()
+    asker = install_for_window(services)
+    entry = proxy_login.entry_id(proxies.parse(proxy.url))
+    sign_in_page = "https://login.microsoftonline.us/contoso.onmicrosoft.com/oauth2/v2.0/authorize"
+    try:
+        seen: list = []
+        _answer_next_dialog(qtbot, USER, PASSWORD, seen)
+        web = QAuthenticator()
+        answer_web_engine(sign_in_page, web, "127.0.0.1", set())
+        assert seen == [False]
+        assert (web.user(), web.password()) == (USER, PASSWORD)
+        assert not any(service == proxy_login.PROXY_SERVICE
+                       for service, _ in keyring_backend.entries)  # not yet accepted
+
+        outcome = test_connection(services, connection)  # MSAL, then Graph
+        assert outcome.result.ok, outcome.result.explanation
+        assert seen == [False]  # nothing asked again
+        assert proxy.wait_for_connect(LOGIN) and proxy.wait_for_connect(GRAPH)
+        kept = {name: value for (service, name), value in keyring_backend.entries.items()
+                if service == proxy_login.PROXY_SERVICE}
+        assert kept and all(name.startswith(entry) for name in kept), kept
+        assert any(PASSWORD in value for value in kept.values())
+
+        proxies.forget_login(proxies.parse(proxy.url))  # as a new run: only the keychain
+        asker = install_for_window(services)
+        unasked: list = []
+        _cancel_any_dialog(qtbot, unasked)
+        again = QAuthenticator()
+        answer_web_engine(sign_in_page, again, "127.0.0.1", set())
+        assert unasked == []
+        assert (again.user(), again.password()) == (USER, PASSWORD)
+    finally:
+        del asker
+        proxy_login.install(None)
+        proxies.forget_login(proxies.parse(proxy.url))
+
+
+def _cancel_any_dialog(qtbot, shown: list, tries: int = 40) -> None:
+    """Escape on a proxy dialog that shows within `tries` looks (none should)."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from o365desk.ui.proxy_auth_dialog import ProxyAuthDialog
+
+    def look(left: int) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, ProxyAuthDialog):
+            shown.append(dialog)
+            qtbot.keyClick(dialog.password, Qt.Key.Key_Escape)
+        elif left:
+            QTimer.singleShot(50, lambda: look(left - 1))
+
+    QTimer.singleShot(50, lambda: look(tries))
