@@ -176,12 +176,13 @@ def install_for_window(services, parent: QObject | None = None) -> WindowAsker:
 
 
 def answer_web_engine(request_url: str, authenticator, proxy_host: str,
-                      tried: set[str]) -> None:
+                      tried: set[str], given: dict[str, proxies.Proxy] | None = None) -> None:
     """QWebEnginePage.proxyAuthenticationRequired: the login given in this run first, then
     the one kept in the keychain, then the dialog (told when the last one was refused);
     `tried` is the page's own. The proxy is the one MSAL and Graph use for that URL (the
     environment's, or Qt's system configuration's in the window), so a login given here
-    is theirs too, and kept in the keychain once the proxy accepts it from them."""
+    is theirs too, and kept in the keychain once the proxy accepts it: from MSAL or
+    Graph, or from the page (`given`, the page's own, then keep_given once it loads)."""
     try:
         chosen = proxies.proxy_for(request_url)
     except proxies.ProxySettingError:
@@ -204,7 +205,27 @@ def answer_web_engine(request_url: str, authenticator, proxy_host: str,
     proxies.remember_login(chosen, *answer)
     if source is not None:
         source.given(chosen.with_login(*answer))
+    if given is not None:
+        given[chosen.key] = chosen.with_login(*answer)
     _fill(authenticator, *answer)
+
+
+def keep_given(given: dict[str, proxies.Proxy]) -> threading.Thread | None:
+    """The page loaded through the proxies it was given logins for: they were accepted,
+    so the ones the person typed are kept in the keychain (as MSAL's are), written off
+    the GUI thread (the keychain has its own deadline). Returns that thread."""
+    source, accepted = proxy_login.installed(), list(given.values())
+    given.clear()
+    if source is None or not accepted:
+        return None
+
+    def keep() -> None:
+        for proxy in accepted:
+            source.accepted(proxy)
+
+    worker = threading.Thread(target=keep, name="o365desk-keep-proxy-login", daemon=True)
+    worker.start()
+    return worker
 
 
 def _fill(authenticator, username: str, password: str) -> None:

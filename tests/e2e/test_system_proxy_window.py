@@ -154,7 +154,8 @@ def test_a_login_typed_for_the_web_views_system_proxy_is_kept_and_used_by_msal(
         _cancel_any_dialog(qtbot, unasked)
         again = QAuthenticator()
         answer_web_engine(sign_in_page, again, "127.0.0.1", set())
-        assert unasked == []
+        unasked.append("stop")
+        assert unasked == ["stop"]
         assert (again.user(), again.password()) == (USER, PASSWORD)
     finally:
         del asker
@@ -163,13 +164,16 @@ def test_a_login_typed_for_the_web_views_system_proxy_is_kept_and_used_by_msal(
 
 
 def _cancel_any_dialog(qtbot, shown: list, tries: int = 40) -> None:
-    """Escape on a proxy dialog that shows within `tries` looks (none should)."""
+    """Escape on a proxy dialog that shows within `tries` looks (none should), until
+    `shown` gets "stop" (the caller's question is over)."""
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from o365desk.ui.proxy_auth_dialog import ProxyAuthDialog
 
     def look(left: int) -> None:
+        if "stop" in shown:
+            return
         dialog = QApplication.activeModalWidget()
         if isinstance(dialog, ProxyAuthDialog):
             shown.append(dialog)
@@ -178,3 +182,46 @@ def _cancel_any_dialog(qtbot, shown: list, tries: int = 40) -> None:
             QTimer.singleShot(50, lambda: look(left - 1))
 
     QTimer.singleShot(50, lambda: look(tries))
+
+
+def test_a_login_for_a_proxy_only_the_web_view_uses_is_kept_once_its_page_loads(
+        qtbot, no_proxy_env, services, keyring_backend):
+    """The web engine's proxy isn't one MSAL goes through (no proxy named for MSAL): the
+    dialog's answer is kept in the keychain once the page loaded through that proxy, as
+    the dialog says, and given to the web view from there in a new run."""
+    from PySide6.QtNetwork import QAuthenticator
+
+    from o365desk.auth import proxy_login
+    from o365desk.ui.proxy_auth_dialog import answer_web_engine, install_for_window, keep_given
+    from tests.ui.test_proxy_auth_dialog import _answer_next_dialog
+
+    page = "https://login.microsoftonline.com/contoso/oauth2/v2.0/authorize"
+    asker = install_for_window(services)
+    only_web = proxies.Proxy("http", "webproxy.contoso.example", 0)
+    try:
+        seen: list = []
+        given: dict = {}
+        _answer_next_dialog(qtbot, USER, PASSWORD, seen)
+        first = QAuthenticator()
+        answer_web_engine(page, first, "webproxy.contoso.example", set(), given)
+        assert seen == [False] and (first.user(), first.password()) == (USER, PASSWORD)
+        assert not any(s == proxy_login.PROXY_SERVICE for s, _ in keyring_backend.entries)
+        keep_given(given).join(30)  # the page loaded through it
+        kept = {name: value for (service, name), value in keyring_backend.entries.items()
+                if service == proxy_login.PROXY_SERVICE}
+        entry = proxy_login.entry_id(only_web)
+        assert kept and all(name.startswith(entry) for name in kept), kept
+        assert any(PASSWORD in value for value in kept.values())
+
+        proxies.forget_login(only_web)  # a new run
+        asker = install_for_window(services)
+        unasked: list = []
+        _cancel_any_dialog(qtbot, unasked)
+        again = QAuthenticator()
+        answer_web_engine(page, again, "webproxy.contoso.example", set(), {})
+        unasked.append("stop")
+        assert unasked == ["stop"] and (again.user(), again.password()) == (USER, PASSWORD)
+    finally:
+        del asker
+        proxy_login.install(None)
+        proxies.forget_login(only_web)
