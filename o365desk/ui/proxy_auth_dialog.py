@@ -116,7 +116,8 @@ class ProxyAuthDialog(QDialog):
 def ask_in_dialog(proxy: proxies.Proxy, refused: bool,
                   parent: QWidget | None = None) -> tuple[str, str] | None:
     """Show the dialog (on the GUI thread) and return its answer, None when cancelled."""
-    dialog = ProxyAuthDialog(proxy.key, proxy.username, refused,
+    shown = proxy.key if proxy.port else proxy.host  # the web engine names no port
+    dialog = ProxyAuthDialog(shown, proxy.username, refused,
                              parent or QApplication.activeWindow())
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     try:

@@ -202,8 +202,11 @@ def test_a_login_for_a_proxy_only_the_web_view_uses_is_kept_once_its_page_loads(
         seen: list = []
         given: dict = {}
         _answer_next_dialog(qtbot, USER, PASSWORD, seen)
+        intro: list = []
+        _note_intro(intro)
         first = QAuthenticator()
         answer_web_engine(page, first, "webproxy.contoso.example", set(), given)
+        assert intro and "proxy (webproxy.contoso.example) asks" in intro[0], intro
         assert seen == [False] and (first.user(), first.password()) == (USER, PASSWORD)
         assert not any(s == proxy_login.PROXY_SERVICE for s, _ in keyring_backend.entries)
         keep_given(given).join(30)  # the page loaded through it
@@ -225,3 +228,20 @@ def test_a_login_for_a_proxy_only_the_web_view_uses_is_kept_once_its_page_loads(
         del asker
         proxy_login.install(None)
         proxies.forget_login(only_web)
+
+
+def _note_intro(into: list) -> None:
+    """Note the words of the next proxy dialog that shows."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from o365desk.ui.proxy_auth_dialog import ProxyAuthDialog
+
+    def look(left: int = 100) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, ProxyAuthDialog):
+            into.append(dialog.intro.text())
+        elif left:
+            QTimer.singleShot(20, lambda: look(left - 1))
+
+    QTimer.singleShot(0, look)
