@@ -86,8 +86,10 @@ def run_gui(argv: list[str], smoke: bool = False, template: Path | None = None) 
         from o365desk.auth.redact import setup_logging  # every record redacted; after paint
 
         setup_logging()
+        from o365desk.ui import system_proxy
         from o365desk.ui.proxy_auth_dialog import install_for_window
 
+        system_proxy.install()  # MSAL and Graph follow Qt's proxy settings, as the web view
         install_for_window(services, window)  # a proxy's password: the keychain, a dialog
         controller.start_keychain_check()
         if template is not None:  # opened with a template file: its preview, then the wizard

@@ -2,8 +2,9 @@
 
 Usage: python tools/proxy_screenshots.py OUTPUT_DIR
 
-Shots: the first question, one with a typed user name and password, and the question
-after the proxy refused an answer.
+Shots: the first question, one with a typed user name and password, the question after
+the proxy refused an answer, and the question for a proxy the sign-in page met that is
+known by its host only (the web engine names no port).
 """
 
 from __future__ import annotations
@@ -30,13 +31,15 @@ async def main(out: Path) -> None:
     typed.username.setText("CONTOSO\\ann.smith")
     typed.password.setText("not a real password")
     refused = ProxyAuthDialog("proxy.contoso.example:3128", "CONTOSO\\ann.smith", True)
-    for dialog in (first, typed, refused):
+    by_host = ProxyAuthDialog("webproxy.contoso.example")
+    for dialog in (first, typed, refused, by_host):
         dialog.show()
     for palette in PALETTES:
         app.setPalette(make_palette(app, palette))
         await asyncio.sleep(0.2)
         app.processEvents()
-        for name, dialog in (("first", first), ("typed", typed), ("refused", refused)):
+        for name, dialog in (("first", first), ("typed", typed), ("refused", refused),
+                             ("by-host", by_host)):
             dialog.grab().save(str(out / f"proxy-{name}-{palette}.png"))
 
 

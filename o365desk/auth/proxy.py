@@ -1,10 +1,16 @@
 """Which proxy o365desk's HTTPS goes through, decided in one place (no Qt here).
 
-The proxy comes from the environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and their
-lower-case spellings; NO_PROXY names the hosts reached directly) or, on Windows and macOS,
-the system settings, exactly as requests reads them (urllib.request.getproxies and
-requests.utils.should_bypass_proxies). MSAL's HTTP session, the Graph calls, the web view
-and `o365desk doctor` all ask here, so they agree.
+In this order:
+1. the environment: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY (either case) when one is set;
+   NO_PROXY names the hosts reached directly, always (requests' own matching,
+   requests.utils.should_bypass_proxies);
+2. the system lookup the window installs (set_system_lookup: Qt's proxy configuration,
+   the desktop's or the OS's, PAC included), asked once per host and kept for
+   SYSTEM_CACHE_S, with a deadline of SYSTEM_LOOKUP_DEADLINE_S;
+3. otherwise (the CLI, or a system lookup that failed) the OS settings as requests reads
+   them (urllib.request.getproxies: the registry on Windows, the system on macOS).
+MSAL's HTTP session, the Graph calls, the web view and `o365desk doctor` all ask here,
+so they agree.
 
 A proxy setting is outside input: an address that isn't one is refused with a plain
 message (ProxySettingError) rather than failing somewhere deep in a request.
@@ -13,9 +19,12 @@ message (ProxySettingError) rather than failing somewhere deep in a request.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import threading
+import time
 import urllib.request
+from collections.abc import Callable
 from urllib.parse import quote, unquote, urlsplit
 
 from o365desk.auth.redact import register_secret
@@ -25,6 +34,12 @@ _SCHEMES = ("https", "http", "all")  # getproxies()'s keys o365desk uses, in ord
 _USABLE = ("http", "https")  # how o365desk can talk to a proxy (not SOCKS)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _MAX_SETTING = 2048
+# The system's answer for a host is asked again after this long (settings change rarely).
+SYSTEM_CACHE_S = 300.0
+# Windows may take seconds to answer (WPAD, a PAC file); past this, go by the OS settings.
+SYSTEM_LOOKUP_DEADLINE_S = 15.0
+
+log = logging.getLogger(__name__)
 
 
 class ProxySettingError(ValueError):
@@ -94,29 +109,115 @@ def parse(value: str, where: str = "the proxy setting") -> Proxy:
 
 
 def configured() -> dict[str, Proxy]:
-    """The proxies in force, by the scheme of the address they carry (https, http, all)."""
-    found = urllib.request.getproxies()
+    """The proxies in force, by the scheme of the address they carry (https, http, all):
+    the environment's, or the OS settings as requests reads them (not the system lookup)."""
+    return _checked_proxies(urllib.request.getproxies())
+
+
+def from_environment() -> dict[str, Proxy]:
+    """The proxies the environment variables name (HTTPS_PROXY, ...), by scheme."""
+    return _checked_proxies(urllib.request.getproxies_environment())
+
+
+def _checked_proxies(found: dict[str, str]) -> dict[str, Proxy]:
     return {scheme: parse(found[scheme], _setting_name(scheme))
             for scheme in _SCHEMES if found.get(scheme)}
 
 
 def proxy_for(url: str) -> Proxy | None:
-    """The proxy a request to `url` goes through (with its saved login), None for direct.
+    """The proxy a request to `url` goes through (with its login), None for direct; in
+    the order the module's docstring gives.
 
     NO_PROXY is requests' own matching (should_bypass_proxies), not a copy of it.
     """
     from requests.utils import should_bypass_proxies
 
-    proxies = configured()
-    if not proxies:
-        return None
+    proxies = from_environment()
+    lookup = _system_lookup
+    if not proxies and lookup is None:
+        proxies = configured()
+        if not proxies:
+            return None
     if should_bypass_proxies(url, no_proxy=None):
         return None
-    scheme = urlsplit(url).scheme.lower()
-    chosen = proxies.get(scheme) or proxies.get("all")
-    if chosen is None:
+    if not proxies:  # the environment names none: the system's answer
+        return _from_system(url, lookup)
+    return _chosen(proxies, url)
+
+
+def _chosen(proxies: dict[str, Proxy], url: str) -> Proxy | None:
+    chosen = proxies.get(urlsplit(url).scheme.lower()) or proxies.get("all")
+    return None if chosen is None else login_for(chosen)
+
+
+# --- the system lookup (the window's: Qt's proxy configuration) ---------------------------
+
+SystemLookup = Callable[[str], "str | None"]
+_system_lookup: SystemLookup | None = None
+_system_answers: dict[tuple[str, str, int | None], tuple[float, str | None]] = {}
+_system_lock = threading.Lock()
+_UNANSWERED = object()
+
+
+def set_system_lookup(lookup: SystemLookup | None) -> None:
+    """Ask `lookup(url)` -> a proxy address (http://host:port) or None (direct) for every
+    URL the environment names no proxy for; None: no system lookup (the OS settings as
+    requests reads them). It may be slow and is called off the GUI thread, with a deadline."""
+    global _system_lookup
+    with _system_lock:
+        _system_lookup = lookup
+        _system_answers.clear()
+
+
+def system_lookup() -> SystemLookup | None:
+    return _system_lookup
+
+
+def _from_system(url: str, lookup: SystemLookup) -> Proxy | None:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    key = (parts.scheme.lower(), (parts.hostname or "").lower(), port)
+    now = time.monotonic()
+    with _system_lock:
+        cached = _system_answers.get(key)
+    if cached is not None and cached[0] > now:
+        answer = cached[1]
+    else:
+        answer = _ask_with_deadline(lookup, url)
+        if answer is _UNANSWERED:  # too slow or failed: the OS settings as requests reads them
+            return _chosen(configured(), url)
+        with _system_lock:
+            if _system_lookup is lookup:
+                _system_answers[key] = (now + SYSTEM_CACHE_S, answer)
+    if not answer:
         return None
-    return login_for(chosen)
+    return login_for(parse(answer, "The system's proxy setting"))
+
+
+def _ask_with_deadline(lookup: SystemLookup, url: str):
+    """lookup(url) on a thread of its own, waited for SYSTEM_LOOKUP_DEADLINE_S at most."""
+    result: list = []
+    done = threading.Event()
+
+    def ask() -> None:
+        try:
+            found = lookup(url)
+            result.append(found if isinstance(found, str) or found is None else _UNANSWERED)
+        except Exception as exc:
+            log.warning("the system's proxy setting could not be read: %s", type(exc).__name__)
+            result.append(_UNANSWERED)
+        finally:
+            done.set()
+
+    threading.Thread(target=ask, name="o365desk-proxy-lookup", daemon=True).start()
+    if not done.wait(SYSTEM_LOOKUP_DEADLINE_S):
+        log.warning("the system's proxy setting took over %.0f s to answer; the OS "
+                    "settings are used", SYSTEM_LOOKUP_DEADLINE_S)
+        return _UNANSWERED
+    return result[0]
 
 
 # Proxy logins given in this run (asked for, or read from the keychain), by Proxy.key.

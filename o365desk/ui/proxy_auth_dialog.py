@@ -116,7 +116,8 @@ class ProxyAuthDialog(QDialog):
 def ask_in_dialog(proxy: proxies.Proxy, refused: bool,
                   parent: QWidget | None = None) -> tuple[str, str] | None:
     """Show the dialog (on the GUI thread) and return its answer, None when cancelled."""
-    dialog = ProxyAuthDialog(proxy.key, proxy.username, refused,
+    shown = proxy.key if proxy.port else proxy.host  # the web engine names no port
+    dialog = ProxyAuthDialog(shown, proxy.username, refused,
                              parent or QApplication.activeWindow())
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     try:
@@ -176,25 +177,58 @@ def install_for_window(services, parent: QObject | None = None) -> WindowAsker:
 
 
 def answer_web_engine(request_url: str, authenticator, proxy_host: str,
-                      tried: set[str]) -> None:
-    """QWebEnginePage.proxyAuthenticationRequired: the login given in this run (or kept in
-    the keychain) first, the dialog when that was refused; `tried` is the page's own."""
-    chosen = proxies.proxy_for(request_url)
+                      tried: set[str], given: dict[str, proxies.Proxy] | None = None) -> None:
+    """QWebEnginePage.proxyAuthenticationRequired: the login given in this run first, then
+    the one kept in the keychain, then the dialog (told when the last one was refused);
+    `tried` is the page's own. The proxy is the one MSAL and Graph use for that URL (the
+    environment's, or Qt's system configuration's in the window), so a login given here
+    is theirs too, and kept in the keychain once the proxy accepts it: from MSAL or
+    Graph, or from the page (`given`, the page's own, then keep_given once it loads)."""
+    try:
+        chosen = proxies.proxy_for(request_url)
+    except proxies.ProxySettingError:
+        chosen = None
     if chosen is None or chosen.host.lower() != proxy_host.lower():
         chosen = proxies.Proxy("http", proxy_host, 0)
+    refused = chosen.key in tried
+    tried.add(chosen.key)
     known = proxies.login_for(chosen)
-    if known.username and chosen.key not in tried:
-        tried.add(chosen.key)
-        authenticator.setUser(known.username)
-        authenticator.setPassword(known.password)
+    if known.username and not refused:
+        _fill(authenticator, known.username, known.password)
         return
     source = proxy_login.installed()
-    answer = ask_in_dialog(chosen, refused=chosen.key in tried)
-    tried.add(chosen.key)
+    if source is not None:  # the keychain (once), then the person, as for MSAL's requests
+        answer = source.login_for(known if known.username else chosen, refused)
+    else:
+        answer = ask_in_dialog(chosen, refused)
     if answer is None:
         return  # no login given: the page reports the proxy's refusal
     proxies.remember_login(chosen, *answer)
     if source is not None:
         source.given(chosen.with_login(*answer))
-    authenticator.setUser(answer[0])
-    authenticator.setPassword(answer[1])
+    if given is not None:
+        given[chosen.key] = chosen.with_login(*answer)
+    _fill(authenticator, *answer)
+
+
+def keep_given(given: dict[str, proxies.Proxy]) -> threading.Thread | None:
+    """The page loaded through the proxies it was given logins for: they were accepted,
+    so the ones the person typed are kept in the keychain (as MSAL's are), written off
+    the GUI thread (the keychain has its own deadline). Returns that thread."""
+    source, accepted = proxy_login.installed(), list(given.values())
+    given.clear()
+    if source is None or not accepted:
+        return None
+
+    def keep() -> None:
+        for proxy in accepted:
+            source.accepted(proxy)
+
+    worker = threading.Thread(target=keep, name="o365desk-keep-proxy-login", daemon=True)
+    worker.start()
+    return worker
+
+
+def _fill(authenticator, username: str, password: str) -> None:
+    authenticator.setUser(username)
+    authenticator.setPassword(password)

@@ -51,3 +51,22 @@ def test_a_proxy_password_is_asked_once_in_the_window_and_kept():
     assert report["test_ok"] is True
     assert report["kept"] is True
     assert {"login.microsoftonline.us:443", "graph.microsoft.us:443"} <= set(report["connects"])
+
+
+def test_with_qts_proxy_configuration_the_page_msal_and_graph_share_its_password():
+    """No HTTPS_PROXY: Qt's application proxy factory names proxy.py --basic-auth (as the
+    desktop's settings would). The window asks once (a wrong password, said so, then the
+    right one); the sign-in page, MSAL and Graph all get through that proxy with it, and
+    it is kept in the keychain under that proxy's own entry."""
+    from o365desk.auth.proxy import parse
+    from o365desk.auth.proxy_login import entry_id
+
+    report = run_child("--proxy-password", "ann.proxy:Proxy-Pass-4e8f9a71", "--system-proxy")
+    assert report["fake_errors"] == []
+    assert report["asked"] == [False, True]
+    assert report["signed_in_as"] == "admin@contoso.onmicrosoft.com"
+    assert report["test_ok"] is True
+    assert report["kept"] is True
+    assert report["kept_under"] == [entry_id(parse(report["proxy_url"]))]
+    assert report["hosts"] == ["graph.microsoft.us", "login.microsoftonline.us"]
+    assert {"login.microsoftonline.us:443", "graph.microsoft.us:443"} <= set(report["connects"])

@@ -49,3 +49,28 @@ def test_a_malformed_setting_leaves_the_system_settings(monkeypatch):
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.com:99999")
     assert apply_for(LOGIN) is None
     assert QNetworkProxyFactory.usesSystemConfiguration()
+
+
+class _Factory(QNetworkProxyFactory):
+    def queryProxy(self, query):  # noqa: N802 (Qt's name)
+        return [QNetworkProxy(QNetworkProxy.ProxyType.HttpProxy, "factory.example", 3128)]
+
+
+_KEPT: list[_Factory] = []  # Qt keeps a bare pointer: never let Python free one
+
+
+def test_without_the_environment_qts_own_factory_is_kept(monkeypatch):
+    """The web view follows Qt's configuration as MSAL and Graph do in the window
+    (ui/system_proxy.py): an application's factory is not replaced; a proxy apply_for set
+    from the environment earlier is undone."""
+    factory = _Factory()
+    _KEPT.append(factory)
+    QNetworkProxyFactory.setApplicationProxyFactory(factory)
+    assert apply_for(LOGIN) is None
+    assert QNetworkProxy.applicationProxy().hostName() == "factory.example"
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.com:3128")
+    apply_for(LOGIN)
+    assert QNetworkProxy.applicationProxy().hostName() == "proxy.example.com"
+    monkeypatch.delenv("HTTPS_PROXY")
+    assert apply_for(LOGIN) is None
+    assert QNetworkProxyFactory.usesSystemConfiguration()

@@ -100,6 +100,7 @@ class LoginView(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timeout)
+        self._proxy_logins: dict = {}  # proxy key -> the login the page was given for it
         self._done = True
 
     @property
@@ -136,9 +137,10 @@ class LoginView(QWidget):
         self.page.urlChanged.connect(self._on_url_changed)
         self.page.renderProcessTerminated.connect(self._on_render_gone)
         tried: set[str] = set()  # proxies whose login this page was given already
+        given = self._proxy_logins = {}  # ... and those logins, kept once a page loads
         self.page.proxyAuthenticationRequired.connect(
             lambda url, authenticator, host: proxy_auth_dialog.answer_web_engine(
-                url.toString(), authenticator, host, tried))
+                url.toString(), authenticator, host, tried, given))
         self.placeholder.hide()
         self._layout.addWidget(self.view, 1)
         self.cancel_button.setEnabled(True)
@@ -245,6 +247,8 @@ class LoginView(QWidget):
                 error=info.errorString()))
             self._fail("load_error", f"{_address(info.url().toString())}: {info.errorString()}")
             return
+        if self._proxy_logins:  # through the proxy with the login given: it was accepted
+            proxy_auth_dialog.keep_given(self._proxy_logins)
         # Loaded (an HTTP error status still shows a page): is it an error page? One that
         # names no AADSTS code but came with an error status is the end of this sign-in
         # too: nothing on it leads on, so waiting would be for ever.
