@@ -45,10 +45,10 @@ def main(argv: list[str]) -> int:
 
     load, check = mc.MainController.load, mc.MainController.start_keychain_check
 
-    def hooked_load(self):
+    def hooked_load(self, *args, **kwargs):
         report["before_paint"] = state()
         self.window.first_painted.connect(lambda: report.setdefault("at_paint", state()))
-        load(self)
+        load(self, *args, **kwargs)
 
     def hooked_check(self):  # run_gui calls it right after installing the proxy question
         report["after_paint"] = state()
