@@ -72,7 +72,7 @@ def test_a_socks_system_proxy_is_refused_in_words():
     with pytest.raises(proxies.ProxySettingError) as caught:
         proxies.proxy_for(LOGIN)
     assert str(caught.value).startswith(
-        "The system's proxy setting (\u201csocks5://socks.example:1080\u201d) isn't a "
+        "The system's proxy setting (\"socks5://socks.example:1080\") isn't a "
         "proxy address o365desk can use: o365desk can reach a proxy by http:// or "
         "https://, not socks5://.")
 
