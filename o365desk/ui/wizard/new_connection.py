@@ -336,8 +336,11 @@ class NewConnectionWizard(QWizard):
                 if nickname:
                     while self.currentId() != PageId.NICKNAME:
                         super().back()  # to the field that needs changing
+                from o365desk.ui.message_bar import curly_quotes
+
                 dialogs.inform(self, self.tr("Not saved"), self.tr(
-                    "The connection was not saved. {reason}").format(reason=problem))
+                    "The connection was not saved. {reason}").format(
+                    reason=curly_quotes(problem)))
                 return
             self.summary_page.show_save_error(problem, nickname)
             return
@@ -364,7 +367,9 @@ class NewConnectionWizard(QWizard):
             else:
                 saved = await off_gui_thread(create_app_only, self.services, self.draft(),
                                              page.secret_value(), page.expires_value())
-        except (StoreError, VaultError, ValueError) as exc:
+        except VaultError as exc:  # the keychain: the app's credential is kept only there
+            problem = self._keychain_refusal(exc, page.uses_certificate())
+        except (StoreError, ValueError) as exc:
             problem, nickname = str(exc), isinstance(exc, NicknameError)
         except Exception:  # a bug or a surprise: still a message, and the buttons back
             log.error("saving a new app-only connection failed unexpectedly", exc_info=True)
@@ -379,12 +384,27 @@ class NewConnectionWizard(QWizard):
             if nickname:  # taken meanwhile (another window, the command line)
                 while self.currentId() != PageId.NICKNAME:
                     super().back()  # to the field that needs changing
+            from o365desk.ui.message_bar import curly_quotes  # the CLI's words, our quotes
+
             dialogs.inform(self, self.tr("Not saved"), self.tr(
-                "The connection was not saved. {reason}").format(reason=problem))
+                "The connection was not saved. {reason}").format(reason=curly_quotes(problem)))
             return
         self.saved_connection = saved
         self.saved.emit(saved)
         self.next()
+
+    def _keychain_refusal(self, error, certificate: bool) -> str:
+        """Why an app-only connection could not be saved for want of a keychain, what to
+        do, and that nothing typed is lost (the wizard stays where it is)."""
+        from o365desk.storage.vault_errors import advice
+
+        kept = self.tr("its certificate's private key") if certificate else \
+            self.tr("its client secret")
+        return self.tr(
+            "{headline}, so this app-only connection can't be saved: {kept} is kept "
+            "in the keychain, nowhere else. {advice} Everything you entered is still "
+            "here: click Next again once the keychain is ready.").format(
+            headline=error.headline, kept=kept, advice=advice(str(error)))
 
     def change_nickname(self) -> None:
         """The nickname was taken meanwhile: ask for another, keep the sign-in, save again."""
@@ -488,4 +508,3 @@ class NewConnectionWizard(QWizard):
         self.signin_page.stop()
         self.app_credential_page.certificate.clear()  # the file's bytes and password go
         super().done(result)
-

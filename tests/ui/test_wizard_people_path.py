@@ -1,0 +1,101 @@
+"""The New connection wizard as staff meet it, by the keyboard alone: no keychain while
+making an app-only connection with a certificate file says what happened and what to do,
+in the window's words, and loses nothing typed; once the keychain is there, Next saves."""
+
+from __future__ import annotations
+
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+
+from o365desk.storage.keychain import open_vault
+from o365desk.storage.vault import CERTIFICATE_KEY, CLIENT_SECRET, SERVICE, Vault
+from o365desk.ui.wizard.new_connection import PageId
+from tests.e2e.certificates import certificate, pem_file, rsa_key
+from tests.fakes.memory_keyring import MemoryKeyring
+from tests.ui.test_wizard_app_only import ALT, enter, focused, key, to_credential, type_here
+from tests.ui.wizard_helpers import make_wizard  # noqa: F401 (fixture)
+
+APP_ID = "0f6e9f9a-8a4e-4c8e-9d43-0f6b2f2c1e11"
+
+
+class KeychainLater:
+    """A keychain that is not there until the person starts one."""
+
+    def __init__(self) -> None:
+        self.started = False
+        self.backend = MemoryKeyring()
+
+    def __call__(self):
+        if not self.started:
+            return open_vault(fail.Keyring())  # raises: no keychain found
+        return Vault(self.backend)
+
+
+def _to_permissions_with_certificate(qtbot, wizard, fake, tmp_path):
+    to_credential(qtbot, wizard, fake)
+    page = wizard.app_credential_page
+    type_here(qtbot, APP_ID)
+    key(qtbot, Qt.Key.Key_R, ALT)  # "Ce&rtificate file"
+    qtbot.waitUntil(page.use_certificate.isChecked)
+    key(qtbot, Qt.Key.Key_Tab)
+    rsa = rsa_key()
+    type_here(qtbot, str(pem_file(tmp_path, rsa, certificate(rsa, days=200))))
+    key(qtbot, Qt.Key.Key_Return)  # read; Next waits for it
+    qtbot.waitUntil(lambda: page.certificate.credential() is not None, timeout=10000)
+    enter(qtbot, wizard, PageId.PERMISSIONS)
+    key(qtbot, Qt.Key.Key_S, ALT)  # "&Search:"
+    type_here(qtbot, "User.Read.All")
+    key(qtbot, Qt.Key.Key_Return)
+    key(qtbot, Qt.Key.Key_Space)
+    wizard.permissions_page.search.setFocus()
+    key(qtbot, Qt.Key.Key_Tab)  # on from the search box: Enter there is Next
+
+
+@pytest.mark.parametrize("kind", ["certificate", "secret"])
+def test_no_keychain_for_an_app_says_what_to_do_and_keeps_what_was_typed(
+        qtbot, make_wizard, fake_identity, tmp_path, dialog_log, kind):  # noqa: F811
+    keychain = KeychainLater()
+    wizard = make_wizard(vault_factory=keychain)
+    if kind == "certificate":
+        _to_permissions_with_certificate(qtbot, wizard, fake_identity, tmp_path)
+    else:
+        to_credential(qtbot, wizard, fake_identity)
+        type_here(qtbot, APP_ID)
+        key(qtbot, Qt.Key.Key_E, ALT)  # "Client s&ecret:"
+        type_here(qtbot, "Abc8Q~very-secret-value-0123456789abcdEFG")
+        enter(qtbot, wizard, PageId.PERMISSIONS)
+        key(qtbot, Qt.Key.Key_S, ALT)
+        type_here(qtbot, "User.Read.All")
+        key(qtbot, Qt.Key.Key_Return)
+        key(qtbot, Qt.Key.Key_Space)
+        wizard.permissions_page.search.setFocus()
+        key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, Qt.Key.Key_Return)  # Next: saves, and finds no keychain
+    qtbot.waitUntil(lambda: bool(dialog_log.infos) and not wizard.runner.busy, timeout=10000)
+    note = dialog_log.infos[-1]
+    assert note["title"] == "Not saved"
+    text = note["text"]
+    kept = "certificate's private key" if kind == "certificate" else "client secret"
+    assert text.startswith("The connection was not saved. No keychain was found, so this "
+                           "app-only connection can't be saved: its " + kept)
+    assert "start GNOME Keyring or KWallet" in text
+    assert "Everything you entered is still here: click Next again" in text
+    assert "\u201cNo keychain\u201d" in text and '"' not in text  # the window's quotes
+    # Nothing lost, nothing saved: the same page, every field as typed.
+    assert wizard.currentId() == PageId.PERMISSIONS
+    assert wizard.permissions_page.scopes() == ["User.Read.All"]
+    assert wizard.nickname_page.nickname.text() == "Payroll"
+    assert wizard.app_credential_page.client_id.text() == APP_ID
+    if kind == "certificate":
+        assert wizard.app_credential_page.certificate.credential() is not None
+    assert wizard.services.store.connections == []
+    keychain.started = True  # the person started one, as the message said
+    wizard.permissions_page.search.setFocus()
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is not None
+    enter(qtbot, wizard, PageId.APP_SUMMARY)
+    saved = wizard.services.store.find("Payroll")
+    kept_names = {u.split("/")[1] for u in keychain.backend.usernames(SERVICE)
+                  if u.startswith(saved.id)}
+    assert (CERTIFICATE_KEY if kind == "certificate" else CLIENT_SECRET) in kept_names
