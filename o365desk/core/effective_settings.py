@@ -97,6 +97,8 @@ def load(policy: policy_mod.Policy | None = None,
         # settings.json holds some of the keys (a field of AppSettings each); a value
         # other than the default is one it set.
         value = getattr(user, key, default)
+        if key == "keep_alive_days" and value is None:
+            value = default  # settings.json keeps "off" as no value at all
         if value != default and not user.problem:
             found[key] = Setting(key, value, Origin.USER, user_where)
         else:
