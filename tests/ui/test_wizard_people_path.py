@@ -99,3 +99,71 @@ def test_no_keychain_for_an_app_says_what_to_do_and_keeps_what_was_typed(
     kept_names = {u.split("/")[1] for u in keychain.backend.usernames(SERVICE)
                   if u.startswith(saved.id)}
     assert (CERTIFICATE_KEY if kind == "certificate" else CLIENT_SECRET) in kept_names
+
+
+def _app_template(thumbprints: list[str]):
+    import json
+
+    from o365desk.core import template as tpl
+
+    data = {"format": "o365desk-template", "version": 1, "connections": [{
+        "nickname": "Payroll export", "kind": "app-only", "tenant": "contoso.com",
+        "client_id": APP_ID, "scopes": ["User.Read.All"],
+        **({"certificate_thumbprints": thumbprints} if thumbprints else {}),
+        "locked": ["tenant", "cloud", "client_id", "scopes", "kind"]}]}
+    [entry] = tpl.parse_bytes(json.dumps(data).encode()).entries
+    return entry
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_an_app_template_naming_a_certificate_asks_for_its_file_and_checks_it(
+        qtbot, make_wizard, tmp_path, same):  # noqa: F811
+    from cryptography.hazmat.primitives import hashes
+
+    rsa = rsa_key()
+    cert = certificate(rsa, days=300, subject="payroll.contoso.com")
+    named = cert if same else certificate(rsa_key(), days=300, subject="the right one")
+    sha1 = named.fingerprint(hashes.SHA1()).hex().upper()
+    wizard = make_wizard(template=_app_template([":".join(
+        sha1[i:i + 2] for i in range(0, 40, 2))]))  # as some tools show it
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    qtbot.waitUntil(lambda: focused() is wizard.nickname_page.nickname)
+    enter(qtbot, wizard, PageId.ORGANISATION)  # every field set by the template
+    enter(qtbot, wizard, PageId.APP_CREDENTIAL)
+    page = wizard.app_credential_page
+    fields = page.certificate
+    # The certificate file is asked for, and the keyboard is in it, not in the locked ID.
+    assert page.use_certificate.isChecked()
+    qtbot.waitUntil(lambda: focused() is fields.path)
+    type_here(qtbot, str(pem_file(tmp_path, rsa, cert)))
+    key(qtbot, Qt.Key.Key_Return)  # read; Next waits for it
+    qtbot.waitUntil(lambda: fields.credential() is not None, timeout=10000)
+    if same:
+        assert fields.facts.text().splitlines()[-1] == \
+            "It is the certificate your IT team\u2019s template names."
+        assert not fields.soon.isVisible()
+    else:
+        assert "Check it is the one uploaded" in fields.facts.text()
+        assert fields.soon.isVisible()
+        assert fields.soon.text() == (
+            "This is not the certificate your IT team\u2019s template names (thumbprint "
+            f"{sha1}), so the app may refuse it. Choose that certificate\u2019s file, or "
+            "ask your IT team which one to use.")
+    assert wizard.currentId() == PageId.APP_CREDENTIAL
+
+
+def test_a_locked_client_id_is_not_where_the_keyboard_lands(qtbot, make_wizard):  # noqa: F811
+    """A secret app template: the page opens in the secret's field."""
+    wizard = make_wizard(template=_app_template([]))
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    enter(qtbot, wizard, PageId.ORGANISATION)
+    enter(qtbot, wizard, PageId.APP_CREDENTIAL)
+    page = wizard.app_credential_page
+    assert page.use_secret.isChecked()
+    qtbot.waitUntil(lambda: focused() is page.secret)
+    key(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    key(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert focused() is page.client_id  # still reached by Tab, read-only
+    assert page.client_id.isReadOnly()
