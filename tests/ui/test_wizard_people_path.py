@@ -167,3 +167,15 @@ def test_a_locked_client_id_is_not_where_the_keyboard_lands(qtbot, make_wizard):
     key(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
     assert focused() is page.client_id  # still reached by Tab, read-only
     assert page.client_id.isReadOnly()
+
+
+def test_app_only_on_the_first_page_names_both_ways_an_app_signs_in(qtbot, make_wizard):  # noqa: F811
+    wizard = make_wizard()
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    qtbot.waitUntil(lambda: focused() is wizard.nickname_page.nickname)
+    type_here(qtbot, "Payroll")
+    key(qtbot, Qt.Key.Key_A, ALT)  # "&App only, no person signs in"
+    qtbot.waitUntil(wizard.nickname_page.app_only.isChecked)
+    said = focused().accessibleDescription()  # what a screen reader reads, as shown
+    assert "signs in with its client secret or certificate, for tasks" in said
