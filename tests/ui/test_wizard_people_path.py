@@ -179,3 +179,41 @@ def test_app_only_on_the_first_page_names_both_ways_an_app_signs_in(qtbot, make_
     qtbot.waitUntil(wizard.nickname_page.app_only.isChecked)
     said = focused().accessibleDescription()  # what a screen reader reads, as shown
     assert "signs in with its client secret or certificate, for tasks" in said
+
+
+def test_sign_in_window_off_by_policy_the_keyboard_lands_on_the_first_way_out(
+        qtbot, make_wizard, fake_identity, tmp_path, monkeypatch):  # noqa: F811
+    import json
+
+    from o365desk.core import policy_sources
+    from o365desk.core.signin_errors import Action
+
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"embedded_sign_in": False}))
+    monkeypatch.setenv(policy_sources.POLICY_ENV, str(policy))
+    wizard = make_wizard()
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    qtbot.waitUntil(lambda: focused() is wizard.nickname_page.nickname)
+    type_here(qtbot, "Payroll")
+    enter(qtbot, wizard, PageId.ORGANISATION)
+    org = wizard.organisation_page
+    type_here(qtbot, "contoso.onmicrosoft.com")
+    key(qtbot, Qt.Key.Key_A, ALT)  # "&Advanced (for IT)"
+    qtbot.waitUntil(org.advanced.isVisible)
+    key(qtbot, Qt.Key.Key_U, ALT)
+    type_here(qtbot, fake_identity.authority("contoso.onmicrosoft.com"))
+    key(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, fake_identity.graph_url)
+    enter(qtbot, wizard, PageId.PERMISSIONS)
+    key(qtbot, Qt.Key.Key_S, ALT)  # "&Search:"
+    key(qtbot, Qt.Key.Key_Tab)  # to "Show chosen only", on the page the card replaces
+    enter(qtbot, wizard, PageId.SIGNIN)
+    panel = wizard.signin_page.error_panel
+    qtbot.waitUntil(lambda: wizard.signin_page.stack.currentWidget() is panel, timeout=10000)
+    browser = panel.buttons[Action.USE_SYSTEM_BROWSER]
+    qtbot.waitUntil(lambda: focused() is browser)  # not a hidden box of the page before
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is panel.buttons[Action.USE_DEVICE_CODE]
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused() is panel.details_button  # below the ways out, so after them
