@@ -217,3 +217,29 @@ def test_sign_in_window_off_by_policy_the_keyboard_lands_on_the_first_way_out(
     assert focused() is panel.buttons[Action.USE_DEVICE_CODE]
     key(qtbot, Qt.Key.Key_Tab)
     assert focused() is panel.details_button  # below the ways out, so after them
+
+
+def test_replace_credential_with_no_keychain_says_so_in_the_windows_words(
+        qtbot, store_path):
+    from o365desk.core.connection import Kind
+    from o365desk.services import Services
+    from o365desk.storage.store import ConnectionStore
+    from o365desk.ui.credential_dialog import CredentialDialog
+    from tests.ui.test_app_only_window import app
+
+    services = Services(ConnectionStore(store_path), vault_factory=KeychainLater())
+    conn = services.store.add(app())
+    assert conn.kind == Kind.APP_ONLY
+    dialog = CredentialDialog(services, conn)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: focused() is dialog.secret)
+    type_here(qtbot, "Abc8Q~very-secret-value-0123456789abcdEFG")
+    key(qtbot, Qt.Key.Key_Return)  # Save
+    qtbot.waitUntil(dialog.problem.isVisible, timeout=10000)
+    text = dialog.problem.text()
+    assert text.startswith("The new secret could not be put in the keychain, so nothing "
+                           "changed. No keychain was found")
+    assert "\u201cNo keychain\u201d" in text and '"' not in text
+    assert dialog.isVisible() and dialog.secret.text()  # what was pasted is still there
