@@ -243,3 +243,23 @@ def test_replace_credential_with_no_keychain_says_so_in_the_windows_words(
                            "changed. No keychain was found")
     assert "\u201cNo keychain\u201d" in text and '"' not in text
     assert dialog.isVisible() and dialog.secret.text()  # what was pasted is still there
+
+
+def test_on_the_app_summary_each_alt_letter_does_one_thing(
+        qtbot, make_wizard, fake_identity, tmp_path):  # noqa: F811
+    from PySide6.QtGui import QGuiApplication
+
+    from tests.ui.test_wizard_certificate import mnemonics
+
+    backend = MemoryKeyring()
+    wizard = make_wizard(vault_factory=lambda: Vault(backend))
+    _to_permissions_with_certificate(qtbot, wizard, fake_identity, tmp_path)
+    enter(qtbot, wizard, PageId.APP_SUMMARY)
+    letters = mnemonics(wizard)
+    assert len(letters) == len(set(letters)), letters
+    QGuiApplication.clipboard().clear()
+    key(qtbot, Qt.Key.Key_L, ALT)  # "Copy admin-consent &link"
+    qtbot.waitUntil(lambda: "adminconsent" in QGuiApplication.clipboard().text())
+    assert wizard.isVisible()
+    key(qtbot, Qt.Key.Key_C, ALT)  # "&Close"
+    qtbot.waitUntil(lambda: not wizard.isVisible())
