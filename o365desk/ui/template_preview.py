@@ -119,6 +119,7 @@ class TemplatePreviewDialog(QDialog):
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
         self.model = PreviewModel(preview, self)
         self.table = QTableView(self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as in any list box
         self.table.setAccessibleName(self.tr("Connections in the template"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
