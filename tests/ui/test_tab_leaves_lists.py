@@ -76,3 +76,34 @@ def test_tab_leaves_the_summarys_permissions(qtbot):
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
     tab_leaves(qtbot, page.table)
+
+
+def test_tab_goes_along_the_wizards_buttons_as_they_are_shown(qtbot, make_wizard):  # noqa: F811
+    from PySide6.QtWidgets import QWizard
+
+    wizard = make_wizard()
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    qtbot.waitUntil(lambda: focused() is wizard.nickname_page.nickname)
+    page = wizard.nickname_page
+    type_here(qtbot, "Payroll")
+    seen = []
+    for _ in range(5):
+        key(qtbot, Qt.Key.Key_Tab)
+        seen.append(focused())
+    assert seen == [page.description, page.person, wizard.button(QWizard.WizardButton.NextButton),
+                    wizard.button(QWizard.WizardButton.CancelButton), page.nickname]
+    enter(qtbot, wizard, PageId.ORGANISATION)
+    type_here(qtbot, "contoso.com")
+    enter(qtbot, wizard, PageId.PERMISSIONS)
+    wizard.permissions_page.table.setFocus()
+    seen = []
+    for _ in range(5):
+        key(qtbot, Qt.Key.Key_Tab)
+        seen.append(focused())
+    # Left to right, as on the screen: Save without signing in, Back, Next, Cancel.
+    assert seen == [wizard.button(QWizard.WizardButton.CustomButton1),
+                    wizard.button(QWizard.WizardButton.BackButton),
+                    wizard.button(QWizard.WizardButton.NextButton),
+                    wizard.button(QWizard.WizardButton.CancelButton),
+                    wizard.permissions_page.preset]

@@ -150,6 +150,16 @@ class NewConnectionWizard(QWizard):
         cancel.clicked.disconnect()
         cancel.clicked.connect(self.request_close)
         self.discard_question = None  # the open "Discard this new connection?" box
+        # Tab along the buttons as they are shown: Save without signing in (left of the
+        # others) first, then Back, Next or Save connection, and Cancel.
+        from PySide6.QtWidgets import QWidget
+
+        order = [self.button(which) for which in (
+            QWizard.WizardButton.CustomButton1, QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton,
+            QWizard.WizardButton.CancelButton)]
+        for before, after in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     def _show_save_unsigned(self, page_id: int) -> None:
         """Once the permissions are chosen (and while signing in), not before; never for
