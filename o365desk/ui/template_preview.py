@@ -89,6 +89,9 @@ class PreviewModel(QAbstractTableModel):
         return self.tr("Refused: {why}").format(why=curly_quotes(visible(item.refusal)))
 
 
+_WHAT_MAX_WIDTH = 400  # pixels; the result column takes the rest
+
+
 class TemplatePreviewDialog(QDialog):
     """Shows the preview; its main button goes on: to the wizard for a one-connection
     template (where a taken nickname is simply typed anew), or creates the connections."""
@@ -132,7 +135,10 @@ class TemplatePreviewDialog(QDialog):
         header.setSectionResizeMode(Col.WHAT, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.resizeColumnToContents(Col.WHAT)
-        self.table.resizeRowsToContents()
+        # The connection's words wrap rather than leave the result a sliver: the result
+        # says why one is refused or what to do next, and must be read whole.
+        self.table.setColumnWidth(Col.WHAT, min(self.table.columnWidth(Col.WHAT),
+                                                _WHAT_MAX_WIDTH))
         self.buttons = QDialogButtonBox(self)
         if self.one:
             text = self.tr("&Continue\u2026")
@@ -154,4 +160,9 @@ class TemplatePreviewDialog(QDialog):
         self.table.setFocus()
         if count:
             self.table.selectRow(0)
-        self.resize(820, 200 if self.one else 360)
+        self.resize(820, 260 if self.one else 360)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # Now that the columns have their widths: each row as tall as its wrapped words.
+        self.table.resizeRowsToContents()
