@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
         )
         self.error_bar = MessageBar(Level.ERROR, self.tr("Error message"))
         self.edit_again_button = self.error_bar.add_button(
-            self.tr("Edit &again"), self.tr("Edit the nickname again")
+            self.tr("Fi&x the nickname"), self.tr("Fix the nickname: edit it again")
         )
         self.error_details_button = self.error_bar.add_button(
             self.tr("Detail&s\u2026"), self.tr("Show the error details for IT")

@@ -50,6 +50,9 @@ def with_free_letter(text: str, used: set[str]) -> str:
 
 
 def free_letters(buttons: Iterable[QAbstractButton], used: set[str]) -> None:
-    """Give each of `buttons`, in order, an Alt letter that is free."""
+    """Give each of `buttons`, in order, an Alt letter that is free (starting from its own
+    label each time: a bar shown again gets its own letter back when it is free again)."""
     for button in buttons:
-        button.setText(with_free_letter(button.text(), used))
+        if button.property("own_label") is None:
+            button.setProperty("own_label", button.text())
+        button.setText(with_free_letter(button.property("own_label"), used))

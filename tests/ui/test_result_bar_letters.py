@@ -63,3 +63,23 @@ def test_a_free_letter_is_its_own_first_then_the_first_free_one():
     assert with_free_letter("T&ry again", {"t"}) == "T&ry again"
     assert with_free_letter("T&ry again", {"r", "t"}) == "Tr&y again"
     assert with_free_letter("Go", {"g", "o"}) == "Go"
+
+
+def test_a_refused_rename_offers_edit_again_by_a_letter_of_its_own(qtbot, make_window):
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from tests.ui.conftest import sample_connections
+    from tests.ui.helpers import rename_in_place
+
+    window, controller = make_window(sample_connections())
+    rename_in_place(qtbot, window, controller, "Fabrikam", "contoso PROD")  # taken
+    assert window.error_bar.isVisible() and window.edit_again_button.isVisible()
+    letters = window_letters(window)
+    assert len(letters) == len(set(letters)), sorted(letters)  # "Needs &attention only"
+    own = letter(window.edit_again_button.text())
+    window.table.setFocus()
+    qtbot.keyClick(window, getattr(Qt.Key, f"Key_{own.upper()}"),
+                   Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
+                    and QApplication.focusWidget().text() == "contoso PROD")
+    assert not window.attention_check.isChecked()
