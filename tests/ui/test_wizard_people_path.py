@@ -263,3 +263,17 @@ def test_on_the_app_summary_each_alt_letter_does_one_thing(
     assert wizard.isVisible()
     key(qtbot, Qt.Key.Key_C, ALT)  # "&Close"
     qtbot.waitUntil(lambda: not wizard.isVisible())
+
+
+def test_the_wizard_opens_within_the_screen_with_its_buttons_on_it(qtbot, make_wizard):  # noqa: F811
+    from PySide6.QtWidgets import QWizard
+
+    wizard = make_wizard()
+    room = wizard.screen().availableGeometry()
+    assert room.width() < 860 or room.height() < 720, "the test screen is a small one"
+    qtbot.waitUntil(lambda: wizard.isVisible())
+    frame = wizard.frameGeometry()
+    assert frame.width() <= room.width() and frame.height() <= room.height(), (frame, room)
+    cancel = wizard.button(QWizard.WizardButton.CancelButton)
+    corner = cancel.mapTo(wizard, cancel.rect().bottomRight())
+    assert cancel.isVisible() and wizard.rect().contains(corner)

@@ -144,7 +144,10 @@ class NewConnectionWizard(QWizard):
             from o365desk.ui.wizard.template_prefill import apply
 
             apply(self, template)
-        self.resize(860, 720)
+        # Roomy, but within a small laptop's screen (1024x700 and less): the buttons show.
+        room = self.screen().availableGeometry().size() * 0.95 if self.screen() else None
+        self.resize(min(860, room.width()) if room else 860,
+                    min(720, room.height()) if room else 720)
         # Cancel, like Esc and the window's close button, asks before losing what was entered.
         cancel = self.button(QWizard.WizardButton.CancelButton)
         cancel.clicked.disconnect()
