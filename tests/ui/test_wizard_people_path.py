@@ -72,9 +72,11 @@ def test_no_keychain_for_an_app_says_what_to_do_and_keeps_what_was_typed(
         wizard.permissions_page.search.setFocus()
         key(qtbot, Qt.Key.Key_Tab)
     key(qtbot, Qt.Key.Key_Return)  # Next: saves, and finds no keychain
-    qtbot.waitUntil(lambda: bool(dialog_log.infos) and not wizard.runner.busy, timeout=10000)
-    note = dialog_log.infos[-1]
+    qtbot.waitUntil(lambda: bool(dialog_log.details) and not wizard.runner.busy,
+                    timeout=10000)
+    note = dialog_log.details[-1]
     assert note["title"] == "Not saved"
+    assert "keyring" in note["detail"]  # the keychain's own error, one click away for IT
     text = note["text"]
     kept = "certificate's private key" if kind == "certificate" else "client secret"
     assert text.startswith("The connection was not saved. No keychain was found, so this "

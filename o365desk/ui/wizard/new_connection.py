@@ -372,7 +372,7 @@ class NewConnectionWizard(QWizard):
         from o365desk.usecases.app_only import create_app_only, create_app_only_certificate
 
         page = self.app_credential_page
-        saved, problem, nickname = None, "", False
+        saved, problem, nickname, detail = None, "", False, ""
         try:
             if page.uses_certificate():  # read from its file already: not needed again
                 saved = await off_gui_thread(create_app_only_certificate, self.services,
@@ -382,6 +382,7 @@ class NewConnectionWizard(QWizard):
                                              page.secret_value(), page.expires_value())
         except VaultError as exc:  # the keychain: the app's credential is kept only there
             problem = self._keychain_refusal(exc, page.uses_certificate())
+            detail = exc.detail  # the keychain's own error, for IT (Show Details...)
         except (StoreError, ValueError) as exc:
             problem, nickname = str(exc), isinstance(exc, NicknameError)
         except Exception:  # a bug or a surprise: still a message, and the buttons back
@@ -399,8 +400,12 @@ class NewConnectionWizard(QWizard):
                     super().back()  # to the field that needs changing
             from o365desk.ui.message_bar import curly_quotes  # the CLI's words, our quotes
 
-            dialogs.inform(self, self.tr("Not saved"), self.tr(
-                "The connection was not saved. {reason}").format(reason=curly_quotes(problem)))
+            text = self.tr("The connection was not saved. {reason}").format(
+                reason=curly_quotes(problem))
+            if detail:
+                dialogs.show_details(self, self.tr("Not saved"), text, detail)
+            else:
+                dialogs.inform(self, self.tr("Not saved"), text)
             return
         self.saved_connection = saved
         self.saved.emit(saved)
