@@ -66,13 +66,16 @@ class CertificateFields(QObject):
         self.soon.setTextFormat(Qt.TextFormat.PlainText)
         self.soon.setWordWrap(True)
         self.soon.setObjectName("certificateSoon")
-        self.soon.setAccessibleDescription(self.tr("Certificate expiry warning"))
+        self.soon.setAccessibleDescription(self.tr("Certificate warning"))
         from o365desk.ui import colors
 
         colors.follow_palette(self.soon, lambda: self.soon.setStyleSheet(
             f"#certificateSoon {{ {colors.text_style(colors.Role.WARNING)} }}"))
         self.soon.hide()
         self.file_dialog: QFileDialog | None = None
+        # The thumbprints (SHA-1 or SHA-256, upper-case hex) a template names, if any: the
+        # file read is said to be that certificate, or warned to be another.
+        self.expected_thumbprints: tuple[str, ...] = ()
         self._credential: CertificateCredential | None = None
         self._data: tuple[str, bytes] | None = None  # the path as typed, and its bytes
         self._tried: tuple[str, str] | None = None  # the path and password last read
@@ -196,17 +199,36 @@ class CertificateFields(QObject):
         self.reading = False
         self._credential = credential
         self._show_facts("" if credential is None else self._facts_text(credential),
-                         self._soon_text(credential))
+                         " ".join(t for t in (self._expected_text(credential),
+                                              self._soon_text(credential)) if t))
         show_problem(self.problem, problem)
         self.changed.emit()
 
     def _facts_text(self, credential: CertificateCredential) -> str:
+        check = self.tr("Check it is the one uploaded to the app registration: Entra shows "
+                        "its thumbprint under Certificates & secrets.")
+        if self._is_expected(credential):
+            check = self.tr("It is the certificate your IT team’s template names.")
         return self.tr(
             "The file holds this certificate:\nSubject: {subject}\nSHA-1 thumbprint: "
-            "{sha1}\nValid until: {day}\nCheck it is the one uploaded to the app "
-            "registration: Entra shows its thumbprint under Certificates & secrets.").format(
+            "{sha1}\nValid until: {day}\n{check}").format(
             subject=visible(credential.subject), sha1=credential.sha1_thumbprint,
-            day=f"{credential.not_after:%Y-%m-%d}")
+            day=f"{credential.not_after:%Y-%m-%d}", check=check)
+
+    def _is_expected(self, credential: CertificateCredential) -> bool:
+        return bool({credential.sha1_thumbprint.upper(), credential.sha256_thumbprint.upper()}
+                    & set(self.expected_thumbprints))
+
+    def _expected_text(self, credential: CertificateCredential | None) -> str:
+        """A warning when a template names other certificates than this one, else ""."""
+        if credential is None or not self.expected_thumbprints or \
+                self._is_expected(credential):
+            return ""
+        return self.tr(
+            "This is not the certificate your IT team’s template names (thumbprint "
+            "{expected}), so the app may refuse it. Choose that certificate’s file, or "
+            "ask your IT team which one to use.").format(
+            expected=self.tr(" or ").join(self.expected_thumbprints))
 
     def _soon_text(self, credential: CertificateCredential | None) -> str:
         """A warning when it expires within 30 days (as the list warns of it), else ""."""

@@ -235,13 +235,20 @@ class ConnectionActions(QObject):
         if explanation.raw and A.CONTACT_ADMIN not in actions:
             actions.append(A.CONTACT_ADMIN)  # the raw answer for IT: always one click away
         shown: set[str] = set()
+        buttons = []
         for action in actions:
             if action in labels and labels[action] not in shown:
                 shown.add(labels[action])
                 button = bar.add_button(labels[action], labels[action].replace("&", ""))
                 button.clicked.connect(lambda _=False, a=action: self._on_result_action(a))
+                buttons.append(button)
         details = bar.add_button(self.tr("Detail&s\u2026"), self.tr("Show the error details"))
         details.clicked.connect(self._on_result_details)
+        # Beside the menus and the details pane's own Ask for admin consent, Replace
+        # credential...: each Alt letter does one thing.
+        from o365desk.ui.mnemonics import free_letters, letters_in_use
+
+        free_letters([*buttons, details], letters_in_use(self.window, bar))
         bar.show_message(self.tr("\u201c{name}\u201d didn't work. {title}. {message}").format(
             name=conn.nickname, title=explanation.title, message=explanation.message),
             Level.ERROR)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QStyledItemDelegate,
     QTableView,
     QToolBar,
@@ -32,16 +33,27 @@ from o365desk.ui.empty_state import EmptyState
 from o365desk.ui.message_bar import Level, MessageBar, MessageBarGroup, StatusBar
 from o365desk.ui.widgets import make_action, no_match_page
 
-# Widths a first start opens with, before the user has resized anything.
+# Widths a first start opens with, before the user has resized anything; the last column,
+# Health, takes the rest, and needs this much to say "Secret expires in 200 days" whole.
 _DEFAULT_WIDTHS = {
-    Column.NICKNAME: 200,
-    Column.ACCOUNT: 250,
-    Column.TENANT: 220,
-    Column.CLOUD: 170,
-    Column.STATUS: 215,
-    Column.LAST_USED: 140,
-    Column.HEALTH: 190,  # "Secret expires in 12 days" and its warning sign
+    Column.NICKNAME: 170,
+    Column.ACCOUNT: 220,
+    Column.TENANT: 200,
+    Column.CLOUD: 120,
+    Column.STATUS: 150,
+    Column.LAST_USED: 110,
 }
+_HEALTH_ROOM = 210
+_MIN_WIDTH = 60
+
+
+def first_widths(room: int) -> dict[Column, int]:
+    """The default widths, narrowed alike when `room` (the list's width in pixels) can't
+    hold them and the Health column too: every column shows on a first start."""
+    total = sum(_DEFAULT_WIDTHS.values())
+    scale = min(1.0, max(0, room - _HEALTH_ROOM) / total)
+    return {column: max(_MIN_WIDTH, int(width * scale))
+            for column, width in _DEFAULT_WIDTHS.items()}
 
 
 def window_settings() -> QSettings:
@@ -252,7 +264,7 @@ class MainWindow(QMainWindow):
         self.keep_alive_bar = MessageBar(Level.WARNING, self.tr("Sign-in refresh refused"))
         self.error_bar = MessageBar(Level.ERROR, self.tr("Error message"))
         self.edit_again_button = self.error_bar.add_button(
-            self.tr("Edit &again"), self.tr("Edit the nickname again")
+            self.tr("Fi&x the nickname"), self.tr("Fix the nickname: edit it again")
         )
         self.error_details_button = self.error_bar.add_button(
             self.tr("Detail&s\u2026"), self.tr("Show the error details for IT")
@@ -464,9 +476,24 @@ class MainWindow(QMainWindow):
             value = settings.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 restore(value)
-        if not header_layout.restore(self.table.horizontalHeader(), settings, _DEFAULT_WIDTHS):
-            for column, width in _DEFAULT_WIDTHS.items():
-                self.table.setColumnWidth(column, width)
+        # A layout saved before (any version) as it was; else a first start: the widths
+        # fit the window once it shows (its size is known then).
+        self._fit_columns = not header_layout.restore(
+            self.table.horizontalHeader(), settings,
+            {**_DEFAULT_WIDTHS, Column.HEALTH: _HEALTH_ROOM})
+        if self._fit_columns:
+            self._fit_columns_to(self.width())
+
+    def _fit_columns_to(self, width: int) -> None:
+        margins = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 24
+        for column, pixels in first_widths(width - margins).items():
+            self.table.setColumnWidth(column, pixels)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_fit_columns", False):
+            self._fit_columns = False
+            self._fit_columns_to(self.width())
 
     def save_state(self, settings: QSettings) -> None:
         settings.setValue("window/geometry", self.saveGeometry())

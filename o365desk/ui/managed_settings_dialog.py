@@ -99,6 +99,7 @@ class ManagedSettingsDialog(QDialog):
         show_problem(self.problem, policy.problem)
         self.model = ManagedSettingsModel(current, self)
         self.table = QTableView(self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as in any list box
         self.table.setAccessibleName(self.tr("Settings and who set them"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

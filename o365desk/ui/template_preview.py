@@ -83,10 +83,13 @@ class PreviewModel(QAbstractTableModel):
             return text
         if item.created:
             return self.tr("Will be created")
-        if len(self.preview.items) == 1:  # the wizard asks for the nickname next
+        if len(self.preview.items) == 1 and item.renamable:  # the wizard asks for one next
             return self.tr("Choose another nickname next: {why}").format(
                 why=curly_quotes(visible(item.refusal)))
         return self.tr("Refused: {why}").format(why=curly_quotes(visible(item.refusal)))
+
+
+_WHAT_MAX_WIDTH = 400  # pixels; the result column takes the rest
 
 
 class TemplatePreviewDialog(QDialog):
@@ -101,10 +104,16 @@ class TemplatePreviewDialog(QDialog):
         self.setWindowTitle(self.tr("New connection from template"))
         self.setAccessibleName(self.tr("Template preview"))
         created = len(preview.to_create)
+        # One connection goes on to the wizard, unless more than its nickname stands in
+        # the way (the IT policy, permissions an app can't have): then it can't be made.
+        self.one = self.one and (created == 1 or preview.items[0].renamable)
         if self.one:
             intro = self.tr(
                 "The template \u201c{file}\u201d sets up this connection. Continue to choose "
                 "its nickname and sign in; fields your IT team set can't be changed.")
+        elif count == 1:
+            intro = self.tr("The template \u201c{file}\u201d sets up one connection, but it "
+                            "can't be created, for the reason shown.")
         elif created == count:
             intro = self.tr("The template \u201c{file}\u201d sets up {count} connections. "
                             "They are created not signed in; sign in to each from the list.")
@@ -119,6 +128,7 @@ class TemplatePreviewDialog(QDialog):
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
         self.model = PreviewModel(preview, self)
         self.table = QTableView(self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as in any list box
         self.table.setAccessibleName(self.tr("Connections in the template"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -131,9 +141,12 @@ class TemplatePreviewDialog(QDialog):
         header.setSectionResizeMode(Col.WHAT, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.resizeColumnToContents(Col.WHAT)
-        self.table.resizeRowsToContents()
+        # The connection's words wrap rather than leave the result a sliver: the result
+        # says why one is refused or what to do next, and must be read whole.
+        self.table.setColumnWidth(Col.WHAT, min(self.table.columnWidth(Col.WHAT),
+                                                _WHAT_MAX_WIDTH))
         self.buttons = QDialogButtonBox(self)
-        if self.one:
+        if count == 1:
             text = self.tr("&Continue\u2026")
         else:
             text = plural(created, self.tr("&Create 1 connection"),
@@ -153,4 +166,9 @@ class TemplatePreviewDialog(QDialog):
         self.table.setFocus()
         if count:
             self.table.selectRow(0)
-        self.resize(820, 200 if self.one else 360)
+        self.resize(820, 260 if count == 1 else 360)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # Now that the columns have their widths: each row as tall as its wrapped words.
+        self.table.resizeRowsToContents()

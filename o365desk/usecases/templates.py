@@ -22,6 +22,8 @@ class PreviewItem:
     entry: tpl.TemplateEntry
     nickname: str
     refusal: str = ""
+    # The one refusal is a nickname already taken: under another nickname it would do.
+    renamable: bool = False
 
     @property
     def created(self) -> bool:
@@ -102,14 +104,14 @@ def preview(services: Services, template: tpl.Template | Path,
     items = []
     for number, entry in enumerate(template.entries, start=1):
         name = entry.nickname if nickname is None else nick.validate(nickname)
-        refusal = _no_application_variant(entry)
-        if nick.fold(name) in taken:
+        # The machine's IT policy decides here as for any new connection (a damaged policy
+        # refuses them all, naming what IT must fix); another nickname would not help.
+        refusal = _no_application_variant(entry) or in_force.refusal(entry.draft(name))
+        renamable = not refusal and nick.fold(name) in taken
+        if renamable:
             refusal = (f"A connection called \"{taken[nick.fold(name)]}\" already exists, so "
                        "this one needs another nickname.")
-        # The machine's IT policy decides here as for any new connection (a damaged policy
-        # refuses them all, naming what IT must fix).
-        refusal = refusal or in_force.refusal(entry.draft(name))
-        items.append(PreviewItem(number, entry, name, refusal))
+        items.append(PreviewItem(number, entry, name, refusal, renamable))
     return Preview(tuple(items))
 
 

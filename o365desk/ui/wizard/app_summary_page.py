@@ -52,7 +52,8 @@ class AppSummaryPage(QWizardPage):
             f"#credentialWarning {{ {colors.text_style(colors.Role.WARNING)} }}"))
         self.warning.hide()
         self.permissions = _value(self, self.tr("Application permissions"))
-        self.copy_consent = QPushButton(self.tr("Copy admin-&consent link"), self)
+        # Alt+L: Alt+C is the wizard's Close on this page.
+        self.copy_consent = QPushButton(self.tr("Copy admin-consent &link"), self)
         self.copy_consent.setAccessibleName(self.tr("Copy admin-consent link"))
         self.copy_consent.clicked.connect(self._on_copy_consent)
         self.copied = QLabel(self)

@@ -144,12 +144,25 @@ class NewConnectionWizard(QWizard):
             from o365desk.ui.wizard.template_prefill import apply
 
             apply(self, template)
-        self.resize(860, 720)
+        # Roomy, but within a small laptop's screen (1024x700 and less): the buttons show.
+        room = self.screen().availableGeometry().size() * 0.95 if self.screen() else None
+        self.resize(min(860, room.width()) if room else 860,
+                    min(720, room.height()) if room else 720)
         # Cancel, like Esc and the window's close button, asks before losing what was entered.
         cancel = self.button(QWizard.WizardButton.CancelButton)
         cancel.clicked.disconnect()
         cancel.clicked.connect(self.request_close)
         self.discard_question = None  # the open "Discard this new connection?" box
+        # Tab along the buttons as they are shown: Save without signing in (left of the
+        # others) first, then Back, Next or Save connection, and Cancel.
+        from PySide6.QtWidgets import QWidget
+
+        order = [self.button(which) for which in (
+            QWizard.WizardButton.CustomButton1, QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton,
+            QWizard.WizardButton.CancelButton)]
+        for before, after in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     def _show_save_unsigned(self, page_id: int) -> None:
         """Once the permissions are chosen (and while signing in), not before; never for
@@ -336,8 +349,11 @@ class NewConnectionWizard(QWizard):
                 if nickname:
                     while self.currentId() != PageId.NICKNAME:
                         super().back()  # to the field that needs changing
+                from o365desk.ui.message_bar import curly_quotes
+
                 dialogs.inform(self, self.tr("Not saved"), self.tr(
-                    "The connection was not saved. {reason}").format(reason=problem))
+                    "The connection was not saved. {reason}").format(
+                    reason=curly_quotes(problem)))
                 return
             self.summary_page.show_save_error(problem, nickname)
             return
@@ -356,7 +372,7 @@ class NewConnectionWizard(QWizard):
         from o365desk.usecases.app_only import create_app_only, create_app_only_certificate
 
         page = self.app_credential_page
-        saved, problem, nickname = None, "", False
+        saved, problem, nickname, detail = None, "", False, ""
         try:
             if page.uses_certificate():  # read from its file already: not needed again
                 saved = await off_gui_thread(create_app_only_certificate, self.services,
@@ -364,7 +380,10 @@ class NewConnectionWizard(QWizard):
             else:
                 saved = await off_gui_thread(create_app_only, self.services, self.draft(),
                                              page.secret_value(), page.expires_value())
-        except (StoreError, VaultError, ValueError) as exc:
+        except VaultError as exc:  # the keychain: the app's credential is kept only there
+            problem = self._keychain_refusal(exc, page.uses_certificate())
+            detail = exc.detail  # the keychain's own error, for IT (Show Details...)
+        except (StoreError, ValueError) as exc:
             problem, nickname = str(exc), isinstance(exc, NicknameError)
         except Exception:  # a bug or a surprise: still a message, and the buttons back
             log.error("saving a new app-only connection failed unexpectedly", exc_info=True)
@@ -379,12 +398,31 @@ class NewConnectionWizard(QWizard):
             if nickname:  # taken meanwhile (another window, the command line)
                 while self.currentId() != PageId.NICKNAME:
                     super().back()  # to the field that needs changing
-            dialogs.inform(self, self.tr("Not saved"), self.tr(
-                "The connection was not saved. {reason}").format(reason=problem))
+            from o365desk.ui.message_bar import curly_quotes  # the CLI's words, our quotes
+
+            text = self.tr("The connection was not saved. {reason}").format(
+                reason=curly_quotes(problem))
+            if detail:
+                dialogs.show_details(self, self.tr("Not saved"), text, detail)
+            else:
+                dialogs.inform(self, self.tr("Not saved"), text)
             return
         self.saved_connection = saved
         self.saved.emit(saved)
         self.next()
+
+    def _keychain_refusal(self, error, certificate: bool) -> str:
+        """Why an app-only connection could not be saved for want of a keychain, what to
+        do, and that nothing typed is lost (the wizard stays where it is)."""
+        from o365desk.storage.vault_errors import advice
+
+        kept = self.tr("its certificate's private key") if certificate else \
+            self.tr("its client secret")
+        return self.tr(
+            "{headline}, so this app-only connection can't be saved: {kept} is kept "
+            "in the keychain, nowhere else. {advice} Everything you entered is still "
+            "here: click Next again once the keychain is ready.").format(
+            headline=error.headline, kept=kept, advice=advice(str(error)))
 
     def change_nickname(self) -> None:
         """The nickname was taken meanwhile: ask for another, keep the sign-in, save again."""
@@ -488,4 +526,3 @@ class NewConnectionWizard(QWizard):
         self.signin_page.stop()
         self.app_credential_page.certificate.clear()  # the file's bytes and password go
         super().done(result)
-

@@ -64,9 +64,9 @@ class NicknamePage(QWizardPage):
                 (self.person, self.tr("You sign in with your work account, and o365desk "
                                       "acts as you with the permissions you choose.")),
                 (self.app_only, self.tr("Your organisation's own app registration signs in "
-                                        "with its client secret, for tasks with no one at "
-                                        "the keyboard. An administrator grants its "
-                                        "permissions."))):
+                                        "with its client secret or certificate, for tasks "
+                                        "with no one at the keyboard. An administrator "
+                                        "grants its permissions."))):
             self.kind_group.addButton(button)
             explanation = QLabel(text, self)
             explanation.setWordWrap(True)

@@ -64,6 +64,7 @@ class PermissionsPage(QWizardPage):
         self.proxy = PermissionFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView(self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as in any list box
         self.table.setAccessibleName(self.tr("Permissions"))
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

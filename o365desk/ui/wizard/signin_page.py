@@ -345,12 +345,20 @@ class SignInPage(QWizardPage):
         self.view.shutdown()
         self.error_panel.show_explanation(explanation)
         self.stack.setCurrentWidget(self.error_panel)
-        if had_focus:  # keyboard users go on from the card, once its buttons are shown
-            QTimer.singleShot(0, self._focus_first_action)
+        # Keyboard users go on from the card, once its buttons are shown: when the sign-in
+        # page had the keyboard, or when nothing shown has it (the card came as the page
+        # opened, the keyboard still on the page before).
+        QTimer.singleShot(0, self._focus_first_action if had_focus else
+                          self._focus_first_action_if_lost)
 
     def _focus_first_action(self) -> None:
         if self.stack.currentWidget() is self.error_panel and self.error_panel.buttons:
             next(iter(self.error_panel.buttons.values())).setFocus()
+
+    def _focus_first_action_if_lost(self) -> None:
+        focus = QApplication.focusWidget()
+        if focus is None or not focus.isVisible():
+            self._focus_first_action()
 
     # --- buttons -------------------------------------------------------------------------
 

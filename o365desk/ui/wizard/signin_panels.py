@@ -124,6 +124,10 @@ class ErrorPanel(QWidget):
         self._button_row.addStretch(1)
         if actions:
             self.buttons[actions[0]].setDefault(True)
+        # Tab in reading order: the ways out, then the details below them (made first).
+        chain = [*self.buttons.values(), self.details_button, self.details]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     def _apply_colours(self) -> None:
         # Red for a problem; blue when the person stopped the sign-in themselves.

@@ -49,6 +49,7 @@ class SummaryPage(QWizardPage):
         self.model = QStandardItemModel(0, 2, self)
         self.model.setHorizontalHeaderLabels([self.tr("Permission"), self.tr("Result")])
         self.table = QTableView(self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as in any list box
         self.table.setAccessibleName(self.tr("Permissions granted and asked for"))
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()

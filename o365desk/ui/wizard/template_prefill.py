@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit, QWidget, QWizardPage
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget, QWizardPage
 
 from o365desk.core.connection import Kind
 from o365desk.core.template import LOCKED_WHY, TemplateEntry
@@ -44,8 +45,17 @@ def apply(wizard: Any, entry: TemplateEntry) -> None:
     credential_client_id = getattr(wizard.app_credential_page, "client_id", None)
     if entry.kind == Kind.APP_ONLY and isinstance(credential_client_id, QLineEdit):
         credential_client_id.setText(entry.client_id)
+    if entry.kind == Kind.APP_ONLY and entry.certificate_thumbprints:
+        # IT named the certificate: the page asks for its file, and says if it is another.
+        wizard.app_credential_page.use_certificate.setChecked(True)
+        wizard.app_credential_page.certificate.expected_thumbprints = \
+            entry.certificate_thumbprints
     if not entry.locked:
         return
+    # A page opens with the keyboard in its first field that can be typed into, not in a
+    # locked one (Tab still reaches those, and a screen reader reads them).
+    wizard.currentIdChanged.connect(lambda _id: QTimer.singleShot(
+        0, lambda: _past_locked_fields(wizard.currentPage())))
     locked = set(entry.locked)
     if "scopes" in locked:
         locked.add("kind")  # another kind would start the (locked) permissions over
@@ -97,3 +107,18 @@ def _lock(page: QWizardPage, widgets: list[QWidget], fields: list[str]) -> None:
     help_label = getattr(page, "help", None)
     place = layout.indexOf(help_label) + 1 if help_label is not None else 0
     layout.insertWidget(max(place, 0), note)
+
+
+def _past_locked_fields(page: QWizardPage | None) -> None:
+    """When the keyboard is in a locked field, move it to the page's first field that can
+    be typed into (in Tab order); none: it stays."""
+    focus = QApplication.focusWidget()
+    if page is None or focus is None or not focus.property("locked_by_template"):
+        return
+    widget = page.nextInFocusChain()
+    while widget is not None and widget is not page:
+        if isinstance(widget, QLineEdit) and page.isAncestorOf(widget) and \
+                widget.isVisible() and widget.isEnabled() and not widget.isReadOnly():
+            widget.setFocus()
+            return
+        widget = widget.nextInFocusChain()
