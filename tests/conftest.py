@@ -36,6 +36,18 @@ def config_dir(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def no_proxy_login_source():
+    """Each test starts with no proxy-login source installed (a window or a command run
+    in-process installs one for the whole process, as it should there), and none is left
+    behind for the next test."""
+    from o365desk.auth import proxy_login
+
+    proxy_login.install(None)
+    yield
+    proxy_login.install(None)
+
+
 def _secret_service_problem() -> str | None:
     """Why the real Secret Service can't be used here, or None when it can."""
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):

@@ -9,6 +9,7 @@ from pathlib import Path
 from o365desk.cli import output
 from o365desk.cli.errors import UsageError
 from o365desk.core import template as tpl
+from o365desk.core.connection import Kind
 from o365desk.core.words import plural
 from o365desk.services import Services
 
@@ -103,9 +104,16 @@ def cmd_import(args: argparse.Namespace, services: Services) -> int:
             return 0
     saved = import_template(services, result)
     names = ", ".join(f'"{output.printable(c.nickname)}"' for c in saved)
-    login = names if len(saved) == 1 else "NICK"
-    print(plural(len(saved), "Created ", "Created {count} connections: ") + names
-          + f". Not signed in yet; to sign in, run: o365desk login {login}")
+    print(plural(len(saved), "Created ", "Created {count} connections: ") + names + ".")
+    people = [c for c in saved if c.kind != Kind.APP_ONLY]
+    apps = [c for c in saved if c.kind == Kind.APP_ONLY]
+    if people:
+        login = f'"{output.printable(people[0].nickname)}"' if len(people) == 1 else "NICK"
+        print(f"Not signed in yet; to sign in, run: o365desk login {login}")
+    if apps:  # an app signs in as itself: it needs its credential, never a login
+        name = f'"{output.printable(apps[0].nickname)}"' if len(apps) == 1 else "NICK"
+        print(f"An app-only connection needs its credential before it works: o365desk "
+              f"credential {name} (--secret-stdin | --certificate FILE)")
     return 0
 
 

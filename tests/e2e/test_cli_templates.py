@@ -206,6 +206,11 @@ def test_an_app_only_template_says_which_credential_to_add(config_dir, tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"certificate expected: thumbprint {thumbprint}" in done.stdout
     assert 'o365desk credential "Mail robot" --secret-stdin' in done.stdout
+    # An app signs in as itself: the last words point to its credential, never to login.
+    assert "o365desk login" not in done.stdout
+    assert done.stdout.rstrip().endswith(
+        "An app-only connection needs its credential before it works: o365desk credential "
+        "NICK (--secret-stdin | --certificate FILE)")
     saved = ConnectionStore(config_dir / "connections.json").load()
     assert [(c.kind.value, c.credential) for c in saved] == [("app-only", None)] * 2
     wrong = with_first(kind="app-only", scopes=["User.Read"], locked=[])
