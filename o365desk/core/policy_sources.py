@@ -63,14 +63,9 @@ class JsonFileSource:
         self.where = str(path)
 
     def read(self) -> Mapping[str, Any] | None:
-        try:
-            data = safe_read.read_capped(self.path, MAX_BYTES)
-        except FileNotFoundError:
+        data = _read_file(self.path)
+        if data is None:
             return None
-        except safe_read.Unreadable as exc:
-            raise PolicyUnreadable(str(exc)) from None
-        except OSError as exc:
-            raise PolicyUnreadable(f"it could not be opened ({exc.strerror or exc})") from None
         try:
             doc = safe_read.parse_json(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
@@ -92,22 +87,29 @@ class PlistSource:
     def read(self) -> Mapping[str, Any] | None:
         import plistlib
 
-        try:
-            data = safe_read.read_capped(self.path, MAX_BYTES)
-        except FileNotFoundError:
+        data = _read_file(self.path)
+        if data is None:
             return None
-        except safe_read.Unreadable as exc:
-            raise PolicyUnreadable(str(exc)) from None
-        except OSError as exc:
-            raise PolicyUnreadable(f"it could not be opened ({exc.strerror or exc})") from None
         try:
             doc = plistlib.loads(data)
-        except RecursionError:
+            safe_read.check_depth(doc)
+        except (RecursionError, safe_read.TooDeep):
             raise PolicyUnreadable(_TOO_DEEP) from None
         except Exception as exc:  # plistlib raises several kinds for a damaged file
             raise PolicyUnreadable(f"it is not a valid property list ({exc})") from None
-        _check_depth(doc)
         return _an_object(doc)
+
+
+def _read_file(path: Path) -> bytes | None:
+    """The bytes of a policy file (at most MAX_BYTES); None when there is none there."""
+    try:
+        return safe_read.read_capped(path, MAX_BYTES)
+    except FileNotFoundError:
+        return None
+    except safe_read.Unreadable as exc:
+        raise PolicyUnreadable(str(exc)) from None
+    except OSError as exc:
+        raise PolicyUnreadable(f"it could not be opened ({exc.strerror or exc})") from None
 
 
 # A registry reader: the values under the key as (name, data, type), or None with no key.
@@ -205,16 +207,3 @@ def _an_object(doc: object) -> Mapping[str, Any]:
 
 
 _TOO_DEEP = "it nests its contents far deeper than a policy ever does"
-
-
-def _check_depth(doc: object) -> None:
-    pending = [(doc, 1)]
-    while pending:
-        value, depth = pending.pop()
-        if isinstance(value, dict):
-            value = value.values()
-        elif not isinstance(value, list):
-            continue
-        if depth > safe_read.MAX_DEPTH:
-            raise PolicyUnreadable(_TOO_DEEP)
-        pending.extend((item, depth + 1) for item in value)
