@@ -8,7 +8,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QTableView,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from o365desk.core.text import visible
 from o365desk.core.words import plural
+from o365desk.ui.form_parts import main_and_cancel
 from o365desk.ui.message_bar import curly_quotes
 
 ANY_INDEX = QModelIndex | QPersistentModelIndex
@@ -132,20 +132,14 @@ class TemplatePreviewDialog(QDialog):
         header.setStretchLastSection(True)
         self.table.resizeColumnToContents(Col.WHAT)
         self.table.resizeRowsToContents()
-        self.buttons = QDialogButtonBox(self)
         if self.one:
             text = self.tr("&Continue\u2026")
         else:
             text = plural(created, self.tr("&Create 1 connection"),
                           self.tr("&Create {count} connections"))
-        self.go = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.go.setAccessibleName(text.replace("&", ""))
+        self.buttons, self.go = main_and_cancel(self, text, self.accept)
         self.go.setEnabled(self.one or created > 0)
         self.go.setDefault(True)
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName(self.tr("Cancel"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.table, 1)
