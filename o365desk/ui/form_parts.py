@@ -1,5 +1,6 @@
 """Small pieces the dialogs share: a form row whose caption's mnemonic moves the focus to
-its field, a masked field for a secret, and the main button beside Cancel.
+its field, a masked field for a secret, a read-only table of rows, and the main button
+beside Cancel.
 
 Each piece is made where the dialog made it before, so the Tab order (the order widgets
 are made in) stays the dialog's own.
@@ -9,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableView,
     QWidget,
 )
 
@@ -36,6 +39,18 @@ def masked_line(parent: QWidget, name: str) -> QLineEdit:
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setAccessibleName(name)
     return edit
+
+
+def read_only_table(parent: QWidget, model: QAbstractItemModel, name: str) -> QTableView:
+    """A table showing `model` a row at a time: whole rows are selected, nothing is edited,
+    no row numbers; `name` is what a screen reader calls it."""
+    table = QTableView(parent)
+    table.setAccessibleName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    return table
 
 
 def main_and_cancel(dialog: QDialog, text: str, on_accept: Callable[[], object],

@@ -10,13 +10,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
 )
 
 from o365desk.core.text import visible
 from o365desk.core.words import plural
-from o365desk.ui.form_parts import main_and_cancel
+from o365desk.ui.form_parts import main_and_cancel, read_only_table
 from o365desk.ui.message_bar import curly_quotes
 
 ANY_INDEX = QModelIndex | QPersistentModelIndex
@@ -118,13 +117,8 @@ class TemplatePreviewDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
         self.model = PreviewModel(preview, self)
-        self.table = QTableView(self)
-        self.table.setAccessibleName(self.tr("Connections in the template"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = read_only_table(self, self.model, self.tr("Connections in the template"))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Col.NICKNAME, QHeaderView.ResizeMode.ResizeToContents)
