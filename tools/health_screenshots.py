@@ -11,21 +11,25 @@ HOME and config dirs: nothing real is touched.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fakes
-from shot_runner import isolated_home, run_async_tool  # noqa: E402 (beside this script)
+from shot_runner import (  # noqa: E402 (beside this script)
+    isolated_home,
+    memory_services,
+    open_main_window,
+    run_async_tool,
+)
+from shot_runner import light_and_dark as both  # noqa: E402
 
 _HOME = isolated_home()
 
 # E402: after the environment is set. TID251: this tool is part of the GUI's tooling.
 from PySide6.QtCore import Qt  # noqa: E402, TID251
 from PySide6.QtWidgets import (  # noqa: E402, TID251
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -42,15 +46,9 @@ from o365desk.core.connection import (  # noqa: E402
     Kind,
     utcnow,
 )
-from o365desk.services import Services  # noqa: E402
-from o365desk.storage.store import ConnectionStore  # noqa: E402
-from o365desk.storage.vault import MSAL_CACHE, Vault  # noqa: E402
+from o365desk.storage.vault import MSAL_CACHE  # noqa: E402
 from o365desk.ui.health_notifier import combined  # noqa: E402
-from o365desk.ui.main_controller import MainController  # noqa: E402
-from o365desk.ui.main_window import MainWindow  # noqa: E402
 from o365desk.ui.message_bar import curly_quotes  # noqa: E402
-from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
-from tests.ui.palettes import make_palette  # noqa: E402
 
 
 def connections() -> list[Connection]:
@@ -88,17 +86,6 @@ def cache_for(conn: Connection) -> dict:
                                   "secret": ""}}}
 
 
-async def both(widget, out: Path, name: str) -> None:
-    app = QApplication.instance()
-    for palette in ("light", "dark"):
-        app.setPalette(make_palette(app, palette))
-        await asyncio.sleep(0.2)
-        QApplication.processEvents()
-        widget.grab().save(str(out / f"{name}-{palette}.png"))
-        print(out / f"{name}-{palette}.png")
-    app.setPalette(make_palette(app, "light"))
-
-
 def notification_frame(title: str, message: str) -> QFrame:
     """The tray notification's title and words, as a desktop draws such a bubble."""
     frame = QFrame()
@@ -125,20 +112,12 @@ def notification_frame(title: str, message: str) -> QFrame:
 
 
 async def main(out: Path) -> None:
-    keyring = MemoryKeyring()
-    services = Services(ConnectionStore(_HOME / "config" / "connections.json"),
-                        vault_factory=lambda: Vault(keyring))
+    services = memory_services(_HOME)
     for conn in connections():
         services.store.add(conn)
         if conn.account is not None:
             services.vault().set(conn.id, MSAL_CACHE, json.dumps(cache_for(conn)))
-    window = MainWindow()
-    controller = MainController(window, services)
-    controller.load()
-    window.resize(1180, 760)
-    window.show()
-    controller.start_keychain_check()
-    await asyncio.sleep(0.5)
+    window, controller = await open_main_window(services, 1180, 760)
     for column, width in enumerate((110, 160, 170, 60, 110, 90)):
         window.table.setColumnWidth(column, width)
     controller.select(services.store.find("Payroll").id)
