@@ -49,6 +49,16 @@ def run_async_tool(main: Callable[[Path], Awaitable[None]], out: Path, *,
     return 0
 
 
+def run_tool(main: Callable[[Path], Awaitable[None]], usage: str, *, most_args: int = 1,
+             quit_on_last_window_closed: bool = True) -> int:
+    """A tool's command line, `tool OUTPUT_DIR [WORD...]` (at most `most_args` in all):
+    `usage` (its docstring) when not so, else run_async_tool on OUTPUT_DIR."""
+    if not 2 <= len(sys.argv) <= most_args + 1:
+        sys.exit(usage)
+    return run_async_tool(main, Path(sys.argv[1]),
+                          quit_on_last_window_closed=quit_on_last_window_closed)
+
+
 # --- what the screenshot tools share once PySide6 is imported (each imports it lazily) ---
 
 @contextlib.contextmanager

@@ -79,13 +79,7 @@ async def main(out: Path) -> None:
     window.close()
 
 
-def run(out: Path) -> int:
-    from shot_runner import run_async_tool  # beside this script
-
-    return run_async_tool(main, out)
-
-
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        sys.exit(__doc__)
-    sys.exit(run(Path(sys.argv[1])))
+    from shot_runner import run_tool  # beside this script
+
+    sys.exit(run_tool(main, __doc__, most_args=2))
