@@ -16,13 +16,19 @@ temporary HOME and config dirs keep everything real untouched.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fakes
-from shot_runner import isolated_home  # noqa: E402 (beside this script)
+from shot_runner import (  # noqa: E402 (beside this script)
+    choose,
+    fake_identity,
+    isolated_home,
+    memory_services,
+    open_main_window,
+    wait_until,
+)
+from shot_runner import light_and_dark as both  # noqa: E402
 
 _HOME = isolated_home()
 
@@ -30,15 +36,9 @@ _HOME = isolated_home()
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton  # noqa: E402, TID251
 
 from o365desk.core.connection import Connection, Credential, CredentialType, Kind  # noqa: E402
-from o365desk.services import Services  # noqa: E402
-from o365desk.storage.store import ConnectionStore  # noqa: E402
-from o365desk.storage.vault import CLIENT_SECRET, Vault  # noqa: E402
-from o365desk.ui.main_controller import MainController  # noqa: E402
-from o365desk.ui.main_window import MainWindow  # noqa: E402
+from o365desk.storage.vault import CLIENT_SECRET  # noqa: E402
 from o365desk.usecases.app_only import create_app_only_certificate  # noqa: E402
 from tests.fakes.identity import DEFAULT_DOMAIN, FakeIdentity  # noqa: E402
-from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
-from tests.ui.palettes import make_palette  # noqa: E402
 
 APP = "7d3f0b6a-1c2e-4d5f-8a9b-0c1d2e3f4a5b"
 SECRET = "fake-app-secret-value-0123456789"
@@ -58,31 +58,6 @@ CODES = (
 )
 
 
-async def wait_until(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not get there in time")
-        await asyncio.sleep(0.05)
-
-
-async def both(widget, out: Path, name: str) -> None:
-    app = QApplication.instance()
-    for palette in ("light", "dark"):
-        app.setPalette(make_palette(app, palette))
-        await asyncio.sleep(0.2)
-        QApplication.processEvents()
-        widget.grab().save(str(out / f"{name}-{palette}.png"))
-        print(out / f"{name}-{palette}.png")
-    app.setPalette(make_palette(app, "light"))
-
-
-def choose(controller, window, nickname: str) -> None:
-    for row in range(controller.proxy.rowCount()):
-        if controller.proxy.index(row, 0).data() == nickname:
-            window.table.selectRow(row)
-
-
 def _certificate(fake: FakeIdentity):
     """A new key and certificate, registered on the fake's CERT_APP, as o365desk reads it."""
     from cryptography.hazmat.primitives.serialization import Encoding
@@ -98,29 +73,20 @@ def _certificate(fake: FakeIdentity):
 
 
 async def main(out: Path) -> None:
-    with FakeIdentity() as fake:
-        os.environ["O365DESK_EXTRA_CA_CERTS"] = fake.ca_pem_path
+    with fake_identity() as fake:
         fake.register_app(APP, SECRET, roles=("User.Read.All",), name="Payroll automation")
-        keyring = MemoryKeyring()
-        services = Services(ConnectionStore(_HOME / "config" / "connections.json"),
-                            vault_factory=lambda: Vault(keyring))
+        services = memory_services(_HOME)
         saved = services.store.add(Connection(
             "Payroll daemon", description="Nightly payroll export", tenant=DEFAULT_DOMAIN,
             client_id=APP, kind=Kind.APP_ONLY, authority=fake.authority(DEFAULT_DOMAIN),
             graph_endpoint=fake.graph_url, scopes=("User.Read.All",),
             credential=Credential(CredentialType.SECRET)))
-        Vault(keyring).set(saved.id, CLIENT_SECRET, SECRET)
+        services.vault().set(saved.id, CLIENT_SECRET, SECRET)
         create_app_only_certificate(services, Connection(
             "Reports (certificate)", tenant=DEFAULT_DOMAIN, client_id=CERT_APP,
             authority=fake.authority(DEFAULT_DOMAIN), graph_endpoint=fake.graph_url,
             scopes=("User.Read.All",)), _certificate(fake))
-        window = MainWindow()
-        controller = MainController(window, services)
-        window.resize(1180, 700)
-        controller.load()
-        window.show()
-        controller.start_keychain_check()
-        await wait_until(lambda: controller.keychain is not None and not controller.runner.busy)
+        window, controller = await open_main_window(services, 1180, 700)
         window.table.setFocus()
 
         for name, code in CODES:
@@ -165,13 +131,7 @@ async def main(out: Path) -> None:
         window.close()
 
 
-def run(out: Path) -> int:
-    from shot_runner import run_async_tool  # beside this script
-
-    return run_async_tool(main, out)
-
-
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    sys.exit(run(Path(sys.argv[1])))
+    from shot_runner import run_tool  # beside this script
+
+    sys.exit(run_tool(main, __doc__))

@@ -13,22 +13,26 @@ in-memory keychain and temporary HOME and config dirs: nothing real is touched.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import sys
 import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fakes
-from shot_runner import isolated_home  # noqa: E402 (beside this script)
+from shot_runner import (  # noqa: E402 (beside this script)
+    choose,
+    fake_identity,
+    isolated_home,
+    memory_services,
+    open_main_window,
+    wait_until,
+)
+from shot_runner import light_and_dark as both  # noqa: E402
 
 _HOME = isolated_home()
 
 # E402: after the environment is set. TID251: this tool is part of the GUI's tooling.
 import PySide6.QtWebEngineWidgets  # noqa: E402, F401, TID251  (before the QApplication)
-from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
 
 from o365desk.core.connection import (  # noqa: E402
     Connection,
@@ -37,41 +41,16 @@ from o365desk.core.connection import (  # noqa: E402
     Kind,
     utcnow,
 )
-from o365desk.services import Services  # noqa: E402
-from o365desk.storage.store import ConnectionStore  # noqa: E402
-from o365desk.storage.vault import CLIENT_SECRET, Vault  # noqa: E402
-from o365desk.ui.main_controller import MainController  # noqa: E402
-from o365desk.ui.main_window import MainWindow  # noqa: E402
+from o365desk.storage.vault import CLIENT_SECRET  # noqa: E402
 from o365desk.ui.wizard.new_connection import NewConnectionWizard, PageId  # noqa: E402
 from tests.fakes.identity import DEFAULT_DOMAIN, FakeIdentity  # noqa: E402
 from tests.fakes.identity.consent import (  # noqa: E402
     configure_app_permissions,
     refuse_admin_consent,
 )
-from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
-from tests.ui.palettes import make_palette  # noqa: E402
 
 APP = "7d3f0b6a-1c2e-4d5f-8a9b-0c1d2e3f4a5b"
 SECRET = "fake-app-secret-value-0123456789"
-
-
-async def wait_until(predicate, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not get there in time")
-        await asyncio.sleep(0.05)
-
-
-async def both(widget, out: Path, name: str) -> None:
-    app = QApplication.instance()
-    for palette in ("light", "dark"):
-        app.setPalette(make_palette(app, palette))
-        await asyncio.sleep(0.2)
-        QApplication.processEvents()
-        widget.grab().save(str(out / f"{name}-{palette}.png"))
-        print(out / f"{name}-{palette}.png")
-    app.setPalette(make_palette(app, "light"))
 
 
 def connections(fake: FakeIdentity) -> list[Connection]:
@@ -107,35 +86,24 @@ def following(fake: FakeIdentity, hold: threading.Event):
 
 
 async def main(out: Path) -> None:
-    with FakeIdentity() as fake:
-        os.environ["O365DESK_EXTRA_CA_CERTS"] = fake.ca_pem_path
+    with fake_identity() as fake:
         fake.register_app(APP, SECRET, roles=("User.Read.All",), name="Payroll automation")
         fake.register_client(APP, "Payroll automation", ["http://localhost"])
         configure_app_permissions(fake, APP, ["User.Read.All", "Mail.Send"])
-        keyring = MemoryKeyring()
-        services = Services(ConnectionStore(_HOME / "config" / "connections.json"),
-                            vault_factory=lambda: Vault(keyring))
+        services = memory_services(_HOME)
         for conn in connections(fake):
             saved = services.store.add(conn)
-            Vault(keyring).set(saved.id, CLIENT_SECRET, SECRET)
-        window = MainWindow()
-        controller = MainController(window, services)
-        window.resize(1180, 700)
-        controller.load()
-        window.show()
-        controller.start_keychain_check()
-        await wait_until(lambda: controller.keychain is not None and not controller.runner.busy)
+            services.vault().set(saved.id, CLIENT_SECRET, SECRET)
+        window, controller = await open_main_window(services, 1180, 700)
 
-        def choose(nickname: str) -> None:
-            for row in range(controller.proxy.rowCount()):
-                if controller.proxy.index(row, 0).data() == nickname:
-                    window.table.selectRow(row)
+        def select(nickname: str) -> None:
+            choose(controller, window, nickname)
 
-        choose("Payroll daemon")
+        select("Payroll daemon")
         await both(window, out, "01-app-only-secret-12-days")
-        choose("Reports (certificate)")
+        select("Reports (certificate)")
         await both(window, out, "02-app-only-certificate")
-        choose("Old sync job")
+        select("Old sync job")
         await both(window, out, "03-app-only-expired")
 
         window.act_replace_credential.trigger()
@@ -149,7 +117,7 @@ async def main(out: Path) -> None:
         dialog.reject()
         await wait_until(lambda: controller.actions.dialog is None)
 
-        choose("Payroll daemon")
+        select("Payroll daemon")
         hold = threading.Event()
         controller.actions.consent_browser = following(fake, hold)
         window.act_admin_consent.trigger()
@@ -174,11 +142,11 @@ async def main(out: Path) -> None:
         window.act_test.trigger()
         await wait_until(lambda: window.result_bar.isVisible() and not controller.runner.busy)
         await both(window, out, "10-test-roles-missing")
-        await certificate_scenes(services, fake, window, controller, out, choose)
+        await certificate_scenes(services, fake, window, controller, out, select)
         window.close()
 
 
-async def certificate_scenes(services, fake, window, controller, out: Path, choose) -> None:
+async def certificate_scenes(services, fake, window, controller, out: Path, select) -> None:
     from tests.e2e.certificates import certificate, pfx_file, rsa_key
 
     key = rsa_key()
@@ -205,7 +173,7 @@ async def certificate_scenes(services, fake, window, controller, out: Path, choo
     await both(wizard, out, "13-wizard-certificate-saved")
     wizard.accept()
 
-    choose("Reports (certificate)")
+    select("Reports (certificate)")
     window.act_replace_credential.trigger()
     dialog = controller.actions.dialog
     await wait_until(dialog.isVisible)
@@ -240,13 +208,7 @@ async def wizard_at_credential(services, fake):
     return wizard
 
 
-def run(out: Path) -> int:
-    from shot_runner import run_async_tool  # beside this script
-
-    return run_async_tool(main, out)
-
-
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    sys.exit(run(Path(sys.argv[1])))
+    from shot_runner import run_tool  # beside this script
+
+    sys.exit(run_tool(main, __doc__))

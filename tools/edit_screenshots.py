@@ -9,54 +9,35 @@ in-memory keychain and temporary HOME and config dirs: nothing real is touched.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fakes
-from shot_runner import isolated_home  # noqa: E402 (beside this script)
+from shot_runner import (  # noqa: E402 (beside this script)
+    choose,
+    dark_if_asked,
+    fake_identity,
+    isolated_home,
+    memory_services,
+    open_main_window,
+    shoot,
+    wait_until,
+)
 
 _HOME = isolated_home()
 
 import PySide6.QtWebEngineWidgets  # noqa: E402, F401, TID251  (before the QApplication)
-from actions_screenshots import shoot, sign_in, wait_until  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
-
-from o365desk.services import Services  # noqa: E402
-from o365desk.storage.store import ConnectionStore  # noqa: E402
-from o365desk.storage.vault import Vault  # noqa: E402
-from o365desk.ui.main_controller import MainController  # noqa: E402
-from o365desk.ui.main_window import MainWindow  # noqa: E402
-from tests.fakes.identity import FakeIdentity  # noqa: E402
-from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
-from tests.ui.palettes import make_palette  # noqa: E402
+from actions_screenshots import sign_in  # noqa: E402
 
 
 async def main(out: Path) -> None:
-    if "dark" in sys.argv[2:]:
-        app = QApplication.instance()
-        app.setPalette(make_palette(app, "dark"))
-    with FakeIdentity() as fake:
-        os.environ["O365DESK_EXTRA_CA_CERTS"] = fake.ca_pem_path
-        keyring = MemoryKeyring()
-        services = Services(ConnectionStore(_HOME / "config" / "connections.json"),
-                            vault_factory=lambda: Vault(keyring))
+    dark_if_asked(sys.argv)
+    with fake_identity() as fake:
+        services = memory_services(_HOME)
         await asyncio.to_thread(sign_in, services, fake, "Payroll", ("User.Read",))
         await asyncio.to_thread(sign_in, services, fake, "Mail robot", ("Mail.Send",))
-        window = MainWindow()
-        controller = MainController(window, services)
-        window.resize(1180, 760)
-        controller.load()
-        window.show()
-        controller.start_keychain_check()
-        await wait_until(lambda: controller.keychain is not None and not controller.runner.busy)
-
-        def choose(nickname: str) -> None:
-            for row in range(controller.proxy.rowCount()):
-                if controller.proxy.index(row, 0).data() == nickname:
-                    window.table.selectRow(row)
-
-        choose("Payroll")
+        window, controller = await open_main_window(services, 1180, 760)
+        choose(controller, window, "Payroll")
         await shoot(window, out, "edit-01-details")
         window.act_edit.trigger()
         dialog = controller.edits.edit_dialog
@@ -72,23 +53,17 @@ async def main(out: Path) -> None:
         dialog.save_button.click()
         await wait_until(lambda: controller.actions.dialog is not None)
         controller.actions.dialog.reject()
-        await wait_until(lambda: not controller.actions.dialog.isVisible())
-        choose("Payroll")
+        await wait_until(lambda: controller.actions.dialog is None)  # closed, let go
+        choose(controller, window, "Payroll")
         await shoot(window, out, "edit-04-waiting-for-approval")
-        choose("Mail robot")
+        choose(controller, window, "Mail robot")
         window.act_test.trigger()
         await wait_until(lambda: window.result_bar.isVisible() and not controller.runner.busy)
         await shoot(window, out, "edit-05-test-needs-a-permission")
         window.close()
 
 
-def run(out: Path) -> int:
-    from shot_runner import run_async_tool  # beside this script
-
-    return run_async_tool(main, out)
-
-
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        sys.exit(__doc__)
-    sys.exit(run(Path(sys.argv[1])))
+    from shot_runner import run_tool  # beside this script
+
+    sys.exit(run_tool(main, __doc__, most_args=2))

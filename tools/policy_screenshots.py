@@ -15,24 +15,22 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fakes
-from shot_runner import isolated_home, run_async_tool  # noqa: E402 (beside this script)
+from shot_runner import (  # noqa: E402 (beside this script)
+    dark_if_asked,
+    isolated_home,
+    memory_services,
+    open_main_window,
+    run_async_tool,
+    shoot,
+)
 
 _HOME = isolated_home()
 
 import PySide6.QtWebEngineWidgets  # noqa: E402, F401, TID251  (before the QApplication)
-from actions_screenshots import shoot, wait_until  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
 
 from o365desk.core import policy_sources  # noqa: E402
 from o365desk.core.clouds import Cloud  # noqa: E402
 from o365desk.core.connection import Connection  # noqa: E402
-from o365desk.services import Services  # noqa: E402
-from o365desk.storage.store import ConnectionStore  # noqa: E402
-from o365desk.storage.vault import Vault  # noqa: E402
-from o365desk.ui.main_controller import MainController  # noqa: E402
-from o365desk.ui.main_window import MainWindow  # noqa: E402
-from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
-from tests.ui.palettes import make_palette  # noqa: E402
 
 POLICY = {
     "allowed_clouds": ["global"],
@@ -46,16 +44,10 @@ POLICY = {
 
 
 async def main(out: Path) -> None:
-    dark = "dark" in sys.argv[2:]
-    suffix = "-dark" if dark else ""
-    if dark:
-        app = QApplication.instance()
-        app.setPalette(make_palette(app, "dark"))
+    suffix = "-dark" if dark_if_asked(sys.argv) else ""
     policy = _HOME / "policy.json"
     os.environ[policy_sources.POLICY_ENV] = str(policy)
-    keyring = MemoryKeyring()
-    services = Services(ConnectionStore(_HOME / "config" / "connections.json"),
-                        vault_factory=lambda: Vault(keyring))
+    services = memory_services(_HOME)
     services.store.add(Connection(nickname="Contoso admin", tenant="contoso.com",
                                   client_id=POLICY["client_id"]))
     services.store.add(Connection(nickname="Old China tenant", tenant="contoso.cn",
@@ -63,13 +55,7 @@ async def main(out: Path) -> None:
 
     # A damaged policy: the bar for IT, New connection off.
     policy.write_text(json.dumps({"allowed_clouds": "mars", "keep_alive_days": 400}))
-    window = MainWindow()
-    controller = MainController(window, services)
-    window.resize(1180, 660)
-    controller.load()
-    window.show()
-    controller.start_keychain_check()
-    await wait_until(lambda: controller.keychain is not None and not controller.runner.busy)
+    window, controller = await open_main_window(services, 1180, 660)
     await shoot(window, out, f"policy-01-damaged-bar{suffix}")
     controller.policy.show_dialog()
     await shoot(controller.policy.dialog, out, f"policy-02-damaged-dialog{suffix}")

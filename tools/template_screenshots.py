@@ -13,24 +13,22 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fakes
-from shot_runner import isolated_home  # noqa: E402 (beside this script)
+from shot_runner import (  # noqa: E402 (beside this script)
+    dark_if_asked,
+    isolated_home,
+    memory_services,
+    open_main_window,
+    shoot,
+    wait_until,
+)
 
 _HOME = isolated_home()
 
 import PySide6.QtWebEngineWidgets  # noqa: E402, F401, TID251  (before the QApplication)
-from actions_screenshots import shoot, wait_until  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402, TID251
 
 from o365desk.core.connection import Connection  # noqa: E402
-from o365desk.services import Services  # noqa: E402
-from o365desk.storage.store import ConnectionStore  # noqa: E402
-from o365desk.storage.vault import Vault  # noqa: E402
-from o365desk.ui.main_controller import MainController  # noqa: E402
-from o365desk.ui.main_window import MainWindow  # noqa: E402
 from o365desk.ui.template_preview import TemplatePreviewDialog  # noqa: E402
 from o365desk.ui.wizard.new_connection import NewConnectionWizard  # noqa: E402
-from tests.fakes.memory_keyring import MemoryKeyring  # noqa: E402
-from tests.ui.palettes import make_palette  # noqa: E402
 
 PAYROLL = {"nickname": "Payroll", "description": "Payroll team, Contoso UK",
            "tenant": "contoso.com", "cloud": "global",
@@ -44,20 +42,10 @@ def template(*entries) -> dict:
 
 
 async def main(out: Path) -> None:
-    app = QApplication.instance()
-    if "dark" in sys.argv[2:]:
-        app.setPalette(make_palette(app, "dark"))
-    keyring = MemoryKeyring()
-    services = Services(ConnectionStore(_HOME / "config" / "connections.json"),
-                        vault_factory=lambda: Vault(keyring))
+    dark_if_asked(sys.argv)
+    services = memory_services(_HOME)
     services.store.add(Connection("Payroll", tenant="fabrikam.com", scopes=("User.Read",)))
-    window = MainWindow()
-    controller = MainController(window, services)
-    window.resize(1180, 760)
-    controller.load()
-    window.show()
-    controller.start_keychain_check()
-    await wait_until(lambda: controller.keychain is not None and not controller.runner.busy)
+    window, controller = await open_main_window(services, 1180, 760)
 
     several = _HOME / "team.o365template"
     several.write_text(json.dumps(template(
@@ -91,13 +79,7 @@ async def main(out: Path) -> None:
     window.close()
 
 
-def run(out: Path) -> int:
-    from shot_runner import run_async_tool  # beside this script
-
-    return run_async_tool(main, out)
-
-
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        sys.exit(__doc__)
-    sys.exit(run(Path(sys.argv[1])))
+    from shot_runner import run_tool  # beside this script
+
+    sys.exit(run_tool(main, __doc__, most_args=2))

@@ -54,9 +54,8 @@ class PolicySource(Protocol):
         """The raw keys and values; None when there is no policy; PolicyUnreadable."""
 
 
-class JsonFileSource:
-    """A policy.json: a regular file of at most 1 MB, JSON nested no deeper than o365desk's
-    own files, holding one object."""
+class _PolicyFile:
+    """A policy kept in a file: read bounded (at most MAX_BYTES), parsed by `_parse`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -71,43 +70,44 @@ class JsonFileSource:
             raise PolicyUnreadable(str(exc)) from None
         except OSError as exc:
             raise PolicyUnreadable(f"it could not be opened ({exc.strerror or exc})") from None
+        return _an_object(self._parse(data))
+
+    def _parse(self, data: bytes) -> object:
+        raise NotImplementedError
+
+
+class JsonFileSource(_PolicyFile):
+    """A policy.json: a regular file of at most 1 MB, JSON nested no deeper than o365desk's
+    own files, holding one object."""
+
+    def _parse(self, data: bytes) -> object:
         try:
-            doc = safe_read.parse_json(data.decode("utf-8-sig"))
+            return safe_read.parse_json(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise PolicyUnreadable("it is not saved as UTF-8 text") from None
         except safe_read.Unreadable as exc:
             raise PolicyUnreadable(str(exc)) from None
         except ValueError as exc:  # json.JSONDecodeError
             raise PolicyUnreadable(f"it is not valid JSON ({exc})") from None
-        return _an_object(doc)
 
 
-class PlistSource:
+class PlistSource(_PolicyFile):
     """A macOS managed preferences file (XML or binary plist), as MDM profiles write it."""
 
     def __init__(self, path: Path = MAC_FILE) -> None:
-        self.path = path
-        self.where = str(path)
+        super().__init__(path)
 
-    def read(self) -> Mapping[str, Any] | None:
+    def _parse(self, data: bytes) -> object:
         import plistlib
 
         try:
-            data = safe_read.read_capped(self.path, MAX_BYTES)
-        except FileNotFoundError:
-            return None
-        except safe_read.Unreadable as exc:
-            raise PolicyUnreadable(str(exc)) from None
-        except OSError as exc:
-            raise PolicyUnreadable(f"it could not be opened ({exc.strerror or exc})") from None
-        try:
             doc = plistlib.loads(data)
-        except RecursionError:
+            safe_read.check_depth(doc)
+        except (RecursionError, safe_read.TooDeep):
             raise PolicyUnreadable(_TOO_DEEP) from None
         except Exception as exc:  # plistlib raises several kinds for a damaged file
             raise PolicyUnreadable(f"it is not a valid property list ({exc})") from None
-        _check_depth(doc)
-        return _an_object(doc)
+        return doc
 
 
 # A registry reader: the values under the key as (name, data, type), or None with no key.
@@ -205,16 +205,3 @@ def _an_object(doc: object) -> Mapping[str, Any]:
 
 
 _TOO_DEEP = "it nests its contents far deeper than a policy ever does"
-
-
-def _check_depth(doc: object) -> None:
-    pending = [(doc, 1)]
-    while pending:
-        value, depth = pending.pop()
-        if isinstance(value, dict):
-            value = value.values()
-        elif not isinstance(value, list):
-            continue
-        if depth > safe_read.MAX_DEPTH:
-            raise PolicyUnreadable(_TOO_DEEP)
-        pending.extend((item, depth + 1) for item in value)

@@ -70,6 +70,13 @@ def parse_json(text: str) -> object:
         doc = json.loads(text)
     except RecursionError:
         raise TooDeep(_TOO_DEEP) from None
+    check_depth(doc)
+    return doc
+
+
+def check_depth(doc: object) -> None:
+    """TooDeep when dicts and lists in `doc` nest deeper than MAX_DEPTH (a document parsed
+    by something other than parse_json, a plist for example)."""
     # Walked without recursion: what comes next (checks, copies, messages) may recurse.
     pending = [(doc, 1)]
     while pending:
@@ -81,7 +88,6 @@ def parse_json(text: str) -> object:
         if depth > MAX_DEPTH:
             raise TooDeep(_TOO_DEEP)
         pending.extend((item, depth + 1) for item in value)
-    return doc
 
 
 _TOO_DEEP = "the file nests its contents far deeper than o365desk ever writes"

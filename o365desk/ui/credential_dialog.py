@@ -30,6 +30,7 @@ from o365desk.core.text import visible
 from o365desk.services import Services
 from o365desk.ui.async_runner import TaskRunner, off_gui_thread
 from o365desk.ui.certificate_fields import CertificateFields
+from o365desk.ui.form_parts import captioned_row, main_and_cancel, masked_line
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 
 
@@ -67,9 +68,7 @@ class CredentialDialog(QDialog):
         self.kind_group = QButtonGroup(self)
         for button in (self.use_secret, self.use_certificate):
             self.kind_group.addButton(button)
-        self.secret = QLineEdit(self)
-        self.secret.setEchoMode(QLineEdit.EchoMode.Password)  # paste works, nothing shows
-        self.secret.setAccessibleName(self.tr("Client secret"))
+        self.secret = masked_line(self, self.tr("Client secret"))
         self.secret.setPlaceholderText(self.tr("Paste the secret\u2019s Value"))
         self.expires = QLineEdit(self)
         self.expires.setAccessibleName(self.tr("Expires on (optional)"))
@@ -84,25 +83,14 @@ class CredentialDialog(QDialog):
         kinds.addWidget(self.use_certificate)
         kinds.addStretch(1)
         form.addRow(QLabel(self.tr("Signs in with:"), self), kinds)
-        secret_caption = QLabel(self.tr("Client s&ecret:"), self)
-        secret_caption.setBuddy(self.secret)
-        expires_caption = QLabel(self.tr("E&xpires on (optional):"), self)
-        expires_caption.setBuddy(self.expires)
-        form.addRow(secret_caption, self.secret)
-        form.addRow(expires_caption, self.expires)
-        self._secret_captions = (secret_caption, expires_caption)
+        self._secret_captions = (
+            captioned_row(form, self.tr("Client s&ecret:"), self.secret, self),
+            captioned_row(form, self.tr("E&xpires on (optional):"), self.expires, self))
         self.certificate.add_to(form)
         self._form = form
         self.problem = problem_label(self, self.tr("Problem with the new credential"))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("&Save"))
-        self.save_button.setAccessibleName(self.tr("Save"))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName(self.tr("Cancel"))
-        self.buttons.accepted.connect(self._on_save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.save_button = main_and_cancel(
+            self, self.tr("&Save"), self._on_save, QDialogButtonBox.StandardButton.Save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(form)

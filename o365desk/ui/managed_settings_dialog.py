@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -19,6 +17,7 @@ from o365desk.core import effective_settings
 from o365desk.core.connection import Connection
 from o365desk.core.effective_settings import EffectiveSettings, Origin
 from o365desk.core.text import visible
+from o365desk.ui.form_parts import read_only_table
 from o365desk.ui.message_bar import curly_quotes
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 
@@ -98,13 +97,7 @@ class ManagedSettingsDialog(QDialog):
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         show_problem(self.problem, policy.problem)
         self.model = ManagedSettingsModel(current, self)
-        self.table = QTableView(self)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as in any list box
-        self.table.setAccessibleName(self.tr("Settings and who set them"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(self, self.model, self.tr("Settings and who set them"))
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 10)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from o365desk.auth import proxy as proxies
 from o365desk.auth import proxy_login
 from o365desk.auth.redact import register_secret
 from o365desk.core.text import visible
+from o365desk.ui.form_parts import captioned_row, main_and_cancel, masked_line
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 
 log = logging.getLogger(__name__)
@@ -55,31 +55,19 @@ class ProxyAuthDialog(QDialog):
         self.username.setAccessibleName(self.tr("User name"))
         self.username.setMaxLength(256)
         self.username.setText(username)
-        self.password = QLineEdit(self)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName(self.tr("Password"))
+        self.password = masked_line(self, self.tr("Password"))
         self.password.setMaxLength(256)
         form = QFormLayout()
-        user_caption = QLabel(self.tr("&User name:"), self)
-        user_caption.setBuddy(self.username)
-        password_caption = QLabel(self.tr("&Password:"), self)
-        password_caption.setBuddy(self.password)
-        form.addRow(user_caption, self.username)
-        form.addRow(password_caption, self.password)
+        captioned_row(form, self.tr("&User name:"), self.username, self)
+        captioned_row(form, self.tr("&Password:"), self.password, self)
         self.problem = problem_label(self, self.tr("Problem with the proxy sign-in"))
         if refused:
             show_problem(self.problem, self.tr(
                 "The proxy didn\u2019t accept that user name and password. Check them "
                 "(the password is case-sensitive) and try again."))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("&Sign in to the proxy"))
-        self.ok_button.setAccessibleName(self.tr("Sign in to the proxy"))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName(self.tr("Cancel"))
-        self.buttons.accepted.connect(self._on_ok)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = main_and_cancel(
+            self, self.tr("&Sign in to the proxy"), self._on_ok,
+            QDialogButtonBox.StandardButton.Ok)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(form)

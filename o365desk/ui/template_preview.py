@@ -8,15 +8,14 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
 )
 
 from o365desk.core.text import visible
 from o365desk.core.words import plural
+from o365desk.ui.form_parts import main_and_cancel, read_only_table
 from o365desk.ui.message_bar import curly_quotes
 
 ANY_INDEX = QModelIndex | QPersistentModelIndex
@@ -127,14 +126,8 @@ class TemplatePreviewDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
         self.model = PreviewModel(preview, self)
-        self.table = QTableView(self)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as in any list box
-        self.table.setAccessibleName(self.tr("Connections in the template"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = read_only_table(self, self.model, self.tr("Connections in the template"))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Col.NICKNAME, QHeaderView.ResizeMode.ResizeToContents)
@@ -145,20 +138,14 @@ class TemplatePreviewDialog(QDialog):
         # says why one is refused or what to do next, and must be read whole.
         self.table.setColumnWidth(Col.WHAT, min(self.table.columnWidth(Col.WHAT),
                                                 _WHAT_MAX_WIDTH))
-        self.buttons = QDialogButtonBox(self)
         if count == 1:
             text = self.tr("&Continue\u2026")
         else:
             text = plural(created, self.tr("&Create 1 connection"),
                           self.tr("&Create {count} connections"))
-        self.go = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.go.setAccessibleName(text.replace("&", ""))
+        self.buttons, self.go = main_and_cancel(self, text, self.accept)
         self.go.setEnabled(self.one or created > 0)
         self.go.setDefault(True)
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName(self.tr("Cancel"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.table, 1)

@@ -219,6 +219,16 @@ def test_a_damaged_plist_damages_the_policy(tmp_path):
     assert "should hold one object" in policy.load(policy_sources.PlistSource(path)).problem
 
 
+def test_a_plist_nested_too_deep_damages_the_policy(tmp_path):
+    path = tmp_path / "io.github.o365desk.plist"
+    doc: object = "x"
+    for _ in range(100):  # deeper than safe_read.MAX_DEPTH, shallow enough for plistlib
+        doc = [doc]
+    path.write_bytes(plistlib.dumps({"templates": doc}))
+    found = policy.load(policy_sources.PlistSource(path))
+    assert found.damaged and "far deeper than a policy ever does" in found.problem
+
+
 # --- what it refuses ------------------------------------------------------------------------
 
 def conn(**fields) -> Connection:
