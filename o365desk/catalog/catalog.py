@@ -85,6 +85,14 @@ class Catalog:
             raise UnknownPermission(name.strip(), close)
         return found
 
+    def delegated_only(self, names) -> list[str]:
+        """Those of `names` that are Graph permissions with no application variant (an app
+        on its own can't be given them), in order; names the catalog doesn't know (another
+        resource's scopes) are not judged."""
+        found = (self.get(name) for name in names)
+        return [name for name, permission in zip(names, found, strict=True)
+                if permission is not None and permission.application is None]
+
     def by_id(self, permission_id: str) -> tuple[Permission, str] | None:
         """The permission and kind (delegated/application) that own an ID."""
         return self._by_id.get(permission_id.strip().lower())

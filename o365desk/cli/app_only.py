@@ -204,15 +204,7 @@ def require_application(checked: tuple[str, ...]) -> tuple[str, ...]:
     ValueError naming those that have none."""
     from o365desk.catalog import get_catalog
 
-    catalog = get_catalog(include_tenant=True)
-    delegated_only = []
-    for name in checked:
-        try:
-            permission = catalog.require(name)
-        except Exception:  # another resource's scope: nothing to check it by
-            continue
-        if permission.application is None:
-            delegated_only.append(name)
+    delegated_only = get_catalog(include_tenant=True).delegated_only(list(checked))
     if delegated_only:
         raise ValueError(
             f"{', '.join(delegated_only)} {'has' if len(delegated_only) == 1 else 'have'} no "

@@ -123,15 +123,7 @@ def _no_application_variant(entry: tpl.TemplateEntry) -> str:
         return ""
     from o365desk.catalog import get_catalog
 
-    catalog = get_catalog(include_tenant=True)
-    delegated_only = []
-    for name in entry.scopes:
-        try:
-            permission = catalog.require(name)
-        except Exception:  # another resource's permission: nothing to check it by
-            continue
-        if permission.application is None:
-            delegated_only.append(name)
+    delegated_only = get_catalog(include_tenant=True).delegated_only(list(entry.scopes))
     if not delegated_only:
         return ""
     return plural(len(delegated_only),

@@ -230,3 +230,13 @@ def test_importing_the_package_loads_no_data():
     subprocess.run([sys.executable, "-c", code], check=True)
     code = "import sys, o365desk.cli.scopes; assert 'o365desk.catalog' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_delegated_only_names_the_permissions_an_app_cannot_be_given():
+    """What `add --app-only` and a template's app-only entry refuse: Graph permissions with
+    no application variant, in the order given, any spelling; another resource's scope and
+    a name the catalog doesn't know are not judged."""
+    catalog = get_catalog()
+    names = ["User.Read.All", "user.read", "https://contoso.example/x.read", "Mail.Send",
+             "No.Such.Permission"]
+    assert catalog.delegated_only(names) == ["user.read"]
