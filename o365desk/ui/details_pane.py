@@ -218,15 +218,14 @@ class DetailsPane(QWidget):
         self.scopes.setText(visible(", ".join(conn.scopes)) if conn.scopes
                             else self.tr("none chosen"))
         self.created.setText(format_datetime(conn.created_at))
+        ago = relative_time(conn.last_used_at, now)
         if conn.last_used_at is None:
-            self.last_used.setText(relative_time(None, now))
+            self.last_used.setText(ago)
+        elif ago == format_date(conn.last_used_at):  # long ago: the date says it, once
+            self.last_used.setText(format_datetime(conn.last_used_at))
         else:
-            self.last_used.setText(
-                self.tr("{when} ({ago})").format(
-                    when=format_datetime(conn.last_used_at),
-                    ago=relative_time(conn.last_used_at, now),
-                )
-            )
+            self.last_used.setText(self.tr("{when} ({ago})").format(
+                when=format_datetime(conn.last_used_at), ago=ago))
 
     @staticmethod
     def _form_label(value: QLabel) -> QWidget:

@@ -348,3 +348,17 @@ def test_mnemonics_do_not_clash(make_window):
         letters = [t[t.index("&") + 1].lower() for t in texts if "&" in t]
         assert len(letters) >= 10
         assert sorted(letters) == sorted(set(letters)), texts
+
+
+def test_details_pane_says_when_last_used_once(make_window):
+    """Used minutes ago: the time and how long ago; used months ago: the date and time
+    alone (how long ago would only repeat the date)."""
+    window, controller = make_window([
+        Connection(nickname="Recent", last_used_at=NOW - timedelta(minutes=5)),
+        Connection(nickname="Old", last_used_at=NOW - timedelta(days=85)),
+    ])
+    select(window, controller, "Recent")
+    assert window.details.last_used.text().endswith("(5 minutes ago)")
+    select(window, controller, "Old")
+    text = window.details.last_used.text()
+    assert "(" not in text and text.startswith("2025-12-15")
