@@ -366,8 +366,11 @@ def _locked(value: Any, number: int) -> frozenset[str]:
 # -- writing ----------------------------------------------------------------------------
 
 
-def entry_for(connection: Connection, locked: frozenset[str] = frozenset()) -> TemplateEntry:
-    """The template entry that makes a connection like this one (no secret, no account)."""
+def entry_for(connection: Connection, locked: frozenset[str] = frozenset(),
+              redirect_uri: str | None = None) -> TemplateEntry:
+    """The template entry that makes a connection like this one (no secret, no account);
+    `redirect_uri`: the one its sign-in uses (o365desk's setting in force), for a
+    connection a person signs in with."""
     thumbprints: tuple[str, ...] = ()
     credential = connection.credential
     if credential is not None and credential.type == CredentialType.CERTIFICATE:
@@ -375,7 +378,9 @@ def entry_for(connection: Connection, locked: frozenset[str] = frozenset()) -> T
     return TemplateEntry(
         nickname=connection.nickname, description=connection.description,
         kind=connection.kind, tenant=connection.tenant, cloud=connection.cloud,
-        client_id=connection.client_id, authority=connection.authority,
+        client_id=connection.client_id,
+        redirect_uri=redirect_uri if connection.kind == Kind.DELEGATED else None,
+        authority=connection.authority,
         graph_endpoint=connection.graph_endpoint, scopes=connection.scopes,
         certificate_thumbprints=thumbprints, locked=locked)
 

@@ -64,7 +64,13 @@ def export(services: Services, keys: list[str], locked: frozenset[str] = frozens
             connections.append(connection)
     if not connections:
         raise ValueError("Name at least one connection to export.")
-    template = tpl.Template(tuple(tpl.entry_for(c, frozenset(locked)) for c in connections))
+    from o365desk.core import effective_settings
+
+    # The redirect URI is not a connection's own: the one its sign-in uses is o365desk's
+    # setting in force (the policy's, settings.json's or the default).
+    redirect_uri = effective_settings.load().redirect_uri
+    template = tpl.Template(tuple(tpl.entry_for(c, frozenset(locked), redirect_uri)
+                                  for c in connections))
     return tpl.dumps(template)
 
 

@@ -62,6 +62,12 @@ def test_export_then_import_under_another_nickname(config_dir, tmp_path):
     assert data["format"] == "o365desk-template" and data["version"] == 1
     assert data["connections"][0]["locked"] == ["tenant", "scopes"]
     assert "id" not in data["connections"][0] and "account" not in data["connections"][0]
+    # The redirect URI its sign-in uses goes with it: o365desk's setting in force.
+    assert data["connections"][0]["redirect_uri"] == "http://localhost"
+    (config_dir / "settings.json").write_text('{"redirect_uri": "http://127.0.0.1:8400"}')
+    custom = json.loads(o365desk("export", "Payroll", "-o", "-").stdout)
+    assert custom["connections"][0]["redirect_uri"] == "http://127.0.0.1:8400"
+    (config_dir / "settings.json").unlink()
 
     again = o365desk("export", "Payroll", "-o", str(target))
     assert again.returncode == 2 and "add --force" in again.stderr
