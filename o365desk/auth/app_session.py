@@ -24,8 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from o365desk.auth.answers import CheckedClient
-from o365desk.auth.http import DEFAULT_TIMEOUT, TrustedCertificatesError, http_session
-from o365desk.auth.proxy import ProxySettingError
+from o365desk.auth.http import DEFAULT_TIMEOUT
 from o365desk.auth.redact import (
     install_redaction,
     register_secret,
@@ -38,8 +37,8 @@ from o365desk.auth.results import (
     build_result,
     error_from_exception,
     error_from_result,
-    trusted_certificates_refused,
 )
+from o365desk.auth.session_http import SessionHttp
 from o365desk.auth.token_cache import read_cache, write_cache
 from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection, CredentialType
@@ -149,9 +148,7 @@ class AppSession:
         self.connection = connection
         self.vault = vault
         self.timeout = timeout
-        self._http_client = http_client
-        self._owns_http_client = http_client is None
-        self._extra_ca_files = tuple(extra_ca_files)
+        self._http = SessionHttp(http_client, extra_ca_files, timeout)
         self._lock = threading.RLock()
         self._app: Any = None
         self._cache: Any = None
@@ -161,13 +158,7 @@ class AppSession:
 
     @property
     def http_client(self) -> Any:
-        with self._lock:
-            if self._http_client is None:
-                try:
-                    self._http_client = http_session(self._extra_ca_files, self.timeout)
-                except (TrustedCertificatesError, ProxySettingError) as exc:
-                    raise trusted_certificates_refused(exc) from exc
-            return self._http_client
+        return self._http.get()
 
     def rebind(self, connection: Connection) -> None:
         if connection.id != self.connection.id:
@@ -299,11 +290,8 @@ class AppSession:
 
     def close(self) -> None:
         with self._lock:
-            client = self._http_client
-            if self._owns_http_client and client is not None:
-                client.close()
-                self._http_client = None
-                self._app = None
+            if self._http.close():
+                self._app = None  # it holds the closed session
 
 
 class _AppClient(CheckedClient):

@@ -23,9 +23,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from o365desk.auth.answers import CheckedClient
-from o365desk.auth.http import DEFAULT_TIMEOUT, TrustedCertificatesError, http_session
+from o365desk.auth.http import DEFAULT_TIMEOUT
 from o365desk.auth.id_token import IdTokenRefused, checked_claims
-from o365desk.auth.proxy import ProxySettingError
 from o365desk.auth.redact import (
     install_redaction,
     redact,
@@ -50,8 +49,8 @@ from o365desk.auth.results import (
     not_signed_in,
     scope_names,
     state_mismatch,
-    trusted_certificates_refused,
 )
+from o365desk.auth.session_http import SessionHttp
 from o365desk.auth.token_cache import read_cache, write_cache
 from o365desk.core import connection_rules
 from o365desk.core.connection import Account, Connection
@@ -109,9 +108,7 @@ class ConnectionSession:
         self.vault = vault
         self.redirect_uri = redirect_uri
         self.timeout = timeout  # (connect, read) seconds for every HTTP call
-        self._http_client = http_client
-        self._owns_http_client = http_client is None
-        self._extra_ca_files = tuple(extra_ca_files)
+        self._http = SessionHttp(http_client, extra_ca_files, timeout)
         self._lock = threading.RLock()
         # One token operation at a time: a failing one discards unsaved cache changes,
         # which must not be another one's tokens not yet saved.
@@ -133,13 +130,7 @@ class ConnectionSession:
     @property
     def http_client(self) -> Any:
         """The requests session MSAL and Graph calls share (created on first use)."""
-        with self._lock:
-            if self._http_client is None:
-                try:
-                    self._http_client = http_session(self._extra_ca_files, self.timeout)
-                except (TrustedCertificatesError, ProxySettingError) as exc:
-                    raise trusted_certificates_refused(exc) from exc
-            return self._http_client
+        return self._http.get()
 
     def rebind(self, connection: Connection) -> None:
         """Take a newer copy of the same connection (scopes, nickname, account changed)."""
@@ -489,8 +480,5 @@ class ConnectionSession:
     def close(self) -> None:
         """Close the HTTP session (only one this session made itself)."""
         with self._lock:
-            client = self._http_client
-            if self._owns_http_client and client is not None:
-                client.close()
-                self._http_client = None
+            if self._http.close():
                 self._app = None  # it holds the closed session
