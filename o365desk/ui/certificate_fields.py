@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +34,24 @@ if TYPE_CHECKING:
 
 FILE_FILTERS = ("Certificate files (*.pem *.crt *.key *.pfx *.p12)", "All files (*)")
 _QUOTES = "\"'\u201c\u201d"  # Windows' "Copy as path" puts the path in quotes
+
+
+def credential_choice(parent: QWidget, secret_text: str
+                      ) -> tuple[QRadioButton, QRadioButton, QButtonGroup, QHBoxLayout]:
+    """The choice between a client secret and a certificate file, as one row: the two
+    buttons (`secret_text` is the first's, with the &-letter its page leaves free), their
+    group and the row to put beside "Signs in with:"."""
+    use_secret = QRadioButton(secret_text, parent)
+    use_secret.setAccessibleName(parent.tr("Client secret"))
+    use_certificate = QRadioButton(parent.tr("Ce&rtificate file"), parent)
+    use_certificate.setAccessibleName(parent.tr("Certificate file"))
+    group = QButtonGroup(parent)
+    row = QHBoxLayout()
+    for button in (use_secret, use_certificate):
+        group.addButton(button)
+        row.addWidget(button)
+    row.addStretch(1)
+    return use_secret, use_certificate, group, row
 
 
 class CertificateFields(QObject):

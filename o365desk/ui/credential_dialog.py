@@ -13,14 +13,11 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QRadioButton,
     QVBoxLayout,
 )
 
@@ -29,7 +26,7 @@ from o365desk.core.credential_words import is_certificate
 from o365desk.core.text import visible
 from o365desk.services import Services
 from o365desk.ui.async_runner import TaskRunner, off_gui_thread
-from o365desk.ui.certificate_fields import CertificateFields
+from o365desk.ui.certificate_fields import CertificateFields, credential_choice
 from o365desk.ui.form_parts import captioned_row, main_and_cancel, masked_line
 from o365desk.ui.wizard.common import help_label, problem_label, show_problem
 
@@ -61,13 +58,8 @@ class CredentialDialog(QDialog):
             "credential is removed from this computer\u2019s keychain.").format(
             name=name, new=self.tr("new ") if is_certificate(connection) else "")
         self.intro = help_label(self._secret_intro, self, self.tr("About this step"))
-        self.use_secret = QRadioButton(self.tr("Client secre&t"), self)
-        self.use_secret.setAccessibleName(self.tr("Client secret"))
-        self.use_certificate = QRadioButton(self.tr("Ce&rtificate file"), self)
-        self.use_certificate.setAccessibleName(self.tr("Certificate file"))
-        self.kind_group = QButtonGroup(self)
-        for button in (self.use_secret, self.use_certificate):
-            self.kind_group.addButton(button)
+        self.use_secret, self.use_certificate, self.kind_group, kinds = credential_choice(
+            self, self.tr("Client secre&t"))
         self.secret = masked_line(self, self.tr("Client secret"))
         self.secret.setPlaceholderText(self.tr("Paste the secret\u2019s Value"))
         self.expires = QLineEdit(self)
@@ -78,10 +70,6 @@ class CredentialDialog(QDialog):
         self.certificate.changed.connect(self._update_save)
         self.certificate.changed.connect(self._fit)
         form = QFormLayout()
-        kinds = QHBoxLayout()
-        kinds.addWidget(self.use_secret)
-        kinds.addWidget(self.use_certificate)
-        kinds.addStretch(1)
         form.addRow(QLabel(self.tr("Signs in with:"), self), kinds)
         self._secret_captions = (
             captioned_row(form, self.tr("Client s&ecret:"), self.secret, self),

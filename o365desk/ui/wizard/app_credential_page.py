@@ -7,12 +7,9 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QRadioButton,
     QVBoxLayout,
     QWizardPage,
 )
@@ -32,7 +29,7 @@ class AppCredentialPage(QWizardPage):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        from o365desk.ui.certificate_fields import CertificateFields
+        from o365desk.ui.certificate_fields import CertificateFields, credential_choice
 
         self.setTitle(self.tr("The app and its credential"))
         self.help = help_label(self.tr(
@@ -46,13 +43,8 @@ class AppCredentialPage(QWizardPage):
         self.client_id = self._line(self.tr("Client ID"))
         self.client_id.setPlaceholderText(self.tr("e.g. {example}").format(example=EXAMPLE_ID))
         self.client_id_problem = problem_label(self, self.tr("Client ID problem"))
-        self.use_secret = QRadioButton(self.tr("Client &secret"), self)
-        self.use_secret.setAccessibleName(self.tr("Client secret"))
-        self.use_certificate = QRadioButton(self.tr("Ce&rtificate file"), self)
-        self.use_certificate.setAccessibleName(self.tr("Certificate file"))
-        self.kind_group = QButtonGroup(self)
-        for button in (self.use_secret, self.use_certificate):
-            self.kind_group.addButton(button)
+        self.use_secret, self.use_certificate, self.kind_group, kinds = credential_choice(
+            self, self.tr("Client &secret"))
         self.use_secret.setChecked(True)
         self.secret = self._line(self.tr("Client secret"))
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)  # pasting works, copying not
@@ -64,10 +56,6 @@ class AppCredentialPage(QWizardPage):
         self.certificate = CertificateFields(self)  # made last: the Tab order
         self.certificate.changed.connect(self.completeChanged)
         form = QFormLayout()
-        kinds = QHBoxLayout()
-        kinds.addWidget(self.use_secret)
-        kinds.addWidget(self.use_certificate)
-        kinds.addStretch(1)
         self._secret_captions = []
         for text, field, problem in ((self.tr("C&lient ID:"), self.client_id,
                                       self.client_id_problem),
